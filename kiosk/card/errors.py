@@ -1,0 +1,72 @@
+"""The card layer's exceptions: one root, one class per thing a caller acts on.
+
+Messages never contain PIN values or APDU bodies; they name the PIN and the count.
+"""
+
+from __future__ import annotations
+
+from kiosk.errors import KioskError
+
+
+class CardError(KioskError):
+    """Root of every error raised while talking to a card."""
+
+
+class MalformedApdu(CardError):
+    """A command or response APDU that cannot be parsed."""
+
+
+class TlvError(CardError):
+    """BER-TLV data that cannot be parsed."""
+
+
+class TransportError(CardError):
+    """The link to the card failed (no reader, card removed, I/O error)."""
+
+
+class NoCard(TransportError):
+    """No card is present (or it was removed)."""
+
+
+class StatusError(CardError):
+    """The card answered a status word other than 9000."""
+
+    def __init__(self, sw: int, message: str) -> None:
+        super().__init__(message)
+        self.sw = sw
+
+
+class WrongPin(StatusError):
+    """A VERIFY with a wrong PIN (63Cx); ``tries_left`` as the card reports it."""
+
+    def __init__(self, sw: int, message: str, tries_left: int) -> None:
+        super().__init__(sw, message)
+        self.tries_left = tries_left
+
+
+class PinBlocked(StatusError):
+    """The PIN is blocked (6984, or 63C0 after the last wrong try)."""
+
+
+class SecurityStatusNotSatisfied(StatusError):
+    """A protected file or key was used without its PIN (6982)."""
+
+
+class NotFound(StatusError):
+    """Application or file not found (6A82)."""
+
+
+class WrongLength(StatusError):
+    """Lc or Le not accepted (6700)."""
+
+
+class WrongParameters(StatusError):
+    """P1/P2 not accepted (6A86) or offset beyond the end of the file (6B00)."""
+
+
+class NotSupported(StatusError):
+    """Instruction or class not supported (6D00, 6E00)."""
+
+
+class NotMyNumberCard(CardError):
+    """The card has no JPKI applet: it is not a My Number card (reception error 002)."""
