@@ -10,7 +10,9 @@ import pytest
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--reader", default=None, help="run the real-reader tests on this PC/SC reader")
+    parser.addoption(
+        "--reader", default=None, help="run the real-reader tests on this PC/SC reader"
+    )
     parser.addoption("--webcam", default=None, help="run the webcam tests on this camera index")
 
 

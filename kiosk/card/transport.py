@@ -54,7 +54,10 @@ class TraceEntry:
     elapsed_ms: float
 
     def __str__(self) -> str:
-        return f"> {self.command}  < {self.response_length} bytes {describe(self.sw)} ({self.elapsed_ms:.1f} ms)"
+        return (
+            f"> {self.command}  < {self.response_length} bytes {describe(self.sw)}"
+            f" ({self.elapsed_ms:.1f} ms)"
+        )
 
 
 @dataclass

@@ -12,10 +12,10 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 
-class PinName(str, Enum):
+class PinName(StrEnum):
     """Every secret the card checks, named as the card's applets hold them."""
 
     AUTH = "auth"  # JPKI 利用者証明用 PIN, EF 0018, 4 digits, 3 tries
@@ -107,7 +107,8 @@ class CardState:
     @property
     def verify_b(self) -> str:
         """照合番号B as printed on the card face (birth YYMMDD in the era + expiry year + code)."""
-        return verification_number_b(self.face.birth_date, self.face.expiry, self.face.security_code)
+        face = self.face
+        return verification_number_b(face.birth_date, face.expiry, face.security_code)
 
 
 def pin_digest(salt: bytes, value: str) -> bytes:
@@ -131,8 +132,12 @@ def individual_number_from_seed(seed: bytes) -> str:
     return first11 + str(individual_number_check_digit(first11))
 
 
-_ERAS = ((date(2019, 5, 1), 2018), (date(1989, 1, 8), 1988), (date(1926, 12, 25), 1925),
-         (date(1912, 7, 30), 1911))
+_ERAS = (
+    (date(2019, 5, 1), 2018),
+    (date(1989, 1, 8), 1988),
+    (date(1926, 12, 25), 1925),
+    (date(1912, 7, 30), 1911),
+)
 
 
 def era_yymmdd(day: date) -> str:
