@@ -15,7 +15,18 @@ from collections.abc import Sequence
 from kiosk import __version__
 from kiosk.errors import KioskError
 
-GROUPS = ("card", "face", "scenario", "records", "run", "bench")
+GROUPS = (
+    "card",
+    "face",
+    "scenario",
+    "demo",
+    "records",
+    "run",
+    "screenshots",
+    "staff",
+    "doctor",
+    "bench",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
