@@ -70,3 +70,18 @@ class NotSupported(StatusError):
 
 class NotMyNumberCard(CardError):
     """The card has no JPKI applet: it is not a My Number card (reception error 002)."""
+
+
+class BadPinFormat(CardError, ValueError):
+    """A PIN or 照合番号B of the wrong shape, refused before it could spend a try.
+
+    The message names the rule (e.g. "4 digits"), never the value.
+    """
+
+
+class CardDataError(CardError):
+    """The card answered 9000 with data the kiosk cannot use (truncated EF, bad TLV, bad date)."""
+
+
+class PossessionNotProven(CardError):
+    """The card's signature does not verify against its own auth certificate."""

@@ -1,0 +1,175 @@
+"""The card's PINs as staff and patients know them, and where a locked one is unlocked.
+
+Pure data (RECEPTION_FLOW.md, CARD_PROTOCOL.md): the applet and EF that hold each PIN, its
+retry limit, its format, its names in Japanese and English, and the places that reset it.
+Nothing here holds or checks a PIN value beyond its format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from kiosk.card.applets import Applet, JpkiFile, JukiFile, KenhojoFile
+from kiosk.card.errors import BadPinFormat
+
+
+class PinKind(StrEnum):
+    """Every PIN of a My Number card (same names as the virtual card's ``PinName``)."""
+
+    AUTH = "auth"  # 利用者証明用電子証明書の暗証番号
+    SIGN = "sign"  # 署名用電子証明書の暗証番号 (password)
+    HOJO = "hojo"  # 券面事項入力補助用の暗証番号
+    JUKI = "juki"  # 住民基本台帳用の暗証番号 (住基AP)
+    KYOTSU = "kyotsu"  # 住民基本台帳用の暗証番号 (共通AP, its own counter)
+
+
+class UnlockPlace(StrEnum):
+    """Where a locked PIN is reset."""
+
+    OFFICE = "office"  # 市区町村の窓口
+    STORE = "store"  # コンビニのマルチコピー機 (JPKI PIN-reset app booking)
+
+
+@dataclass(frozen=True)
+class PinInfo:
+    """What there is to know about one PIN, except its value."""
+
+    kind: PinKind
+    applet: Applet
+    ef: int  # the EF holding the PIN; also its short EF id (VERIFY P2 = 0x80 | ef)
+    limit: int  # tries before it blocks
+    pattern: str  # regular expression of an acceptable value
+    name_ja: str
+    name_en: str
+    format_ja: str
+    format_en: str
+    unlock: tuple[UnlockPlace, ...]
+    unlock_ja: str
+    unlock_en: str
+
+    @property
+    def label_ja(self) -> str:
+        return f"{self.name_ja}（{self.format_ja}）"
+
+    @property
+    def label_en(self) -> str:
+        return f"{self.name_en} ({self.format_en})"
+
+    def check_format(self, value: str) -> bytes:
+        """The PIN as the card takes it (ASCII); :class:`BadPinFormat` names the rule only.
+
+        Checking before sending keeps a typo from spending one of the card's tries.
+        """
+        if not isinstance(value, str) or not re.fullmatch(self.pattern, value):
+            raise BadPinFormat(f"the {self.name_en} must be {self.format_en}")
+        return value.encode("ascii")
+
+
+_OFFICE_ONLY_JA = "市区町村の窓口でのみ初期化できます（カードと本人確認書類を持参）。"
+_OFFICE_ONLY_EN = (
+    "Only the municipal office can reset it (bring the card and, depending on the city, ID)."
+)
+
+
+def _store_ja(other: str) -> str:
+    return (
+        "市区町村の窓口で初期化できます。"
+        f"{other}を覚えていれば、スマートフォンの公的個人認証サービス暗証番号初期化アプリで予約し、"
+        "24時間以内（6:30〜23:00）にコンビニのマルチコピー機でも初期化できます。"
+    )
+
+
+def _store_en(other: str) -> str:
+    return (
+        "The municipal office resets it. If the patient still knows the "
+        f"{other}, a convenience-store multi-copy machine can reset it too, within 24 hours "
+        "of booking in the JPKI PIN-reset smartphone app (6:30-23:00)."
+    )
+
+
+PINS: dict[PinKind, PinInfo] = {
+    PinKind.AUTH: PinInfo(
+        PinKind.AUTH,
+        Applet.JPKI,
+        JpkiFile.AUTH_PIN,
+        3,
+        r"[0-9]{4}",
+        "利用者証明用電子証明書の暗証番号",
+        "user-authentication PIN",
+        "数字4桁",
+        "4 digits",
+        (UnlockPlace.OFFICE, UnlockPlace.STORE),
+        _store_ja("署名用電子証明書の暗証番号"),
+        _store_en("signature password"),
+    ),
+    PinKind.SIGN: PinInfo(
+        PinKind.SIGN,
+        Applet.JPKI,
+        JpkiFile.SIGN_PIN,
+        5,
+        r"[0-9A-Z]{6,16}",
+        "署名用電子証明書の暗証番号",
+        "signature password",
+        "英数字6〜16桁",
+        "6-16 capital letters and digits",
+        (UnlockPlace.OFFICE, UnlockPlace.STORE),
+        _store_ja("利用者証明用電子証明書の暗証番号"),
+        _store_en("user-authentication PIN"),
+    ),
+    PinKind.HOJO: PinInfo(
+        PinKind.HOJO,
+        Applet.KENHOJO,
+        KenhojoFile.PIN,
+        3,
+        r"[0-9]{4}",
+        "券面事項入力補助用の暗証番号",
+        "card-information input-support PIN",
+        "数字4桁",
+        "4 digits",
+        (UnlockPlace.OFFICE,),
+        _OFFICE_ONLY_JA,
+        _OFFICE_ONLY_EN,
+    ),
+    PinKind.JUKI: PinInfo(
+        PinKind.JUKI,
+        Applet.JUKI,
+        JukiFile.PIN,
+        3,
+        r"[0-9]{4}",
+        "住民基本台帳用の暗証番号",
+        "resident-registry PIN",
+        "数字4桁",
+        "4 digits",
+        (UnlockPlace.OFFICE,),
+        _OFFICE_ONLY_JA,
+        _OFFICE_ONLY_EN,
+    ),
+    PinKind.KYOTSU: PinInfo(
+        PinKind.KYOTSU,
+        Applet.KYOTSU,
+        JukiFile.PIN,
+        3,
+        r"[0-9]{4}",
+        "住民基本台帳用の暗証番号（共通AP）",
+        "resident-registry PIN (common applet)",
+        "数字4桁",
+        "4 digits",
+        (UnlockPlace.OFFICE,),
+        _OFFICE_ONLY_JA,
+        _OFFICE_ONLY_EN,
+    ),
+}
+
+VERIFY_B_PATTERN = r"[0-9]{14}"
+"""照合番号B: birth date YYMMDD in the era + expiry year + 4-digit security code."""
+
+
+def check_verify_b(value: str) -> bytes:
+    """照合番号B as the card takes it; :class:`BadPinFormat` without echoing the value."""
+    if not isinstance(value, str) or not re.fullmatch(VERIFY_B_PATTERN, value):
+        raise BadPinFormat(
+            "照合番号B must be 14 digits: birth date (era YYMMDD) + expiry year + security code"
+        )
+    return value.encode("ascii")

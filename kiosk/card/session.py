@@ -1,0 +1,486 @@
+"""A session with a My Number card: applets, certificates, PIN states, signatures, card face.
+
+The session speaks APDUs to any :class:`~kiosk.card.transport.Transport` (the virtual card,
+pyscard over pcscd, a scripted transcript); it knows nothing of the simulator. Every status
+word other than 9000 goes through :func:`kiosk.card.status.check`, except the tries-left
+query, whose 63Cx answer is the information asked for.
+
+APDU budget (CARD_PROTOCOL.md): :meth:`MyNumberCard.read_for_reception` gets what the method
+screen needs (auth certificate, JPKI PIN tries, face photo) in 7 APDUs on a card that accepts
+extended READ BINARY by short EF id; :meth:`MyNumberCard.all_pin_status` asks every PIN in 9.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import date
+
+from kiosk.card import tlv
+from kiosk.card.apdu import (
+    INS_CHANGE_PIN_JUKI,
+    INS_CHANGE_REFERENCE_DATA,
+    INS_READ_BINARY,
+    INS_SELECT,
+    INS_SIGN,
+    INS_VERIFY,
+    CommandApdu,
+)
+from kiosk.card.applets import Applet, JpkiFile, KenhojoFile, KenkakuFile
+from kiosk.card.errors import (
+    CardDataError,
+    NotFound,
+    NotMyNumberCard,
+    NotSupported,
+    PossessionNotProven,
+    StatusError,
+    TlvError,
+    WrongLength,
+    WrongParameters,
+)
+from kiosk.card.pins import PINS, PinKind, check_verify_b
+from kiosk.card.status import SW, check, is_verify_failed, tries_left
+from kiosk.card.transport import Transport
+
+log = logging.getLogger(__name__)
+
+SHA256_DIGEST_INFO_PREFIX = bytes.fromhex("3031300D060960864801650304020105000420")
+"""DER DigestInfo header for SHA-256; the hash follows (the card adds PKCS#1 v1.5 padding)."""
+
+HEADER_READ = 7
+"""Bytes read first in the cautious way: enough for any DER/BER header up to the 83 form."""
+
+CHUNK = 256
+"""Largest short READ BINARY (Le 00)."""
+
+MAX_OFFSET = 0x7FFF
+"""READ BINARY offsets are 15 bits (P1 bit 8 marks a short EF id)."""
+
+
+def digest_info_sha256(message: bytes) -> bytes:
+    """The DigestInfo the card signs for ``message``: prefix + SHA-256(message), 51 bytes."""
+    return SHA256_DIGEST_INFO_PREFIX + hashlib.sha256(message).digest()
+
+
+@dataclass(frozen=True)
+class PinStatus:
+    """One PIN's state as the card reports it, without spending a try."""
+
+    kind: PinKind
+    tries_left: int
+    limit: int
+
+    @property
+    def blocked(self) -> bool:
+        return self.tries_left <= 0
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON shape for ``kiosk card pins --json`` (names, counts, where to unlock)."""
+        info = PINS[self.kind]
+        return {
+            "pin": self.kind.value,
+            "name_ja": info.name_ja,
+            "name_en": info.name_en,
+            "format_ja": info.format_ja,
+            "format_en": info.format_en,
+            "tries_left": self.tries_left,
+            "limit": self.limit,
+            "blocked": self.blocked,
+            "unlock_at": [place.value for place in info.unlock],
+            "unlock_ja": info.unlock_ja,
+            "unlock_en": info.unlock_en,
+        }
+
+
+@dataclass(frozen=True)
+class BasicInfo:
+    """The basic 4 information of 券面事項入力補助AP (EF 0002)."""
+
+    name: str  # "姓　名", U+3000 between family and given name
+    address: str
+    birth_date: date
+    sex: str  # "1" male, "2" female, "9" not applicable
+
+
+@dataclass(frozen=True)
+class CardFaceInfo:
+    """The card face as 券面AP stores it (EF 0002); images are not shown in ``repr``."""
+
+    birth_date: date
+    sex: str
+    expiry: date
+    face_photo: bytes = field(repr=False)  # JPEG 2000, greyscale
+    name_image: bytes = field(default=b"", repr=False)
+    address_image: bytes = field(default=b"", repr=False)
+    security_code_image: bytes = field(default=b"", repr=False)
+
+
+@dataclass(frozen=True)
+class ReceptionRead:
+    """What the method screen needs right after the card is placed."""
+
+    auth_certificate: bytes  # DER
+    auth_tries_left: int
+    sign_tries_left: int
+    face_photo: bytes | None = field(repr=False)  # JPEG 2000; None without 照合番号B
+
+    @property
+    def auth_pin_blocked(self) -> bool:
+        return self.auth_tries_left <= 0
+
+    @property
+    def face_only(self) -> bool:
+        """True when the chip looks like a 顔認証マイナンバーカード: both JPKI PINs blocked.
+
+        Such a card's PINs are set at random and blocked at issue; the printed 追記欄
+        (「顔認証」) is the authoritative sign, the chip only suggests it.
+        """
+        return self.auth_tries_left <= 0 and self.sign_tries_left <= 0
+
+
+@dataclass(frozen=True)
+class PossessionProof:
+    """A signature by the card's auth key over a fresh challenge, checked on the host."""
+
+    certificate: bytes  # DER of the auth certificate it verified against
+    challenge: bytes
+    signature: bytes
+
+
+def _parse_date(value: bytes, what: str) -> date:
+    text = value.decode("ascii", errors="replace")
+    try:
+        return date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        raise CardDataError(f"{what} is not a date in YYYYMMDD form") from None
+
+
+def _ff20_children(data: bytes, what: str) -> list[tlv.Tlv]:
+    try:
+        items = tlv.parse(data)
+        return tlv.parse(tlv.find(items, 0xFF20))
+    except TlvError as exc:
+        raise CardDataError(f"{what}: {exc}") from None
+
+
+def _find(items: list[tlv.Tlv], tag: int, what: str) -> bytes:
+    try:
+        return tlv.find(items, tag)
+    except TlvError as exc:
+        raise CardDataError(f"{what}: {exc}") from None
+
+
+def parse_basic_info(data: bytes) -> BasicInfo:
+    """Parse EF 0002 of 券面事項入力補助AP (``FF20 {DF21 … DF25}``)."""
+    items = _ff20_children(data, "basic information")
+    try:
+        return BasicInfo(
+            name=_find(items, 0xDF22, "basic information").decode("utf-8"),
+            address=_find(items, 0xDF23, "basic information").decode("utf-8"),
+            birth_date=_parse_date(_find(items, 0xDF24, "basic information"), "birth date"),
+            sex=_find(items, 0xDF25, "basic information").decode("ascii"),
+        )
+    except UnicodeDecodeError:
+        raise CardDataError("basic information is not UTF-8 text") from None
+
+
+def parse_card_face(data: bytes) -> CardFaceInfo:
+    """Parse EF 0002 of 券面AP (``FF20 {DF21 … DF2A}``)."""
+    items = _ff20_children(data, "card face")
+
+    def optional(tag: int) -> bytes:
+        try:
+            return tlv.find(items, tag)
+        except TlvError:
+            return b""
+
+    return CardFaceInfo(
+        birth_date=_parse_date(_find(items, 0xDF22, "card face"), "birth date"),
+        sex=_find(items, 0xDF23, "card face").decode("ascii", errors="replace"),
+        expiry=_parse_date(_find(items, 0xDF29, "card face"), "expiry date"),
+        face_photo=_find(items, 0xDF27, "card face"),
+        name_image=optional(0xDF25),
+        address_image=optional(0xDF26),
+        security_code_image=optional(0xDF2A),
+    )
+
+
+class MyNumberCard:
+    """A My Number card behind ``transport``.
+
+    ``extended=False`` never tries extended READ BINARY (T=0 readers); otherwise the first
+    6700/6Cxx answer to one turns it off for the rest of the session.
+    """
+
+    def __init__(self, transport: Transport, *, extended: bool = True) -> None:
+        self.transport = transport
+        self.extended = extended
+        self.verify_by_sfi = True
+        self.selected: Applet | None = None
+        self._auth_certificate: bytes | None = None
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _send(self, apdu: CommandApdu) -> tuple[bytes, int]:
+        data, sw = self.transport.transmit(apdu.encode())
+        return bytes(data), sw
+
+    def _call(self, apdu: CommandApdu, what: str) -> bytes:
+        data, sw = self._send(apdu)
+        check(sw, what)
+        return data
+
+    def select(self, applet: Applet) -> None:
+        """SELECT an applet by AID (``00 A4 04 0C 0A <AID>``); skipped when already selected.
+
+        A card without the JPKI applet raises :class:`NotMyNumberCard`.
+        """
+        if self.selected is applet:
+            return
+        self.selected = None
+        apdu = CommandApdu(0x00, INS_SELECT, 0x04, 0x0C, applet.aid)
+        try:
+            self._call(apdu, f"SELECT {applet.name}")
+        except NotFound:
+            if applet is Applet.JPKI:
+                raise NotMyNumberCard(
+                    "this card has no JPKI applet: it is not a My Number card"
+                ) from None
+            raise
+        self.selected = applet
+
+    def select_ef(self, fid: int) -> None:
+        """SELECT EF in the current applet (``00 A4 02 0C 02 <FID>``)."""
+        apdu = CommandApdu(0x00, INS_SELECT, 0x02, 0x0C, fid.to_bytes(2, "big"))
+        self._call(apdu, f"SELECT EF {fid:04X}")
+
+    def read_binary(self, offset: int, le: int, *, sfi: int | None = None) -> bytes:
+        """READ BINARY of the current EF, or of EF ``sfi`` (then offset ≤ 255)."""
+        if sfi is not None:
+            p1, p2 = 0x80 | sfi, offset
+        else:
+            p1, p2 = offset >> 8, offset & 0xFF
+        apdu = CommandApdu(0x00, INS_READ_BINARY, p1, p2, le=le)
+        data, sw = self._send(apdu)
+        if sw & 0xFF00 == 0x6C00 and sw & 0xFF:  # wrong Le; the card says the exact length
+            data, sw = self._send(CommandApdu(0x00, INS_READ_BINARY, p1, p2, le=sw & 0xFF))
+        check(sw, f"READ BINARY at {offset}")
+        return data
+
+    def read_object(self, fid: int, what: str) -> bytes:
+        """Read one TLV/DER object from EF ``fid`` of the selected applet, header and all.
+
+        Fast way: one extended READ BINARY by short EF id (``00 B0 <80|fid> 00 00 00 00``).
+        Cautious way (the card refused that with 6700/6Cxx/6A86): SELECT EF, read the first
+        bytes, take the length from the header, read the rest in 256-byte chunks.
+        """
+        if self.extended:
+            apdu = CommandApdu(0x00, INS_READ_BINARY, 0x80 | fid, 0x00, le=65536, extended=True)
+            data, sw = self._send(apdu)
+            try:
+                check(sw, f"READ BINARY {what}")
+            except (WrongLength, WrongParameters, NotSupported):
+                log.debug("extended READ BINARY refused (%04X); reading in short chunks", sw)
+                self.extended = False
+            else:
+                return self._complete(data, what)
+        self.select_ef(fid)
+        return self._complete(self.read_binary(0, HEADER_READ), what)
+
+    def _complete(self, data: bytes, what: str) -> bytes:
+        """Read the rest of an object whose first bytes are ``data`` (current EF)."""
+        try:
+            total = tlv.der_total_length(data[:HEADER_READ])
+        except TlvError as exc:
+            raise CardDataError(f"{what}: {exc}") from None
+        if total - 1 > MAX_OFFSET:
+            raise CardDataError(f"{what}: declared size {total} bytes is too large")
+        while len(data) < total:
+            chunk = self.read_binary(len(data), min(CHUNK, total - len(data)))
+            if not chunk:
+                raise CardDataError(f"{what}: EF ends after {len(data)} of {total} bytes")
+            data += chunk
+        return data[:total]
+
+    # -- certificates -----------------------------------------------------------------------
+
+    def read_auth_certificate(self) -> bytes:
+        """The 利用者証明用 certificate (JPKI EF 000A), X.509 DER."""
+        if self._auth_certificate is None:
+            self.select(Applet.JPKI)
+            self._auth_certificate = self.read_object(JpkiFile.AUTH_CERT, "auth certificate")
+        return self._auth_certificate
+
+    def read_auth_ca_certificate(self) -> bytes:
+        """The auth CA certificate (JPKI EF 000B), X.509 DER."""
+        self.select(Applet.JPKI)
+        return self.read_object(JpkiFile.AUTH_CA_CERT, "auth CA certificate")
+
+    # -- PINs -------------------------------------------------------------------------------
+
+    def pin_status(self, kind: PinKind) -> PinStatus:
+        """Tries left of one PIN, asked with VERIFY without data (no try is spent).
+
+        ``00 20 00 <80|EF>`` answers 63Cx; a card that refuses the short-EF-id form is asked
+        with SELECT EF + ``00 20 00 80`` instead. 9000 (already verified) means a full count;
+        6984 means blocked.
+        """
+        info = PINS[kind]
+        self.select(info.applet)
+        sw = 0
+        if self.verify_by_sfi:
+            _, sw = self._send(CommandApdu(0x00, INS_VERIFY, 0x00, 0x80 | info.ef))
+            if sw in (SW.INCORRECT_P1P2, SW.WRONG_P1P2, SW.FILE_NOT_FOUND):
+                self.verify_by_sfi = False
+        if not self.verify_by_sfi:
+            self.select_ef(info.ef)
+            _, sw = self._send(CommandApdu(0x00, INS_VERIFY, 0x00, 0x80))
+        if is_verify_failed(sw):
+            return PinStatus(kind, tries_left(sw), info.limit)
+        if sw == SW.OK:
+            return PinStatus(kind, info.limit, info.limit)
+        if sw == SW.AUTH_METHOD_BLOCKED:
+            return PinStatus(kind, 0, info.limit)
+        check(sw, f"tries left of the {info.name_en}")
+        raise StatusError(sw, f"tries left of the {info.name_en}: unexpected answer")
+
+    def all_pin_status(self) -> list[PinStatus]:
+        """Every PIN's state (auth, sign, 入力補助, 住基, 共通) in applet order, tries unspent."""
+        return [self.pin_status(kind) for kind in PinKind]
+
+    def _verify(self, applet: Applet, ef: int, secret: bytes, what: str) -> None:
+        self.select(applet)
+        if self.verify_by_sfi:
+            _, sw = self._send(CommandApdu(0x00, INS_VERIFY, 0x00, 0x80 | ef, secret))
+            if sw not in (SW.INCORRECT_P1P2, SW.WRONG_P1P2, SW.FILE_NOT_FOUND):
+                check(sw, what)
+                return
+            self.verify_by_sfi = False
+        self.select_ef(ef)
+        self._call(CommandApdu(0x00, INS_VERIFY, 0x00, 0x80, secret), what)
+
+    def verify_pin(self, kind: PinKind, pin: str) -> None:
+        """VERIFY one PIN; :class:`WrongPin` (with ``tries_left``) or :class:`PinBlocked`."""
+        info = PINS[kind]
+        self._verify(info.applet, info.ef, info.check_format(pin), f"VERIFY {info.name_en}")
+
+    def verify_auth_pin(self, pin: str) -> None:
+        """VERIFY the 利用者証明用 PIN (``00 20 00 98 04 …``)."""
+        self.verify_pin(PinKind.AUTH, pin)
+
+    def change_pin(self, kind: PinKind, old: str, new: str) -> None:
+        """Change a PIN: SELECT EF, VERIFY the old one, then ``00 24 01 80`` (JPKI, 入力補助)
+        or ``80 32 00 80`` (住基, 共通). A wrong old PIN counts on the card."""
+        info = PINS[kind]
+        old_bytes, new_bytes = info.check_format(old), info.check_format(new)
+        self.select(info.applet)
+        self.select_ef(info.ef)
+        what = f"VERIFY {info.name_en}"
+        self._call(CommandApdu(0x00, INS_VERIFY, 0x00, 0x80, old_bytes), what)
+        if kind in (PinKind.JUKI, PinKind.KYOTSU):
+            apdu = CommandApdu(0x80, INS_CHANGE_PIN_JUKI, 0x00, 0x80, new_bytes)
+        else:
+            apdu = CommandApdu(0x00, INS_CHANGE_REFERENCE_DATA, 0x01, 0x80, new_bytes)
+        self._call(apdu, f"CHANGE {info.name_en}")
+
+    # -- signatures -------------------------------------------------------------------------
+
+    def sign_auth(self, digest_info: bytes) -> bytes:
+        """Sign a DigestInfo with the auth key: SELECT EF 0017, ``80 2A 00 80 Lc … 00``.
+
+        Needs :meth:`verify_auth_pin` first (else 6982). Returns the RSA signature (256 bytes).
+        """
+        self.select(Applet.JPKI)
+        self.select_ef(JpkiFile.AUTH_KEY)
+        return self._call(
+            CommandApdu(0x80, INS_SIGN, 0x00, 0x80, digest_info, le=256), "SIGN with auth key"
+        )
+
+    def prove_possession(self, pin: str) -> PossessionProof:
+        """Show the card holds the auth key: VERIFY, sign a fresh random challenge, check it.
+
+        Raises :class:`BadPinFormat` (not 4 digits; nothing sent), :class:`WrongPin` (with
+        ``tries_left``), :class:`PinBlocked`, :class:`PossessionNotProven` (the signature does
+        not verify against the card's own auth certificate), :class:`NoCard` /
+        :class:`TransportError`, :class:`StatusError`. Returns the proof on success.
+        """
+        from cryptography import x509
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+        certificate = self.read_auth_certificate()
+        self.verify_auth_pin(pin)
+        challenge = os.urandom(32)
+        signature = self.sign_auth(digest_info_sha256(challenge))
+        try:
+            key = x509.load_der_x509_certificate(certificate).public_key()
+        except ValueError:
+            raise CardDataError("auth certificate is not valid X.509 DER") from None
+        if not isinstance(key, rsa.RSAPublicKey):
+            raise PossessionNotProven("auth certificate does not hold an RSA key")
+        try:
+            key.verify(signature, challenge, padding.PKCS1v15(), hashes.SHA256())
+        except InvalidSignature:
+            raise PossessionNotProven(
+                "the card's signature does not match its auth certificate"
+            ) from None
+        return PossessionProof(certificate, challenge, signature)
+
+    # -- card information -------------------------------------------------------------------
+
+    def read_basic_info(self, pin: str | None = None, verify_b: str | None = None) -> BasicInfo:
+        """Name, address, birth date, sex from 券面事項入力補助AP, opened by its PIN
+        (``00 20 00 91 04 …``) or by 照合番号B (``00 20 00 95 0E …``)."""
+        if pin is not None:
+            self.verify_pin(PinKind.HOJO, pin)
+        elif verify_b is not None:
+            self._verify(
+                Applet.KENHOJO,
+                KenhojoFile.VERIFY_B,
+                check_verify_b(verify_b),
+                "VERIFY 照合番号B (入力補助AP)",
+            )
+        else:
+            raise ValueError("read_basic_info needs the 入力補助 PIN or 照合番号B")
+        self.select(Applet.KENHOJO)
+        return parse_basic_info(self.read_object(KenhojoFile.BASIC_INFO, "basic information"))
+
+    def _read_card_face_ef(self, verify_b: str) -> bytes:
+        self._verify(
+            Applet.KENKAKU, KenkakuFile.VERIFY_B, check_verify_b(verify_b), "VERIFY 照合番号B"
+        )
+        return self.read_object(KenkakuFile.CARD_FACE, "card face")
+
+    def read_card_face(self, verify_b: str) -> CardFaceInfo:
+        """The card face from 券面AP, opened by 照合番号B (``00 20 00 92 0E …``)."""
+        return parse_card_face(self._read_card_face_ef(verify_b))
+
+    def read_face_photo(self, verify_b: str) -> bytes:
+        """The chip's face photo (DF27 of 券面AP EF 0002): greyscale JPEG 2000."""
+        return self.read_card_face(verify_b).face_photo
+
+    def read_for_reception(self, verify_b: str | None = None) -> ReceptionRead:
+        """First read after the card is placed: auth certificate, JPKI PIN tries, face photo.
+
+        7 APDUs with ``verify_b`` on a card that allows extended READ BINARY by short EF id
+        (SELECT JPKI, READ 000A, ask 0018, ask 001B, SELECT 券面AP, VERIFY 照合番号B,
+        READ 0002); 4 without it (no photo). No PIN try is spent.
+
+        Raises :class:`NoCard` / :class:`TransportError` (card unreadable or removed),
+        :class:`NotMyNumberCard` (no JPKI applet), :class:`WrongPin` / :class:`PinBlocked`
+        (照合番号B refused), :class:`CardDataError` (unusable data), :class:`StatusError`.
+        """
+        certificate = self.read_auth_certificate()
+        auth = self.pin_status(PinKind.AUTH)
+        sign = self.pin_status(PinKind.SIGN)
+        photo = self.read_face_photo(verify_b) if verify_b is not None else None
+        return ReceptionRead(certificate, auth.tries_left, sign.tries_left, photo)
+
+    def close(self) -> None:
+        """Release the card (the transport powers it off / disconnects)."""
+        self.selected = None
+        self._auth_certificate = None
+        self.transport.close()

@@ -1,0 +1,348 @@
+"""``kiosk card …``: make, inspect, lock, reset and serve My Number cards.
+
+CARD is a card file (``kiosk card new``), ``virtual:<profile>`` or ``pcsc[:<reader>]``.
+Nothing here prints a PIN, a key or the individual number. PINs are asked with a hidden
+prompt, or read one per line with ``--pin-from-stdin``; the ``--*-pin`` options exist for
+test scripts only: values on a command line stay in the shell history and in ``ps``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import signal
+import sys
+import threading
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from kiosk.card.errors import CardError
+from kiosk.card.pins import PINS, PinKind
+from kiosk.card.session import MyNumberCard, PinStatus
+from kiosk.card.transport import Transport
+from kiosk.errors import KioskError
+
+OFFICE_PINS = ("auth", "sign", "hojo", "juki", "kyotsu")
+
+
+class CardCommandError(CardError):
+    """Bad command-line input for ``kiosk card``."""
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("card", help="make, inspect and serve My Number cards")
+    cmds = parser.add_subparsers(dest="card_command", metavar="COMMAND")
+    cmds.required = True
+
+    p = cmds.add_parser("new", help="issue a virtual card from a deck profile into a file")
+    p.add_argument("--profile", required=True, help="profile name in assets/deck.toml")
+    p.add_argument("--auth-pin", help="4-digit auth PIN (default: the profile's; tests only)")
+    p.add_argument("--sign-pin", help="sign password (default: the profile's; tests only)")
+    p.add_argument("--out", required=True, type=Path, help="card file to write")
+    p.add_argument("--force", action="store_true", help="overwrite an existing card file")
+    p.set_defaults(func=cmd_new)
+
+    p = cmds.add_parser("show", help="card face, certificate and registration state")
+    _add_card(p)
+    p.add_argument("--verify-b", help="照合番号B (14 digits), for a card in a reader")
+    p.add_argument("--birth", type=date.fromisoformat, help="birth date YYYY-MM-DD (card front)")
+    p.add_argument("--expiry-year", type=int, help="card expiry year (card front)")
+    p.add_argument("--security-code", help="4-digit security code under the photo")
+    p.set_defaults(func=cmd_show)
+
+    p = cmds.add_parser("pins", help="every PIN's tries left and where a locked one is reset")
+    _add_card(p)
+    p.set_defaults(func=cmd_pins)
+
+    p = cmds.add_parser("lock-pins", help="block every PIN of a card file (for rehearsals)")
+    p.add_argument("card", type=Path, metavar="FILE")
+    p.set_defaults(func=cmd_lock_pins)
+
+    p = cmds.add_parser("reset", help="reset PINs as the municipal office or a store does")
+    p.add_argument("card", type=Path, metavar="FILE")
+    p.add_argument("--at", choices=("office", "store"), required=True)
+    p.add_argument("--which", choices=("auth", "sign"), help="store: the PIN to reset")
+    _add_pin_sources(p, [*OFFICE_PINS, "other", "new"])
+    p.set_defaults(func=cmd_reset)
+
+    p = cmds.add_parser("change-pin", help="change one PIN (the old one counts on the card)")
+    _add_card(p, json_flag=False)
+    p.add_argument("--which", choices=[k.value for k in PinKind], required=True)
+    _add_pin_sources(p, ["old", "new"])
+    p.set_defaults(func=cmd_change_pin)
+
+    p = cmds.add_parser("serve", help="put a virtual card behind pcscd's vpcd reader")
+    p.add_argument("card", metavar="CARD", help="card file or virtual:<profile>")
+    p.add_argument("--vpcd", default="127.0.0.1:35963", help="HOST:PORT of vpcd (35963)")
+    p.set_defaults(func=cmd_serve)
+
+
+def _add_card(p: argparse.ArgumentParser, *, json_flag: bool = True) -> None:
+    p.add_argument("card", metavar="CARD", help="card file, virtual:<profile> or pcsc[:<reader>]")
+    if json_flag:
+        p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_pin_sources(p: argparse.ArgumentParser, names: list[str]) -> None:
+    p.add_argument(
+        "--pin-from-stdin",
+        action="store_true",
+        help=f"read the PINs one per line from stdin, in this order: {', '.join(names)}",
+    )
+    for name in names:
+        p.add_argument(f"--{name}-pin", help=argparse.SUPPRESS)  # tests only: shows in history
+
+
+def _ask(args: argparse.Namespace, names: list[str]) -> dict[str, str]:
+    """The PINs ``names``: from argv (tests), stdin lines, or a hidden prompt."""
+    values: dict[str, str] = {}
+    for name in names:
+        given = getattr(args, f"{name}_pin", None)
+        if given is not None:
+            values[name] = given
+        elif args.pin_from_stdin:
+            line = sys.stdin.readline()
+            if not line:
+                raise CardCommandError(f"stdin ended before the {name} PIN")
+            values[name] = line.rstrip("\r\n")
+        elif sys.stdin.isatty():
+            values[name] = getpass.getpass(f"{name} PIN: ")
+        else:
+            raise CardCommandError(f"no terminal to ask the {name} PIN: use --pin-from-stdin")
+    return values
+
+
+def _open(spec: str) -> Transport:
+    from kiosk.devices import open_card
+
+    return open_card(spec)
+
+
+# -- new ------------------------------------------------------------------------------------
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from kiosk.simcard.cardfile import save_card
+    from kiosk.simcard.issue import issue_card
+
+    out: Path = args.out
+    if out.exists() and not args.force:
+        raise CardCommandError(f"{out} exists; use --force to replace it")
+    state = issue_card(args.profile, auth_pin=args.auth_pin, sign_pin=args.sign_pin)
+    save_card(out, state)
+    print(f"issued a {args.profile} card into {out}")
+    return 0
+
+
+# -- show / pins ----------------------------------------------------------------------------
+
+
+def _verify_b(args: argparse.Namespace) -> str | None:
+    if args.verify_b:
+        return str(args.verify_b)
+    parts = (args.birth, args.expiry_year, args.security_code)
+    if all(p is not None for p in parts):
+        from kiosk.simcard.state import verification_number_b
+
+        return verification_number_b(args.birth, date(args.expiry_year, 1, 1), args.security_code)
+    if any(p is not None for p in parts):
+        raise CardCommandError("give all of --birth, --expiry-year and --security-code")
+    return None
+
+
+def _certificate_facts(der: bytes) -> dict[str, Any]:
+    from kiosk.card.certificate import CertificateInfo
+
+    info = CertificateInfo.from_der(der)
+    now = datetime.now(UTC)
+    facts: dict[str, Any] = {
+        "serial": info.serial,
+        "not_before": info.not_before.isoformat(),
+        "not_after": info.not_after.isoformat(),
+        "timing": info.timing(now).value,
+    }
+    try:
+        from kiosk.simcard.ca import CertificateAuthority
+
+        facts["ca_status"] = CertificateAuthority.load().verify_auth_certificate(der, now).value
+    except KioskError as exc:
+        facts["ca_status"] = None
+        facts["ca_note"] = str(exc)
+    revoked = facts["ca_status"] == "revoked"
+    facts["state"] = (
+        "revoked" if revoked else {"expired_grace": "expired"}.get(facts["timing"], facts["timing"])
+    )
+    return facts
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    verify_b = _verify_b(args)
+    transport = _open(args.card)
+    state = getattr(transport, "state", None)  # a virtual card: its printed face is known
+    try:
+        card = MyNumberCard(transport)
+        if verify_b is None and state is not None:
+            verify_b = state.verify_b  # what the reader photographs on the card front
+        report: dict[str, Any] = {"card": args.card}
+        report["certificate"] = _certificate_facts(card.read_auth_certificate())
+        if verify_b is not None:
+            basic = card.read_basic_info(verify_b=verify_b)
+            face = card.read_card_face(verify_b)
+            report["face"] = {
+                "name": basic.name,
+                "address": basic.address,
+                "birth_date": basic.birth_date.isoformat(),
+                "sex": basic.sex,
+                "expiry": face.expiry.isoformat(),
+                "security_code": verify_b[-4:],
+                "remarks": list(state.face.remarks) if state is not None else None,
+            }
+        else:
+            report["face"] = None
+            report["face_note"] = (
+                "the card face needs 照合番号B: give --verify-b or --birth/--expiry-year/"
+                "--security-code as printed on the card"
+            )
+        report["registered_for_insurance"] = (
+            state.registered_for_insurance if state is not None else None
+        )
+        report["pins"] = [s.to_dict() for s in card.all_pin_status()]
+    finally:
+        transport.close()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        _print_show(report)
+    return 0
+
+
+def _print_show(report: dict[str, Any]) -> None:
+    face = report["face"]
+    if face:
+        print(f"氏名 name        {face['name']}")
+        print(f"住所 address     {face['address']}")
+        print(f"生年月日 born    {face['birth_date']}   性別 sex {face['sex']}")
+        print(f"有効期限 expiry  {face['expiry']}   セキュリティコード {face['security_code']}")
+        if face["remarks"] is not None:
+            print(f"追記欄 remarks   {'、'.join(face['remarks']) or '-'}")
+    else:
+        print(report["face_note"])
+    cert = report["certificate"]
+    print(
+        f"利用者証明用電子証明書 auth certificate: {cert['state']}"
+        f" (serial {cert['serial']}, {cert['not_before'][:10]} – {cert['not_after'][:10]})"
+    )
+    registered = report["registered_for_insurance"]
+    shown = {True: "registered", False: "not registered", None: "unknown (ask the service)"}
+    print(f"保険証利用登録 insurance use: {shown[registered]}")
+    print(f"PINs: {_pins_line(report['pins'])}  (`kiosk card pins` for details)")
+
+
+def _pins_line(pins: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{p['pin']} {p['tries_left']}/{p['limit']}" for p in pins)
+
+
+def cmd_pins(args: argparse.Namespace) -> int:
+    transport = _open(args.card)
+    try:
+        states = MyNumberCard(transport).all_pin_status()
+    finally:
+        transport.close()
+    if args.json:
+        print(json.dumps({"pins": [s.to_dict() for s in states]}, ensure_ascii=False))
+        return 0
+    for status in states:
+        _print_pin(status)
+    return 0
+
+
+def _print_pin(status: PinStatus) -> None:
+    info = PINS[status.kind]
+    state = "ロック中 LOCKED" if status.blocked else f"残り {status.tries_left}/{status.limit} 回"
+    print(f"{info.label_ja}  — {info.label_en}: {state}")
+    if status.blocked:
+        print(f"    {info.unlock_ja}\n    {info.unlock_en}")
+
+
+# -- administration (card files only) -------------------------------------------------------
+
+
+def _card_file(path: Path) -> Any:
+    from kiosk.simcard.cardfile import CardFile
+
+    if not path.exists():
+        raise CardCommandError(f"no card file {path}: make one with `kiosk card new`")
+    return CardFile(path)
+
+
+def cmd_lock_pins(args: argparse.Namespace) -> int:
+    from kiosk.simcard.admin import lock_pins
+
+    store = _card_file(args.card)
+    state = store.load()
+    lock_pins(state)
+    store.save(state)
+    print(f"every PIN of {args.card} is locked")
+    return 0
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    from kiosk.simcard import admin
+
+    store = _card_file(args.card)
+    state = store.load()
+    if args.at == "office":
+        pins = _ask(args, list(OFFICE_PINS))
+        admin.reset_at_office(state, **{f"{k}_pin": v for k, v in pins.items()})
+        what = "every PIN"
+    else:
+        if args.which is None:
+            raise CardCommandError("a store resets only the auth PIN or sign password: --which")
+        pins = _ask(args, ["other", "new"])
+        admin.reset_at_store(state, args.which, other_pin=pins["other"], new_pin=pins["new"])
+        what = f"the {PINS[PinKind(args.which)].name_en}"
+    store.save(state)
+    print(f"{what} of {args.card} reset at the {args.at}")
+    return 0
+
+
+def cmd_change_pin(args: argparse.Namespace) -> int:
+    kind = PinKind(args.which)
+    pins = _ask(args, ["old", "new"])
+    transport = _open(args.card)
+    try:
+        MyNumberCard(transport).change_pin(kind, pins["old"], pins["new"])
+    finally:
+        transport.close()
+    print(f"{PINS[kind].name_en} changed")
+    return 0
+
+
+# -- serve ----------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kiosk.devices import open_virtual_card
+    from kiosk.simcard.vpcd import serve
+
+    host, _, port_text = str(args.vpcd).rpartition(":")
+    if not host or not port_text.isdigit():
+        raise CardCommandError(f"--vpcd wants HOST:PORT, got {args.vpcd!r}")
+    card = open_virtual_card(args.card)
+    stop = threading.Event()
+
+    def remove_card(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {s: signal.signal(s, remove_card) for s in (signal.SIGINT, signal.SIGTERM)}
+    print(f"serving {args.card} to vpcd at {host}:{port_text}; Ctrl-C removes the card", flush=True)
+    try:
+        serve(card, host=host, port=int(port_text), stop=stop)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        card.close()
+    return 0

@@ -1,0 +1,141 @@
+"""``kiosk face …``: compare a card image with a live image, evaluate labelled pairs, and watch
+a camera's quality and liveness guidance."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from kiosk.face.errors import FaceError
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("face", help="face verification tools")
+    commands = parser.add_subparsers(dest="face_command", metavar="COMMAND")
+    commands.required = True
+
+    compare = commands.add_parser(
+        "compare", help="compare a card image (through the chip path) with a live image"
+    )
+    compare.add_argument("card_image", type=Path, help="any image; made greyscale JPEG 2000")
+    compare.add_argument("live_image", type=Path, help="a colour photo of the patient")
+    compare.add_argument("--tolerance", type=float, default=None, help="match threshold")
+    compare.add_argument("--json", action="store_true", help="print one JSON object")
+    compare.set_defaults(func=_compare)
+
+    evaluate = commands.add_parser("eval", help="accuracy on a card,live,same CSV")
+    evaluate.add_argument("pairs", type=Path, help="CSV with header card,live,same")
+    evaluate.add_argument("--tolerance", type=float, default=None, help="match threshold")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.set_defaults(func=_eval)
+
+    check = commands.add_parser("check", help="per-frame quality and liveness guidance")
+    check.add_argument("--camera", required=True, help="cv:N, video:P, image:P, dir:P, person:N")
+    check.add_argument("--frames", type=int, default=90, help="frames to look at (default 90)")
+    check.add_argument("--card", type=Path, default=None, help="also match against this image")
+    check.add_argument("--lang", choices=("ja", "en"), default="ja")
+    check.add_argument("--json", action="store_true", help="one JSON object per frame")
+    check.set_defaults(func=_check)
+
+
+def _tolerance(value: float | None) -> float:
+    from kiosk.face.verifier import DEFAULT_TOLERANCE
+
+    if value is None:
+        return DEFAULT_TOLERANCE
+    if not 0.0 < value < 2.0:
+        raise FaceError("--tolerance must be between 0 and 2 (face distances are about 0.2-1.0)")
+    return value
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from kiosk.face.engine import load_engine
+    from kiosk.face.evaluate import distance_of
+    from kiosk.face.people import load_rgb
+
+    tolerance = _tolerance(args.tolerance)
+    for path in (args.card_image, args.live_image):
+        if not path.is_file():
+            raise FaceError(f"{path} does not exist")
+    d = distance_of(load_rgb(args.card_image), load_rgb(args.live_image), load_engine())
+    match = d <= tolerance
+    if args.json:
+        print(json.dumps({"tolerance": tolerance, "distance": round(d, 4), "match": match}))
+    else:
+        verdict = "same person" if match else "different people"
+        print(f"distance {d:.3f} (tolerance {tolerance}): {verdict}")
+    return 0 if match else 1
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from kiosk.face.evaluate import evaluate
+
+    report = evaluate(args.pairs, _tolerance(args.tolerance))
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    for row in report["pairs"]:
+        mark = "match" if row["match"] else "-"
+        print(f"{row['card']:28} {row['live']:28} same={row['same']} {row['distance']:.3f} {mark}")
+
+    def rate(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.3f}"
+
+    print(f"tolerance {report['tolerance']}: FMR {rate(report['fmr'])}, "
+          f"FNMR {rate(report['fnmr'])} over {len(report['pairs'])} pairs")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from kiosk.face.camera import open_camera
+    from kiosk.face.chip import chip_photo_jp2
+    from kiosk.face.messages import text
+    from kiosk.face.people import load_rgb
+    from kiosk.face.verifier import DlibVerifier, VerifierPolicy
+
+    if args.frames < 1:
+        raise FaceError("--frames must be at least 1")
+    verifier = DlibVerifier(VerifierPolicy(require_liveness=True))
+    if args.card is not None:
+        verifier.prepare(chip_photo_jp2(load_rgb(args.card)))
+    else:
+        verifier.watch()
+    with verifier, closing(open_camera(args.camera)) as camera:
+        start = time.monotonic()
+        for index in range(args.frames):
+            frame = camera.read()
+            now = start + index / camera.fps
+            result = verifier.check(frame, now)
+            del frame
+            if args.json:
+                print(json.dumps(_frame_json(index, result, args.lang)), flush=True)
+            else:
+                print(f"{index:4d} {result.guidance.value:20} {result.liveness.value:13} "
+                      f"faces={result.faces} {result.verdict.value:8} "
+                      f"{text(result.guidance, args.lang)}", flush=True)
+            if result.verdict.final:
+                break
+    return 0
+
+
+def _frame_json(index: int, result: Any, lang: str) -> dict[str, Any]:
+    from kiosk.face.messages import text
+
+    return {
+        "frame": index,
+        "guidance": result.guidance.value,
+        "text": text(result.guidance, lang),
+        "issues": [g.value for g in result.issues],
+        "liveness": result.liveness.value,
+        "faces": result.faces,
+        "face": list(result.face) if result.face else None,
+        "verdict": result.verdict.value,
+        "distance": result.distance,
+        "agreeing": result.agreeing,
+        "needed": result.needed,
+        "ms": result.elapsed_ms,
+    }

@@ -1,0 +1,146 @@
+"""``kiosk records …``: check, list and export the consent and audit records (for staff)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import KioskError
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("records", help="consent and audit records: verify, list, export")
+    commands = parser.add_subparsers(dest="records_command", metavar="COMMAND")
+    commands.required = True
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--records",
+            metavar="URL",
+            help="sqlite:///path/records.db or postgresql://… (default: $KIOSK_RECORDS, the "
+            "settings, else records.db in the kiosk home)",
+        )
+        p.add_argument("--settings", metavar="FILE", help="facility settings (TOML)")
+
+    verify = commands.add_parser("verify", help="check the hash chain; non-zero if broken")
+    common(verify)
+    verify.set_defaults(func=_verify)
+
+    listing = commands.add_parser("list", help="list receptions (newest last)")
+    common(listing)
+    listing.add_argument("--today", action="store_true", help="only today's (Japan time)")
+    listing.add_argument("--events", action="store_true", help="include audit events")
+    listing.set_defaults(func=_list)
+
+    export = commands.add_parser("export", help="export consents as FHIR R4 or CSV")
+    common(export)
+    export.add_argument("--format", choices=("fhir", "csv"), default="fhir")
+    export.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
+    export.add_argument("--today", action="store_true", help="only today's (Japan time)")
+    export.set_defaults(func=_export)
+
+    password = commands.add_parser("staff-password", help="set the staff password (asks twice)")
+    password.add_argument("--settings", metavar="FILE", help="facility settings (TOML)")
+    password.set_defaults(func=_staff_password)
+
+
+def _store(args: argparse.Namespace) -> Any:
+    from kiosk.config import load_settings
+    from kiosk.records.store import RecordStore
+
+    settings = load_settings(args.settings)
+    url = args.records or os.environ.get("KIOSK_RECORDS") or settings.records_url
+    return RecordStore.open(url, kiosk_id=settings.kiosk_id)
+
+
+def _today_range() -> tuple[datetime, datetime]:
+    from kiosk.eligibility.model import JST
+
+    start = datetime.now(JST).replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + timedelta(days=1)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        result = store.verify()
+    if result.ok:
+        print(f"ok: {result.count} records, the chain is intact")
+        return 0
+    print(
+        f"BROKEN: record #{result.first_bad} {result.reason} "
+        f"({result.count} records before it verified)",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _list(args: argparse.Namespace) -> int:
+    from kiosk.eligibility.model import JST
+
+    since, until = _today_range() if args.today else (None, None)
+    with _store(args) as store:
+        rows = store.records(since=since, until=until, kind=None if args.events else "reception")
+    for record in rows:
+        when = record.at.astimezone(JST).strftime("%Y-%m-%d %H:%M:%S")
+        body = record.body
+        if record.kind == "event":
+            detail = " ".join(f"{k}={v}" for k, v in sorted(body.get("detail", {}).items()))
+            staff = f" staff={body['staff_id']}" if body.get("staff_id") else ""
+            print(
+                f"{when}  {record.kiosk_id:<12} {record.reception_id or '-':<12}   "
+                f"event {body.get('event')}{staff} {detail}".rstrip()
+            )
+            continue
+        consents = body.get("consents") or {}
+        answers = ", ".join(f"{k}:{v}" for k, v in consents.get("items", {}).items())
+        extra = f" error={body['error_code']}" if body.get("error_code") else ""
+        print(
+            f"{when}  {record.kiosk_id:<12} {record.reception_id:<12} {body.get('outcome'):<20} "
+            f"{body.get('identity') or '-':<6} {answers}{extra}".rstrip()
+        )
+    print(f"{len(rows)} {'records' if args.events else 'receptions'}", file=sys.stderr)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from kiosk.records.export import csv_text, fhir_bundle
+
+    since, until = _today_range() if args.today else (None, None)
+    with _store(args) as store:
+        rows = store.records(since=since, until=until, kind="reception")
+    if args.format == "fhir":
+        text = json.dumps(fhir_bundle(rows), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = csv_text(rows)
+    if not args.out:
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out)
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise KioskError(f"cannot write {out}: {exc.strerror}") from None
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def _staff_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from kiosk.config import load_settings, set_staff_password
+
+    settings = load_settings(args.settings)
+    first = getpass.getpass("new staff password: ")
+    if getpass.getpass("again: ") != first:
+        raise KioskError("the two passwords differ; nothing was changed")
+    path = set_staff_password(settings, first)
+    print(f"staff password set ({path})", file=sys.stderr)
+    return 0

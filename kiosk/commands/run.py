@@ -1,0 +1,95 @@
+"""``kiosk run``: the touch kiosk window (PySide6), or the headless demo without a display.
+
+``--fullscreen`` is kiosk mode: no frame, no cursor, close and escape swallowed, no operator
+panel; only the staff console (Ctrl+Alt+S, staff password) leaves it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import KioskError
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("run", help="open the kiosk window (headless demo without a display)")
+    parser.add_argument(
+        "--fullscreen", action="store_true", help="kiosk mode: full screen, no way out but staff"
+    )
+    parser.add_argument("--card", help="card on the reader at start: virtual:<profile>, FILE, pcsc")
+    parser.add_argument(
+        "--camera",
+        help="camera: person:<name>, image:<path>, video:<path>, cv:<index>, scripted:match "
+        "(default: scripted:match)",
+    )
+    parser.add_argument("--settings", type=Path, help="facility settings file (TOML)")
+    parser.add_argument("--records", help="records store: sqlite file path or postgresql://…")
+    parser.add_argument("--no-voice", action="store_true", help="no voice guidance")
+    parser.set_defaults(func=run)
+
+
+def has_display() -> bool:
+    """Whether Qt can open a window here (a display, or the offscreen platform asked for)."""
+    if os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run(args: argparse.Namespace) -> int:
+    if not has_display():
+        return headless(args)
+    try:
+        from PySide6.QtWidgets import QApplication
+    except ImportError:
+        raise KioskError("the kiosk window needs PySide6: pip install 'kiosk[ui]'") from None
+    from kiosk.config import load_settings
+    from kiosk.services import build_services
+    from kiosk.ui import theme
+    from kiosk.ui.app import KioskApp, today_from_store
+
+    settings = load_settings(args.settings)
+    if args.fullscreen:
+        from kiosk.ui.staff_password import require_staff_password
+
+        require_staff_password(settings)
+    services = build_services(settings, camera=args.camera, records=args.records)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)  # noqa: S101 (made above)
+    theme.apply(app)
+    kiosk = KioskApp(
+        app,
+        services,
+        kiosk_mode=args.fullscreen,
+        voice=not args.no_voice,
+        today_records=today_from_store(args.records or settings.records_url, settings),
+    )
+    if settings.language == "en":
+        kiosk.window.set_language("en")
+    kiosk.start(fullscreen=args.fullscreen, card=args.card)
+    try:
+        return int(app.exec())
+    finally:
+        kiosk.stop()
+        services.close()
+
+
+def headless(args: argparse.Namespace) -> int:
+    """No display: say so and run the reception demo in the terminal instead."""
+    print(
+        "kiosk run: no display (DISPLAY / WAYLAND_DISPLAY unset, QT_QPA_PLATFORM is not "
+        "offscreen); running the headless demo instead.",
+        file=sys.stderr,
+    )
+    try:
+        from kiosk.reception.headless import run_demo
+    except ImportError:
+        raise KioskError(
+            "no display, and the headless demo is not available in this build; "
+            "set DISPLAY, or QT_QPA_PLATFORM=offscreen, or run `kiosk scenario run`"
+        ) from None
+    result: int = run_demo(out=sys.stdout, lang="both")
+    return result

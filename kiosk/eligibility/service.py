@@ -1,0 +1,321 @@
+"""The eligibility service interface and its simulation.
+
+:class:`EligibilityService` is what the reception flow talks to; a real オンライン資格確認
+client would satisfy the same protocol. :class:`SimulatedEligibilityService` answers from
+the simulated JPKI CA (certificate status, CRL, issuance ledger) and the card deck's
+``insurance`` tables: certificate serial -> ledger profile -> insurance record.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from kiosk.eligibility.errors import CertificateRejected, ServiceUnavailable
+from kiosk.eligibility.model import (
+    CertificateAlert,
+    Consents,
+    ElderlyRecipient,
+    InsuranceRecord,
+    InsuredPerson,
+    LimitCertificate,
+    QualificationResult,
+    QualificationValidity,
+)
+from kiosk.paths import kiosk_home
+
+if TYPE_CHECKING:
+    from kiosk.config import Settings
+    from kiosk.simcard.ca import CertificateAuthority
+    from kiosk.simcard.deck import Insurance, Profile
+
+GRACE = timedelta(days=92)  # ~3 months either side of the certificate's expiry
+
+
+class EligibilityService(Protocol):
+    """オンライン資格確認 as the reception flow needs it. Times are timezone-aware."""
+
+    def is_registered(self, auth_cert_der: bytes) -> bool:
+        """Whether the card is registered for health-insurance use (利用登録)."""
+        ...
+
+    def register(self, auth_cert_der: bytes) -> None:
+        """Register the card for health-insurance use (the patient agreed at the kiosk)."""
+        ...
+
+    def confirm(
+        self, auth_cert_der: bytes, *, at: datetime, consents: Consents | None = None
+    ) -> QualificationResult:
+        """Confirm the qualification of the card's holder at ``at``.
+
+        Raises :class:`CertificateRejected` (error 006) or :class:`ServiceUnavailable`.
+        """
+        ...
+
+
+class SimulatedEligibilityService:
+    """Answers from the simulated CA and the deck; latency and failures can be injected.
+
+    ``latency_s`` delays every call (a real service takes a second or two);
+    ``failure_rate`` (0..1) makes that share of calls raise :class:`ServiceUnavailable`;
+    :meth:`fail_next` makes the next ``n`` calls fail (tests, the fault suite).
+    Registrations made at the kiosk persist in ``<home>/eligibility/registered.json``.
+    """
+
+    def __init__(
+        self,
+        ca: CertificateAuthority | None = None,
+        profiles: Callable[[str], Profile] | None = None,
+        *,
+        latency_s: float = 0.0,
+        failure_rate: float = 0.0,
+        rng: random.Random | None = None,
+        home: Path | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._ca = ca
+        self._profiles = profiles
+        self.latency_s = latency_s
+        self.failure_rate = failure_rate
+        self._rng = rng or random.Random()  # noqa: S311 - simulated faults, not security
+        self._home = home
+        self._sleep = sleep
+        self._fail_next = 0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **kwargs: Any) -> SimulatedEligibilityService:
+        return cls(
+            latency_s=settings.eligibility_latency_ms / 1000.0,
+            failure_rate=settings.eligibility_failure_rate,
+            **kwargs,
+        )
+
+    # -- fault injection -----------------------------------------------------------------
+
+    def fail_next(self, count: int = 1) -> None:
+        """Make the next ``count`` calls raise :class:`ServiceUnavailable`."""
+        with self._lock:
+            self._fail_next += count
+
+    def _call(self) -> None:
+        if self.latency_s > 0:
+            self._sleep(self.latency_s)
+        with self._lock:
+            if self._fail_next > 0:
+                self._fail_next -= 1
+                fail = True
+            else:
+                fail = self.failure_rate > 0 and self._rng.random() < self.failure_rate
+        if fail:
+            raise ServiceUnavailable(
+                "the online eligibility service did not answer (connection error); "
+                "try again, or check the patient's insurance another way"
+            )
+
+    # -- the service -----------------------------------------------------------------------
+
+    def is_registered(self, auth_cert_der: bytes) -> bool:
+        self._call()
+        serial = _serial(auth_cert_der)
+        if serial is None:
+            return False
+        if str(serial) in self._registrations():
+            return True
+        profile = self._profile_of(serial)
+        return profile is not None and profile.registered_for_insurance
+
+    def register(self, auth_cert_der: bytes) -> None:
+        self._call()
+        serial = _serial(auth_cert_der)
+        if serial is None:
+            raise CertificateRejected("unknown-ca", "the card's certificate cannot be read")
+        registered = self._registrations()
+        registered.add(str(serial))
+        path = self._registry_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".registered.")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(sorted(registered), out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def confirm(
+        self, auth_cert_der: bytes, *, at: datetime, consents: Consents | None = None
+    ) -> QualificationResult:
+        self._call()
+        alert, expires = self._check_certificate(auth_cert_der, at)
+        serial = _serial(auth_cert_der)
+        profile = self._profile_of(serial) if serial is not None else None
+        insurance = profile.insurance if profile is not None else None
+        if profile is None or insurance is None:
+            return QualificationResult(
+                QualificationValidity.NO_QUALIFICATION,
+                at,
+                certificate_alert=alert,
+                certificate_expires=expires,
+                consents=consents,
+            )
+        validity = QualificationValidity(int(insurance.validity))
+        return QualificationResult(
+            validity,
+            at,
+            person=_person(insurance),
+            insurance=_record(insurance) if insurance.has_qualification else None,
+            certificate_alert=alert,
+            certificate_expires=expires,
+            consents=consents,
+        )
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _authority(self) -> CertificateAuthority:
+        if self._ca is None:
+            from kiosk.simcard.ca import CertificateAuthority
+
+            self._ca = CertificateAuthority.load(self._home)
+        return self._ca
+
+    def _profile_of(self, serial: int) -> Profile | None:
+        name = self._authority().profile_of(serial)
+        if name is None:
+            return None
+        if self._profiles is None:
+            from kiosk.simcard.deck import load_deck
+
+            deck = load_deck()  # read once per service
+            self._profiles = deck.__getitem__
+        try:
+            return self._profiles(name)
+        except LookupError:
+            return None
+
+    def _check_certificate(
+        self, cert_der: bytes, at: datetime
+    ) -> tuple[CertificateAlert | None, datetime | None]:
+        status = str(self._authority().verify_auth_certificate(cert_der, at))
+        if status == "revoked":
+            raise CertificateRejected(
+                "revoked",
+                "the card's user-authentication certificate is revoked (006): "
+                "the patient renews it at the municipal office",
+            )
+        if status in ("unknown_ca", "not_yet_valid"):
+            raise CertificateRejected(
+                "unknown-ca", "the card's certificate was not issued by JPKI (006)"
+            )
+        expires = _not_after(cert_der)
+        if expires is None:  # pragma: no cover - the CA already parsed it
+            raise CertificateRejected("unknown-ca", "the card's certificate cannot be read (006)")
+        when = at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
+        if status == "expired":
+            if when > expires + GRACE:
+                raise CertificateRejected(
+                    "expired",
+                    "the card's user-authentication certificate expired more than 3 months "
+                    "ago (006): the patient renews it at the municipal office",
+                )
+            return CertificateAlert.EXPIRED_GRACE, expires
+        if when >= expires - GRACE:
+            return CertificateAlert.RENEW_SOON, expires
+        return None, expires
+
+    def _registry_path(self) -> Path:
+        return (self._home if self._home is not None else kiosk_home()) / (
+            "eligibility/registered.json"
+        )
+
+    def _registrations(self) -> set[str]:
+        try:
+            data = json.loads(self._registry_path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return set()
+        return {str(s) for s in data} if isinstance(data, list) else set()
+
+
+def _serial(cert_der: bytes) -> int | None:
+    from cryptography import x509
+
+    try:
+        return int(x509.load_der_x509_certificate(bytes(cert_der)).serial_number)
+    except (ValueError, TypeError):
+        return None
+
+
+def _not_after(cert_der: bytes) -> datetime | None:
+    from cryptography import x509
+
+    try:
+        return x509.load_der_x509_certificate(bytes(cert_der)).not_valid_after_utc
+    except (ValueError, TypeError):
+        return None
+
+
+def _ymd(value: str | None) -> date | None:
+    if not value:
+        return None
+    return datetime.strptime(value, "%Y%m%d").date()
+
+
+def _person(insurance: Insurance) -> InsuredPerson:
+    f = insurance.fields
+    return InsuredPerson(
+        name=f["Name"],
+        name_kana=f["NameKana"],
+        sex1=f.get("Sex1", "3"),
+        birthdate=_ymd(f["Birthdate"]) or date.min,
+        address=f.get("Address") or None,
+        post_number=f.get("PostNumber") or None,
+    )
+
+
+def _record(insurance: Insurance) -> InsuranceRecord:
+    f = insurance.fields
+    elderly = insurance.elderly
+    limit = insurance.limit
+    return InsuranceRecord(
+        insurer_number=f["InsurerNumber"],
+        insured_identification_number=f["InsuredIdentificationNumber"],
+        insured_card_classification=f.get("InsuredCardClassification", "01"),
+        insured_card_symbol=f.get("InsuredCardSymbol") or None,
+        insured_branch_number=f.get("InsuredBranchNumber") or None,
+        personal_family_classification=f.get("PersonalFamilyClassification", "1"),
+        insured_name=f.get("InsuredName") or None,
+        insured_certificate_issuance_date=_ymd(f.get("InsuredCertificateIssuanceDate")),
+        insured_card_valid_date=_ymd(f.get("InsuredCardValidDate")),
+        insured_card_expiration_date=_ymd(f.get("InsuredCardExpirationDate")),
+        insured_partial_contribution_ratio=f.get("InsuredPartialContributionRatio") or None,
+        insurer_name=f.get("InsurerName") or None,
+        elderly_recipient=ElderlyRecipient(
+            certificate_date=_ymd(elderly.get("ElderlyRecipientCertificateDate")),
+            valid_start_date=_ymd(elderly.get("ElderlyRecipientValidStartDate")),
+            valid_end_date=_ymd(elderly.get("ElderlyRecipientValidEndDate")),
+            contribution_ratio=elderly.get("ElderlyRecipientContributionRatio", ""),
+        )
+        if elderly
+        else None,
+        limit_certificate=LimitCertificate(
+            classification=limit["LimitApplicationCertificateClassification"],
+            classification_flag=limit["LimitApplicationCertificateClassificationFlag"],
+            certificate_date=_ymd(limit.get("LimitApplicationCertificateDate")),
+            valid_start_date=_ymd(limit.get("LimitApplicationCertificateValidStartDate")),
+            valid_end_date=_ymd(limit.get("LimitApplicationCertificateValidEndDate")),
+            long_term_date=_ymd(limit.get("LimitApplicationCertificateLongTermDate")),
+        )
+        if limit
+        else None,
+        specific_diseases=tuple(insurance.specific_diseases),
+    )

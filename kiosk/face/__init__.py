@@ -1,0 +1,87 @@
+"""Face verification against the chip's photo: cameras, quality guidance, liveness, matching.
+
+Importing this package loads no model and imports neither face_recognition, dlib nor cv2:
+they load on first use, in whichever thread or process does the work.
+
+How the reception flow uses it (all blocking calls belong in a worker, never the UI thread)::
+
+    from kiosk.face import VerifierProcess, VerifierPolicy, open_camera
+
+    verifier = VerifierProcess(VerifierPolicy())     # or DlibVerifier() in-process,
+    verifier.start()                                 # or ScriptedVerifier([...]) headless
+    verifier.prepare(card_photo_jp2)                 # worker: as soon as the card is read
+    with open_camera("person:obama") as camera:      # or cv:0, video:…, image:…, dir:…
+        while True:
+            result = verifier.check(camera.read())   # worker; or submit() + result() from a
+            show(result.guidance, result.progress)   # preview loop that keeps 30 fps
+            if result.verdict.final:                 # MATCH, NO_MATCH, NOT_LIVE, TIMEOUT
+                break
+    verifier.forget()                                # card removed, cancel, timeout: always
+
+Each :class:`FrameResult` carries ``guidance`` (a :class:`Guidance` id; texts in both languages
+via :func:`text`), ``liveness`` (waiting / blink / head_movement / frozen), match progress
+(``agreeing`` of ``needed`` frames, ``progress`` 0..1), ``distance`` of this frame when it was
+encoded, and ``verdict``. Once the verdict is final the verifier has already dropped the card
+encoding and every frame-derived value; call ``prepare`` again to retry. Nothing is written to
+disk, logged or put in an exception text.
+
+Why a process: dlib holds the GIL while it computes (~85 ms a decision), so in a thread it
+would stall the Qt event loop and the preview; :class:`VerifierProcess` keeps it apart.
+Headless scenarios that need no images use :class:`ScriptedVerifier` (same protocol).
+"""
+
+from __future__ import annotations
+
+from kiosk.face.camera import CameraSource, open_camera
+from kiosk.face.chip import card_path, chip_photo_jp2, decode_card_photo
+from kiosk.face.errors import (
+    CameraError,
+    CameraSpecError,
+    CardPhotoError,
+    FaceError,
+    ModelMissingError,
+    VerifierStateError,
+)
+from kiosk.face.liveness import LivenessPolicy
+from kiosk.face.messages import TEXTS, Guidance, text
+from kiosk.face.quality import QualityLimits
+from kiosk.face.results import Box, FrameResult, Liveness, Verdict
+from kiosk.face.scripted import ScriptedVerifier
+from kiosk.face.verifier import (
+    DEFAULT_TOLERANCE,
+    CardFace,
+    DlibVerifier,
+    FaceVerifier,
+    VerifierPolicy,
+)
+from kiosk.face.worker import VerifierProcess
+
+__all__ = [
+    "DEFAULT_TOLERANCE",
+    "TEXTS",
+    "Box",
+    "CameraError",
+    "CameraSource",
+    "CameraSpecError",
+    "CardFace",
+    "CardPhotoError",
+    "DlibVerifier",
+    "FaceError",
+    "FaceVerifier",
+    "FrameResult",
+    "Guidance",
+    "Liveness",
+    "LivenessPolicy",
+    "ModelMissingError",
+    "QualityLimits",
+    "ScriptedVerifier",
+    "Verdict",
+    "VerifierPolicy",
+    "VerifierProcess",
+    "VerifierStateError",
+    "card_path",
+    "chip_photo_jp2",
+    "decode_card_photo",
+    "open_camera",
+    "text",
+]

@@ -1,0 +1,303 @@
+"""Face verification against the chip's photo: the :class:`FaceVerifier` protocol and the
+dlib-backed :class:`DlibVerifier`.
+
+Use: ``prepare(card_photo_jp2)`` in a worker as soon as the card is read (decodes the chip's
+greyscale JPEG 2000 photo and encodes its face once), then ``check(frame, now)`` for each live
+frame (numpy RGB uint8, any size; ``now`` in seconds, monotonic), which returns a
+:class:`~kiosk.face.results.FrameResult`. When its verdict is final, every image-derived value
+is dropped; ``forget()`` (or leaving the ``with`` block) drops them at any time — the card's
+removal, a timeout, a cancel. To try again, call ``prepare`` again.
+
+Per live frame: downscale to ``detect_width`` px wide, HOG-detect there, keep the largest face,
+scale its box back up, take the 68-point landmarks and (when quality allows and more agreeing
+frames are needed) the encoding from the full-resolution frame.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+from PIL import Image
+
+from kiosk.face.chip import decode_card_photo
+from kiosk.face.engine import FaceEngine, distance, load_engine
+from kiosk.face.errors import CardPhotoError, FaceError, VerifierStateError
+from kiosk.face.liveness import LivenessPolicy, LivenessTracker
+from kiosk.face.messages import Guidance
+from kiosk.face.quality import Landmarks, QualityLimits, assess, cover_scores
+from kiosk.face.results import Box, FrameResult, Liveness, Verdict
+
+DEFAULT_TOLERANCE = 0.50
+"""Face distance at or below which a frame agrees with the card photo (see README: measured
+on the licensed photos through the card path; face_recognition's own default 0.6 is looser)."""
+
+BLOCKING = frozenset(
+    {
+        Guidance.NO_FACE,
+        Guidance.SEVERAL_FACES,
+        Guidance.TOO_FAR,
+        Guidance.TOO_CLOSE,
+        Guidance.TOO_DARK,
+        Guidance.TOO_BRIGHT,
+        Guidance.COVERED,
+        Guidance.EYES_CLOSED,
+    }
+)
+"""Issues that stop a frame from being encoded (off-centre only guides)."""
+
+
+@dataclass(frozen=True)
+class VerifierPolicy:
+    """How strict the verification is and how long it may take."""
+
+    tolerance: float = DEFAULT_TOLERANCE
+    agreeing_frames: int = 3
+    """Encoded frames within tolerance needed for a match."""
+    max_attempts: int = 15
+    """Encoded frames after which, without enough agreeing ones, the verdict is NO_MATCH."""
+    timeout_s: float = 20.0
+    """Seconds from the first frame after which the verdict is TIMEOUT."""
+    detect_width: int = 400
+    """Width in px of the downscaled copy the detector runs on."""
+    require_liveness: bool = True
+    eyes_closed_after_s: float = 0.6
+    """Eyes closed longer than this (not a blink) shows the eyes-closed guidance."""
+    weak_face_threshold: float = -0.8
+    """Detector score above which a weak detection is checked for a covered face."""
+    quality: QualityLimits = field(default_factory=QualityLimits)
+    liveness: LivenessPolicy = field(default_factory=LivenessPolicy)
+
+
+@runtime_checkable
+class FaceVerifier(Protocol):
+    """What the reception flow needs from face verification (real or scripted)."""
+
+    def prepare(self, card_photo: bytes) -> None:
+        """Decode and encode the chip's face photo (blocking: call from a worker)."""
+
+    @property
+    def ready(self) -> bool:
+        """True between a successful ``prepare`` and the verdict or ``forget``."""
+
+    def check(self, frame: np.ndarray, now: float | None = None) -> FrameResult:
+        """Process one live frame (blocking: call from a worker)."""
+
+    def forget(self) -> None:
+        """Drop the card encoding and everything derived from frames."""
+
+
+class CardFace:
+    """The card photo's face encoding, made once; ``forget()`` drops it."""
+
+    def __init__(self, encoding: np.ndarray, box: Box) -> None:
+        self._encoding: np.ndarray | None = encoding
+        self.box = box
+
+    @classmethod
+    def encode(cls, card_photo: bytes, engine: FaceEngine | None = None) -> CardFace:
+        """Decode the chip's JPEG 2000 photo, find its face and encode it."""
+        engine = engine or load_engine()
+        image = decode_card_photo(card_photo)
+        boxes = engine.detect(image, upsample=1) or engine.detect(image, upsample=2)
+        if not boxes:
+            raise CardPhotoError(
+                "no face found in the card's photo; use the PIN or ask staff to confirm"
+            )
+        box = max(boxes, key=lambda b: b.area)
+        encoding = engine.encode(image, [box])[0]
+        del image
+        return cls(encoding, box)
+
+    def distance_to(self, encoding: np.ndarray) -> float:
+        if self._encoding is None:
+            raise VerifierStateError("the card photo was forgotten; prepare again")
+        return distance(self._encoding, encoding)
+
+    def forget(self) -> None:
+        self._encoding = None
+
+
+class DlibVerifier:
+    """The real verifier over :class:`~kiosk.face.engine.FaceEngine` (one thread at a time)."""
+
+    def __init__(
+        self, policy: VerifierPolicy | None = None, engine: FaceEngine | None = None
+    ) -> None:
+        self.policy = policy or VerifierPolicy()
+        self._engine = engine
+        self._card: CardFace | None = None
+        self._liveness = LivenessTracker(self.policy.liveness)
+        self._started: float | None = None
+        self._agreeing = 0
+        self._attempts = 0
+        self._last: FrameResult | None = None
+        self._watching = False
+
+    @property
+    def engine(self) -> FaceEngine:
+        if self._engine is None:
+            self._engine = load_engine()
+        return self._engine
+
+    @property
+    def ready(self) -> bool:
+        return self._card is not None
+
+    def prepare(self, card_photo: bytes) -> None:
+        self.forget()
+        self._card = CardFace.encode(card_photo, self.engine)
+
+    def watch(self) -> None:
+        """Quality and liveness only, with no card photo (``kiosk face check``): frames are
+        never encoded and the verdict is only ever NOT_LIVE or TIMEOUT."""
+        self.forget()
+        self._watching = True
+
+    def __enter__(self) -> DlibVerifier:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.forget()
+
+    def forget(self) -> None:
+        if self._card is not None:
+            self._card.forget()
+        self._card = None
+        self._liveness.forget()
+        self._liveness = LivenessTracker(self.policy.liveness)
+        self._started = None
+        self._agreeing = 0
+        self._attempts = 0
+        self._last = None
+        self._watching = False
+
+    def check(self, frame: np.ndarray, now: float | None = None) -> FrameResult:
+        if self._last is not None and self._last.verdict.final:
+            return self._last
+        if self._card is None and not self._watching:
+            raise VerifierStateError("prepare(card_photo) must succeed before frames are checked")
+        if frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
+            raise FaceError("a camera frame must be an RGB uint8 array (height x width x 3)")
+        t0 = time.perf_counter()
+        now = time.monotonic() if now is None else now
+        if self._started is None:
+            self._started = now
+        faces, largest, marks = self._find(frame)
+        issues = assess(frame, faces, largest, marks, self.policy.quality)
+        if largest is None:
+            issues = self._covered_or_missing(frame)
+        if marks is not None:
+            self._liveness.observe_face(marks, now)
+        closed_long = self._liveness.eyes_closed_for(now) >= self.policy.eyes_closed_after_s
+        blocking = [g for g in issues if g in BLOCKING]
+        shown = [g for g in issues if g is not Guidance.EYES_CLOSED or closed_long]
+        distance_now = None
+        wanted = self._card is not None and self._agreeing < self.policy.agreeing_frames
+        if largest is not None and not blocking and wanted and self._card is not None:
+            encoding = self.engine.encode(frame, [largest])[0]
+            distance_now = self._card.distance_to(encoding)
+            del encoding
+            self._attempts += 1
+            if distance_now <= self.policy.tolerance:
+                self._agreeing += 1
+        verdict = self._verdict(now)
+        guidance = self._guidance(verdict, shown)
+        result = FrameResult(
+            guidance=guidance,
+            verdict=verdict,
+            liveness=self._liveness.state,
+            face=largest,
+            faces=len(faces),
+            distance=None if distance_now is None else round(distance_now, 4),
+            agreeing=self._agreeing,
+            attempts=self._attempts,
+            needed=self.policy.agreeing_frames,
+            elapsed_ms=round((time.perf_counter() - t0) * 1000.0, 2),
+            issues=tuple(shown),
+        )
+        if verdict.final:
+            self.forget()
+        self._last = result
+        return result
+
+    def _find(self, frame: np.ndarray) -> tuple[list[Box], Box | None, Landmarks | None]:
+        h, w = frame.shape[:2]
+        factor = min(1.0, self.policy.detect_width / w)
+        small = self._downscale(frame, factor)
+        self._liveness.observe_pixels(self._thumb(small))
+        found = self.engine.detect(small, upsample=0)
+        del small
+        faces = [b.scaled(1.0 / factor, w, h) for b in found]
+        if not faces:
+            return [], None, None
+        largest = max(faces, key=lambda b: b.area)
+        marks = self.engine.landmarks(frame, [largest])[0]
+        return faces, largest, marks
+
+    def _covered_or_missing(self, frame: np.ndarray) -> list[Guidance]:
+        """No face: a weak detection whose lower face is flat means a covered face."""
+        h, w = frame.shape[:2]
+        factor = min(1.0, self.policy.detect_width / w)
+        small = self._downscale(frame, factor)
+        weak = self.engine.detect_weak(small, self.policy.weak_face_threshold)
+        del small
+        limit = self.policy.quality.min_face_width * w
+        for box in sorted((b.scaled(1.0 / factor, w, h) for b in weak), key=lambda b: -b.area):
+            if box.width < limit:
+                break
+            marks = self.engine.landmarks(frame, [box])[0]
+            _chroma, texture = cover_scores(frame, marks)
+            if texture < self.policy.quality.covered_texture:
+                return [Guidance.COVERED]
+        return [Guidance.NO_FACE]
+
+    def _verdict(self, now: float) -> Verdict:
+        policy = self.policy
+        live = self._liveness.shown or not policy.require_liveness
+        if self._agreeing >= policy.agreeing_frames and live:
+            return Verdict.MATCH
+        if policy.require_liveness and self._liveness.expired(now):
+            return Verdict.NOT_LIVE
+        if self._attempts >= policy.max_attempts:
+            return Verdict.NO_MATCH
+        if self._started is not None and now - self._started > policy.timeout_s:
+            return Verdict.TIMEOUT
+        return Verdict.PENDING
+
+    def _guidance(self, verdict: Verdict, issues: list[Guidance]) -> Guidance:
+        final = {
+            Verdict.MATCH: Guidance.MATCHED,
+            Verdict.NO_MATCH: Guidance.NOT_MATCHED,
+            Verdict.NOT_LIVE: Guidance.NOT_LIVE,
+            Verdict.TIMEOUT: Guidance.TIMED_OUT,
+        }
+        if verdict in final:
+            return final[verdict]
+        if issues:
+            return issues[0]
+        waiting = self._watching or self._agreeing >= self.policy.agreeing_frames
+        if waiting and not self._liveness.shown:
+            return Guidance.BLINK
+        return Guidance.HOLD_STILL
+
+    @staticmethod
+    def _downscale(frame: np.ndarray, factor: float) -> np.ndarray:
+        if factor >= 1.0:
+            return frame
+        h, w = frame.shape[:2]
+        size = (max(1, round(w * factor)), max(1, round(h * factor)))
+        return np.asarray(Image.fromarray(frame).resize(size, Image.Resampling.BILINEAR))
+
+    @staticmethod
+    def _thumb(small: np.ndarray) -> np.ndarray:
+        step = max(1, small.shape[1] // 80)
+        return small[::step, ::step].mean(axis=2)

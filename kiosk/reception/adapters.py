@@ -1,0 +1,236 @@
+"""Adapters from the flow's ports (kiosk.reception.ports) to the real packages: the card
+session over any Transport, the simulated CA, the eligibility service, the records store and
+the staff password. Each imports its package lazily, inside the functions."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from kiosk.card.errors import CardError, NoCard
+from kiosk.card.transport import Transport
+from kiosk.reception.ports import (
+    CardReading,
+    CertificateCheck,
+    Qualification,
+    ReceptionResult,
+)
+from kiosk.reception.states import Method
+
+if TYPE_CHECKING:
+    from kiosk.card.session import MyNumberCard
+    from kiosk.config import Settings
+    from kiosk.eligibility.service import EligibilityService
+    from kiosk.simcard.ca import CertificateAuthority
+
+
+class CardDataMissing(CardError):
+    """The kiosk cannot open the card face (照合番号B unknown: the card front was not read)."""
+
+
+class TransportCardSession:
+    """The flow's CardSession over kiosk.card.session.MyNumberCard.
+
+    ``verify_b`` is 照合番号B as the reader photographs it from the card front; ``face_only``
+    is what the printed 追記欄 says (None: guess from the chip, both JPKI PINs blocked).
+    """
+
+    def __init__(
+        self, transport: Transport, *, verify_b: str | None = None, face_only: bool | None = None
+    ) -> None:
+        from kiosk.card.session import MyNumberCard
+
+        self.card: MyNumberCard = MyNumberCard(transport)
+        self._verify_b = verify_b
+        self._face_only = face_only
+
+    def read_for_reception(self) -> CardReading:
+        read = self.card.read_for_reception()
+        face_only = read.face_only if self._face_only is None else self._face_only
+        return CardReading(read.auth_certificate, read.auth_tries_left, face_only)
+
+    def read_face_photo(self) -> bytes:
+        if self._verify_b is None:
+            raise CardDataMissing("照合番号B is unknown: the card front was not photographed")
+        return self.card.read_face_photo(self._verify_b)
+
+    def prove_possession(self, pin: str) -> None:
+        self.card.prove_possession(pin)
+
+    def close(self) -> None:
+        self.card.close()
+
+
+class TransportSlot:
+    """The reader: holds the transport of the card lying on it (or none).
+
+    ``insert`` a VirtualCard or any Transport (a CountingTransport around one, pyscard …);
+    ``remove`` takes it away (powers it off). The flow then gets ``card_removed()``.
+    """
+
+    def __init__(self) -> None:
+        self.transport: Transport | None = None
+        self.verify_b: str | None = None
+        self.face_only: bool | None = None
+
+    def insert(
+        self, transport: Transport, *, verify_b: str | None = None, face_only: bool | None = None
+    ) -> None:
+        """Put a card on the reader; for a virtual card 照合番号B and 追記欄 come from its face."""
+        state = getattr(transport, "state", None) or getattr(
+            getattr(transport, "inner", None), "state", None
+        )
+        if state is not None and verify_b is None:
+            verify_b = state.verify_b
+        if state is not None and face_only is None:
+            face_only = bool(state.face_only)
+        self.transport, self.verify_b, self.face_only = transport, verify_b, face_only
+
+    def remove(self) -> None:
+        transport, self.transport = self.transport, None
+        if transport is not None:
+            with contextlib.suppress(CardError):
+                transport.close()
+
+    def open(self) -> TransportCardSession:
+        if self.transport is None:
+            raise NoCard("no card on the reader")
+        return TransportCardSession(
+            self.transport, verify_b=self.verify_b, face_only=self.face_only
+        )
+
+    def pin_statuses(self) -> list[Any]:
+        """Every PIN's tries left (kiosk.card.session.PinStatus), spending no try."""
+        return self.open().card.all_pin_status()
+
+
+class CaCertificates:
+    """CertificateChecker over the simulated JPKI CA (its certificate and CRL)."""
+
+    def __init__(self, ca: CertificateAuthority | None = None) -> None:
+        self._ca = ca
+
+    @property
+    def ca(self) -> CertificateAuthority:
+        if self._ca is None:
+            from kiosk.simcard.ca import CertificateAuthority
+
+            self._ca = CertificateAuthority.load()
+        return self._ca
+
+    def check(self, cert_der: bytes, at: datetime) -> CertificateCheck:
+        from cryptography import x509
+
+        status = self.ca.verify_auth_certificate(cert_der, at)
+        try:
+            cert = x509.load_der_x509_certificate(bytes(cert_der))
+        except ValueError:
+            return CertificateCheck("unknown_ca", 0, at)
+        return CertificateCheck(str(status.value), cert.serial_number, cert.not_valid_after_utc)
+
+
+class ServiceEligibility:
+    """Eligibility over kiosk.eligibility (the simulated オンライン資格確認)."""
+
+    def __init__(self, service: EligibilityService) -> None:
+        self.service = service
+
+    def is_registered(self, cert_der: bytes) -> bool:
+        return self.service.is_registered(cert_der)
+
+    def register(self, cert_der: bytes) -> None:
+        self.service.register(cert_der)
+
+    def lookup(self, cert_der: bytes, at: datetime) -> Qualification:
+        result = self.service.confirm(cert_der, at=at)
+        insurance = result.insurance
+        return Qualification(
+            int(result.validity),
+            has_limit_info=insurance is not None and insurance.limit_certificate is not None,
+            has_specific_disease=insurance is not None and bool(insurance.specific_diseases),
+            payload=result,
+        )
+
+
+_OUTCOMES = {
+    "cancelled": "CANCELLED",
+    "card-removed": "CARD_REMOVED",
+    "timed-out": "TIMED_OUT",
+    "card-error": "CARD_ERROR",
+    "certificate-rejected": "CERTIFICATE_REJECTED",
+    "service-error": "SERVICE_ERROR",
+}
+_METHODS = {Method.FACE: "FACE", Method.PIN: "PIN", Method.STAFF: "VISUAL"}
+
+
+class StoreRecords:
+    """Records over kiosk.records (hash-chained store + the result XML in the outbox)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def record_reception(self, result: ReceptionResult) -> str | None:
+        from kiosk.eligibility.model import Consents, PrescriptionForm
+        from kiosk.records import IdentityMethod
+
+        consents = Consents(
+            given_at=result.finished_at,
+            items=dict(result.consents),
+            limit_info=result.limit_consent,
+            specific_disease=result.specific_disease_consent,
+        )
+        form = None
+        if result.electronic_prescription is not None:
+            form = (
+                PrescriptionForm.ELECTRONIC
+                if result.electronic_prescription
+                else PrescriptionForm.PAPER
+            )
+        receipt = self.store.record_reception(
+            result.reception_id,
+            at=result.finished_at,
+            cert_serial=result.cert_serial,
+            method=IdentityMethod[_METHODS[result.method]],
+            result=result.qualification.payload,
+            consents=consents,
+            prescription=form,
+            staff_id="staff" if result.method == Method.STAFF else None,
+        )
+        path = getattr(receipt, "xml_path", None)
+        return None if path is None else str(path)
+
+    def record_event(self, kind: str, details: Mapping[str, str | int], at: datetime) -> None:
+        from kiosk.records import AuditEvent, AuditKind, Outcome
+
+        reception_id = str(details.get("reception_id", "")) or "unknown"
+        if kind in _OUTCOMES:
+            code = details.get("code")
+            serial = details.get("cert_serial")
+            self.store.record_outcome(
+                reception_id,
+                at=at,
+                outcome=Outcome[_OUTCOMES[kind]],
+                cert_serial=serial if isinstance(serial, int) else None,
+                error_code=None if code is None else str(code),
+            )
+        elif kind == "pin-locked":
+            self.store.record_event(
+                AuditEvent(AuditKind.PIN_LOCKED, at, reception_id, None, {"pin": "auth"})
+            )
+
+    def close(self) -> None:
+        self.store.close()
+
+
+class SettingsStaff:
+    """The staff credential is the staff password of the facility settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def check(self, credential: str) -> bool:
+        from kiosk.config import staff_password_ok
+
+        return staff_password_ok(self.settings, credential)

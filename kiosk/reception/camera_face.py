@@ -1,0 +1,91 @@
+"""The flow's FaceVerifier over kiosk.face: a camera source and the dlib verifier.
+
+One attempt pulls frames from the camera and gives each to the verifier until its verdict is
+final (match, no match, not live, timeout) or the frame budget is spent. Frame times are the
+camera's own (frame index / fps), so a recorded or synthetic source behaves the same however
+fast the machine is. The chip photo is kept in memory only until :meth:`forget`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.reception.ports import FaceFrame, FaceVerdict
+
+
+class CameraFace:
+    """``camera`` is a kiosk.face camera spec (``person:<name>``, ``cv:0``, ``image:…``)."""
+
+    def __init__(
+        self,
+        camera: str,
+        *,
+        tolerance: float | None = None,
+        size: tuple[int, int] | None = None,
+        fps: float = 30.0,
+        max_frames: int = 600,
+        verifier: Any = None,
+    ) -> None:
+        self.camera = camera
+        self.tolerance = tolerance
+        self.size = size
+        self.fps = fps
+        self.max_frames = max_frames
+        self._verifier = verifier
+        self._source: Any = None
+        self._photo: bytes | None = None
+        self._clock = 0.0
+
+    @property
+    def verifier(self) -> Any:
+        if self._verifier is None:
+            from kiosk.face.verifier import DlibVerifier, VerifierPolicy
+
+            policy = VerifierPolicy() if self.tolerance is None else VerifierPolicy(self.tolerance)
+            self._verifier = DlibVerifier(policy)
+        return self._verifier
+
+    def _camera(self) -> Any:
+        if self._source is None:
+            from kiosk.face.camera import open_camera
+
+            self._source = open_camera(self.camera, self.size, self.fps)
+        return self._source
+
+    def prepare(self, card_photo: bytes) -> None:
+        self._photo = card_photo
+        self.verifier.prepare(card_photo)
+
+    def attempt(self, on_frame: Callable[[FaceFrame], bool]) -> FaceVerdict:
+        from kiosk.face.results import Verdict
+
+        if self._photo is None:
+            return FaceVerdict(False, "no_photo")
+        if not self.verifier.ready:  # a final verdict dropped the encoding: prepare again
+            self.verifier.prepare(self._photo)
+        source = self._camera()
+        for _ in range(self.max_frames):
+            frame = source.read()
+            self._clock += 1.0 / self.fps
+            result = self.verifier.check(frame, now=self._clock)
+            guidance = None if result.guidance is None else str(result.guidance.value)
+            if not on_frame(FaceFrame(frame, guidance, result.progress)):
+                self.verifier.forget()
+                return FaceVerdict(False, "stopped")
+            if result.verdict.final:
+                matched = result.verdict is Verdict.MATCH
+                return FaceVerdict(matched, "" if matched else str(result.verdict.value))
+        self.verifier.forget()
+        return FaceVerdict(False, "timeout")
+
+    def forget(self) -> None:
+        self._photo = None
+        if self._verifier is not None:
+            self._verifier.forget()
+
+    def close(self) -> None:
+        self.forget()
+        if self._source is not None:
+            self._source.close()
+            self._source = None

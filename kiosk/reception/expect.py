@@ -1,0 +1,116 @@
+"""Expectations of a scenario: each check returns None when it holds, else what it found."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kiosk.reception.steps import Run
+
+
+def _last(run: Run) -> Any:
+    return run.records.completed[-1] if run.records.completed else None
+
+
+def _state(run: Run, wanted: Any) -> Any:
+    got = run.flow.state.value
+    return None if got == wanted else got
+
+
+def _details(run: Run, wanted: Any) -> Any:
+    details = run.flow.screen().details
+    wrong = {k: details.get(k) for k, v in dict(wanted).items() if details.get(k) != v}
+    return wrong or None
+
+
+def _error_code(run: Run, wanted: Any) -> Any:
+    got = run.flow.screen().details.get("error_code")
+    return None if got == str(wanted) else got
+
+
+def _options(run: Run, wanted: Any) -> Any:
+    """``{event: true}`` shown and enabled, ``false`` shown disabled, ``absent`` not shown."""
+    shown = {o.event: o.enabled for o in run.flow.screen().options}
+    wrong = {}
+    for event, want in dict(wanted).items():
+        have = shown.get(event, "absent")
+        if have != want:
+            wrong[event] = have
+    return wrong or None
+
+
+def _method(run: Run, wanted: Any) -> Any:
+    last = _last(run)
+    got = None if last is None else last.method.value
+    return None if got == wanted else got
+
+
+def _consents(run: Run, wanted: Any) -> Any:
+    last = _last(run)
+    got = {} if last is None else {k.value: v for k, v in last.consents.items()}
+    return None if got == dict(wanted or {}) else got
+
+
+def _answer(attr: str) -> Callable[[Run, Any], Any]:
+    def check(run: Run, wanted: Any) -> Any:
+        last = _last(run)
+        got = None if last is None else getattr(last, attr)
+        return None if got == wanted else got
+
+    return check
+
+
+def _validity(run: Run, wanted: Any) -> Any:
+    last = _last(run)
+    got = None if last is None else last.qualification.validity
+    return None if got == wanted else got
+
+
+def _records(run: Run, wanted: Any) -> Any:
+    """``completed``: receptions recorded (with consents); ``outcomes``: audit kinds, in order."""
+    got: dict[str, Any] = {}
+    wanted = dict(wanted)
+    if "completed" in wanted and len(run.records.completed) != wanted["completed"]:
+        got["completed"] = len(run.records.completed)
+    if "outcomes" in wanted and run.records.outcomes != list(wanted["outcomes"]):
+        got["outcomes"] = run.records.outcomes
+    if wanted.get("result_file"):
+        paths = [p for p in run.records.paths if p]
+        if not paths or not Path(paths[-1]).exists():
+            got["result_file"] = "missing"
+    return got or None
+
+
+def _card_pins(run: Run, wanted: Any) -> Any:
+    """Tries left on the card itself (its own counters, as saved to its card file)."""
+    from kiosk.simcard.state import PinName
+
+    pins = run.card.state.pins
+    got = {k: pins[PinName(k)].tries_left for k in dict(wanted)}
+    return None if got == dict(wanted) else got
+
+
+def _screen_text(run: Run, wanted: Any) -> Any:
+    screen = run.flow.screen()
+    return None if str(wanted) in screen.ja + screen.en else screen.ja
+
+
+CHECKS: dict[str, Callable[[Run, Any], Any]] = {
+    "state": _state,
+    "details": _details,
+    "error_code": _error_code,
+    "options": _options,
+    "method": _method,
+    "consents": _consents,
+    "high_cost": _answer("high_cost"),
+    "limit_info": _answer("limit_consent"),
+    "specific_disease": _answer("specific_disease_consent"),
+    "electronic_prescription": _answer("electronic_prescription"),
+    "registered_now": _answer("registered_now"),
+    "validity": _validity,
+    "records": _records,
+    "card_pins": _card_pins,
+    "screen_text": _screen_text,
+}

@@ -1,0 +1,143 @@
+"""What the flow asks of its collaborators: small protocols, passed in at construction.
+
+Card errors are those of :mod:`kiosk.card.errors` (NoCard / TransportError -> 001,
+NotMyNumberCard -> 002, WrongPin(tries_left), PinBlocked). Adapters over the real packages live
+in :mod:`kiosk.reception.adapters`; in-memory fakes in :mod:`kiosk.reception.fakes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from kiosk.reception.states import ConsentItem, Method
+
+
+@dataclass(frozen=True)
+class CardReading:
+    """What the kiosk reads from a card without any PIN."""
+
+    auth_certificate: bytes  # X.509 DER of the 利用者証明用 certificate
+    auth_pin_tries_left: int  # as the card answers the free query (63Cx)
+    face_only: bool  # 顔認証マイナンバーカード
+
+
+class CardSession(Protocol):
+    """One placed card. Every method may raise kiosk.card.errors.CardError subclasses."""
+
+    def read_for_reception(self) -> CardReading: ...
+
+    def read_face_photo(self) -> bytes:
+        """The chip's face photo (JPEG 2000), opened with 照合番号B from the card front."""
+        ...
+
+    def prove_possession(self, pin: str) -> None:
+        """Verify the auth PIN, sign a fresh challenge, check it against the certificate."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class CardSlot(Protocol):
+    """The reader: ``open()`` the card lying on it (raises NoCard when there is none)."""
+
+    def open(self) -> CardSession: ...
+
+
+@dataclass(frozen=True)
+class CertificateCheck:
+    """The CA's view of a certificate: status is valid / expired / not_yet_valid / revoked /
+    unknown_ca; ``serial`` identifies the card in records (hashed there)."""
+
+    status: str
+    serial: int
+    not_after: datetime
+
+
+class CertificateChecker(Protocol):
+    def check(self, cert_der: bytes, at: datetime) -> CertificateCheck: ...
+
+
+@dataclass(frozen=True)
+class FaceFrame:
+    """One camera frame during a face attempt; ``image`` must not be kept by listeners."""
+
+    image: Any  # numpy RGB uint8 HxWx3, or None for scripted verifiers
+    guidance: str | None  # closer / brighter / one_face / blink / None
+    progress: float  # 0..1
+
+
+@dataclass(frozen=True)
+class FaceVerdict:
+    matched: bool
+    reason: str = ""  # no_face / no_match / stopped / ""
+
+
+class FaceVerifier(Protocol):
+    def prepare(self, card_photo: bytes) -> None: ...
+
+    def attempt(self, on_frame: Callable[[FaceFrame], bool]) -> FaceVerdict:
+        """One attempt; ``on_frame`` returns False to stop early (card removed, cancel)."""
+        ...
+
+    def forget(self) -> None:
+        """Drop the card photo's encoding (end of the reception)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Qualification:
+    """The eligibility answer: validity 1 有効, 2 無効, 3 無効(新しい資格あり), 4 該当資格なし."""
+
+    validity: int
+    has_limit_info: bool = False  # 限度額適用認定証 data available
+    has_specific_disease: bool = False  # 特定疾病 data available
+    payload: Any = None  # the eligibility package's own result, handed to records
+
+    @property
+    def valid(self) -> bool:
+        return self.validity == 1
+
+
+class Eligibility(Protocol):
+    """オンライン資格確認 by the auth certificate (DER). Failures raise KioskError subclasses."""
+
+    def is_registered(self, cert_der: bytes) -> bool: ...
+
+    def register(self, cert_der: bytes) -> None: ...
+
+    def lookup(self, cert_der: bytes, at: datetime) -> Qualification: ...
+
+
+@dataclass
+class ReceptionResult:
+    """A completed reception, handed to the records once, at the end."""
+
+    reception_id: str
+    cert_serial: int
+    method: Method
+    started_at: datetime
+    finished_at: datetime
+    qualification: Qualification
+    consents: dict[ConsentItem, bool] = field(default_factory=dict)
+    high_cost: bool | None = None
+    limit_consent: bool | None = None
+    specific_disease_consent: bool | None = None
+    electronic_prescription: bool | None = None
+    registered_now: bool = False
+
+
+class Records(Protocol):
+    def record_reception(self, result: ReceptionResult) -> str | None:
+        """Keep the record and drop the result file; return the file's path (or None)."""
+        ...
+
+    def record_event(self, kind: str, details: Mapping[str, str | int], at: datetime) -> None:
+        """An audit line with no consent in it (card error, cancelled, timed out, PIN locked)."""
+        ...
+
+
+class StaffAuthenticator(Protocol):
+    def check(self, credential: str) -> bool: ...

@@ -1,0 +1,63 @@
+"""The words of the reception: its states, identity methods, consent items and error codes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from kiosk.eligibility.model import ConsentItem
+
+__all__ = ["DISPLAY", "INTERACTIVE", "TRANSIENT", "ConsentItem", "ErrorCode", "Method", "State"]
+
+
+class State(StrEnum):
+    """Where the reception is; the value is the screen id of SCREENS.md where there is one."""
+
+    START = "start"
+    READING = "reading"  # transient: card read, certificate check
+    CARD_ERROR = "card-error"  # 001 / 002 / 006 (or a system error)
+    EXPIRY_ALERT = "expiry-alert"
+    REGISTER = "register"  # 利用登録
+    METHOD = "method"
+    FACE = "face"
+    FACE_FAILED = "face-failed"
+    PIN = "pin"
+    PIN_CHECK = "pin-check"  # transient: possession proof on the card
+    PIN_LOCKED = "pin-locked"
+    STAFF_WAIT = "staff-wait"  # 目視確認
+    QUALIFYING = "qualifying"  # transient: registration commit, eligibility look-up
+    CONSENT = "consent-item"
+    HIGH_COST = "high-cost"
+    LIMIT_CONSENT = "limit-consent"
+    SPECIFIC_DISEASE = "specific-disease"
+    PRESCRIPTION = "prescription"
+    FINISHING = "finishing"  # transient: record and result file
+    DONE = "done"
+    CANCELLED = "cancelled"
+    IDLE_WARNING = "idle-warning"
+
+
+TRANSIENT = frozenset({State.READING, State.PIN_CHECK, State.QUALIFYING, State.FINISHING})
+"""States entered and left inside one event call (the work happens on entry)."""
+
+DISPLAY = frozenset({State.CARD_ERROR, State.DONE, State.CANCELLED})
+"""End screens: they return to the start when the card is taken or after a short display."""
+
+INTERACTIVE = frozenset(State) - TRANSIENT - DISPLAY - {State.START, State.IDLE_WARNING}
+"""States waiting for the patient or the staff: inactivity and cancel apply to them."""
+
+
+class Method(StrEnum):
+    """How the patient's identity was confirmed."""
+
+    FACE = "face"
+    PIN = "pin"
+    STAFF = "staff"  # 目視確認
+
+
+class ErrorCode(StrEnum):
+    """Codes shown on the card-error screen."""
+
+    NOT_RECOGNISED = "001"
+    NOT_MY_NUMBER_CARD = "002"
+    CERTIFICATE_INVALID = "006"
+    SYSTEM = "900"  # the kiosk itself failed (records, eligibility); see the reception desk

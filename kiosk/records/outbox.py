@@ -1,0 +1,99 @@
+"""The outbox: the folder the clinic system watches for result files.
+
+A file appears there whole or not at all: it is written into ``<outbox>/.partial/`` (a
+sub-folder the clinic system does not read), flushed to disk, then renamed into the outbox
+and the folder itself is flushed. ``stage`` + ``publish`` let the caller commit its records
+between the two; ``discard`` removes a staged file. A full disk or an unwritable outbox
+raises :class:`RecordError` with what to do, and leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.records.errors import RecordError
+
+PARTIAL = ".partial"
+
+
+@dataclass(frozen=True)
+class Staged:
+    temp: Path
+    final: Path
+
+
+class Outbox:
+    """Atomic writes of result files into one folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def stage(self, name: str, data: bytes) -> Staged:
+        """Write ``data`` durably to a temporary file for ``name`` (not yet visible)."""
+        if "/" in name or name.startswith("."):
+            raise RecordError(f"bad result file name {name!r}")
+        partial = self.folder / PARTIAL
+        temp = partial / f"{name}.tmp"
+        try:
+            partial.mkdir(parents=True, exist_ok=True)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            try:
+                view = memoryview(data)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
+            raise self._error(exc) from None
+        return Staged(temp, self.folder / name)
+
+    def publish(self, staged: Staged) -> Path:
+        """Make a staged file visible to the clinic system (rename + folder fsync)."""
+        try:
+            os.replace(staged.temp, staged.final)
+            _fsync_dir(self.folder)
+        except OSError as exc:
+            staged.temp.unlink(missing_ok=True)
+            raise self._error(exc) from None
+        return staged.final
+
+    def discard(self, staged: Staged) -> None:
+        staged.temp.unlink(missing_ok=True)
+
+    def write(self, name: str, data: bytes) -> Path:
+        """Stage and publish at once."""
+        return self.publish(self.stage(name, data))
+
+    def _error(self, exc: OSError) -> RecordError:
+        if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+            return RecordError(
+                f"the outbox {self.folder} is full (no space left on the disk): the result for "
+                "the clinic system was not written; free disk space, then repeat the reception"
+            )
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return RecordError(
+                f"the outbox {self.folder} cannot be written (permission denied or read-only): "
+                "check the folder set as [records] outbox and its permissions"
+            )
+        if exc.errno in (errno.ENOTDIR, errno.EEXIST, errno.ENOENT):
+            return RecordError(
+                f"the outbox {self.folder} is not a usable folder ({exc.strerror}): "
+                "check the folder set as [records] outbox"
+            )
+        return RecordError(f"cannot write into the outbox {self.folder}: {exc.strerror}")
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

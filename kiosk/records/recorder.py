@@ -1,0 +1,185 @@
+"""What the reception flow calls: one object per kiosk holding one database connection.
+
+A completed reception is ONE transaction (the reception record and its buffered audit events)
+plus one result file in the outbox: the file is staged (written and flushed) before the
+commit and made visible after it, so the clinic never sees a result without its record and
+a failed file write leaves no record claiming it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import Settings
+from kiosk.eligibility.model import Consents, PrescriptionForm, QualificationResult
+from kiosk.records.cardref import card_ref, load_or_create_salt
+from kiosk.records.errors import RecordError
+from kiosk.records.model import AuditEvent, IdentityMethod, Outcome, check_staff_id
+from kiosk.records.outbox import Outbox
+from kiosk.records.result_xml import build_result_xml
+from kiosk.records.store import NewRecord, RecordStore, iso
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a completed reception left behind."""
+
+    reception_id: str
+    seq: int  # the reception record's place in the chain
+    xml_path: Path  # the result file in the outbox
+
+
+def consent_body(consents: Consents) -> dict[str, Any]:
+    return {
+        "given_at": iso(consents.given_at),
+        "expires_at": iso(consents.expires_at),
+        "items": {item.value: "given" if ok else "refused" for item, ok in consents.items.items()},
+        "limit_info": None if consents.limit_info is None else bool(consents.limit_info),
+        "specific_disease": (
+            None if consents.specific_disease is None else bool(consents.specific_disease)
+        ),
+    }
+
+
+def _event_record(event: AuditEvent) -> NewRecord:
+    return NewRecord(
+        "event",
+        event.at,
+        event.reception_id,
+        {"event": event.kind.value, "staff_id": event.staff_id, "detail": dict(event.detail)},
+    )
+
+
+class Records:
+    """The kiosk's records: ``record_reception``, ``record_outcome``, ``record_event``."""
+
+    def __init__(self, store: RecordStore, settings: Settings, salt: bytes) -> None:
+        self.store = store
+        self.settings = settings
+        self.outbox = Outbox(settings.outbox_dir())
+        self._salt = salt
+
+    def __enter__(self) -> Records:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def card_ref(self, cert_serial: int) -> str:
+        """How records name the card with this certificate serial (salted hash)."""
+        return card_ref(self._salt, cert_serial)
+
+    def record_reception(
+        self,
+        reception_id: str,
+        *,
+        at: datetime,
+        cert_serial: int,
+        method: IdentityMethod,
+        result: QualificationResult,
+        consents: Consents,
+        prescription: PrescriptionForm | None = None,
+        staff_id: str | None = None,
+        events: Sequence[AuditEvent] = (),
+    ) -> Receipt:
+        """Record a COMPLETED reception and write the clinic's result file.
+
+        ``at`` is when it completed (aware). One commit; durable when this returns.
+        Raises RecordError (database or outbox) with nothing recorded and no file left.
+        """
+        body = {
+            "outcome": Outcome.COMPLETED.value,
+            "card": self.card_ref(cert_serial),
+            "identity": IdentityMethod(method).value,
+            "staff_id": check_staff_id(staff_id),
+            "validity": int(result.validity),
+            "consents": consent_body(consents),
+            "prescription": None
+            if prescription is None
+            else PrescriptionForm(prescription).name.lower(),
+            "institution": self.settings.medical_institution_code,
+        }
+        xml = build_result_xml(
+            result,
+            medical_institution_code=self.settings.medical_institution_code,
+            processed_at=at,
+            consents=consents,
+            prescription=prescription,
+            file_identifier=reception_id,
+        )
+        name = f"{at.strftime('%Y%m%d%H%M%S')}_{self.store.kiosk_id}_{_safe(reception_id)}.xml"
+        staged = self.outbox.stage(name, xml)
+        try:
+            seqs = self.store.append(
+                [
+                    *(_event_record(e) for e in events),
+                    NewRecord("reception", at, reception_id, body),
+                ]
+            )
+        except BaseException:
+            self.outbox.discard(staged)
+            raise
+        path = self.outbox.publish(staged)
+        return Receipt(reception_id, seqs[-1], path)
+
+    def record_outcome(
+        self,
+        reception_id: str,
+        *,
+        at: datetime,
+        outcome: Outcome,
+        cert_serial: int | None = None,
+        method: IdentityMethod | None = None,
+        staff_id: str | None = None,
+        error_code: str | None = None,
+        events: Sequence[AuditEvent] = (),
+    ) -> int:
+        """Record a reception that ended without completing (no consent is kept)."""
+        outcome = Outcome(outcome)
+        if outcome is Outcome.COMPLETED:
+            raise RecordError("a completed reception is recorded with record_reception()")
+        if error_code is not None and error_code not in ("001", "002", "006"):
+            raise RecordError(f"unknown reader error code {error_code!r}")
+        body = {
+            "outcome": outcome.value,
+            "card": self.card_ref(cert_serial) if cert_serial is not None else None,
+            "identity": IdentityMethod(method).value if method is not None else None,
+            "staff_id": check_staff_id(staff_id),
+            "error_code": error_code,
+            "institution": self.settings.medical_institution_code,
+        }
+        seqs = self.store.append(
+            [*(_event_record(e) for e in events), NewRecord("reception", at, reception_id, body)]
+        )
+        return seqs[-1]
+
+    def record_event(self, event: AuditEvent) -> int:
+        """Record one audit event on its own (its own commit)."""
+        return self.store.append([_event_record(event)])[0]
+
+
+def _safe(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in text)[:64]
+
+
+def open_records(settings: Settings | None = None, url: str | None = None) -> Records:
+    """Open the kiosk's records: ``url`` (``--records``), else ``$KIOSK_RECORDS``, else
+    ``settings.records_url``, else SQLite in kiosk_home(). Keep the object; close it at exit."""
+    import os
+
+    settings = settings if settings is not None else Settings()
+    chosen = url or os.environ.get("KIOSK_RECORDS") or settings.records_url
+    store = RecordStore.open(chosen, kiosk_id=settings.kiosk_id)
+    try:
+        salt = load_or_create_salt(settings.card_salt_path())
+    except BaseException:
+        store.close()
+        raise
+    return Records(store, settings, salt)

@@ -1,0 +1,183 @@
+"""The composition root shared by the Qt UI, the headless runner and the CLI.
+
+``build_services(settings, card=…, camera=…, records=…)`` wires the reception flow's ports to
+the real packages (card session over a Transport, simulated CA, eligibility service, records
+store, face pipeline or scripted verdicts, staff password) and returns :class:`Services`;
+``services.reception()`` makes the flow. Nothing is opened until asked for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kiosk.card.transport import Transport
+from kiosk.reception.adapters import (
+    CaCertificates,
+    ServiceEligibility,
+    SettingsStaff,
+    StoreRecords,
+    TransportSlot,
+)
+from kiosk.reception.clock import Clock, SystemClock
+from kiosk.reception.errors import FlowError
+from kiosk.reception.flow import Reception
+from kiosk.reception.policy import FlowPolicy
+from kiosk.reception.ports import (
+    CertificateChecker,
+    Eligibility,
+    FaceVerifier,
+    Records,
+    StaffAuthenticator,
+)
+
+if TYPE_CHECKING:
+    from kiosk.config import Settings
+
+SCRIPTED = "scripted:"
+"""Camera spec for scripted face verdicts: ``scripted:match`` or ``scripted:no-match,match``."""
+
+
+def policy_from_settings(settings: Settings) -> FlowPolicy:
+    """The flow's policy from the facility settings."""
+    return FlowPolicy(
+        consent_items=tuple(settings.consent_items),
+        show_high_cost=settings.show_high_cost,
+        issues_e_prescription=settings.issues_e_prescription,
+        face_attempts=settings.face_attempts,
+        idle_timeout_s=settings.idle_timeout_s,
+        idle_warning_s=settings.idle_warning_s,
+        staff_wait_timeout_s=settings.staff_wait_timeout_s,
+        medical_institution_code=settings.medical_institution_code,
+    )
+
+
+def face_for_camera(camera: str, settings: Settings | None = None, **options: Any) -> FaceVerifier:
+    """``scripted:<verdicts>`` -> scripted verdicts; anything else -> the real face pipeline."""
+    if camera.startswith(SCRIPTED):
+        from kiosk.reception.fakes import ScriptedFace
+
+        verdicts = [v.strip() for v in camera[len(SCRIPTED) :].split(",") if v.strip()]
+        bad = [v for v in verdicts if v not in ("match", "no-match")]
+        if not verdicts or bad:
+            raise FlowError(f"camera {camera!r}: scripted verdicts are match / no-match")
+        return ScriptedFace(verdicts)
+    from kiosk.reception.camera_face import CameraFace
+
+    tolerance = settings.face_tolerance if settings is not None else None
+    return CameraFace(camera, tolerance=tolerance, **options)
+
+
+@dataclass
+class Services:
+    """Everything a reception needs; ``slot`` is the card reader."""
+
+    settings: Settings
+    policy: FlowPolicy
+    slot: TransportSlot
+    certificates: CertificateChecker
+    face: FaceVerifier
+    eligibility: Eligibility
+    records: Records
+    staff: StaffAuthenticator
+    clock: Clock
+    camera: str
+    _closers: list[Any] = field(default_factory=list, repr=False)
+
+    def reception(self) -> Reception:
+        return Reception(
+            slot=self.slot,
+            certificates=self.certificates,
+            face=self.face,
+            eligibility=self.eligibility,
+            records=self.records,
+            staff=self.staff,
+            clock=self.clock,
+            policy=self.policy,
+        )
+
+    def insert_card(self, card: str | Transport) -> Transport:
+        """Put a card on the reader: a ``--card`` spec (virtual:<profile>, a card file, pcsc)
+        or an open Transport. Returns the transport (wrap it before inserting to trace it)."""
+        transport = open_card(card) if isinstance(card, str) else card
+        self.slot.insert(transport)
+        return transport
+
+    def remove_card(self) -> None:
+        self.slot.remove()
+
+    def set_camera(self, camera: str) -> None:
+        """Change the camera (between receptions)."""
+        close = getattr(self.face, "close", None)
+        if close is not None:
+            close()
+        self.face = face_for_camera(camera, self.settings)
+        self.camera = camera
+
+    def close(self) -> None:
+        self.slot.remove()
+        close = getattr(self.face, "close", None)
+        if close is not None:
+            close()
+        for closer in reversed(self._closers):
+            with contextlib.suppress(Exception):
+                closer()
+        self._closers.clear()
+
+
+def open_card(spec: str) -> Transport:
+    from kiosk.devices import open_card as open_device
+
+    return open_device(spec)
+
+
+def build_services(
+    settings: Settings | None = None,
+    *,
+    card: str | Transport | None = None,
+    camera: str | None = None,
+    records: str | Records | None = None,
+    clock: Clock | None = None,
+    face: FaceVerifier | None = None,
+    eligibility: Eligibility | None = None,
+    certificates: CertificateChecker | None = None,
+    staff: StaffAuthenticator | None = None,
+) -> Services:
+    """Wire the reception. ``records`` is a records URL (sqlite path / postgresql://) or a
+    ready Records port; ``camera`` a kiosk.face camera spec or ``scripted:…`` (default:
+    ``person:`` of nobody — pass one)."""
+    if settings is None:
+        from kiosk.config import load_settings
+
+        settings = load_settings()
+    closers: list[Any] = []
+    if records is None or isinstance(records, str):
+        from kiosk.records import open_records
+
+        store = open_records(settings, url=records)
+        closers.append(store.close)
+        records_port: Records = StoreRecords(store)
+    else:
+        records_port = records
+    if eligibility is None:
+        from kiosk.eligibility import SimulatedEligibilityService
+
+        eligibility = ServiceEligibility(SimulatedEligibilityService.from_settings(settings))
+    camera = camera or "scripted:match"
+    services = Services(
+        settings=settings,
+        policy=policy_from_settings(settings),
+        slot=TransportSlot(),
+        certificates=certificates or CaCertificates(),
+        face=face or face_for_camera(camera, settings),
+        eligibility=eligibility,
+        records=records_port,
+        staff=staff or SettingsStaff(settings),
+        clock=clock or SystemClock(),
+        camera=camera,
+        _closers=closers,
+    )
+    if card is not None:
+        services.insert_card(card)
+    return services

@@ -1,0 +1,251 @@
+"""Card administration as the municipal tools and the convenience-store reset do it.
+
+- :func:`lock_pins` — the password-lock tool that makes a 顔認証マイナンバーカード: every PIN
+  set to a random value, then blocked; the sign certificate revoked and removed.
+- :func:`reset_at_office` — the municipal office (市区町村の窓口): every PIN, new values, full
+  counts.
+- :func:`reset_at_store` — a convenience-store multi-copy machine: only the auth PIN or the
+  sign password, and only when the other of those two is known (checked on the card: a wrong
+  one spends a try).
+- :func:`change_pin` — a holder changing a PIN through the card's own APDUs (VERIFY, then
+  CHANGE REFERENCE DATA), so a wrong old PIN spends a try on the card.
+
+``lock_pins`` / ``reset_*`` change a :class:`CardState` in memory; save it with
+:func:`kiosk.simcard.cardfile.save_card`. No message ever contains a PIN value.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kiosk.card.apdu import (
+    INS_CHANGE_PIN_JUKI,
+    INS_CHANGE_REFERENCE_DATA,
+    INS_SELECT,
+    INS_VERIFY,
+    CommandApdu,
+)
+from kiosk.card.applets import Applet, JpkiFile, JukiFile, KenhojoFile
+from kiosk.card.status import SW, describe, is_verify_failed, tries_left
+from kiosk.simcard.deck import FOUR_DIGIT_PINS, PIN_LABELS, USER_PINS, check_pin_format
+from kiosk.simcard.errors import SimCardError
+from kiosk.simcard.issue import FACE_ONLY_REMARK, random_pin
+from kiosk.simcard.state import CardState, PinName
+
+if TYPE_CHECKING:
+    from kiosk.simcard.ca import CertificateAuthority
+    from kiosk.simcard.virtual import VirtualCard
+
+OFFICE = "the municipal office (市区町村の窓口) — it resets every PIN; bring the card and ID"
+STORE = (
+    "a convenience-store multi-copy machine, after booking in the JPKI PIN-reset app "
+    "(within 24 hours, 6:30-23:00), if the other of the auth PIN and the sign password is "
+    "still known"
+)
+STORE_PINS = (PinName.AUTH, PinName.SIGN)
+_PIN_PLACES: dict[PinName, tuple[Applet, int]] = {
+    PinName.AUTH: (Applet.JPKI, JpkiFile.AUTH_PIN),
+    PinName.SIGN: (Applet.JPKI, JpkiFile.SIGN_PIN),
+    PinName.HOJO: (Applet.KENHOJO, KenhojoFile.PIN),
+    PinName.JUKI: (Applet.JUKI, JukiFile.PIN),
+    PinName.KYOTSU: (Applet.KYOTSU, JukiFile.PIN),
+}
+
+
+class AdminError(SimCardError):
+    """An administration step that cannot be done; the message says where to go instead."""
+
+
+class StoreResetRefused(AdminError):
+    """A convenience-store reset that is not allowed: go to the municipal office."""
+
+
+class WrongPinError(AdminError):
+    """A wrong PIN was entered (a try was spent); ``tries_left`` as the card counts them."""
+
+    def __init__(self, message: str, pin: PinName, tries_left: int) -> None:
+        super().__init__(message)
+        self.pin = pin
+        self.tries_left = tries_left
+
+
+class PinLockedError(AdminError):
+    """The PIN is locked (blocked); the message says where it is unlocked."""
+
+    def __init__(self, message: str, pin: PinName) -> None:
+        super().__init__(message)
+        self.pin = pin
+
+
+def where_unlocked(pin: PinName | str) -> str:
+    """Where a locked ``pin`` is unlocked, as said to the patient (RECEPTION_FLOW.md)."""
+    name = PinName(pin)
+    if name in STORE_PINS:
+        return f"at {OFFICE}, or at {STORE}"
+    return f"only at {OFFICE}"
+
+
+def locked_message(pin: PinName | str) -> str:
+    name = PinName(pin)
+    return f"the {PIN_LABELS[name]} is locked; it can be unlocked {where_unlocked(name)}"
+
+
+def _other(which: PinName) -> PinName:
+    return PinName.SIGN if which is PinName.AUTH else PinName.AUTH
+
+
+def _require_jpki(state: CardState) -> None:
+    if not state.has_jpki:
+        raise AdminError("this is not a My Number card (no JPKI applet): it has no PINs to manage")
+
+
+def lock_pins(state: CardState, *, ca: CertificateAuthority | None = None) -> None:
+    """Make ``state`` a face-only card (顔認証マイナンバーカード), as the password-lock tool does:
+    every 4-digit PIN (auth, 入力補助, 住基, 共通) gets a random value and is blocked; the sign
+    certificate is revoked (``ca`` defaults to the simulated CA) and removed with its key, and
+    the sign password is blocked too; 「顔認証」 goes into the 追記欄."""
+    _require_jpki(state)
+    for name in (*FOUR_DIGIT_PINS, PinName.SIGN):
+        state.set_pin(name, random_pin(name))
+        state.pins[name].tries_left = 0
+    if state.sign_cert is not None:
+        from cryptography import x509
+
+        from kiosk.simcard.ca import CertificateAuthority, CertificateKind
+
+        authority = ca if ca is not None else CertificateAuthority.load()
+        serial = x509.load_der_x509_certificate(state.sign_cert).serial_number
+        authority.revoke(serial, CertificateKind.SIGN)
+    state.sign_cert = state.sign_key = state.sign_ca_cert = None
+    state.face_only = True
+    if FACE_ONLY_REMARK not in state.face.remarks:
+        state.face.remarks.append(FACE_ONLY_REMARK)
+
+
+def reset_at_office(
+    state: CardState,
+    *,
+    auth_pin: str,
+    sign_pin: str,
+    hojo_pin: str,
+    juki_pin: str,
+    kyotsu_pin: str,
+) -> None:
+    """Set every PIN to a new value with its full count (and the 照合番号 counters to full).
+
+    Every value is checked first; nothing changes if one is malformed. A face-only card
+    becomes an ordinary card (「顔認証」 struck from the 追記欄); its sign certificate is not
+    re-issued here.
+    """
+    _require_jpki(state)
+    values = {
+        PinName.AUTH: auth_pin,
+        PinName.SIGN: sign_pin,
+        PinName.HOJO: hojo_pin,
+        PinName.JUKI: juki_pin,
+        PinName.KYOTSU: kyotsu_pin,
+    }
+    for name, value in values.items():
+        check_pin_format(name, value)
+    for name, value in values.items():
+        state.set_pin(name, value)
+    for name in (PinName.VERIFY_A, PinName.VERIFY_B):
+        if name in state.pins:
+            state.pins[name].tries_left = state.pins[name].limit
+    if state.face_only:
+        state.face_only = False
+        state.face.remarks[:] = [r for r in state.face.remarks if r != FACE_ONLY_REMARK]
+
+
+def reset_at_store(state: CardState, which: PinName | str, *, other_pin: str, new_pin: str) -> None:
+    """Reset the auth PIN or the sign password (``which``) at a convenience store.
+
+    Allowed only when the other of the two is known: ``other_pin`` is checked like a VERIFY on
+    the card (a wrong one spends a try, a right one restores its count). Refused with
+    :class:`StoreResetRefused` (saying to go to the municipal office) for the other PINs, a
+    face-only card, a card without the sign certificate, or a locked or wrong other PIN.
+    """
+    _require_jpki(state)
+    try:
+        target = PinName(which)
+    except ValueError:
+        raise AdminError(f"unknown PIN {which!r}: choose auth or sign") from None
+    if target not in STORE_PINS:
+        raise StoreResetRefused(
+            f"the {PIN_LABELS.get(target, target)} cannot be reset at a store: go to {OFFICE}"
+        )
+    if state.face_only:
+        raise StoreResetRefused(
+            "a face-only card (顔認証マイナンバーカード) has no PIN a store can reset: "
+            f"go to {OFFICE}"
+        )
+    if state.sign_cert is None:
+        raise StoreResetRefused(
+            f"this card has no sign certificate (署名用電子証明書), which the store reset needs: "
+            f"go to {OFFICE}"
+        )
+    check_pin_format(target, new_pin)
+    other = _other(target)
+    pin = state.pins.get(other)
+    if pin is None or pin.blocked:
+        raise StoreResetRefused(
+            f"the {PIN_LABELS[other]} is locked too, so the store cannot reset the "
+            f"{PIN_LABELS[target]}: go to {OFFICE}"
+        )
+    pin.tries_left -= 1
+    if not state.pin_matches(other, other_pin):
+        where = (
+            f"go to {OFFICE}"
+            if pin.blocked
+            else f"{pin.tries_left} tries left; if it is not known, go to {OFFICE}"
+        )
+        raise StoreResetRefused(f"the {PIN_LABELS[other]} entered is wrong ({where})")
+    pin.tries_left = pin.limit
+    state.set_pin(target, new_pin)
+
+
+def change_pin(card: VirtualCard, which: PinName | str, old: str, new: str) -> None:
+    """Change a PIN through the card's APDUs: SELECT the applet and the PIN's EF, VERIFY
+    ``old``, then CHANGE to ``new`` (``00 24 01 80`` for JPKI and 入力補助, ``80 32 00 80`` for
+    住基 and 共通). A wrong ``old`` spends a try on the card (:class:`WrongPinError`); a locked
+    PIN raises :class:`PinLockedError` saying where it is unlocked."""
+    try:
+        name = PinName(which)
+    except ValueError:
+        raise AdminError(f"unknown PIN {which!r}: choose one of {', '.join(USER_PINS)}") from None
+    if name not in _PIN_PLACES:
+        raise AdminError(f"{name} is not a PIN a holder can change")
+    check_pin_format(name, new)
+    applet, fid = _PIN_PLACES[name]
+    label = PIN_LABELS[name]
+
+    def send(cla: int, ins: int, p1: int, p2: int, data: bytes) -> int:
+        _, sw = card.transmit(CommandApdu(cla, ins, p1, p2, data).encode())
+        return sw
+
+    sw = send(0x00, INS_SELECT, 0x04, 0x0C, applet.aid)
+    if sw == SW.FILE_NOT_FOUND:
+        raise AdminError("this is not a My Number card: the applet holding that PIN is missing")
+    if sw == SW.OK:
+        sw = send(0x00, INS_SELECT, 0x02, 0x0C, fid.to_bytes(2, "big"))
+    if sw != SW.OK:
+        raise AdminError(f"the card refused to select the {label}: {describe(sw)}")
+    sw = send(0x00, INS_VERIFY, 0x00, 0x80, old.encode("ascii", "replace"))
+    if sw in (SW.AUTH_METHOD_BLOCKED, SW.VERIFY_FAILED):
+        raise PinLockedError(locked_message(name), name)
+    if is_verify_failed(sw):
+        left = tries_left(sw)
+        raise WrongPinError(
+            f"the current {label} is wrong: {left} {'try' if left == 1 else 'tries'} left "
+            f"before it locks (a locked one is unlocked {where_unlocked(name)})",
+            name,
+            left,
+        )
+    if sw != SW.OK:
+        raise AdminError(f"the card refused the {label}: {describe(sw)}")
+    if applet in (Applet.JUKI, Applet.KYOTSU):
+        sw = send(0x80, INS_CHANGE_PIN_JUKI, 0x00, 0x80, new.encode("ascii"))
+    else:
+        sw = send(0x00, INS_CHANGE_REFERENCE_DATA, 0x01, 0x80, new.encode("ascii"))
+    if sw != SW.OK:
+        raise AdminError(f"the card refused the new {label}: {describe(sw)}")

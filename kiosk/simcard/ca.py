@@ -1,0 +1,507 @@
+"""The simulated JPKI certification authorities: one for user authentication (利用者証明用),
+one for digital signature (署名用), their revocation lists and an issuance ledger.
+
+The CAs have the real shape (RSA-2048, X.509 v3, sha256WithRSAEncryption, the JPKI issuer
+layout) but say ``O=JPKI-SIM`` and "Simulated": nothing real is embedded. Their keys and
+certificates ship in ``assets/ca/`` (generated once by :func:`generate_ca_material`) so card
+files move between machines; when that folder is missing they are generated into
+``kiosk_home()/ca/`` instead. The mutable part lives in ``kiosk_home()/ca/``: ``ledger.json``
+(certificate serial -> profile, person, card serial), ``revoked.json`` and the DER CRLs
+``auth.crl`` / ``sign.crl``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import functools
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kiosk.paths import assets_dir, kiosk_home
+from kiosk.simcard.errors import SimCardError
+
+if TYPE_CHECKING:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+
+RSA_BITS = 2048
+CA_NOT_BEFORE = datetime(2020, 1, 1, tzinfo=UTC)
+CA_NOT_AFTER = datetime(2049, 12, 31, 23, 59, 59, tzinfo=UTC)
+CRL_LIFETIME = timedelta(days=1)
+CRL_URL = "http://crl.jpki-sim.invalid/{municipality}/{kind}.crl"
+"""Where a card's CRL would be fetched: per municipality, under a reserved (.invalid) name."""
+
+ORG = "JPKI-SIM"
+AGENCY_OU = "Japan Agency for Local Authority Information Systems (Simulated)"
+
+
+class CaError(SimCardError):
+    """The simulated CA's material or state cannot be used."""
+
+
+class CertificateKind(StrEnum):
+    AUTH = "auth"  # 利用者証明用電子証明書
+    SIGN = "sign"  # 署名用電子証明書
+
+
+CA_OU = {
+    CertificateKind.AUTH: "JPKI for user authentication",
+    CertificateKind.SIGN: "JPKI for digital signature",
+}
+
+
+class CertificateStatus(StrEnum):
+    """What a relying party concludes about a certificate at a given time."""
+
+    VALID = "valid"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"
+    REVOKED = "revoked"
+    UNKNOWN_CA = "unknown_ca"  # not signed by the simulated CA, or not a certificate at all
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One issued certificate, as the CA remembers it (no names, no numbers, no PINs)."""
+
+    serial: int
+    kind: CertificateKind
+    profile: str
+    person: str
+    card_serial: str
+    not_after: datetime
+
+
+def _utc(at: datetime) -> datetime:
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def _ca_name(kind: CertificateKind) -> x509.Name:
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORG),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, CA_OU[kind]),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, AGENCY_OU),
+        ]
+    )
+
+
+def generate_ca_material(folder: Path) -> None:
+    """Create both CAs' keys (PKCS#8 PEM) and self-signed certificates (PEM) in ``folder``.
+
+    Slow (two RSA-2048 keys); run once. Existing files are never overwritten.
+    """
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind in CertificateKind:
+        key_path, cert_path = folder / f"{kind}-ca-key.pem", folder / f"{kind}-ca.pem"
+        if key_path.exists() or cert_path.exists():
+            continue
+        key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
+        name = _ca_name(kind)
+        ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(CA_NOT_BEFORE)
+            .not_valid_after(CA_NOT_AFTER)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(_key_usage(cert_sign=True), critical=True)
+            .add_extension(ski, critical=False)
+            .sign(key, hashes.SHA256())
+        )
+        key_pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        _write_atomic(key_path, key_pem)
+        _write_atomic(cert_path, cert.public_bytes(serialization.Encoding.PEM))
+
+
+def _key_usage(
+    *, cert_sign: bool = False, digital_signature: bool = False, non_repudiation: bool = False
+) -> x509.KeyUsage:
+    from cryptography import x509
+
+    return x509.KeyUsage(
+        digital_signature=digital_signature,
+        content_commitment=non_repudiation,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=cert_sign,
+        crl_sign=cert_sign,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temp file in the same folder (fsync + rename)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+class _Authority:
+    """One CA: its key and certificate."""
+
+    def __init__(self, kind: CertificateKind, key: RSAPrivateKey, cert: x509.Certificate) -> None:
+        self.kind = kind
+        self.key = key
+        self.cert = cert
+
+    @classmethod
+    def load(cls, kind: CertificateKind, folder: Path) -> _Authority:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+        key_path, cert_path = folder / f"{kind}-ca-key.pem", folder / f"{kind}-ca.pem"
+        try:
+            key = serialization.load_pem_private_key(
+                key_path.read_bytes(),
+                password=None,
+                unsafe_skip_rsa_key_validation=True,  # our own key; checked against the cert
+            )
+            cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+        except (OSError, ValueError) as exc:
+            raise CaError(
+                f"the simulated {kind} CA in {folder} cannot be read ({type(exc).__name__}); "
+                "restore assets/ca/ from the repository"
+            ) from exc
+        if not isinstance(key, RSAPrivateKey) or key.public_key() != cert.public_key():
+            raise CaError(f"the simulated {kind} CA key in {folder} does not match its certificate")
+        return cls(kind, key, cert)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_authorities(folder: str, _stamp: tuple[int, ...]) -> dict[CertificateKind, _Authority]:
+    """Both CAs of a material folder, loaded once per version of the files."""
+    return {kind: _Authority.load(kind, Path(folder)) for kind in CertificateKind}
+
+
+class CertificateAuthority:
+    """Both simulated JPKI CAs with their ledger and revocation state."""
+
+    def __init__(self, authorities: dict[CertificateKind, _Authority], state_dir: Path) -> None:
+        self._ca = authorities
+        self.state_dir = state_dir
+
+    @classmethod
+    def load(cls, home: Path | None = None) -> CertificateAuthority:
+        """The CAs from ``assets/ca/`` (or generated into ``<home>/ca/``) with the state in
+        ``<home>/ca/`` (``home`` defaults to :func:`kiosk_home`)."""
+        state_dir = (home if home is not None else kiosk_home()) / "ca"
+        state_dir.mkdir(parents=True, exist_ok=True)
+        material = assets_dir() / "ca"
+        if not (material / "auth-ca.pem").exists():
+            material = state_dir
+            generate_ca_material(material)
+        stamp = tuple(
+            (material / f"{kind}-ca-key.pem").stat().st_mtime_ns for kind in CertificateKind
+        )
+        return cls(_load_authorities(str(material), stamp), state_dir)
+
+    # -- certificates -------------------------------------------------------------------
+
+    def ca_cert(self, kind: CertificateKind | str) -> bytes:
+        """The CA certificate of ``kind`` (DER)."""
+        from cryptography.hazmat.primitives import serialization
+
+        return self._ca[CertificateKind(kind)].cert.public_bytes(serialization.Encoding.DER)
+
+    @property
+    def auth_ca_cert(self) -> bytes:
+        return self.ca_cert(CertificateKind.AUTH)
+
+    @property
+    def sign_ca_cert(self) -> bytes:
+        return self.ca_cert(CertificateKind.SIGN)
+
+    def issue_certificate(
+        self,
+        kind: CertificateKind | str,
+        public_key: RSAPublicKey,
+        *,
+        not_before: datetime,
+        not_after: datetime,
+        municipality: str,
+        profile: str,
+        person: str,
+        card_serial: str,
+    ) -> bytes:
+        """Issue an end-entity certificate (DER) for ``public_key`` and record it in the ledger.
+
+        Subject ``C=JP, CN=<certificate serial in hex>``; auth: KeyUsage digitalSignature
+        (critical) + EKU clientAuth; sign: KeyUsage digitalSignature + nonRepudiation.
+        Both carry the municipality's CRL distribution point.
+        """
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+        kind = CertificateKind(kind)
+        ca = self._ca[kind]
+        serial = x509.random_serial_number()
+        subject = x509.Name(
+            [
+                x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
+                x509.NameAttribute(NameOID.COMMON_NAME, f"{serial:X}"),
+            ]
+        )
+        url = CRL_URL.format(municipality=municipality, kind=kind)
+        crl_dp = x509.CRLDistributionPoints(
+            [x509.DistributionPoint([x509.UniformResourceIdentifier(url)], None, None, None)]
+        )
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(ca.cert.subject)
+            .public_key(public_key)
+            .serial_number(serial)
+            .not_valid_before(_utc(not_before))
+            .not_valid_after(_utc(not_after))
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()),
+                critical=False,
+            )
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+            .add_extension(crl_dp, critical=False)
+        )
+        if kind is CertificateKind.AUTH:
+            builder = builder.add_extension(
+                _key_usage(digital_signature=True), critical=True
+            ).add_extension(
+                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False
+            )
+        else:
+            builder = builder.add_extension(
+                _key_usage(digital_signature=True, non_repudiation=True), critical=True
+            )
+        cert = builder.sign(ca.key, hashes.SHA256())
+        self.record(LedgerEntry(serial, kind, profile, person, card_serial, _utc(not_after)))
+        return cert.public_bytes(serialization.Encoding.DER)
+
+    # -- ledger -------------------------------------------------------------------------
+
+    def record(self, entry: LedgerEntry) -> None:
+        """Write ``entry`` into the issuance ledger (replacing one with the same serial)."""
+        with self._locked():
+            ledger = self._read_json("ledger.json")
+            ledger[str(entry.serial)] = {
+                "kind": str(entry.kind),
+                "profile": entry.profile,
+                "person": entry.person,
+                "card_serial": entry.card_serial,
+                "not_after": entry.not_after.isoformat(),
+            }
+            self._write_json("ledger.json", ledger)
+
+    def issued(self, cert_der: bytes, kind: CertificateKind | str) -> bool:
+        """True when ``cert_der`` is signed by the ``kind`` CA (whatever its dates)."""
+        from cryptography import x509
+        from cryptography.exceptions import InvalidSignature
+
+        try:
+            cert = x509.load_der_x509_certificate(bytes(cert_der))
+            cert.verify_directly_issued_by(self._ca[CertificateKind(kind)].cert)
+        except (ValueError, TypeError, InvalidSignature):
+            return False
+        return True
+
+    def ledger_entry(self, cert_serial: int) -> LedgerEntry | None:
+        raw = self._read_json("ledger.json").get(str(cert_serial))
+        if not isinstance(raw, dict):
+            return None
+        try:
+            return LedgerEntry(
+                cert_serial,
+                CertificateKind(raw["kind"]),
+                str(raw["profile"]),
+                str(raw["person"]),
+                str(raw["card_serial"]),
+                datetime.fromisoformat(raw["not_after"]),
+            )
+        except (KeyError, ValueError, TypeError):
+            return None
+
+    def profile_of(self, cert_serial: int) -> str | None:
+        """The deck profile a certificate was issued for, or None if the CA never issued it."""
+        entry = self.ledger_entry(cert_serial)
+        return entry.profile if entry else None
+
+    # -- revocation ---------------------------------------------------------------------
+
+    def revoked_serials(self, kind: CertificateKind | str | None = None) -> set[int]:
+        """Serials on the CRLs (of one CA, or both)."""
+        revoked = self._read_json("revoked.json")
+        return {
+            int(serial)
+            for serial, info in revoked.items()
+            if serial.isdigit()
+            and (kind is None or (isinstance(info, dict) and info.get("kind") == str(kind)))
+        }
+
+    def is_revoked(self, serial: int) -> bool:
+        return serial in self.revoked_serials()
+
+    def revoke(self, serial: int, kind: CertificateKind | str | None = None) -> None:
+        """Put ``serial`` on its CA's CRL (kind from the ledger when not given) and rewrite the
+        CRL files. Revoking twice is harmless."""
+        if kind is None:
+            entry = self.ledger_entry(serial)
+            if entry is None:
+                raise CaError(f"certificate {serial:X} was not issued by the simulated CA")
+            kind = entry.kind
+        kind = CertificateKind(kind)
+        with self._locked():
+            revoked = self._read_json("revoked.json")
+            if str(serial) not in revoked:
+                revoked[str(serial)] = {
+                    "kind": str(kind),
+                    "revoked_at": datetime.now(UTC).isoformat(),
+                }
+                self._write_json("revoked.json", revoked)
+            self._write_crl(kind, revoked)
+
+    def crl_der(self, kind: CertificateKind | str = CertificateKind.AUTH) -> bytes:
+        """The current CRL of the ``kind`` CA (DER, signed by that CA); re-issued when the
+        file is missing, unreadable or past its nextUpdate."""
+        from cryptography import x509
+
+        kind = CertificateKind(kind)
+        path = self.state_dir / f"{kind}.crl"
+        with self._locked():
+            try:
+                der = path.read_bytes()
+                next_update = x509.load_der_x509_crl(der).next_update_utc
+                if next_update is not None and next_update > datetime.now(UTC):
+                    return der
+            except (OSError, ValueError):
+                pass
+            self._write_crl(kind, self._read_json("revoked.json"))
+            return path.read_bytes()
+
+    def _write_crl(self, kind: CertificateKind, revoked: dict[str, Any]) -> None:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+
+        ca = self._ca[kind]
+        now = datetime.now(UTC).replace(microsecond=0)
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(ca.cert.subject)
+            .last_update(now)
+            .next_update(now + CRL_LIFETIME)
+        )
+        for serial, info in sorted(revoked.items()):
+            if not isinstance(info, dict) or info.get("kind") != str(kind):
+                continue
+            try:
+                when = datetime.fromisoformat(info["revoked_at"]).replace(microsecond=0)
+                number = int(serial)
+            except (KeyError, TypeError, ValueError):
+                raise CaError(
+                    f"the simulated CA's revoked.json in {self.state_dir} has a bad entry; "
+                    "fix or remove it"
+                ) from None
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder().serial_number(number).revocation_date(when).build()
+            )
+        crl = builder.sign(ca.key, hashes.SHA256())
+        _write_atomic(self.state_dir / f"{kind}.crl", crl.public_bytes(serialization.Encoding.DER))
+
+    # -- verification -------------------------------------------------------------------
+
+    def verify_certificate(
+        self, cert_der: bytes, at: datetime, kind: CertificateKind | str = CertificateKind.AUTH
+    ) -> CertificateStatus:
+        """Check ``cert_der`` against the ``kind`` CA: signature, CRL, then validity at ``at``
+        (naive datetimes are taken as UTC). Garbage is UNKNOWN_CA, never an exception."""
+        from cryptography import x509
+        from cryptography.exceptions import InvalidSignature
+
+        ca = self._ca[CertificateKind(kind)]
+        try:
+            cert = x509.load_der_x509_certificate(bytes(cert_der))
+            cert.verify_directly_issued_by(ca.cert)
+        except (ValueError, TypeError, InvalidSignature):
+            return CertificateStatus.UNKNOWN_CA
+        crl = x509.load_der_x509_crl(self.crl_der(kind))
+        if crl.get_revoked_certificate_by_serial_number(cert.serial_number) is not None:
+            return CertificateStatus.REVOKED
+        when = _utc(at)
+        if when < cert.not_valid_before_utc:
+            return CertificateStatus.NOT_YET_VALID
+        if when > cert.not_valid_after_utc:
+            return CertificateStatus.EXPIRED
+        return CertificateStatus.VALID
+
+    def verify_auth_certificate(self, cert_der: bytes, at: datetime) -> CertificateStatus:
+        return self.verify_certificate(cert_der, at, CertificateKind.AUTH)
+
+    # -- state files --------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Serialise read-modify-write of the state files between processes."""
+        with open(self.state_dir / ".lock", "a+b") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+    def _read_json(self, name: str) -> dict[str, Any]:
+        path = self.state_dir / name
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise CaError(
+                f"the simulated CA's {name} in {self.state_dir} is unreadable; "
+                "move it away to start a fresh ledger"
+            ) from exc
+        if not isinstance(data, dict):
+            raise CaError(f"the simulated CA's {name} in {self.state_dir} is not a JSON object")
+        return data
+
+    def _write_json(self, name: str, data: dict[str, Any]) -> None:
+        text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
+        _write_atomic(self.state_dir / name, text.encode("utf-8"))
+
+
+def verify_auth_certificate(
+    cert_der: bytes, at: datetime, *, ca: CertificateAuthority | None = None
+) -> CertificateStatus:
+    """Verify a user-authentication certificate against the simulated auth CA and its CRL."""
+    return (ca or CertificateAuthority.load()).verify_auth_certificate(cert_der, at)

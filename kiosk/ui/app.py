@@ -1,0 +1,248 @@
+"""Composition root of the kiosk window: services → flow → bridge → window, operator panel
+and staff console (``kiosk run``). Tests build a :class:`KioskApp` the same way."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication
+
+from kiosk.reception import Change, State
+from kiosk.ui.bridge import FlowBridge
+from kiosk.ui.controller import KioskController
+from kiosk.ui.i18n import Languages
+from kiosk.ui.operator_panel import OperatorPanel
+from kiosk.ui.staff_console import StaffConsole
+from kiosk.ui.tray import CardTray, deck_profiles
+from kiosk.ui.voice import VoiceGuide
+from kiosk.ui.window import KioskWindow
+
+if TYPE_CHECKING:
+    from kiosk.services import Services
+
+log = logging.getLogger(__name__)
+
+STAFF_SHORTCUT = "Ctrl+Alt+S"
+"""Opens the staff console (password first); the only way out of kiosk mode."""
+
+PIN_STATES = frozenset({State.START, State.STAFF_WAIT, State.PIN_LOCKED, State.METHOD})
+"""States where the staff console re-reads the card's PINs by itself (no session running)."""
+
+
+def camera_choices() -> list[str]:
+    """Camera specs for the operator panel: the people of the deck, then the real cameras."""
+    people: list[str] = []
+    try:
+        from kiosk.simcard.people import load_people
+
+        people = [f"person:{name}" for name in load_people()]
+    except Exception as exc:  # the panel still takes a typed spec
+        log.info("people unavailable: %s", type(exc).__name__)
+    return [*people, "scripted:match", "scripted:no-match", "cv:0"]
+
+
+def settings_summary(settings: Any) -> str:
+    """The facility settings as ``name = value`` lines (no secrets are in Settings)."""
+    from dataclasses import fields
+
+    return "\n".join(f"{f.name} = {getattr(settings, f.name)!r}" for f in fields(settings))
+
+
+class KioskApp(QObject):
+    """Everything on screen for one kiosk, wired to one flow."""
+
+    def __init__(
+        self,
+        app: QApplication,
+        services: Services,
+        *,
+        kiosk_mode: bool = False,
+        voice: bool = True,
+        tick_ms: int = 1000,
+        today_records: Callable[[], list[tuple[str, str, str, str]]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.app = app
+        self.services = services
+        self.flow = services.reception()
+        self.languages = Languages(app)
+        self.window = KioskWindow(self.languages, kiosk_mode=kiosk_mode)
+        self.bridge = FlowBridge(self.flow)
+        self.voice = VoiceGuide(enabled=voice, parent=self)
+        self.controller = KioskController(
+            self.window, self.bridge, voice=self.voice, tick_ms=tick_ms
+        )
+        self.tray = CardTray(services.slot)
+        self.panel: OperatorPanel | None = None
+        if not kiosk_mode:
+            self.panel = OperatorPanel(deck_profiles(), camera_choices())
+            self.panel.place_requested.connect(self.place_card)
+            self.panel.remove_requested.connect(self.remove_card)
+            self.panel.camera_requested.connect(self.set_camera)
+            self.tray.trace_listeners.append(self._traced)
+            self.bridge.settled.connect(lambda *_: self._refresh_counters())
+        self._today = today_records
+        self.console = StaffConsole(
+            self._check_password,
+            language=lambda: self.languages.current,
+            settings_text=settings_summary(services.settings),
+        )
+        self.console.mode_requested.connect(
+            lambda visual, credential: self.bridge.request("staff_mode", visual, credential)
+        )
+        self.console.confirm_requested.connect(lambda ok: self.bridge.request("staff_confirm", ok))
+        self.console.pins_requested.connect(self.read_pins)
+        self.console.exit_requested.connect(self.quit)
+        self.bridge.changed.connect(self._on_change)
+        self.bridge.staff_photo.connect(self.console.set_photo)
+        self.bridge.frame.connect(lambda image, *_: self.console.set_live(image))
+        self.bridge.job_done.connect(self._job_done)
+        self.window.language_changed.connect(self._language_changed)
+        self.shortcut = QShortcut(QKeySequence(STAFF_SHORTCUT), self.window)
+        self.shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.shortcut.activated.connect(self.show_console)
+        self._pending_trace: list[str] = []
+
+    # -- lifetime -------------------------------------------------------------------------
+    def start(self, *, fullscreen: bool = False, card: str | None = None) -> None:
+        self.controller.start()
+        if fullscreen:
+            self.window.showFullScreen()
+        else:
+            self.window.resize(1280, 800)
+            self.window.show()
+            if self.panel is not None:
+                self.panel.resize(480, 800)
+                self.panel.move(self.window.x() + self.window.width() + 8, self.window.y())
+                self.panel.show()
+            self.console.resize(900, 640)
+            self.console.show()
+        if card:
+            self.place_card(card)
+
+    def quit(self) -> None:
+        """Leave the kiosk (staff console only)."""
+        self.stop()
+        self.window.release()
+        self.window.close()
+        self.console.close()
+        if self.panel is not None:
+            self.panel.close()
+        self.app.quit()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def show_console(self) -> None:
+        self.console.show()
+        self.console.raise_()
+        self.console.activateWindow()
+
+    # -- simulator controls (all card work on the flow's thread) --------------------------
+    def place_card(self, spec: str) -> None:
+        self.bridge.run_job("place", lambda: self.tray.place(spec))
+
+    def remove_card(self) -> None:
+        self.flow.interrupt()
+        self.bridge.run_job("remove", self.tray.remove)
+
+    def set_camera(self, spec: str) -> None:
+        def switch() -> str:
+            if self.flow.state != State.START:
+                return "busy"
+            self.services.set_camera(spec)
+            self.flow.face = self.services.face
+            return spec
+
+        self.bridge.run_job("camera", switch)
+
+    def read_pins(self) -> None:
+        """Every PIN of the card on the reader, spending no try (on the flow's thread)."""
+        if self.tray.current is None:
+            self.console.set_pins([])
+            return
+        self.bridge.run_job("pins", self.services.slot.pin_statuses)
+
+    def _job_done(self, tag: str, result: object) -> None:
+        if tag == "trace":
+            if self.panel is not None:
+                self.panel.add_trace(str(result))
+                self._refresh_counters()
+            return
+        if isinstance(result, Exception):
+            if tag == "place":
+                log.warning("card could not be placed: %s", result)
+            return
+        if tag == "place":
+            self.bridge.request("card_placed")
+            self._refresh_counters()
+            self.read_pins()
+        elif tag == "remove":
+            self.bridge.request("card_removed")
+            self._refresh_counters()
+        elif tag == "pins" and isinstance(result, list):
+            self.console.set_pins(result)
+
+    def _traced(self, entry: Any) -> None:
+        # called on the flow's thread: hand the redacted line to the GUI thread
+        from kiosk.ui.qtfix import emit
+
+        emit(self.bridge.job_done, "trace", str(entry))
+
+    def _refresh_counters(self) -> None:
+        if self.panel is not None:
+            self.panel.set_counters(self.tray.pin_counters())
+
+    # -- flow -> staff console ------------------------------------------------------------
+    def _on_change(self, change: Change) -> None:
+        self.console.set_mode(self.flow.staff_visual)
+        self.console.set_waiting(change.state == State.STAFF_WAIT)
+        if change.state in PIN_STATES and change.event != "tick" and self.console.logged_in:
+            self.read_pins()
+        if change.state in (State.DONE, State.CANCELLED) and self._today is not None:
+            self.console.set_today(self._today())
+
+    def _language_changed(self, language: str) -> None:
+        if self.panel is not None:
+            self.panel.language = language
+
+    # -- staff password -------------------------------------------------------------------
+    def _check_password(self, password: str) -> bool:
+        from kiosk.config import staff_password_ok
+
+        return staff_password_ok(self.services.settings, password)
+
+
+def today_from_store(
+    url: str | None, settings: Any
+) -> Callable[[], list[tuple[str, str, str, str]]]:
+    """Today's records from the records store as (time, kind, method, consents) rows."""
+
+    def rows() -> list[tuple[str, str, str, str]]:
+        from kiosk.records.store import RecordStore
+
+        start = datetime.combine(datetime.now(UTC).date(), time(0), tzinfo=UTC)
+        with RecordStore.open(url, kiosk_id=settings.kiosk_id) as store:
+            found = store.records(since=start)
+        out = []
+        for record in found:
+            body = record.body if isinstance(record.body, dict) else {}
+            consents = body.get("consents", {})
+            items = consents.get("items", {}) if isinstance(consents, dict) else {}
+            agreed = ", ".join(k for k, v in items.items() if v) if isinstance(items, dict) else ""
+            out.append(
+                (
+                    record.at.astimezone().strftime("%H:%M:%S"),
+                    str(record.kind),
+                    str(body.get("method", "")),
+                    agreed,
+                )
+            )
+        return out
+
+    return rows

@@ -1,0 +1,173 @@
+"""The flow on its own thread, seen from Qt: :class:`FlowWorker` calls the flow,
+:class:`FlowBridge` (GUI thread) re-emits what the flow says as typed signals.
+
+Every flow call — card I/O, face attempts, database writes — runs on one worker QThread, in
+order; the GUI thread only posts requests and paints. ``interrupt()`` is the one call made
+from the GUI thread directly (the flow declares it thread-safe): it stops a running face
+attempt so a cancel or a card removal is handled at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QImage
+
+from kiosk.errors import KioskError
+from kiosk.reception import Change, FlowError, Reception, State
+from kiosk.reception.ports import FaceFrame
+from kiosk.ui.qtfix import emit
+
+log = logging.getLogger(__name__)
+
+PREVIEW_WIDTH = 640
+"""Frames are scaled to at most this width (pixels) on the worker before reaching the GUI."""
+
+
+def frame_to_image(array: Any) -> QImage | None:
+    """A numpy RGB uint8 HxWx3 frame as an owned QImage (scaled down on this thread)."""
+    if array is None:
+        return None
+    shape = getattr(array, "shape", ())
+    if len(shape) != 3 or shape[2] != 3:
+        return None
+    height, width = int(shape[0]), int(shape[1])
+    data = array.tobytes() if not array.flags["C_CONTIGUOUS"] else array.data
+    image = QImage(data, width, height, 3 * width, QImage.Format.Format_RGB888)
+    if width > PREVIEW_WIDTH:
+        return image.scaledToWidth(PREVIEW_WIDTH, Qt.TransformationMode.FastTransformation)
+    return image.copy()
+
+
+class FlowWorker(QObject):
+    """Lives on the worker thread; every flow call happens in :meth:`call`."""
+
+    changed = Signal(object)  # kiosk.reception.Change
+    frame = Signal(object, str, float)  # QImage | None, guidance key, progress 0..1
+    refused = Signal(str, str)  # event, reason (a rule name or the flow's message)
+    failed = Signal(str, str)  # event, error type
+    settled = Signal(str, object)  # event, State after it (every call)
+    staff_photo = Signal(object)  # QImage | None (the chip photo, decoded here, never stored)
+    job_done = Signal(str, object)  # tag, result
+    _again = Signal(str, tuple)
+
+    def __init__(self, flow: Reception) -> None:
+        super().__init__()
+        self.flow = flow
+        self.frame_wanted = True
+        self.tick_pending = False
+        flow.add_listener(self._on_change)
+        flow.add_frame_listener(self._on_frame)
+        self._again.connect(self.call, Qt.ConnectionType.QueuedConnection)
+
+    def _on_change(self, change: Change) -> None:
+        emit(self.changed, change)
+
+    def _on_frame(self, frame: FaceFrame) -> None:
+        if not self.frame_wanted and frame.image is not None:
+            return  # the GUI has not painted the last one yet: drop this one
+        image = frame_to_image(frame.image)
+        if image is not None:
+            self.frame_wanted = False
+        emit(self.frame, image, frame.guidance or "", float(frame.progress))
+
+    @Slot(str, tuple)
+    def call(self, event: str, args: tuple[Any, ...]) -> None:
+        """Send ``event`` to the flow (args stay in this call: a PIN is never kept)."""
+        if event == "tick":
+            self.tick_pending = False
+        try:
+            state = getattr(self.flow, event)(*args)
+        except FlowError as exc:
+            emit(self.refused, event, getattr(exc, "guard", "") or type(exc).__name__)
+            log.debug("flow refused %s: %s", event, type(exc).__name__)
+            return
+        except KioskError as exc:
+            emit(self.failed, event, type(exc).__name__)
+            log.warning("flow event %s failed: %s", event, type(exc).__name__)
+            return
+        finally:
+            args = ()
+        emit(self.settled, event, state)
+        if state == State.STAFF_WAIT and event != "staff_mode":
+            emit(self.staff_photo, self._decoded_staff_photo())
+        if event == "tick" and state == State.IDLE_WARNING:
+            emit(self.changed, Change(state, state, "tick", self.flow.screen()))
+        if state == State.FACE and event != "look_at_camera":
+            emit(self._again, "look_at_camera", ())
+
+    def _decoded_staff_photo(self) -> QImage | None:
+        data = self.flow.staff_photo()
+        if not data:
+            return None
+        from kiosk.ui.staff_console import jp2_to_image
+
+        return jp2_to_image(data)
+
+    @Slot(str, object)
+    def run_job(self, tag: str, job: Any) -> None:
+        """Run ``job()`` here, in order with the flow's events (card I/O is not shared)."""
+        try:
+            result = job()
+        except Exception as exc:  # a failed job is reported, never fatal
+            log.warning("%s failed: %s", tag, type(exc).__name__)
+            emit(self.job_done, tag, exc)
+            return
+        emit(self.job_done, tag, result)
+
+
+class FlowBridge(QObject):
+    """GUI-thread face of the flow: ``request(event, *args)`` and the worker's signals."""
+
+    _submit = Signal(str, tuple)
+    _job = Signal(str, object)
+
+    def __init__(self, flow: Reception, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.flow = flow
+        self.thread = QThread()
+        self.thread.setObjectName("kiosk-flow")
+        self.worker = FlowWorker(flow)
+        self.worker.moveToThread(self.thread)
+        self._submit.connect(self.worker.call, Qt.ConnectionType.QueuedConnection)
+        self._job.connect(self.worker.run_job, Qt.ConnectionType.QueuedConnection)
+        self.changed = self.worker.changed
+        self.frame = self.worker.frame
+        self.refused = self.worker.refused
+        self.failed = self.worker.failed
+        self.settled = self.worker.settled
+        self.staff_photo = self.worker.staff_photo
+        self.job_done = self.worker.job_done
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self, timeout_ms: int = 5000) -> None:
+        """Stop a face attempt, finish the queued calls and end the thread."""
+        self.flow.interrupt()
+        self.thread.quit()
+        self.thread.wait(timeout_ms)
+
+    def request(self, event: str, *args: Any) -> None:
+        """Queue ``event`` for the flow; returns at once."""
+        emit(self._submit, event, tuple(args))
+
+    def run_job(self, tag: str, job: Any) -> None:
+        """Queue ``job`` (a callable) on the flow's thread; ``job_done(tag, result)`` follows."""
+        emit(self._job, tag, job)
+
+    def interrupt_then(self, event: str, *args: Any) -> None:
+        """Stop a running face attempt, then queue ``event`` (cancel, card removal)."""
+        self.flow.interrupt()
+        self.request(event, *args)
+
+    def tick(self) -> None:
+        """Queue one ``tick`` unless one is already waiting."""
+        if not self.worker.tick_pending:
+            self.worker.tick_pending = True
+            self.request("tick")
+
+    def frame_painted(self) -> None:
+        self.worker.frame_wanted = True

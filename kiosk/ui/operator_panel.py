@@ -1,0 +1,144 @@
+"""The operator panel (simulator controls; hidden in kiosk mode): choose a card from the deck,
+place and remove it, choose the camera source, watch the redacted APDU trace and the card's
+PIN counters change."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.ui.i18n import tr
+from kiosk.ui.qtfix import emit
+from kiosk.ui.tray import PinCounter
+
+TRACE_LINES = 400
+
+
+def pin_label(pin: str, language: str) -> str:
+    """The PIN's full name with its format, as the card package names it."""
+    from kiosk.card.pins import PINS, PinKind
+
+    info = PINS[PinKind(pin)]
+    return info.label_ja if language == "ja" else info.label_en
+
+
+class OperatorPanel(QWidget):
+    place_requested = Signal(str)  # card spec
+    remove_requested = Signal()
+    camera_requested = Signal(str)  # camera spec
+
+    def __init__(
+        self,
+        profiles: Sequence[str],
+        cameras: Sequence[str],
+        *,
+        language: str = "ja",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("operator_panel")
+        self.language = language
+        self.setStyleSheet("QWidget { font-size: 15px; } QPushButton { min-height: 32px; }")
+        layout = QVBoxLayout(self)
+        self.card_box = QGroupBox()
+        card = QGridLayout(self.card_box)
+        self.profile = QComboBox()
+        self.profile.setObjectName("profile")
+        self.profile.setEditable(True)
+        self.profile.addItems([f"virtual:{name}" for name in profiles])
+        self.place = QPushButton()
+        self.place.setObjectName("place")
+        self.remove = QPushButton()
+        self.remove.setObjectName("remove")
+        self.place.clicked.connect(
+            lambda: emit(self.place_requested, self.profile.currentText().strip())
+        )
+        self.remove.clicked.connect(lambda: emit(self.remove_requested))
+        card.addWidget(self.profile, 0, 0, 1, 2)
+        card.addWidget(self.place, 1, 0)
+        card.addWidget(self.remove, 1, 1)
+        layout.addWidget(self.card_box)
+        self.camera_box = QGroupBox()
+        camera = QHBoxLayout(self.camera_box)
+        self.camera = QComboBox()
+        self.camera.setObjectName("camera")
+        self.camera.setEditable(True)
+        self.camera.addItems(list(cameras))
+        self.apply_camera = QPushButton()
+        self.apply_camera.clicked.connect(
+            lambda: emit(self.camera_requested, self.camera.currentText().strip())
+        )
+        camera.addWidget(self.camera, 1)
+        camera.addWidget(self.apply_camera)
+        layout.addWidget(self.camera_box)
+        self.pins_box = QGroupBox()
+        pins = QVBoxLayout(self.pins_box)
+        self.pins = QTableWidget(0, 2)
+        self.pins.setObjectName("pin_counters")
+        self.pins.verticalHeader().setVisible(False)
+        self.pins.horizontalHeader().setStretchLastSection(True)
+        pins.addWidget(self.pins)
+        layout.addWidget(self.pins_box)
+        self.trace_box = QGroupBox()
+        trace = QVBoxLayout(self.trace_box)
+        self.trace = QPlainTextEdit()
+        self.trace.setObjectName("trace")
+        self.trace.setReadOnly(True)
+        self.trace.setMaximumBlockCount(TRACE_LINES)
+        self.trace.setStyleSheet("font-family: monospace; font-size: 12px;")
+        trace.addWidget(self.trace)
+        layout.addWidget(self.trace_box, 1)
+        self._counters: list[PinCounter] = []
+        self.retranslate()
+
+    def add_trace(self, line: str) -> None:
+        """Append one redacted APDU exchange."""
+        self.trace.appendPlainText(line)
+
+    def set_counters(self, counters: Sequence[PinCounter]) -> None:
+        self._counters = list(counters)
+        self.pins.setRowCount(len(self._counters))
+        for row, counter in enumerate(self._counters):
+            self.pins.setItem(row, 0, QTableWidgetItem(pin_label(counter.pin, self.language)))
+            text = f"{counter.tries_left} / {counter.limit}"
+            if counter.tries_left <= 0:
+                text += " " + tr("ロック中")
+            self.pins.setItem(row, 1, QTableWidgetItem(text))
+        self.pins.resizeColumnsToContents()
+
+    def counter_text(self, pin: str) -> str:
+        for row, counter in enumerate(self._counters):
+            if counter.pin == pin:
+                item = self.pins.item(row, 1)
+                return item.text() if item is not None else ""
+        return ""
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("操作パネル（シミュレーター）"))
+        self.card_box.setTitle(tr("カード"))
+        self.place.setText(tr("カードを置く"))
+        self.remove.setText(tr("カードを取る"))
+        self.camera_box.setTitle(tr("カメラ"))
+        self.apply_camera.setText(tr("切り替える"))
+        self.pins_box.setTitle(tr("暗証番号の残り回数"))
+        self.pins.setHorizontalHeaderLabels([tr("暗証番号"), tr("残り / 上限")])
+        self.trace_box.setTitle(tr("APDUトレース（暗証番号は伏せ字）"))
+        self.set_counters(self._counters)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,35 @@
+"""face-failed: try again / use the PIN / call staff, as the tries left and the card allow."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+
+from kiosk.ui.i18n import tr
+from kiosk.ui.qtfix import emit
+from kiosk.ui.widgets import Screen, button, label
+
+
+class FaceFailedScreen(Screen):
+    screen_id = "face-failed"
+    method_chosen = Signal(str)  # "face" | "pin" | "staff"
+
+    def build(self) -> None:
+        self.hint = label("body")
+        self.body.addWidget(self.hint)
+        self.body.addStretch(1)
+        self.retry = button("primary", "retry_face")
+        self.pin = button("", "use_pin")
+        self.staff = button("", "call_staff")
+        for choice, method in ((self.retry, "face"), (self.pin, "pin"), (self.staff, "staff")):
+            choice.clicked.connect(lambda _=False, m=method: emit(self.method_chosen, m))
+            self.body.addWidget(choice)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.title.setText(tr("顔認証できませんでした。"))
+        self.hint.setText(tr("方法を選んでください。"))
+        self.retry.setText(tr("もう一度"))
+        self.pin.setText(tr("暗証番号で確認"))
+        self.staff.setText(tr("職員を呼ぶ"))
+        self.retry.setVisible(bool(self.data.get("can_retry", True)))
+        self.pin.setVisible(bool(self.data.get("can_use_pin", True)))

@@ -1,0 +1,121 @@
+"""pin: a 4-digit pad, digits masked ●●●●, 訂正/確定, the tries left as the card reports them.
+
+The digits live only in this widget until 確定; then they are handed to ``pin_entered`` once
+and forgotten. They are never logged or shown.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
+
+from kiosk.ui.i18n import tr
+from kiosk.ui.qtfix import emit
+from kiosk.ui.widgets import Screen, button, label
+
+PIN_LENGTH = 4
+
+
+class PinScreen(Screen):
+    screen_id = "pin"
+    pin_entered = Signal(str)
+
+    def build(self) -> None:
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._digits = ""
+        row = QHBoxLayout()
+        row.setSpacing(40)
+        left = QVBoxLayout()
+        left.addStretch(1)
+        self.dots = label("dots", wrap=False)
+        self.dots.setObjectName("dots")
+        left.addWidget(self.dots)
+        self.tries = label("body")
+        self.tries.setObjectName("tries")
+        left.addWidget(self.tries)
+        self.message = label("alert")
+        self.message.setObjectName("wrong_pin")
+        left.addWidget(self.message)
+        left.addStretch(1)
+        row.addLayout(left, 1)
+        pad = QGridLayout()
+        pad.setSpacing(12)
+        self.keys = {}
+        for index, digit in enumerate("123456789"):
+            key = button("key", f"key_{digit}")
+            key.setText(digit)
+            key.clicked.connect(lambda _=False, d=digit: self.press(d))
+            pad.addWidget(key, index // 3, index % 3)
+            self.keys[digit] = key
+        self.clear = button("", "key_clear")
+        self.clear.clicked.connect(self.correct)
+        zero = button("key", "key_0")
+        zero.setText("0")
+        zero.clicked.connect(lambda: self.press("0"))
+        self.keys["0"] = zero
+        self.ok = button("primary", "key_ok")
+        self.ok.clicked.connect(self.confirm)
+        pad.addWidget(self.clear, 3, 0)
+        pad.addWidget(zero, 3, 1)
+        pad.addWidget(self.ok, 3, 2)
+        row.addLayout(pad, 1)
+        self.body.addLayout(row, 1)
+        self._refresh()
+
+    def press(self, digit: str) -> None:
+        if len(self._digits) < PIN_LENGTH:
+            self._digits += digit
+        self._refresh()
+
+    def correct(self) -> None:
+        """訂正: clear what was typed."""
+        self._digits = ""
+        self._refresh()
+
+    def confirm(self) -> None:
+        """確定: hand the 4 digits to the flow and forget them."""
+        if len(self._digits) != PIN_LENGTH:
+            return
+        digits, self._digits = self._digits, ""
+        self._refresh()
+        emit(self.pin_entered, digits)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if text.isdigit() and len(text) == 1:
+            self.press(text)
+        elif event.key() == Qt.Key.Key_Backspace:
+            self.correct()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.confirm()
+        else:
+            super().keyPressEvent(event)
+
+    def show_data(self, data: dict[str, object]) -> None:
+        self._digits = ""
+        super().show_data(data)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.dots.setText("●" * len(self._digits) + "○" * (PIN_LENGTH - len(self._digits)))
+        self.ok.setEnabled(len(self._digits) == PIN_LENGTH)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.title.setText(tr("暗証番号（数字4桁）を入力してください"))
+        tries = self.data.get("tries_left")
+        self.tries.setText(tr("残り {n} 回").format(n=tries) if isinstance(tries, int) else "")
+        if self.data.get("wrong") and isinstance(tries, int):
+            self.message.setText(
+                tr("暗証番号が違います。あと{n}回間違えるとロックされます。").format(n=tries)
+            )
+        else:
+            self.message.setText("")
+        self.clear.setText(tr("訂正"))
+        self.ok.setText(tr("確定"))
+
+    def spoken_text(self) -> str:
+        if self.message.text():
+            return self.message.text()
+        return self.title.text()

@@ -1,0 +1,24 @@
+"""staff-wait: a staff member confirms the patient's identity (目視確認)."""
+
+from __future__ import annotations
+
+from kiosk.ui.i18n import tr
+from kiosk.ui.widgets import Screen, label
+
+
+class StaffWaitScreen(Screen):
+    screen_id = "staff-wait"
+
+    def build(self) -> None:
+        self.body.addStretch(1)
+        self.hint = label("body")
+        self.body.addWidget(self.hint)
+        self.body.addStretch(2)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.title.setText(tr("職員が確認します。"))
+        self.hint.setText(tr("そのままお待ちください。"))
+
+    def spoken_text(self) -> str:
+        return f"{self.title.text()} {self.hint.text()}"

@@ -1,0 +1,316 @@
+"""The staff console: a separate window behind the staff password.
+
+It switches the kiosk between 無人 and 目視確認, shows the waiting patient's chip photo beside
+the live camera image with 本人確認OK / 確認できない, lists every PIN of the card with its
+tries left — named in full so that 券面事項入力補助用 is never taken for 利用者証明用 — and
+where a locked one is unlocked, today's receptions and consents, and the facility settings.
+It never asks for, shows or takes a patient's PIN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.ui.i18n import tr
+from kiosk.ui.qtfix import emit
+
+PHOTO_PX = 240
+
+
+def pin_rows(statuses: Sequence[Any], language: str) -> list[tuple[str, str, str]]:
+    """(name with format, tries left / limit, where it is unlocked) for each PinStatus."""
+    from kiosk.card.pins import PINS
+
+    rows = []
+    for status in statuses:
+        info = PINS[status.kind]
+        name = info.label_ja if language == "ja" else info.label_en
+        count = f"{status.tries_left} / {status.limit}"
+        if status.tries_left <= 0:
+            count = f"{count}  {tr('ロック中')}"
+            where = info.unlock_ja if language == "ja" else info.unlock_en
+        else:
+            where = ""
+        rows.append((name, count, where))
+    return rows
+
+
+def jp2_to_image(data: bytes) -> QImage | None:
+    """The chip's JPEG 2000 photo as a QImage (decoded with Pillow; None when it cannot be)."""
+    import io
+
+    try:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as photo:
+            rgb = photo.convert("RGB")
+            raw = rgb.tobytes()
+            image = QImage(raw, rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888)
+            return image.copy()
+    except Exception:  # a broken photo only leaves the box empty
+        return None
+
+
+class StaffConsole(QWidget):
+    """Signals carry the staff's decisions; the controller turns them into flow events."""
+
+    mode_requested = Signal(bool, str)  # (visual, credential)
+    confirm_requested = Signal(bool)  # 本人確認OK (True) / 確認できない (False)
+    pins_requested = Signal()
+    exit_requested = Signal()
+
+    def __init__(
+        self,
+        check_password: Callable[[str], bool],
+        *,
+        language: Callable[[], str] = lambda: "ja",
+        settings_text: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("staff_console")
+        self.setStyleSheet("QWidget { font-size: 16px; } QPushButton { min-height: 40px; }")
+        self._check = check_password
+        self._language = language
+        self._credential = ""
+        self.visual = False
+        self._statuses: list[Any] = []
+        self.pages = QStackedWidget()
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.pages)
+        self.pages.addWidget(self._login_page())
+        self.pages.addWidget(self._main_page(settings_text))
+        self.retranslate()
+
+    # -- pages ----------------------------------------------------------------------------
+    def _login_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        self.login_label = QLabel()
+        layout.addWidget(self.login_label)
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.returnPressed.connect(self.log_in)
+        layout.addWidget(self.password)
+        self.login = QPushButton()
+        self.login.setObjectName("login")
+        self.login.clicked.connect(self.log_in)
+        layout.addWidget(self.login)
+        self.login_message = QLabel()
+        self.login_message.setObjectName("login_message")
+        self.login_message.setStyleSheet("color: #b00020;")
+        layout.addWidget(self.login_message)
+        layout.addStretch(1)
+        return page
+
+    def _main_page(self, settings_text: str) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        top = QHBoxLayout()
+        self.mode_label = QLabel()
+        self.mode_label.setObjectName("mode_label")
+        top.addWidget(self.mode_label, 1)
+        self.unattended = QPushButton()
+        self.unattended.setObjectName("mode_unattended")
+        self.unattended.clicked.connect(lambda: self._mode(False))
+        self.visual_button = QPushButton()
+        self.visual_button.setObjectName("mode_visual")
+        self.visual_button.clicked.connect(lambda: self._mode(True))
+        top.addWidget(self.unattended)
+        top.addWidget(self.visual_button)
+        self.logout = QPushButton()
+        self.logout.clicked.connect(self.log_out)
+        top.addWidget(self.logout)
+        layout.addLayout(top)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        # 目視確認
+        check = QWidget()
+        grid = QGridLayout(check)
+        self.photo_title, self.live_title = QLabel(), QLabel()
+        self.photo, self.live = QLabel(), QLabel()
+        for box in (self.photo, self.live):
+            box.setFixedSize(PHOTO_PX, PHOTO_PX * 4 // 3)
+            box.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            box.setStyleSheet("background: #202830; color: white;")
+        self.photo.setObjectName("chip_photo")
+        self.live.setObjectName("live_image")
+        grid.addWidget(self.photo_title, 0, 0)
+        grid.addWidget(self.live_title, 0, 1)
+        grid.addWidget(self.photo, 1, 0)
+        grid.addWidget(self.live, 1, 1)
+        self.waiting = QLabel()
+        self.waiting.setObjectName("waiting")
+        grid.addWidget(self.waiting, 2, 0, 1, 2)
+        self.confirm_ok = QPushButton()
+        self.confirm_ok.setObjectName("confirm_ok")
+        self.confirm_ng = QPushButton()
+        self.confirm_ng.setObjectName("confirm_ng")
+        self.confirm_ok.clicked.connect(lambda: emit(self.confirm_requested, True))
+        self.confirm_ng.clicked.connect(lambda: emit(self.confirm_requested, False))
+        grid.addWidget(self.confirm_ok, 3, 0)
+        grid.addWidget(self.confirm_ng, 3, 1)
+        self.tabs.addTab(check, "")
+        # PINs
+        pins = QWidget()
+        pins_layout = QVBoxLayout(pins)
+        self.pin_table = QTableWidget(0, 3)
+        self.pin_table.setObjectName("pin_table")
+        self.pin_table.verticalHeader().setVisible(False)
+        self.pin_table.horizontalHeader().setStretchLastSection(True)
+        self.pin_table.setWordWrap(True)
+        pins_layout.addWidget(self.pin_table)
+        self.pins_refresh = QPushButton()
+        self.pins_refresh.setObjectName("pins_refresh")
+        self.pins_refresh.clicked.connect(lambda: emit(self.pins_requested))
+        pins_layout.addWidget(self.pins_refresh)
+        self.tabs.addTab(pins, "")
+        # today
+        self.today = QTableWidget(0, 4)
+        self.today.setObjectName("today")
+        self.today.verticalHeader().setVisible(False)
+        self.today.horizontalHeader().setStretchLastSection(True)
+        self.tabs.addTab(self.today, "")
+        # settings
+        self.settings = QPlainTextEdit(settings_text)
+        self.settings.setReadOnly(True)
+        self.tabs.addTab(self.settings, "")
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        self.exit_kiosk = QPushButton()
+        self.exit_kiosk.setObjectName("exit_kiosk")
+        self.exit_kiosk.clicked.connect(lambda: emit(self.exit_requested))
+        bottom.addWidget(self.exit_kiosk)
+        layout.addLayout(bottom)
+        self.set_waiting(False)
+        return page
+
+    # -- actions --------------------------------------------------------------------------
+    def log_in(self) -> None:
+        """Check the password (salted scrypt hash); keep it only while logged in."""
+        attempt = self.password.text()
+        self.password.clear()
+        if attempt and self._check(attempt):
+            self._credential = attempt
+            self.login_message.clear()
+            self.pages.setCurrentIndex(1)
+        else:
+            self.login_message.setText(tr("パスワードが違うか、設定されていません。"))
+
+    def log_out(self) -> None:
+        self._credential = ""
+        self.pages.setCurrentIndex(0)
+
+    @property
+    def logged_in(self) -> bool:
+        return bool(self._credential)
+
+    def _mode(self, visual: bool) -> None:
+        if self._credential:
+            emit(self.mode_requested, visual, self._credential)
+
+    # -- what the flow says ---------------------------------------------------------------
+    def set_mode(self, visual: bool) -> None:
+        self.visual = visual
+        self.retranslate()
+
+    def set_waiting(self, waiting: bool) -> None:
+        """A patient waits for 目視確認 (the confirm buttons work only then)."""
+        self._waiting = waiting
+        self.confirm_ok.setEnabled(waiting and self.visual)
+        self.confirm_ng.setEnabled(waiting and self.visual)
+        if not waiting:
+            self.photo.clear()
+            self.live.clear()
+        self.retranslate()
+
+    def set_photo(self, image: QImage | None) -> None:
+        if image is None:
+            self.photo.setText(tr("写真なし"))
+            return
+        self.photo.setPixmap(
+            QPixmap.fromImage(image).scaled(self.photo.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        )
+
+    def set_live(self, image: QImage | None) -> None:
+        if image is not None and self._waiting:
+            self.live.setPixmap(
+                QPixmap.fromImage(image).scaled(
+                    self.live.size(), Qt.AspectRatioMode.KeepAspectRatio
+                )
+            )
+
+    def set_pins(self, statuses: Sequence[Any]) -> None:
+        self._statuses = list(statuses)
+        rows = pin_rows(self._statuses, self._language())
+        self.pin_table.setRowCount(len(rows))
+        for row, cells in enumerate(rows):
+            for col, text in enumerate(cells):
+                self.pin_table.setItem(row, col, QTableWidgetItem(text))
+        self.pin_table.resizeColumnsToContents()
+        self.pin_table.resizeRowsToContents()
+
+    def set_today(self, rows: Sequence[tuple[str, str, str, str]]) -> None:
+        self.today.setRowCount(len(rows))
+        for row, cells in enumerate(rows):
+            for col, text in enumerate(cells):
+                self.today.setItem(row, col, QTableWidgetItem(text))
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("職員用画面"))
+        self.login_label.setText(tr("職員パスワードを入力してください"))
+        self.login.setText(tr("ログイン"))
+        self.mode_label.setText(
+            tr("現在のモード：目視確認") if self.visual else tr("現在のモード：無人")
+        )
+        self.unattended.setText(tr("無人"))
+        self.visual_button.setText(tr("目視確認"))
+        self.logout.setText(tr("ログアウト"))
+        self.photo_title.setText(tr("カードの顔写真"))
+        self.live_title.setText(tr("カメラの映像"))
+        waiting = getattr(self, "_waiting", False)
+        if waiting and not self.visual:
+            self.waiting.setText(tr("患者さんが待っています。目視確認に切り替えてください。"))
+        elif waiting:
+            self.waiting.setText(tr("患者さんが待っています。写真と本人を見比べてください。"))
+        else:
+            self.waiting.setText(tr("確認を待っている患者さんはいません。"))
+        self.confirm_ok.setText(tr("本人確認OK"))
+        self.confirm_ng.setText(tr("確認できない"))
+        self.tabs.setTabText(0, tr("目視確認"))
+        self.tabs.setTabText(1, tr("暗証番号の状態"))
+        self.tabs.setTabText(2, tr("本日の受付"))
+        self.tabs.setTabText(3, tr("施設の設定"))
+        self.pin_table.setHorizontalHeaderLabels(
+            [tr("暗証番号"), tr("残り / 上限"), tr("ロックの解除場所")]
+        )
+        self.pins_refresh.setText(tr("カードから読み直す（回数は減りません）"))
+        self.today.setHorizontalHeaderLabels([tr("時刻"), tr("種類"), tr("本人確認"), tr("同意")])
+        self.exit_kiosk.setText(tr("キオスクを終了"))
+        if self._statuses:
+            self.set_pins(self._statuses)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

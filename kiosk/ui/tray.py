@@ -1,0 +1,108 @@
+"""The simulator's card tray: which card lies on the reader (operator panel), its APDU trace
+and its PIN counters. Qt-free; the operator panel drives it.
+
+Virtual cards are issued once per profile and kept for the session, so PIN counters survive
+taking the card away and placing it again, as on a real card.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from kiosk.card.transport import CountingTransport, TraceEntry, Transport
+
+log = logging.getLogger(__name__)
+
+PIN_ORDER = ("auth", "sign", "hojo", "juki", "kyotsu")
+
+
+class Slot(Protocol):
+    """The flow's card reader as the simulator moves cards (kiosk.reception.adapters)."""
+
+    def insert(self, transport: Transport) -> None: ...
+
+    def remove(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class PinCounter:
+    """One PIN counter of the simulated chip, read from its state (no APDU, no try spent)."""
+
+    pin: str  # auth / sign / hojo / juki / kyotsu
+    tries_left: int
+    limit: int
+
+
+class CardTray:
+    """Places and removes simulated (or PC/SC) cards on the flow's slot."""
+
+    def __init__(self, slot: Slot, opener: Callable[[str], Transport] | None = None) -> None:
+        self.slot = slot
+        self._opener = opener
+        self._cards: dict[str, Transport] = {}
+        self.current: CountingTransport | None = None
+        self.current_spec: str | None = None
+        self.trace_listeners: list[Callable[[TraceEntry], None]] = []
+
+    def _open(self, spec: str) -> Transport:
+        if spec in self._cards:
+            return self._cards[spec]
+        if self._opener is not None:
+            card = self._opener(spec)
+        else:
+            from kiosk.devices import open_card
+
+            card = open_card(spec)
+        if spec.startswith("virtual:"):
+            self._cards[spec] = card
+        return card
+
+    def place(self, spec: str) -> None:
+        """Put the card named by ``spec`` (``virtual:<profile>``, a card file, ``pcsc``) down."""
+        self.remove()
+        card = self._open(spec)
+        power_on = getattr(card, "power_on", None)
+        if callable(power_on):
+            power_on()
+        counting = CountingTransport(card)
+        counting.listeners.append(self._traced)
+        self.slot.insert(counting)
+        self.current, self.current_spec = counting, spec
+
+    def remove(self) -> None:
+        """Take the card away (the flow is told separately: ``card_removed``)."""
+        if self.current is not None:
+            self.slot.remove()
+        self.current, self.current_spec = None, None
+
+    def _traced(self, entry: TraceEntry) -> None:
+        for listener in list(self.trace_listeners):
+            listener(entry)
+
+    def pin_counters(self) -> list[PinCounter]:
+        """The chip's counters for a virtual card on the tray ([] otherwise)."""
+        if self.current is None:
+            return []
+        state: Any = getattr(self.current.inner, "state", None)
+        if state is None:
+            return []
+        counters = []
+        for name in PIN_ORDER:
+            for key, pin in state.pins.items():
+                if str(getattr(key, "value", key)) == name:
+                    counters.append(PinCounter(name, int(pin.tries_left), int(pin.limit)))
+        return counters
+
+
+def deck_profiles() -> list[str]:
+    """The card deck's profile names ([] when the deck cannot be read)."""
+    try:
+        from kiosk.simcard.deck import profile_names
+
+        return list(profile_names())
+    except Exception as exc:  # the panel still works with a typed spec
+        log.warning("card deck unavailable: %s", exc)
+        return []

@@ -1,0 +1,139 @@
+"""The kiosk window driven by the real flow (kiosk.reception) with in-memory collaborators."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from kiosk.reception import Reception
+from kiosk.reception.clock import ManualClock
+from kiosk.reception.fakes import (
+    FakeCard,
+    FakeCertificates,
+    FakeEligibility,
+    FakeSlot,
+    MemoryRecords,
+    ScriptedFace,
+    StaticStaff,
+)
+from kiosk.reception.policy import FlowPolicy
+
+STAFF_PASSWORD = "staff-pass-for-tests"
+TIMEOUT_MS = 5000
+
+
+def _wait_screen(qtbot: Any, kiosk: Any, screen_id: str) -> None:
+    """Wait until the window shows ``screen_id`` (driven by the flow's changes)."""
+    qtbot.waitUntil(lambda: kiosk.window.current_id == screen_id, timeout=TIMEOUT_MS)
+
+
+def _tap(qtbot: Any, widget: QWidget, name: str) -> None:
+    """Tap the visible, enabled button called ``name`` inside ``widget``."""
+    button = widget.findChild(QPushButton, name)
+    assert button is not None, f"no button {name!r}"
+    assert button.isVisible() and button.isEnabled(), f"button {name!r} not usable"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def _type_pin(qtbot: Any, kiosk: Any, digits: str) -> None:
+    screen = kiosk.window.screens["pin"]
+    for digit in digits:
+        _tap(qtbot, screen, f"key_{digit}")
+    _tap(qtbot, screen, "key_ok")
+
+
+@dataclass
+class Kiosk:
+    flow: Reception
+    slot: FakeSlot
+    face: ScriptedFace
+    records: MemoryRecords
+    eligibility: FakeEligibility
+    clock: ManualClock
+    window: object
+    bridge: object
+    controller: object
+
+
+@pytest.fixture
+def make_kiosk(qtbot):  # type: ignore[no-untyped-def]
+    made: list[Kiosk] = []
+
+    def make(
+        card: FakeCard | None = None,
+        face: list[str] | None = None,
+        policy: FlowPolicy | None = None,
+        eligibility: FakeEligibility | None = None,
+    ) -> Kiosk:
+        from PySide6.QtWidgets import QApplication
+
+        from kiosk.ui import theme
+        from kiosk.ui.bridge import FlowBridge
+        from kiosk.ui.controller import KioskController
+        from kiosk.ui.i18n import Languages
+        from kiosk.ui.window import KioskWindow
+
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        theme.apply(app)
+        slot = FakeSlot(None)
+        scripted = ScriptedFace(face or ["match"])
+        records = MemoryRecords()
+        elig = eligibility or FakeEligibility()
+        clock = ManualClock()
+        flow = Reception(
+            slot=slot,
+            certificates=FakeCertificates(slot),
+            face=scripted,
+            eligibility=elig,
+            records=records,
+            staff=StaticStaff(STAFF_PASSWORD),
+            clock=clock,
+            policy=policy,
+        )
+        window = KioskWindow(Languages(app))
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        bridge = FlowBridge(flow)
+        controller = KioskController(window, bridge, tick_ms=0)
+        controller.start()
+        kiosk = Kiosk(flow, slot, scripted, records, elig, clock, window, bridge, controller)
+        made.append(kiosk)
+        if card is not None:
+            slot.card = card
+        return kiosk
+
+    yield make
+    for kiosk in made:
+        kiosk.controller.stop()  # type: ignore[attr-defined]
+        kiosk.window.languages.switch("ja")  # type: ignore[attr-defined]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "ui: kiosk window tests")
+
+
+class Driver:
+    """Taps and waits, for the tests (``ui.tap(...)``, ``ui.wait_screen(...)``)."""
+
+    def __init__(self, qtbot: Any) -> None:
+        self.qtbot = qtbot
+
+    def wait_screen(self, kiosk: Any, screen_id: str) -> None:
+        _wait_screen(self.qtbot, kiosk, screen_id)
+
+    def tap(self, widget: Any, name: str) -> None:
+        _tap(self.qtbot, widget, name)
+
+    def type_pin(self, kiosk: Any, digits: str) -> None:
+        _type_pin(self.qtbot, kiosk, digits)
+
+
+@pytest.fixture
+def ui(qtbot: Any) -> Driver:
+    return Driver(qtbot)

@@ -1,0 +1,28 @@
+"""A complete reception by face, through the real widgets and the real flow."""
+
+from __future__ import annotations
+
+from kiosk.reception import Method
+from kiosk.reception.fakes import FakeCard
+
+
+def test_face_reception_completes_and_records_consents(qtbot, make_kiosk, ui) -> None:
+    kiosk = make_kiosk(card=FakeCard(), face=["match"])
+    ui.wait_screen(kiosk, "start")
+    kiosk.controller.place_card()
+    ui.wait_screen(kiosk, "method")
+    ui.tap(kiosk.window.current(), "method_face")
+    ui.wait_screen(kiosk, "consent-item")
+    screen = kiosk.window.current()
+    assert screen.data["item"] == "medication"
+    ui.tap(screen, "agree")
+    qtbot.waitUntil(lambda: kiosk.window.current().data.get("item") == "checkups", timeout=5000)
+    ui.tap(kiosk.window.current(), "refuse")
+    ui.wait_screen(kiosk, "high-cost")
+    ui.tap(kiosk.window.current(), "high_cost_no")
+    ui.wait_screen(kiosk, "done")
+    assert len(kiosk.records.receptions) == 1
+    result = kiosk.records.receptions[0]
+    assert result.method == Method.FACE
+    assert [bool(v) for v in result.consents.values()] == [True, False]
+    assert not kiosk.window.current().cancel.isVisible()
