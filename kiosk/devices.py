@@ -72,9 +72,12 @@ def open_virtual_card(spec: str, **options: Any) -> VirtualCard:
             f"no card file {spec}: make one with `kiosk card new --profile NAME --out {spec}`, "
             "or use virtual:<profile> or pcsc[:<reader>]"
         )
+    from kiosk.simcard.issue import register_card
     from kiosk.simcard.virtual import open_card_file
 
-    return open_card_file(path, **options)
+    card = open_card_file(path, **options)
+    register_card(card.state)  # a file from another KIOSK_HOME: let this CA's ledger know it
+    return card
 
 
 def vpcd_port(reader: str) -> int:

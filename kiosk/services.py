@@ -9,6 +9,7 @@ store, face pipeline or scripted verdicts, staff password) and returns :class:`S
 from __future__ import annotations
 
 import contextlib
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -84,9 +85,11 @@ class Services:
     clock: Clock
     camera: str
     _closers: list[Any] = field(default_factory=list, repr=False)
+    _flows: weakref.WeakSet[Reception] = field(default_factory=weakref.WeakSet, repr=False)
 
     def reception(self) -> Reception:
-        return Reception(
+        """A new flow over these services (``set_camera`` later reaches it too)."""
+        flow = Reception(
             slot=self.slot,
             certificates=self.certificates,
             face=self.face,
@@ -96,6 +99,8 @@ class Services:
             clock=self.clock,
             policy=self.policy,
         )
+        self._flows.add(flow)
+        return flow
 
     def insert_card(self, card: str | Transport) -> Transport:
         """Put a card on the reader: a ``--card`` spec (virtual:<profile>, a card file, pcsc)
@@ -114,6 +119,8 @@ class Services:
             close()
         self.face = face_for_camera(camera, self.settings)
         self.camera = camera
+        for flow in self._flows:
+            flow.face = self.face
 
     def close(self) -> None:
         self.slot.remove()

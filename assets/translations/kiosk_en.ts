@@ -4,6 +4,50 @@
   <context>
     <name>kiosk</name>
     <message>
+      <source>操作パネル（シミュレーター）</source>
+      <translation>Operator panel (simulator)</translation>
+    </message>
+    <message>
+      <source>カード</source>
+      <translation>Card</translation>
+    </message>
+    <message>
+      <source>カードを置く</source>
+      <translation>Place card</translation>
+    </message>
+    <message>
+      <source>カードを取る</source>
+      <translation>Remove card</translation>
+    </message>
+    <message>
+      <source>カメラ</source>
+      <translation>Camera</translation>
+    </message>
+    <message>
+      <source>切り替える</source>
+      <translation>Switch</translation>
+    </message>
+    <message>
+      <source>暗証番号の残り回数</source>
+      <translation>PIN tries left</translation>
+    </message>
+    <message>
+      <source>APDUトレース（暗証番号は伏せ字）</source>
+      <translation>APDU trace (PINs redacted)</translation>
+    </message>
+    <message>
+      <source>暗証番号</source>
+      <translation>PIN</translation>
+    </message>
+    <message>
+      <source>残り / 上限</source>
+      <translation>Left / limit</translation>
+    </message>
+    <message>
+      <source>ロック中</source>
+      <translation>LOCKED</translation>
+    </message>
+    <message>
       <source>受付を中止しました。</source>
       <translation>Check-in cancelled.</translation>
     </message>
@@ -38,6 +82,10 @@
     <message>
       <source>利用者証明用電子証明書が失効しているか有効期限が切れています。</source>
       <translation>Your user-authentication certificate has been revoked or has expired.</translation>
+    </message>
+    <message>
+      <source>受付できませんでした。</source>
+      <translation>Check-in failed.</translation>
     </message>
     <message>
       <source>この情報を当院に提供することに同意しますか？</source>
@@ -96,6 +144,10 @@
       <translation>Check-in complete.</translation>
     </message>
     <message>
+      <source>資格情報を確認できませんでした。受付窓口にお声がけください。</source>
+      <translation>Your insurance could not be confirmed. Please see the reception desk.</translation>
+    </message>
+    <message>
       <source>お住まいの市区町村で更新してください。</source>
       <translation>Please renew it at your municipal office.</translation>
     </message>
@@ -116,12 +168,16 @@
       <translation>Expiry date: {year}-{month}-{day}</translation>
     </message>
     <message>
-      <source>そのままお待ちください。</source>
-      <translation>Please wait a moment.</translation>
+      <source>カメラに顔を向けてください。</source>
+      <translation>Please look at the camera.</translation>
     </message>
     <message>
-      <source>そのまま動かないでください。</source>
-      <translation>Please hold still.</translation>
+      <source>顔が見つかりません。カメラに顔を向けてください。</source>
+      <translation>No face found. Please look at the camera.</translation>
+    </message>
+    <message>
+      <source>一人で写ってください。</source>
+      <translation>Only one person in front of the camera, please.</translation>
     </message>
     <message>
       <source>もう少し近づいてください。</source>
@@ -144,36 +200,32 @@
       <translation>Too bright. Please avoid direct light.</translation>
     </message>
     <message>
-      <source>一人で写ってください。</source>
-      <translation>Only one person in front of the camera, please.</translation>
-    </message>
-    <message>
-      <source>顔が見つかりません。カメラに顔を向けてください。</source>
-      <translation>No face found. Please look at the camera.</translation>
-    </message>
-    <message>
-      <source>まばたきしてください。</source>
-      <translation>Please blink.</translation>
+      <source>目を開けてください。</source>
+      <translation>Please open your eyes.</translation>
     </message>
     <message>
       <source>マスクや帽子を外してください。</source>
       <translation>Please remove your mask and hat.</translation>
     </message>
     <message>
-      <source>顔を動かさないでください。</source>
-      <translation>Please keep your face still.</translation>
+      <source>まばたきしてください。</source>
+      <translation>Please blink.</translation>
     </message>
     <message>
-      <source>カメラに顔を向けてください。</source>
-      <translation>Please look at the camera.</translation>
+      <source>そのまま動かないでください。</source>
+      <translation>Please hold still.</translation>
     </message>
     <message>
-      <source>マスクや帽子は外してください。</source>
-      <translation>Please remove any mask or hat.</translation>
+      <source>確認できました。</source>
+      <translation>Confirmed.</translation>
     </message>
     <message>
       <source>顔認証できませんでした。</source>
       <translation>Face not recognised.</translation>
+    </message>
+    <message>
+      <source>マスクや帽子は外してください。</source>
+      <translation>Please remove any mask or hat.</translation>
     </message>
     <message>
       <source>方法を選んでください。</source>
@@ -252,10 +304,6 @@
       <translation>Face</translation>
     </message>
     <message>
-      <source>暗証番号</source>
-      <translation>PIN</translation>
-    </message>
-    <message>
       <source>暗証番号（利用者証明用）はロックされているため使えません。ロックの解除はお住まいの市区町村の窓口で行えます。</source>
       <translation>Your PIN (user authentication) is locked and cannot be used. It can be unlocked at your municipal office.</translation>
     </message>
@@ -332,8 +380,120 @@
       <translation>A staff member will check your identity.</translation>
     </message>
     <message>
+      <source>そのままお待ちください。</source>
+      <translation>Please wait a moment.</translation>
+    </message>
+    <message>
       <source>顔写真を上にして置いてください。</source>
       <translation>Photo side up, please.</translation>
+    </message>
+    <message>
+      <source>職員用画面</source>
+      <translation>Staff console</translation>
+    </message>
+    <message>
+      <source>職員パスワードを入力してください</source>
+      <translation>Enter the staff password</translation>
+    </message>
+    <message>
+      <source>ログイン</source>
+      <translation>Log in</translation>
+    </message>
+    <message>
+      <source>無人</source>
+      <translation>Unattended</translation>
+    </message>
+    <message>
+      <source>目視確認</source>
+      <translation>Visual check</translation>
+    </message>
+    <message>
+      <source>ログアウト</source>
+      <translation>Log out</translation>
+    </message>
+    <message>
+      <source>カードの顔写真</source>
+      <translation>Photo on the card chip</translation>
+    </message>
+    <message>
+      <source>カメラの映像</source>
+      <translation>Live camera</translation>
+    </message>
+    <message>
+      <source>本人確認OK</source>
+      <translation>Identity confirmed</translation>
+    </message>
+    <message>
+      <source>確認できない</source>
+      <translation>Cannot confirm</translation>
+    </message>
+    <message>
+      <source>暗証番号の状態</source>
+      <translation>PIN status</translation>
+    </message>
+    <message>
+      <source>本日の受付</source>
+      <translation>Today's check-ins</translation>
+    </message>
+    <message>
+      <source>施設の設定</source>
+      <translation>Facility settings</translation>
+    </message>
+    <message>
+      <source>カードから読み直す（回数は減りません）</source>
+      <translation>Read again from the card (no try is spent)</translation>
+    </message>
+    <message>
+      <source>キオスクを終了</source>
+      <translation>Exit kiosk</translation>
+    </message>
+    <message>
+      <source>パスワードが違うか、設定されていません。</source>
+      <translation>Wrong password, or none is set.</translation>
+    </message>
+    <message>
+      <source>写真なし</source>
+      <translation>No photo</translation>
+    </message>
+    <message>
+      <source>現在のモード：目視確認</source>
+      <translation>Mode: visual check</translation>
+    </message>
+    <message>
+      <source>現在のモード：無人</source>
+      <translation>Mode: unattended</translation>
+    </message>
+    <message>
+      <source>患者さんが待っています。目視確認に切り替えてください。</source>
+      <translation>A patient is waiting. Switch to visual check.</translation>
+    </message>
+    <message>
+      <source>ロックの解除場所</source>
+      <translation>Where it is unlocked</translation>
+    </message>
+    <message>
+      <source>時刻</source>
+      <translation>Time</translation>
+    </message>
+    <message>
+      <source>種類</source>
+      <translation>Kind</translation>
+    </message>
+    <message>
+      <source>本人確認</source>
+      <translation>Identity</translation>
+    </message>
+    <message>
+      <source>同意</source>
+      <translation>Consents</translation>
+    </message>
+    <message>
+      <source>患者さんが待っています。写真と本人を見比べてください。</source>
+      <translation>A patient is waiting. Compare the photo with the person.</translation>
+    </message>
+    <message>
+      <source>確認を待っている患者さんはいません。</source>
+      <translation>Nobody is waiting for a check.</translation>
     </message>
     <message>
       <source>やめる</source>

@@ -178,6 +178,18 @@ def _certificate_facts(der: bytes) -> dict[str, Any]:
     return facts
 
 
+def _registration_by_ledger(serial: int) -> bool | None:
+    """A card in a reader: the simulated CA's ledger knows which deck profile it came from."""
+    try:
+        from kiosk.simcard.ca import CertificateAuthority
+        from kiosk.simcard.deck import get_profile
+
+        profile = CertificateAuthority.load().profile_of(serial)
+        return None if profile is None else get_profile(profile).registered_for_insurance
+    except KioskError:
+        return None
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     verify_b = _verify_b(args)
     transport = _open(args.card)
@@ -207,7 +219,9 @@ def cmd_show(args: argparse.Namespace) -> int:
                 "--security-code as printed on the card"
             )
         report["registered_for_insurance"] = (
-            state.registered_for_insurance if state is not None else None
+            state.registered_for_insurance
+            if state is not None
+            else _registration_by_ledger(report["certificate"]["serial"])
         )
         report["pins"] = [s.to_dict() for s in card.all_pin_status()]
     finally:
@@ -235,10 +249,22 @@ def _print_show(report: dict[str, Any]) -> None:
         f"利用者証明用電子証明書 auth certificate: {cert['state']}"
         f" (serial {cert['serial']}, {cert['not_before'][:10]} – {cert['not_after'][:10]})"
     )
+    note = _TIMING_NOTES.get(cert["timing"]) if cert["state"] != "revoked" else None
+    if note:
+        print(f"    {note}")
     registered = report["registered_for_insurance"]
     shown = {True: "registered", False: "not registered", None: "unknown (ask the service)"}
     print(f"保険証利用登録 insurance use: {shown[registered]}")
     print(f"PINs: {_pins_line(report['pins'])}  (`kiosk card pins` for details)")
+
+
+_TIMING_NOTES = {
+    "expiring": "更新時期です: renew at the municipal office (expires within 3 months)",
+    "expired_grace": (
+        "期限切れ: still works as an insurance card for 3 months after expiry; "
+        "renew at the municipal office"
+    ),
+}
 
 
 def _pins_line(pins: list[dict[str, Any]]) -> str:

@@ -85,8 +85,10 @@ def _eval(args: argparse.Namespace) -> int:
     def rate(value: float | None) -> str:
         return "n/a" if value is None else f"{value:.3f}"
 
-    print(f"tolerance {report['tolerance']}: FMR {rate(report['fmr'])}, "
-          f"FNMR {rate(report['fnmr'])} over {len(report['pairs'])} pairs")
+    print(
+        f"tolerance {report['tolerance']}: FMR {rate(report['fmr'])}, "
+        f"FNMR {rate(report['fnmr'])} over {len(report['pairs'])} pairs"
+    )
     return 0
 
 
@@ -114,9 +116,12 @@ def _check(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps(_frame_json(index, result, args.lang)), flush=True)
             else:
-                print(f"{index:4d} {result.guidance.value:20} {result.liveness.value:13} "
-                      f"faces={result.faces} {result.verdict.value:8} "
-                      f"{text(result.guidance, args.lang)}", flush=True)
+                print(
+                    f"{index:4d} {result.guidance.value:20} {result.liveness.value:13} "
+                    f"faces={result.faces} {result.verdict.value:8} "
+                    f"{text(result.guidance, args.lang)}",
+                    flush=True,
+                )
             if result.verdict.final:
                 break
     return 0

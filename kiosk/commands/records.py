@@ -55,7 +55,7 @@ def _store(args: argparse.Namespace) -> Any:
 
     settings = load_settings(args.settings)
     url = args.records or os.environ.get("KIOSK_RECORDS") or settings.records_url
-    return RecordStore.open(url, kiosk_id=settings.kiosk_id)
+    return RecordStore.open(url, kiosk_id=settings.kiosk_id, create=False)
 
 
 def _today_range() -> tuple[datetime, datetime]:

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.config import load_settings
     from kiosk.services import build_services
     from kiosk.ui import theme
-    from kiosk.ui.app import KioskApp, today_from_store
+    from kiosk.ui.app import KioskApp
 
     settings = load_settings(args.settings)
     if args.fullscreen:
@@ -65,7 +65,6 @@ def run(args: argparse.Namespace) -> int:
         services,
         kiosk_mode=args.fullscreen,
         voice=not args.no_voice,
-        today_records=today_from_store(args.records or settings.records_url, settings),
     )
     if settings.language == "en":
         kiosk.window.set_language("en")
@@ -91,5 +90,5 @@ def headless(args: argparse.Namespace) -> int:
             "no display, and the headless demo is not available in this build; "
             "set DISPLAY, or QT_QPA_PLATFORM=offscreen, or run `kiosk scenario run`"
         ) from None
-    result: int = run_demo(out=sys.stdout, lang="both")
+    result: int = run_demo(sys.stdout, camera=args.camera)
     return result

@@ -85,7 +85,7 @@ def load_engine() -> FaceEngine:
     """
     try:
         import face_recognition
-        import face_recognition.api  # noqa: F401  (the detector with scores)
+        import face_recognition.api
     except ImportError as exc:
         raise ModelMissingError(f"{_INSTALL} ({exc.name or exc} is missing)") from None
     except SystemExit:  # face_recognition exits when face_recognition_models is missing

@@ -68,9 +68,7 @@ def live_encoding(
     return box, engine.encode(frame, [box])[0]
 
 
-def evaluate(
-    csv_path: Path, tolerance: float, engine: FaceEngine | None = None
-) -> dict[str, Any]:
+def evaluate(csv_path: Path, tolerance: float, engine: FaceEngine | None = None) -> dict[str, Any]:
     """Distances and verdicts of every pair, with FMR and FNMR at ``tolerance``."""
     engine = engine or load_engine()
     base = csv_path.parent

@@ -89,10 +89,6 @@ class LivenessTracker:
             return False
         return now - self.first_face_at > self.policy.window_s
 
-    def eyes_closed_for(self, now: float) -> float:
-        """Seconds the eyes have been closed so far (0 when open)."""
-        return 0.0 if self._closed_at is None else now - self._closed_at
-
     def observe_pixels(self, thumb: np.ndarray) -> None:
         """Compare a small greyscale copy of the frame with the previous one (frozen check)."""
         if self._previous is not None and self._previous.shape == thumb.shape:
@@ -131,10 +127,7 @@ class LivenessTracker:
             self._offsets.append((float(smooth[0]), float(smooth[1])))
             xs = [o[0] for o in self._offsets]
             ys = [o[1] for o in self._offsets]
-            if (
-                max(xs) - min(xs) > self.policy.min_turn
-                or max(ys) - min(ys) > self.policy.min_nod
-            ):
+            if max(xs) - min(xs) > self.policy.min_turn or max(ys) - min(ys) > self.policy.min_nod:
                 self.state = Liveness.HEAD_MOVEMENT
 
     def forget(self) -> None:

@@ -79,9 +79,7 @@ TEXTS: dict[Guidance, Text] = {
         "写真や画面ではなく、ご本人がカメラに写ってください。",
         "Please show your own face, not a photo or a screen.",
     ),
-    Guidance.TIMED_OUT: Text(
-        "時間内に確認できませんでした。", "Could not confirm in time."
-    ),
+    Guidance.TIMED_OUT: Text("時間内に確認できませんでした。", "Could not confirm in time."),
 }
 
 

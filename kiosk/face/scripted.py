@@ -34,7 +34,7 @@ def _step(value: str | Guidance | Verdict) -> Guidance | Verdict:
         return value
     for kind in (Verdict, Guidance):
         try:
-            return kind(value)  # type: ignore[no-any-return]
+            return kind(value)
         except ValueError:
             continue
     raise ValueError(f"unknown face script step {value!r} (a guidance id or a verdict)")

@@ -25,6 +25,7 @@ from kiosk.face.engine import FaceEngine, load_engine
 from kiosk.face.errors import FaceError
 from kiosk.face.people import find_photo, load_rgb
 from kiosk.face.quality import Landmarks
+from kiosk.face.results import Box
 
 
 def _eye_closure(image: np.ndarray, marks: Landmarks, cv2: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -58,13 +59,51 @@ def _eye_closure(image: np.ndarray, marks: Landmarks, cv2: Any) -> tuple[np.ndar
             [eye[0], eye[5] + [0, 0.05 * width], eye[4] + [0, 0.05 * width], eye[3]], np.int32
         )
         cv2.polylines(
-            closed, [lid], False, tuple(int(c) for c in 0.35 * skin), max(1, round(width / 12)),
+            closed,
+            [lid],
+            False,
+            (int(0.35 * skin[0]), int(0.35 * skin[1]), int(0.35 * skin[2])),
+            max(1, round(width / 12)),
             cv2.LINE_AA,
         )
         cv2.ellipse(mask, (int(centre[0]), int(centre[1])), axes, 0, 0, 360, 1.0, -1)
-    blur = max(3, (round(mask.shape[1] / 80) // 2) * 2 + 1)
+    blur = max(3, (round(image.shape[1] / 80) // 2) * 2 + 1)
     mask = cv2.GaussianBlur(mask, (blur, blur), 0)
     return closed, mask[:, :, None]
+
+
+Layout = tuple[Box, Landmarks]
+"""The face box in the original photo and the landmarks of the placed photo."""
+
+
+def person_layout(
+    name: str,
+    size: tuple[int, int] = (1280, 720),
+    face_fraction: float = 0.24,
+    offset: tuple[float, float] = (0.0, 0.0),
+    engine: FaceEngine | None = None,
+) -> Layout:
+    """Where the face of ``name``'s photo is, and its landmarks once placed in the frame (needs
+    the models; pass the result to :class:`PersonCamera` to open it without them)."""
+    cv2 = _cv2()
+    engine = engine or load_engine()
+    rgb = load_rgb(find_photo(name).path)
+    boxes = engine.detect(rgb, upsample=1)
+    if not boxes:
+        raise FaceError(f"no face found in the photo of {name!r}")
+    box = max(boxes, key=lambda b: b.area)
+    scale = face_fraction * size[0] / box.width
+    cx = (box.left + box.right) / 2 * scale
+    cy = (box.top + box.bottom) / 2 * scale
+    tx = size[0] / 2 + offset[0] * size[0] - cx
+    ty = size[1] / 2 + offset[1] * size[1] - cy
+    place = np.array([[scale, 0.0, tx], [0.0, scale, ty]])
+    base = cv2.warpAffine(rgb, place, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    placed = engine.detect(base, upsample=0) or engine.detect(base, upsample=1)
+    if not placed:
+        raise FaceError(f"no face found in the placed photo of {name!r}")
+    marks = engine.landmarks(base, [max(placed, key=lambda b: b.area)])[0]
+    return box, marks
 
 
 class PersonCamera(_Closing):
@@ -77,6 +116,7 @@ class PersonCamera(_Closing):
         fps: float = 30.0,
         *,
         blink: bool = True,
+        eyes_closed: bool = False,
         motion: bool = True,
         light: bool = True,
         blink_every_s: float = 3.0,
@@ -84,6 +124,7 @@ class PersonCamera(_Closing):
         face_fraction: float = 0.24,
         offset: tuple[float, float] = (0.0, 0.0),
         engine: FaceEngine | None = None,
+        layout: Layout | None = None,
     ) -> None:
         self._cv2 = _cv2()
         photo = find_photo(name)
@@ -91,17 +132,16 @@ class PersonCamera(_Closing):
         self.size = size
         self.fps = fps
         self._blink = blink
+        self._eyes_closed = eyes_closed
         self._motion = motion
         self._light = light
         self._blink_every = blink_every_s
         self._first_blink = first_blink_s
         self._index = 0
-        engine = engine or load_engine()
         rgb = load_rgb(photo.path)
-        boxes = engine.detect(rgb, upsample=1)
-        if not boxes:
-            raise FaceError(f"no face found in {photo.path.name}")
-        box = max(boxes, key=lambda b: b.area)
+        if layout is None:
+            layout = person_layout(name, size, face_fraction, offset, engine)
+        box, marks = layout
         scale = face_fraction * size[0] / box.width
         # place the photo so the face centre lands at the frame centre (+ offset)
         cx = (box.left + box.right) / 2 * scale
@@ -110,16 +150,9 @@ class PersonCamera(_Closing):
         ty = size[1] / 2 + offset[1] * size[1] - cy
         place = np.array([[scale, 0.0, tx], [0.0, scale, ty]])
         cv2 = self._cv2
-        border = tuple(int(v) for v in rgb[:8].reshape(-1, 3).mean(axis=0))
         self._base = cv2.warpAffine(
             rgb, place, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
-        self._background = border
-        marks = engine.landmarks(self._base, [box.scaled(1.0, size[0], size[1])])[0]
-        # landmarks of the placed photo: detect again there (exact, and cheap once)
-        placed = engine.detect(self._base, upsample=0)
-        if placed:
-            marks = engine.landmarks(self._base, [max(placed, key=lambda b: b.area)])[0]
         closed, mask = _eye_closure(self._base, marks, cv2)
         ys, xs = np.nonzero(mask[:, :, 0] > 0.003)
         self._eye_box = (ys.min(), ys.max() + 1, xs.min(), xs.max() + 1)
@@ -131,6 +164,8 @@ class PersonCamera(_Closing):
 
     def closure(self, t: float) -> float:
         """How closed the eyes are at time ``t`` (0 open .. 1 closed)."""
+        if self._eyes_closed:
+            return 1.0
         if not self._blink or t < self._first_blink:
             return 0.0
         phase = (t - self._first_blink) % self._blink_every
@@ -152,9 +187,7 @@ class PersonCamera(_Closing):
         if c > 0.0:
             y0, y1, x0, x1 = self._eye_box
             alpha = self._mask * c
-            frame[y0:y1, x0:x1] = (self._open * (1 - alpha) + self._closed * alpha).astype(
-                np.uint8
-            )
+            frame[y0:y1, x0:x1] = (self._open * (1 - alpha) + self._closed * alpha).astype(np.uint8)
         if self._motion:
             angle = 1.5 * math.sin(2 * math.pi * t / 2.3)
             zoom = 1.0 + 0.02 * math.sin(2 * math.pi * t / 3.1)

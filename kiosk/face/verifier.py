@@ -29,7 +29,7 @@ from kiosk.face.errors import CardPhotoError, FaceError, VerifierStateError
 from kiosk.face.liveness import LivenessPolicy, LivenessTracker
 from kiosk.face.messages import Guidance
 from kiosk.face.quality import Landmarks, QualityLimits, assess, cover_scores
-from kiosk.face.results import Box, FrameResult, Liveness, Verdict
+from kiosk.face.results import Box, FrameResult, Verdict
 
 DEFAULT_TOLERANCE = 0.50
 """Face distance at or below which a frame agrees with the card photo (see README: measured
@@ -136,6 +136,7 @@ class DlibVerifier:
         self._attempts = 0
         self._last: FrameResult | None = None
         self._watching = False
+        self._closed_since: float | None = None
 
     @property
     def engine(self) -> FaceEngine:
@@ -179,6 +180,7 @@ class DlibVerifier:
         self._attempts = 0
         self._last = None
         self._watching = False
+        self._closed_since = None
 
     def check(self, frame: np.ndarray, now: float | None = None) -> FrameResult:
         if self._last is not None and self._last.verdict.final:
@@ -197,7 +199,12 @@ class DlibVerifier:
             issues = self._covered_or_missing(frame)
         if marks is not None:
             self._liveness.observe_face(marks, now)
-        closed_long = self._liveness.eyes_closed_for(now) >= self.policy.eyes_closed_after_s
+        if Guidance.EYES_CLOSED in issues:
+            self._closed_since = now if self._closed_since is None else self._closed_since
+        else:
+            self._closed_since = None
+        closed_for = 0.0 if self._closed_since is None else now - self._closed_since
+        closed_long = closed_for >= self.policy.eyes_closed_after_s
         blocking = [g for g in issues if g in BLOCKING]
         shown = [g for g in issues if g is not Guidance.EYES_CLOSED or closed_long]
         distance_now = None
@@ -236,6 +243,12 @@ class DlibVerifier:
         self._liveness.observe_pixels(self._thumb(small))
         found = self.engine.detect(small, upsample=0)
         del small
+        if not found and factor < 0.5:
+            # a small (far) face: look again at twice the size, so it gets "come closer"
+            factor *= 2.0
+            larger = self._downscale(frame, factor)
+            found = self.engine.detect(larger, upsample=0)
+            del larger
         faces = [b.scaled(1.0 / factor, w, h) for b in found]
         if not faces:
             return [], None, None

@@ -26,6 +26,18 @@ from kiosk.face.results import FrameResult
 from kiosk.face.verifier import DlibVerifier, VerifierPolicy
 
 
+def peak_rss_mb(pid: int | str = "self") -> float | None:
+    """Peak resident memory (VmHWM) of a process in MB, from /proc (None when unavailable)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024.0, 1)
+    except OSError:
+        return None
+    return None
+
+
 def _serve(conn: Connection, policy: VerifierPolicy) -> None:
     """Child process: answer prepare / frame / forget requests until "close" or EOF."""
     verifier = DlibVerifier(policy)
@@ -92,6 +104,11 @@ class VerifierProcess:
         """True while a submitted frame has no result yet."""
         return self._in_flight
 
+    def _pipe(self) -> Connection:
+        if self._conn is None:
+            raise FaceError("the face verifier process is not running")
+        return self._conn
+
     def _call(self, request: tuple[Any, ...], timeout: float) -> Any:
         with self._lock:
             if self._in_flight:
@@ -101,22 +118,25 @@ class VerifierProcess:
 
     def _send(self, request: tuple[Any, ...]) -> None:
         self.start()
-        assert self._conn is not None
         try:
-            self._conn.send(request)
+            self._pipe().send(request)
         except (BrokenPipeError, OSError):
-            raise FaceError("the face verifier process has stopped; start the check again") from None
+            raise FaceError(
+                "the face verifier process has stopped; start the check again"
+            ) from None
         self._in_flight = True
 
     def _wait(self, timeout: float | None) -> Any:
-        assert self._conn is not None
+        conn = self._pipe()
         try:
-            if not self._conn.poll(timeout):
+            if not conn.poll(timeout):
                 raise FaceError("the face verifier did not answer in time")
-            reply = self._conn.recv()
+            reply = conn.recv()
         except (EOFError, OSError):
             self._in_flight = False
-            raise FaceError("the face verifier process has stopped; start the check again") from None
+            raise FaceError(
+                "the face verifier process has stopped; start the check again"
+            ) from None
         self._in_flight = False
         if reply[0] == "error":
             kind = getattr(errors, reply[1], FaceError)
@@ -153,13 +173,18 @@ class VerifierProcess:
         with self._lock:
             if not self._in_flight:
                 return None
-            assert self._conn is not None
-            if not self._conn.poll(timeout):
+            if not self._pipe().poll(timeout):
                 return None
             result: FrameResult = self._wait(0)
         if result.verdict.final:
             self._ready = False
         return result
+
+    def peak_rss_mb(self) -> float | None:
+        """The child's peak resident memory so far in MB (Linux /proc; None elsewhere)."""
+        if self._process is None:
+            return None
+        return peak_rss_mb(self._process.pid)
 
     def forget(self) -> None:
         """Drop the card encoding and all frame-derived data in the child."""

@@ -59,6 +59,9 @@ class TransportCardSession:
     def prove_possession(self, pin: str) -> None:
         self.card.prove_possession(pin)
 
+    def pin_statuses(self) -> list[Any]:
+        return self.card.all_pin_status()
+
     def close(self) -> None:
         self.card.close()
 
@@ -102,8 +105,10 @@ class TransportSlot:
         )
 
     def pin_statuses(self) -> list[Any]:
-        """Every PIN's tries left (kiosk.card.session.PinStatus), spending no try."""
-        return self.open().card.all_pin_status()
+        """Every PIN's tries left (kiosk.card.session.PinStatus), spending no try. Between
+        receptions only: during one, ask the flow (``Reception.pin_statuses``), whose card
+        session must stay the only one talking to the card."""
+        return self.open().pin_statuses()
 
 
 class CaCertificates:
@@ -162,6 +167,8 @@ _OUTCOMES = {
     "certificate-rejected": "CERTIFICATE_REJECTED",
     "service-error": "SERVICE_ERROR",
 }
+READER_CODES = ("001", "002", "006")
+"""Codes the records keep (the kiosk's own 900 is recorded as a service error, no code)."""
 _METHODS = {Method.FACE: "FACE", Method.PIN: "PIN", Method.STAFF: "VISUAL"}
 
 
@@ -213,7 +220,7 @@ class StoreRecords:
                 at=at,
                 outcome=Outcome[_OUTCOMES[kind]],
                 cert_serial=serial if isinstance(serial, int) else None,
-                error_code=None if code is None else str(code),
+                error_code=str(code) if str(code) in READER_CODES else None,
             )
         elif kind == "pin-locked":
             self.store.record_event(

@@ -9,6 +9,7 @@ import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from kiosk.card.errors import NoCard, NotMyNumberCard, PinBlocked, WrongPin
 from kiosk.errors import KioskError
@@ -68,6 +69,9 @@ class FakeCard:
         if self.auth_tries == 0:
             raise PinBlocked(0x63C0, "auth PIN blocked")
         raise WrongPin(0x63C0 | self.auth_tries, "wrong auth PIN", self.auth_tries)
+
+    def pin_statuses(self) -> list[Any]:
+        return [("auth", self.auth_tries)]
 
     def close(self) -> None:
         return None

@@ -291,6 +291,11 @@ class Reception(Guards, VisitWork, DeclaredMachine):
         """Thread-safe: make a running face attempt stop at its next frame."""
         self._stop.set()
 
+    def pin_statuses(self) -> list[Any] | None:
+        """Every PIN's tries left through this reception's own card session (None: no card
+        session open). Spends no try; call it on the flow's thread."""
+        return None if self.card is None else self.card.pin_statuses()
+
     def staff_photo(self) -> bytes | None:
         """The chip photo for the staff console while staff confirm (never stored)."""
         return self._photo if self.state == S.STAFF_WAIT else None

@@ -37,6 +37,10 @@ class CardSession(Protocol):
         """Verify the auth PIN, sign a fresh challenge, check it against the certificate."""
         ...
 
+    def pin_statuses(self) -> list[Any]:
+        """Every PIN's tries left (kiosk.card.session.PinStatus), spending no try."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -165,6 +165,8 @@ def build_screen(flow: Reception) -> Screen:
         ]
     elif state in (State.METHOD, State.FACE_FAILED, State.PIN_LOCKED, State.PIN):
         options += _identity_options(flow, state, details)
+    elif state == State.FACE:
+        _identity_options(flow, state, details)  # details only: the face screen has no choice
     elif state == State.CONSENT:
         item = flow.policy.consent_items[flow.consent_index]
         name_ja, name_en, what_ja, what_en = CONSENT_TEXTS[item]

@@ -205,6 +205,8 @@ class VisitWork:
             S.PIN_CHECK: Method.PIN,
             S.STAFF_WAIT: Method.STAFF,
         }[State(previous)]
+        self.face.forget()  # identity settled: no face data beyond the one comparison
+        self._photo = None
         cert = need(self.reading, "card reading").auth_certificate
         try:
             if self.wants_registration:

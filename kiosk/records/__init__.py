@@ -14,6 +14,7 @@ What the reception flow calls (one ``Records`` per kiosk, one connection, reused
                            cert_serial=serial, error_code=None, events=[...])  # no consents
     records.record_event(AuditEvent(AuditKind.STAFF, now, staff_id="staff-01",
                                     detail={"action": "visual-mode"}))
+    records.today() -> list[StoredRecord]          # today's receptions (staff console)
     records.close()
 
 Storage: SQLite (WAL, synchronous=FULL) at ``kiosk_home()/records.db`` by default, or

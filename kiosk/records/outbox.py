@@ -1,7 +1,8 @@
 """The outbox: the folder the clinic system watches for result files.
 
 A file appears there whole or not at all: it is written into ``<outbox>/.partial/`` (a
-sub-folder the clinic system does not read), flushed to disk, then renamed into the outbox
+sub-folder the clinic system does not read), flushed to disk, then linked into the outbox
+(never replacing an existing file)
 and the folder itself is flushed. ``stage`` + ``publish`` let the caller commit its records
 between the two; ``discard`` removes a staged file. A full disk or an unwritable outbox
 raises :class:`RecordError` with what to do, and leaves nothing half-written.
@@ -56,14 +57,27 @@ class Outbox:
         return Staged(temp, self.folder / name)
 
     def publish(self, staged: Staged) -> Path:
-        """Make a staged file visible to the clinic system (rename + folder fsync)."""
+        """Make a staged file visible to the clinic system (link + folder fsync).
+
+        An existing file of the same name is never replaced: the new one gets ``-2``, ``-3`` …
+        """
+        final = staged.final
         try:
-            os.replace(staged.temp, staged.final)
+            for attempt in range(2, 1000):
+                try:
+                    os.link(staged.temp, final)
+                    break
+                except FileExistsError:
+                    final = staged.final.with_name(f"{staged.final.stem}-{attempt}.xml")
+            else:  # pragma: no cover - a thousand results with one name
+                raise OSError(errno.EEXIST, "too many result files with this name")
+            staged.temp.unlink()
             _fsync_dir(self.folder)
         except OSError as exc:
-            staged.temp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                staged.temp.unlink(missing_ok=True)
             raise self._error(exc) from None
-        return staged.final
+        return final
 
     def discard(self, staged: Staged) -> None:
         staged.temp.unlink(missing_ok=True)

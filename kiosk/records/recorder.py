@@ -3,25 +3,31 @@
 A completed reception is ONE transaction (the reception record and its buffered audit events)
 plus one result file in the outbox: the file is staged (written and flushed) before the
 commit and made visible after it, so the clinic never sees a result without its record and
-a failed file write leaves no record claiming it.
+a failed file write leaves no record claiming it. A crash between the commit and the
+publish is finished by :meth:`Records.recover_outbox` when the records are next opened.
 """
 
 from __future__ import annotations
 
+import html
+import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from kiosk.config import Settings
-from kiosk.eligibility.model import Consents, PrescriptionForm, QualificationResult
+from kiosk.eligibility.model import JST, Consents, PrescriptionForm, QualificationResult
 from kiosk.records.cardref import card_ref, load_or_create_salt
 from kiosk.records.errors import RecordError
 from kiosk.records.model import AuditEvent, IdentityMethod, Outcome, check_staff_id
-from kiosk.records.outbox import Outbox
+from kiosk.records.outbox import PARTIAL, Outbox, Staged
 from kiosk.records.result_xml import build_result_xml
-from kiosk.records.store import NewRecord, RecordStore, iso
+from kiosk.records.store import NewRecord, RecordStore, StoredRecord, iso
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,8 @@ class Records:
             prescription=prescription,
             file_identifier=reception_id,
         )
-        name = f"{at.strftime('%Y%m%d%H%M%S')}_{self.store.kiosk_id}_{_safe(reception_id)}.xml"
+        stamp = at.astimezone(JST).strftime("%Y%m%d%H%M%S")
+        name = f"{stamp}_{self.store.kiosk_id}_{_safe(reception_id)}.xml"
         staged = self.outbox.stage(name, xml)
         try:
             seqs = self.store.append(
@@ -164,6 +171,46 @@ class Records:
         """Record one audit event on its own (its own commit)."""
         return self.store.append([_event_record(event)])[0]
 
+    def recover_outbox(self) -> list[Path]:
+        """Finish what a crash interrupted (run at open): this kiosk's staged result files
+        whose reception was committed are published, the others discarded."""
+        published: list[Path] = []
+        partial = self.outbox.folder / PARTIAL
+        if not partial.is_dir():
+            return published
+        for temp in sorted(partial.glob(f"*_{self.store.kiosk_id}_*.xml.tmp")):
+            match = _FILE_ID.search(temp.read_bytes())
+            reception_id = html.unescape(match.group(1).decode("utf-8")) if match else None
+            final = self.outbox.folder / temp.name.removesuffix(".tmp")
+            staged = Staged(temp, final)
+            done = reception_id is not None and any(
+                r.body.get("outcome") == Outcome.COMPLETED.value
+                for r in self.store.records(kind="reception", reception_id=reception_id)
+            )
+            if done and not final.exists():
+                published.append(self.outbox.publish(staged))
+            else:
+                self.outbox.discard(staged)
+        return published
+
+    def today(self, now: datetime | None = None, *, events: bool = False) -> list[StoredRecord]:
+        """Today's (Japan time) receptions for the staff console, oldest first.
+
+        Each :class:`StoredRecord` has ``at``, ``reception_id``, ``kiosk_id`` and ``body``:
+        ``outcome``, ``card`` (reference), ``identity`` (face/pin/visual), ``staff_id``,
+        ``error_code``, and for completed ones ``validity``, ``prescription`` and ``consents``
+        (``items`` {item: "given"/"refused"}, ``limit_info``, ``specific_disease``,
+        ``given_at``, ``expires_at``). ``events=True`` includes the audit events.
+        """
+        start = (now or datetime.now(JST)).astimezone(JST)
+        start = start.replace(hour=0, minute=0, second=0, microsecond=0)
+        return self.store.records(
+            since=start, until=start + timedelta(days=1), kind=None if events else "reception"
+        )
+
+
+_FILE_ID = re.compile(rb"<ArbitraryFileIdentifier>([^<]*)</ArbitraryFileIdentifier>")
+
 
 def _safe(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in text)[:64]
@@ -182,4 +229,9 @@ def open_records(settings: Settings | None = None, url: str | None = None) -> Re
     except BaseException:
         store.close()
         raise
-    return Records(store, settings, salt)
+    records = Records(store, settings, salt)
+    try:
+        records.recover_outbox()
+    except (OSError, RecordError) as exc:
+        log.warning("result files left by a crash could not be recovered: %s", exc)
+    return records

@@ -93,8 +93,10 @@ def default_url() -> str:
     return os.environ.get("KIOSK_RECORDS") or f"sqlite:///{kiosk_home() / 'records.db'}"
 
 
-def open_database(url: str) -> Database:
-    """The adapter for ``url`` (imported lazily, so psycopg is needed only for PostgreSQL)."""
+def open_database(url: str, *, create: bool = True) -> Database:
+    """The adapter for ``url`` (imported lazily, so psycopg is needed only for PostgreSQL).
+
+    ``create=False`` refuses a SQLite file that does not exist yet (tools that only read)."""
     if url.startswith("sqlite://"):
         path = url.removeprefix("sqlite://")
         if not path.startswith("/") or path == "/":
@@ -103,7 +105,10 @@ def open_database(url: str) -> Database:
             )
         from kiosk.records.db_sqlite import SqliteDatabase
 
-        return SqliteDatabase(Path(path[1:]))  # sqlite:///rel.db, sqlite:////abs/path.db
+        file = Path(path[1:])
+        if not create and not file.exists():
+            raise RecordError(f"there is no records database at {file} (check --records)")
+        return SqliteDatabase(file)  # sqlite:///rel.db, sqlite:////abs/path.db
     if url.startswith(("postgresql://", "postgres://")):
         from kiosk.records.db_postgres import PostgresDatabase
 
@@ -126,8 +131,11 @@ class RecordStore:
         self._migrate()
 
     @classmethod
-    def open(cls, url: str | None = None, *, kiosk_id: str = "kiosk-1") -> RecordStore:
-        return cls(open_database(url or default_url()), kiosk_id)
+    def open(
+        cls, url: str | None = None, *, kiosk_id: str = "kiosk-1", create: bool = True
+    ) -> RecordStore:
+        """Open (``create``: and make when missing) the store at ``url`` or the default."""
+        return cls(open_database(url or default_url(), create=create), kiosk_id)
 
     def __enter__(self) -> RecordStore:
         return self

@@ -16,9 +16,11 @@ for the issuer's signature (the real key and signature format are not public).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from pathlib import Path
+from typing import Any
 
 from kiosk.card import tlv
 from kiosk.card.applets import Applet, KenkakuFile
@@ -66,17 +68,23 @@ def card_face(ctx: CardContext) -> bytes:
     return with_offsets(elements)
 
 
-def text_image(text: str, height: int = 24) -> bytes:
-    """A 1-bit PNG of ``text`` (IPA Gothic when installed), as the card's printed-text images."""
-    from PIL import Image, ImageDraw, ImageFont
+@functools.lru_cache(maxsize=4)
+def _font(size: int) -> Any:
+    """IPA Gothic at ``size`` pixels when installed, else Pillow's built-in font."""
+    from PIL import ImageFont
 
-    font: ImageFont.FreeTypeFont | ImageFont.ImageFont
     for candidate in _FONT_CANDIDATES:
         if candidate.exists():
-            font = ImageFont.truetype(str(candidate), height - 4)
-            break
-    else:
-        font = ImageFont.load_default()
+            return ImageFont.truetype(str(candidate), size)
+    return ImageFont.load_default()
+
+
+@functools.lru_cache(maxsize=256)
+def text_image(text: str, height: int = 24) -> bytes:
+    """A 1-bit PNG of ``text``, as the card's printed-text images (cached per text)."""
+    from PIL import Image, ImageDraw
+
+    font = _font(height - 4)
     left, _top, right, _bottom = font.getbbox(text or " ")
     image = Image.new("1", (max(1, int(right - left) + 4), height), 1)
     ImageDraw.Draw(image).text((2 - left, 2), text, fill=0, font=font)

@@ -4,7 +4,6 @@ and staff console (``kiosk run``). Tests build a :class:`KioskApp` the same way.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -64,7 +63,6 @@ class KioskApp(QObject):
         kiosk_mode: bool = False,
         voice: bool = True,
         tick_ms: int = 1000,
-        today_records: Callable[[], list[tuple[str, str, str, str]]] | None = None,
     ) -> None:
         super().__init__()
         self.app = app
@@ -86,7 +84,6 @@ class KioskApp(QObject):
             self.panel.camera_requested.connect(self.set_camera)
             self.tray.trace_listeners.append(self._traced)
             self.bridge.settled.connect(lambda *_: self._refresh_counters())
-        self._today = today_records
         self.console = StaffConsole(
             self._check_password,
             language=lambda: self.languages.current,
@@ -122,6 +119,7 @@ class KioskApp(QObject):
                 self.panel.show()
             self.console.resize(900, 640)
             self.console.show()
+        self.read_today()
         if card:
             self.place_card(card)
 
@@ -166,7 +164,15 @@ class KioskApp(QObject):
         if self.tray.current is None:
             self.console.set_pins([])
             return
-        self.bridge.run_job("pins", self.services.slot.pin_statuses)
+        self.bridge.run_job("pins", self._pin_statuses)
+
+    def _pin_statuses(self) -> list[Any]:
+        # Mid-reception, ask through the flow's own card session so its applet selection
+        # stays what it believes; between receptions, through a fresh one.
+        session = getattr(self.flow.card, "card", None)
+        if session is not None:
+            return list(session.all_pin_status())
+        return list(self.services.slot.pin_statuses())
 
     def _job_done(self, tag: str, result: object) -> None:
         if tag == "trace":
@@ -181,12 +187,15 @@ class KioskApp(QObject):
         if tag == "place":
             self.bridge.request("card_placed")
             self._refresh_counters()
-            self.read_pins()
+            if self.console.logged_in:
+                self.read_pins()
         elif tag == "remove":
             self.bridge.request("card_removed")
             self._refresh_counters()
         elif tag == "pins" and isinstance(result, list):
             self.console.set_pins(result)
+        elif tag == "today" and isinstance(result, list):
+            self.console.set_today(result)
 
     def _traced(self, entry: Any) -> None:
         # called on the flow's thread: hand the redacted line to the GUI thread
@@ -204,8 +213,12 @@ class KioskApp(QObject):
         self.console.set_waiting(change.state == State.STAFF_WAIT)
         if change.state in PIN_STATES and change.event != "tick" and self.console.logged_in:
             self.read_pins()
-        if change.state in (State.DONE, State.CANCELLED) and self._today is not None:
-            self.console.set_today(self._today())
+        if change.state in (State.DONE, State.CANCELLED, State.START) and change.event != "tick":
+            self.read_today()
+
+    def read_today(self) -> None:
+        """Today's receptions and consents from the records (on the flow's thread)."""
+        self.bridge.run_job("today", lambda: today_rows(self.services.records))
 
     def _language_changed(self, language: str) -> None:
         if self.panel is not None:
@@ -218,31 +231,28 @@ class KioskApp(QObject):
         return staff_password_ok(self.services.settings, password)
 
 
-def today_from_store(
-    url: str | None, settings: Any
-) -> Callable[[], list[tuple[str, str, str, str]]]:
-    """Today's records from the records store as (time, kind, method, consents) rows."""
+def today_rows(records: Any, now: datetime | None = None) -> list[tuple[str, str, str, str]]:
+    """Today's records as (time, kind, identity method, consents given) rows.
 
-    def rows() -> list[tuple[str, str, str, str]]:
-        from kiosk.records.store import RecordStore
-
-        start = datetime.combine(datetime.now(UTC).date(), time(0), tzinfo=UTC)
-        with RecordStore.open(url, kiosk_id=settings.kiosk_id) as store:
-            found = store.records(since=start)
-        out = []
-        for record in found:
+    ``records`` is the flow's Records port: the store adapter (``.store.store`` is the
+    kiosk.records RecordStore) or the in-memory one of the tests (``.receptions``).
+    """
+    now = now or datetime.now(UTC)
+    start = datetime.combine(now.astimezone().date(), time(0)).astimezone()
+    store = getattr(getattr(records, "store", None), "store", None)
+    rows: list[tuple[str, str, str, str]] = []
+    if store is not None and hasattr(store, "records"):
+        for record in store.records(since=start):
             body = record.body if isinstance(record.body, dict) else {}
-            consents = body.get("consents", {})
+            consents = body.get("consents") or {}
             items = consents.get("items", {}) if isinstance(consents, dict) else {}
-            agreed = ", ".join(k for k, v in items.items() if v) if isinstance(items, dict) else ""
-            out.append(
-                (
-                    record.at.astimezone().strftime("%H:%M:%S"),
-                    str(record.kind),
-                    str(body.get("method", "")),
-                    agreed,
-                )
-            )
-        return out
-
+            given = [k for k, v in items.items() if v == "given"] if isinstance(items, dict) else []
+            when = record.at.astimezone().strftime("%H:%M:%S")
+            kind = str(body.get("outcome") or record.kind)
+            rows.append((when, kind, str(body.get("identity") or ""), ", ".join(given)))
+        return rows
+    for result in getattr(records, "receptions", []):
+        given = [str(getattr(k, "value", k)) for k, v in result.consents.items() if v]
+        when = result.finished_at.astimezone().strftime("%H:%M:%S")
+        rows.append((when, "completed", str(result.method.value), ", ".join(given)))
     return rows

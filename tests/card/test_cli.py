@@ -208,3 +208,31 @@ class _Lines:
 
     def isatty(self) -> bool:
         return False
+
+
+@pytest.mark.parametrize(
+    ("profile", "state", "registered"),
+    [
+        ("expired-certificate", "expired", True),
+        ("expiring-soon", "expiring", True),
+        ("revoked-certificate", "revoked", True),
+        ("unregistered", "valid", False),
+    ],
+)
+def test_show_tells_certificate_and_registration_state(
+    capsys: pytest.CaptureFixture[str], profile: str, state: str, registered: bool
+) -> None:
+    shown = _json(capsys, ["card", "show", f"virtual:{profile}", "--json"])
+    assert shown["certificate"]["state"] == state
+    assert shown["registered_for_insurance"] is registered
+
+
+def test_show_text_of_a_face_only_card_has_its_remark(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["card", "show", "virtual:face-only"]) == 0
+    out = capsys.readouterr().out
+    assert "追記欄 remarks   顔認証" in out and "auth 0/3" in out
+
+
+def test_serve_without_vpcd_says_what_to_start(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["card", "serve", "virtual:standard", "--vpcd", "127.0.0.1:9"]) == 2
+    assert "pcscd" in capsys.readouterr().err

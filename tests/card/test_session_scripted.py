@@ -124,14 +124,16 @@ def test_certificate_the_cautious_way_when_extended_read_is_refused(auth_cert: b
         apdu = bytes((0x00, 0xB0, offset >> 8, offset & 0xFF, n % 256))
         steps.append((apdu, auth_cert[offset : offset + n], OK))
         offset += n
-    steps += [(H("00B0000007"), auth_cert[:7], OK)]  # the CA cert read goes straight cautious
-    script = ScriptedTransport(steps[:-1])
+    small = tlv.encode(0x30, b"\x05" * 5)
+    # the next object goes straight to the cautious way: no second extended attempt
+    steps += [(H("00A4020C02000B"), b"", OK), (H("00B0000007"), small, OK)]
+    script = ScriptedTransport(steps)
     card = MyNumberCard(script)
     assert card.read_auth_certificate() == auth_cert
-    assert script.finished
     assert card.extended is False
     assert card.read_auth_certificate() == auth_cert  # cached: no APDU
-    assert len(script.sent) == len(steps) - 1
+    assert card.read_auth_ca_certificate() == small
+    assert script.finished
 
 
 def test_6cxx_on_extended_read_falls_back_and_short_6cxx_reissues_with_card_length() -> None:

@@ -54,7 +54,8 @@ class PostgresServer:
         self.process: subprocess.Popen[str] | None = None
         self.log: list[str] = []
         self._counter = 0
-        self._run_as: dict[str, object] = {}
+        self.uid: int | None = None  # run the server as this user (when we are root)
+        self.gid: int | None = None
         if os.geteuid() == 0:
             try:
                 entry = pwd.getpwnam(PG_USER)
@@ -64,7 +65,7 @@ class PostgresServer:
                     "server as: install the Debian package 'postgresql' (it creates the user)"
                 )
             os.chown(self.root, entry.pw_uid, entry.pw_gid)
-            self._run_as = {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+            self.uid, self.gid = entry.pw_uid, entry.pw_gid
 
     def start(self) -> None:
         init = subprocess.run(
@@ -84,7 +85,9 @@ class PostgresServer:
             capture_output=True,
             text=True,
             check=False,
-            **self._run_as,  # type: ignore[arg-type]
+            user=self.uid,
+            group=self.gid,
+            extra_groups=[] if self.uid is not None else None,
         )
         if init.returncode != 0:
             pytest.fail(f"initdb failed ({init.returncode}): {init.stderr.strip()[-2000:]}")
@@ -107,7 +110,9 @@ class PostgresServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
-            **self._run_as,  # type: ignore[arg-type]
+            user=self.uid,
+            group=self.gid,
+            extra_groups=[] if self.uid is not None else None,
         )
         ready = threading.Event()
 
@@ -183,7 +188,7 @@ def raw_execute(url: str, sql: str, params: tuple[object, ...] = ()) -> None:
 
         with psycopg.connect(url) as pg:
             for statement in statements:
-                pg.execute(statement.replace("?", "%s"), params)  # type: ignore[arg-type]
+                pg.execute(statement.replace("?", "%s"), params)  # type: ignore[arg-type,unused-ignore]
 
 
 @pytest.fixture

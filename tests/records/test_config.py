@@ -143,3 +143,16 @@ def test_staff_password() -> None:
     assert not staff_password_ok(settings, "correct hors")
     with pytest.raises(SettingsError):
         set_staff_password(settings, "short")
+
+
+def test_the_documented_example_loads(tmp_path: Path) -> None:
+    import textwrap
+
+    import kiosk.config
+
+    doc = kiosk.config.__doc__ or ""
+    example = textwrap.dedent(doc.split("The file (every key optional)::", 1)[1])
+    settings = load_settings(write(tmp_path, example))
+    assert settings.kiosk_id == "reception-1"
+    assert settings.records_url == "sqlite:////var/lib/kiosk/records.db"
+    assert settings.outbox_dir() == Path("/srv/clinic/oqs-inbox")

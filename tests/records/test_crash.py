@@ -87,7 +87,7 @@ def run_writer(url: str, run: int, rng: random.Random) -> set[str]:
 def test_sigkilled_writers_lose_nothing_acknowledged(tmp_path: Path) -> None:
     db = tmp_path / "records.db"
     url = f"sqlite:///{db}"
-    rng = random.Random(20260401)  # noqa: S311 - test timing only
+    rng = random.Random(20260401)
     acknowledged: set[str] = set()
     started = time.monotonic()
     for run in range(RUNS):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import Settings
-from kiosk.eligibility import Consents, ConsentItem, SimulatedEligibilityService
+from kiosk.eligibility import ConsentItem, Consents, SimulatedEligibilityService
 from kiosk.records import AuditEvent, AuditKind, IdentityMethod, Outcome, RecordError, open_records
 from kiosk.simcard.ca import CertificateAuthority
 from kiosk.simcard.issue import issue_card
@@ -55,8 +55,13 @@ def test_files_never_hold_pins_or_the_individual_number(tmp_path: Path, method: 
             if method == IdentityMethod.VISUAL:
                 events.append(AuditEvent(AuditKind.VISUAL_CONFIRMED, at, rid, staff_id="staff-07"))
             receipt = records.record_reception(
-                rid, at=at, cert_serial=serial, method=IdentityMethod(method), result=result,
-                consents=consents, staff_id="staff-07" if method == "visual" else None,
+                rid,
+                at=at,
+                cert_serial=serial,
+                method=IdentityMethod(method),
+                result=result,
+                consents=consents,
+                staff_id="staff-07" if method == "visual" else None,
                 events=events,
             )
             records.record_outcome(f"{rid}-b", at=at, outcome=Outcome.CANCELLED, cert_serial=serial)

@@ -42,7 +42,9 @@ INSURANCE = InsuranceRecord(
     insured_card_expiration_date=date(2027, 3, 31),
     insured_partial_contribution_ratio="030",
     insurer_name="見本健康保険組合",
-    elderly_recipient=ElderlyRecipient(date(2023, 7, 1), date(2023, 8, 1), date(2028, 7, 31), "020"),
+    elderly_recipient=ElderlyRecipient(
+        date(2023, 7, 1), date(2023, 8, 1), date(2028, 7, 31), "020"
+    ),
     limit_certificate=LimitCertificate(
         "01", "A03", date(2026, 7, 1), date(2026, 8, 1), date(2027, 7, 31), None
     ),
@@ -150,8 +152,9 @@ def test_without_consent_no_limit_data_and_no_empty_elements() -> None:
     consents = Consents(AT, {ConsentItem.MEDICATION: False}, limit_info=False)
     result = QualificationResult(QualificationValidity.VALID, AT, PERSON, INSURANCE)
     root = parse(
-        build_result_xml(result, medical_institution_code="1312345678", processed_at=AT,
-                         consents=consents)
+        build_result_xml(
+            result, medical_institution_code="1312345678", processed_at=AT, consents=consents
+        )
     )
     item = root.find("MessageBody/ResultList/ResultOfQualificationConfirmation")
     assert item is not None
@@ -180,10 +183,18 @@ def test_file_in_outbox_is_complete(tmp_path: Path) -> None:
     consents = Consents(AT, {ConsentItem.CHECKUPS: True})
     with open_records(settings) as records:
         receipt = records.record_reception(
-            "rx-7", at=AT, cert_serial=1, method=IdentityMethod.FACE, result=result,
-            consents=consents, prescription=PrescriptionForm.PAPER,
+            "rx-7",
+            at=AT,
+            cert_serial=1,
+            method=IdentityMethod.FACE,
+            result=result,
+            consents=consents,
+            prescription=PrescriptionForm.PAPER,
         )
-    assert sorted(p.name for p in (tmp_path / "outbox").iterdir()) == [".partial", receipt.xml_path.name]
+    assert sorted(p.name for p in (tmp_path / "outbox").iterdir()) == [
+        ".partial",
+        receipt.xml_path.name,
+    ]
     assert not list((tmp_path / "outbox" / ".partial").iterdir())
     root = parse(receipt.xml_path.read_bytes())
     item = root.find("MessageBody/ResultList/ResultOfQualificationConfirmation")
@@ -204,13 +215,16 @@ def test_full_disk_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
     result = QualificationResult(QualificationValidity.VALID, AT, PERSON, INSURANCE)
     with open_records(settings) as records:
-        monkeypatch.setattr(os, "write", full)
-        with pytest.raises(RecordError, match="full"):
+        with monkeypatch.context() as patch, pytest.raises(RecordError, match="full"):
+            patch.setattr(os, "write", full)
             records.record_reception(
-                "rx-8", at=AT, cert_serial=1, method=IdentityMethod.PIN, result=result,
+                "rx-8",
+                at=AT,
+                cert_serial=1,
+                method=IdentityMethod.PIN,
+                result=result,
                 consents=Consents(AT, {}),
             )
-        monkeypatch.undo()
         assert records.store.records() == []  # no record claims a file that was not written
     outbox = tmp_path / "outbox"
     assert [p.name for p in outbox.iterdir()] == [".partial"]
@@ -227,7 +241,11 @@ def test_unwritable_outbox_is_a_clear_error(tmp_path: Path) -> None:
     with open_records(settings) as records:
         with pytest.raises(RecordError, match="outbox"):
             records.record_reception(
-                "rx-9", at=AT, cert_serial=1, method=IdentityMethod.PIN, result=result,
+                "rx-9",
+                at=AT,
+                cert_serial=1,
+                method=IdentityMethod.PIN,
+                result=result,
                 consents=Consents(AT, {}),
             )
         assert records.store.records() == []
@@ -246,9 +264,58 @@ def test_database_failure_discards_the_staged_file(
         monkeypatch.setattr(records.store, "append", broken)
         with pytest.raises(RecordError, match="database gone"):
             records.record_reception(
-                "rx-10", at=AT, cert_serial=1, method=IdentityMethod.PIN, result=result,
+                "rx-10",
+                at=AT,
+                cert_serial=1,
+                method=IdentityMethod.PIN,
+                result=result,
                 consents=Consents(AT, {}),
             )
     outbox = tmp_path / "outbox"
     assert [p.name for p in outbox.iterdir()] == [".partial"]
     assert not list((outbox / ".partial").iterdir())
+
+
+def test_an_existing_result_file_is_never_replaced(tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path)
+    first = outbox.write("a.xml", b"<first/>")
+    second = outbox.write("a.xml", b"<second/>")
+    assert first.read_bytes() == b"<first/>" and second.name == "a-2.xml"
+    assert second.read_bytes() == b"<second/>"
+    assert not list((tmp_path / ".partial").iterdir())
+
+
+def test_a_crash_between_commit_and_publish_is_finished_at_next_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(outbox=tmp_path / "outbox", kiosk_id="front-1")
+    result = QualificationResult(QualificationValidity.VALID, AT, PERSON, INSURANCE)
+    outbox = tmp_path / "outbox"
+    with open_records(settings) as records:
+
+        def crash(*_: object) -> Path:
+            raise KeyboardInterrupt  # the process dies right after the commit
+
+        with monkeypatch.context() as patch, pytest.raises(KeyboardInterrupt):
+            patch.setattr(records.outbox, "publish", crash)
+            records.record_reception(
+                "rx-11",
+                at=AT,
+                cert_serial=1,
+                method=IdentityMethod.PIN,
+                result=result,
+                consents=Consents(AT, {}),
+            )
+        # a staged file of a reception that never committed (crash before the commit)
+        orphan = records.outbox.stage("20260401093000_front-1_rx-12.xml", b"<x/>")
+        # another kiosk's staged file is left alone: it may be writing it right now
+        other = records.outbox.stage("20260401093000_front-2_rx-13.xml", b"<x/>")
+    assert not list(outbox.glob("*.xml"))
+    with open_records(settings):
+        pass
+    published = list(outbox.glob("*.xml"))
+    assert [p.name for p in published] == ["20260401093005_front-1_rx-11.xml"]
+    assert parse(published[0].read_bytes()).findtext("MessageHeader/ArbitraryFileIdentifier") == (
+        "rx-11"
+    )
+    assert not orphan.temp.exists() and other.temp.exists()

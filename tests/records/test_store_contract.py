@@ -101,7 +101,7 @@ def test_newer_schema_is_refused(store_url: str, tamper: Tamper) -> None:
 @pytest.mark.parametrize(
     ("change", "first_bad", "words"),
     [
-        ("UPDATE chain SET body = '{\"event\":\"card_read\",\"n\":99}' WHERE seq = 3", 3, "changed"),
+        ('UPDATE chain SET body = \'{"event":"card_read","n":99}\' WHERE seq = 3', 3, "changed"),
         ("UPDATE chain SET at = '2020-01-01T00:00:00.000000+00:00' WHERE seq = 2", 2, "changed"),
         ("UPDATE chain SET kiosk_id = 'other' WHERE seq = 4", 4, "changed"),
         ("DELETE FROM chain WHERE seq = 3", 3, "missing"),
@@ -117,8 +117,12 @@ def test_newer_schema_is_refused(store_url: str, tamper: Tamper) -> None:
     ids=["body-changed", "time-changed", "kiosk-changed", "removed", "last-removed", "reordered"],
 )
 def test_verify_names_the_first_bad_record(
-    store_url: str, tamper: Tamper, capsys: pytest.CaptureFixture[str], change: str,
-    first_bad: int, words: str,
+    store_url: str,
+    tamper: Tamper,
+    capsys: pytest.CaptureFixture[str],
+    change: str,
+    first_bad: int,
+    words: str,
 ) -> None:
     with RecordStore.open(store_url) as store:
         fill(store, 5)
@@ -225,8 +229,12 @@ def test_list_and_export(
     consents = Consents(now, {ConsentItem.MEDICATION: True, ConsentItem.CHECKUPS: False})
     with open_records(settings_for(tmp_path), url=store_url) as records:
         records.record_reception(
-            "rx-today", at=now, cert_serial=7, method=IdentityMethod.FACE,
-            result=result_at(now), consents=consents,
+            "rx-today",
+            at=now,
+            cert_serial=7,
+            method=IdentityMethod.FACE,
+            result=result_at(now),
+            consents=consents,
         )
         records.record_outcome("rx-old", at=now - timedelta(days=3), outcome=Outcome.TIMED_OUT)
     assert main(["records", "list", "--records", store_url]) == 0
@@ -237,10 +245,15 @@ def test_list_and_export(
     assert "rx-today" in out and "rx-old" not in out
 
     fhir = tmp_path / "consents.json"
-    assert main(["records", "export", "--format", "fhir", "--out", str(fhir), "--records", store_url]) == 0
+    assert (
+        main(["records", "export", "--format", "fhir", "--out", str(fhir), "--records", store_url])
+        == 0
+    )
     bundle = json.loads(fhir.read_text(encoding="utf-8"))
     assert bundle["resourceType"] == "Bundle"
-    resources = {e["resource"]["category"][0]["coding"][1]["code"]: e["resource"] for e in bundle["entry"]}
+    resources = {
+        e["resource"]["category"][0]["coding"][1]["code"]: e["resource"] for e in bundle["entry"]
+    }
     assert set(resources) == {"medication", "checkups"}
     assert resources["medication"]["status"] == "active"
     assert resources["checkups"]["status"] == "rejected"
@@ -259,3 +272,47 @@ def test_list_and_export(
     assert lines[0].startswith("seq,at,kiosk_id,reception_id,outcome")
     assert len(lines) == 3 and ",completed," in lines[1] and ",given,refused,," in lines[1]
     assert ",timed_out," in lines[2]
+
+
+def test_reading_tools_do_not_create_a_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "typo" / "records.db"
+    assert main(["records", "verify", "--records", f"sqlite:///{missing}"]) == 2
+    assert "no records database" in capsys.readouterr().err
+    assert not missing.parent.exists()
+
+
+def test_imports_stay_light() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kiosk.records, kiosk.eligibility, kiosk.config, kiosk.commands.records;"
+        "heavy = {'psycopg', 'sqlite3', 'cryptography', 'PySide6', 'smartcard', 'cv2'};"
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_today_for_the_staff_console(store_url: str, tmp_path: Path) -> None:
+    from kiosk.eligibility.model import JST
+
+    noon = datetime(2026, 4, 1, 12, 0, tzinfo=JST)
+    with open_records(settings_for(tmp_path), url=store_url) as records:
+        records.record_outcome("yesterday", at=noon - timedelta(days=1), outcome=Outcome.CANCELLED)
+        records.record_outcome(
+            "early", at=noon.replace(hour=0, minute=1), outcome=Outcome.TIMED_OUT
+        )
+        records.record_event(AuditEvent(AuditKind.CARD_READ, noon, "early"))
+        records.record_reception(
+            "late",
+            at=noon.replace(hour=23, minute=59),
+            cert_serial=3,
+            method=IdentityMethod.FACE,
+            result=result_at(noon),
+            consents=Consents(noon, {}),
+        )
+        assert [r.reception_id for r in records.today(noon)] == ["early", "late"]
+        assert len(records.today(noon, events=True)) == 3

@@ -137,3 +137,57 @@ class Driver:
 @pytest.fixture
 def ui(qtbot: Any) -> Driver:
     return Driver(qtbot)
+
+
+@dataclass
+class App:
+    """A whole kiosk (window, operator panel, staff console) over the real services."""
+
+    kiosk: Any  # kiosk.ui.app.KioskApp
+    services: Any
+    clock: ManualClock
+    records: MemoryRecords
+
+    @property
+    def window(self) -> Any:
+        return self.kiosk.window
+
+    @property
+    def flow(self) -> Any:
+        return self.kiosk.flow
+
+
+@pytest.fixture
+def make_app(qtbot: Any):  # type: ignore[no-untyped-def]
+    """KioskApp over build_services: virtual cards from the deck, scripted or real face."""
+    made: list[App] = []
+
+    def make(camera: str = "scripted:match", face: Any = None, **settings: Any) -> App:
+        from PySide6.QtWidgets import QApplication
+
+        from kiosk.config import Settings
+        from kiosk.services import build_services
+        from kiosk.ui import theme
+        from kiosk.ui.app import KioskApp
+
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        theme.apply(app)
+        clock = ManualClock()
+        records = MemoryRecords()
+        services = build_services(
+            Settings(**settings), camera=camera, records=records, clock=clock, face=face
+        )
+        kiosk = KioskApp(app, services, voice=False, tick_ms=0)
+        for widget in (kiosk.window, kiosk.console, kiosk.panel):
+            if widget is not None:
+                qtbot.addWidget(widget)
+        kiosk.start()
+        made.append(App(kiosk, services, clock, records))
+        return made[-1]
+
+    yield make
+    for app in made:
+        app.kiosk.stop()
+        app.kiosk.languages.switch("ja")
+        app.services.close()

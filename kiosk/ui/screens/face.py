@@ -15,25 +15,32 @@ from kiosk.ui.widgets import ProgressRing, Screen, label
 
 
 def guidance_text(key: str) -> str:
-    """The guidance line for a face-pipeline guidance key ("" for none)."""
+    """The guidance line for a face-pipeline guidance id (kiosk.face.messages.Guidance)."""
+    short = key.removeprefix("face.")
     texts = {
         "": "",
-        "ok": tr("そのままお待ちください。"),
-        "hold": tr("そのまま動かないでください。"),
+        "look": tr("カメラに顔を向けてください。"),
+        "no_face": tr("顔が見つかりません。カメラに顔を向けてください。"),
+        "several_faces": tr("一人で写ってください。"),
+        "one_face": tr("一人で写ってください。"),
+        "too_far": tr("もう少し近づいてください。"),
         "closer": tr("もう少し近づいてください。"),
+        "too_close": tr("もう少し離れてください。"),
         "farther": tr("もう少し離れてください。"),
-        "center": tr("枠の中に顔を入れてください。"),
-        "light": tr("明るい場所で顔を向けてください。"),
+        "off_centre": tr("枠の中に顔を入れてください。"),
+        "too_dark": tr("明るい場所で顔を向けてください。"),
         "brighter": tr("明るい場所で顔を向けてください。"),
         "too_bright": tr("まぶしすぎます。光を避けてください。"),
-        "one_face": tr("一人で写ってください。"),
-        "no_face": tr("顔が見つかりません。カメラに顔を向けてください。"),
+        "eyes_closed": tr("目を開けてください。"),
+        "covered": tr("マスクや帽子を外してください。"),
         "blink": tr("まばたきしてください。"),
-        "mask": tr("マスクや帽子を外してください。"),
-        "still": tr("顔を動かさないでください。"),
-        "blur": tr("顔を動かさないでください。"),
+        "hold_still": tr("そのまま動かないでください。"),
+        "matched": tr("確認できました。"),
+        "not_matched": tr("顔認証できませんでした。"),
+        "not_live": tr("顔認証できませんでした。"),
+        "timed_out": tr("顔認証できませんでした。"),
     }
-    return texts.get(key, tr("カメラに顔を向けてください。"))
+    return texts.get(short, tr("カメラに顔を向けてください。"))
 
 
 class FacePreview(QWidget):

@@ -1,0 +1,162 @@
+"""Headless listeners and the demo: a reception printed as it happens, in the terminal.
+
+``run_demo(out)`` runs one reception with the in-process virtual card (deck profile
+``standard``) and the ``person:`` camera of the card's holder (real face pipeline; scripted
+verdicts when the face models are not installed), in a temporary KIOSK_HOME unless ``home`` is
+given. Every screen is printed in Japanese with the kiosk's English.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import tempfile
+from pathlib import Path
+from typing import Any, TextIO
+
+from kiosk.reception.flow import Change, Reception
+from kiosk.reception.ports import FaceFrame
+
+
+class JsonLines:
+    """A listener writing one JSON object a line per state change (no PIN, no image)."""
+
+    def __init__(self, out: TextIO, **extra: Any) -> None:
+        self.out = out
+        self.extra = extra
+
+    def __call__(self, change: Change) -> None:
+        event = {
+            **self.extra,
+            "event": change.event,
+            "from": change.previous.value,
+            "to": change.state.value,
+            "screen": change.screen.id,
+            "details": change.screen.details,
+        }
+        print(json.dumps(event, ensure_ascii=False, default=str), file=self.out, flush=True)
+
+
+class ScreenPrinter:
+    """A listener printing each screen readably (transient screens on one line)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.frames = 0
+        self.guidance: list[str] = []
+
+    def __call__(self, change: Change) -> None:
+        screen = change.screen
+        if change.previous.value == "face" and change.state.value != "face" and self.frames:
+            self.face_summary()
+        if change.event == "staff_mode":
+            self._line(f"  ⚙ staff: kiosk mode → {screen.details['staff_mode']}")
+            return
+        self._line(f"\n[{screen.id}]  {screen.ja}")
+        self._line(f"{' ' * (len(screen.id) + 4)}{screen.en}")
+        for option in screen.options:
+            mark = "○" if option.enabled else "×"
+            reason = f" — {option.reason_en}" if not option.enabled and option.reason_en else ""
+            self._line(f"    {mark} {option.ja} / {option.en}{reason}")
+        shown = {k: v for k, v in screen.details.items() if k != "staff_mode"}
+        if shown:
+            self._line(f"    ({', '.join(f'{k}={v}' for k, v in shown.items())})")
+
+    def frame(self, frame: FaceFrame) -> None:
+        self.frames += 1
+        if frame.guidance and (not self.guidance or self.guidance[-1] != frame.guidance):
+            self.guidance.append(frame.guidance)
+
+    def face_summary(self) -> None:
+        self._line(
+            f"  📷 {self.frames} camera frames; guidance shown: {', '.join(self.guidance) or '-'}"
+        )
+        self.frames = 0
+        self.guidance = []
+
+    def action(self, who: str, ja: str, en: str) -> None:
+        self._line(f"  ▶ {who}: {ja} / {en}")
+
+    def _line(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+
+def _default_camera(person: str) -> str:
+    try:
+        import face_recognition_models  # noqa: F401
+
+        from kiosk.face import verifier  # noqa: F401
+    except ImportError:
+        return "scripted:match"
+    return f"person:{person}"
+
+
+def run_demo(
+    out: TextIO, *, camera: str | None = None, profile: str = "standard", home: Path | None = None
+) -> int:
+    """One complete reception by face, printed as it happens. Returns 0 when it completes."""
+    from kiosk.reception.clock import ManualClock
+    from kiosk.reception.scenario import kiosk_home_at
+    from kiosk.reception.states import State
+
+    with contextlib.ExitStack() as stack:
+        where = home or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kiosk-")))
+        stack.enter_context(kiosk_home_at(where))
+        from kiosk.config import Settings
+        from kiosk.services import build_services
+        from kiosk.simcard.issue import issue_card
+        from kiosk.simcard.virtual import VirtualCard
+
+        card = VirtualCard(issue_card(profile))
+        camera = camera or _default_camera(card.state.face.person)
+        services = build_services(Settings(), camera=camera, clock=ManualClock())
+        stack.callback(services.close)
+        printer = ScreenPrinter(out)
+        printer.action("demo", f"カード {profile}", f"card profile {profile}, camera {camera}")
+        flow = services.reception()
+        flow.add_listener(printer)
+        flow.add_frame_listener(printer.frame)
+        _play(flow, services, card, printer)
+        if flow.state != State.DONE:
+            return 1
+        if flow.result_path:
+            printer.action("clinic", "結果ファイル", f"result file {flow.result_path}")
+        printer.action("patient", "カードを取る", "takes the card")
+        services.remove_card()
+        flow.card_removed()
+    return 0
+
+
+def _play(flow: Reception, services: Any, card: Any, printer: ScreenPrinter) -> None:
+    from kiosk.reception.states import State
+
+    printer.action("patient", "カードを置く", "places the card")
+    services.insert_card(card)
+    flow.card_placed()
+    if flow.state == State.EXPIRY_ALERT:
+        printer.action("patient", "次へ", "Next")
+        flow.next()
+    if flow.state == State.REGISTER:
+        printer.action("patient", "登録する", "Register")
+        flow.register(True)
+    if flow.state != State.METHOD:
+        return
+    printer.action("patient", "顔認証", "Face")
+    flow.choose_face()
+    while flow.state == State.FACE:
+        printer.action("patient", "カメラを見る", "looks at the camera")
+        flow.look_at_camera()
+        if flow.state == State.FACE_FAILED and flow.face_tries_left():
+            printer.action("patient", "もう一度", "Try again")
+            flow.retry_face()
+    answers = iter([True, False, True, False])
+    while flow.state == State.CONSENT:
+        agree = next(answers)
+        printer.action("patient", "同意する" if agree else "同意しない", "Agree" if agree else "No")
+        flow.consent(agree)
+    if flow.state == State.HIGH_COST:
+        printer.action("patient", "利用しない", "Do not use")
+        flow.high_cost(False)
+    if flow.state == State.PRESCRIPTION:
+        printer.action("patient", "電子処方箋", "Electronic")
+        flow.prescription(True)

@@ -1,0 +1,387 @@
+"""Every rule of RECEPTION_FLOW.md, on the flow over in-memory fakes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from kiosk.reception import ConsentItem, ErrorCode, Method, Refused, State
+from kiosk.reception.states import DISPLAY, INTERACTIVE, TRANSIENT
+
+
+def finish(kit: Any) -> None:
+    kit.flow.consent(True)
+    kit.flow.consent(False)
+    kit.flow.high_cost(False)
+
+
+# -- card read ------------------------------------------------------------------------------
+
+
+def test_no_card_answer_is_error_001(kits: Any) -> None:
+    kit = kits.make(card={"fail_on": {"read_for_reception"}})
+    assert kit.flow.card_placed() == State.CARD_ERROR
+    assert kit.flow.screen().details["error_code"] == "001"
+
+
+def test_not_a_my_number_card_is_error_002(kits: Any) -> None:
+    kit = kits.make(card={"my_number": False})
+    kit.flow.card_placed()
+    assert kit.flow.screen().details["error_code"] == ErrorCode.NOT_MY_NUMBER_CARD.value
+    assert "【002】" in kit.flow.screen().ja
+
+
+@pytest.mark.parametrize("status", ["revoked", "unknown_ca", "not_yet_valid"])
+def test_revoked_or_foreign_certificate_is_error_006(kits: Any, status: str) -> None:
+    kit = kits.make(card={"status": status})
+    kit.flow.card_placed()
+    assert kit.flow.screen().details["error_code"] == "006"
+    assert kit.records.events[-1][0] == "certificate-rejected"
+
+
+@pytest.mark.parametrize(
+    ("days_to_expiry", "outcome"),
+    [
+        (200, State.METHOD),  # well before: no alert
+        (80, State.EXPIRY_ALERT),  # within 3 months before
+        (-80, State.EXPIRY_ALERT),  # expired, within the 3 months' grace
+        (-100, State.CARD_ERROR),  # expired more than 3 months ago: 006
+    ],
+)
+def test_certificate_expiry_alert_and_grace(kits: Any, days_to_expiry: int, outcome: State) -> None:
+    kit = kits.make(card={"not_after": kits.NOW + timedelta(days=days_to_expiry)})
+    assert kit.flow.card_placed() == outcome
+    if outcome == State.EXPIRY_ALERT:
+        assert kit.flow.screen().details["expiry_date"]
+        assert kit.flow.next() == State.METHOD  # the card still works
+
+
+def test_card_error_returns_to_start_when_taken_or_after_the_display(kits: Any) -> None:
+    kit = kits.make(card={"my_number": False})
+    kit.flow.card_placed()
+    kit.clock.advance(9)
+    assert kit.flow.tick() == State.CARD_ERROR
+    kit.clock.advance(1)
+    assert kit.flow.tick() == State.START
+
+
+# -- registration ---------------------------------------------------------------------------
+
+
+def test_unregistered_card_switches_to_registration_made_after_identity(kits: Any) -> None:
+    kit = kits.make(eligibility={"registered": set()})
+    assert kit.flow.card_placed() == State.REGISTER
+    kit.flow.register(True)
+    assert kit.eligibility.registered == set()  # not before identity is confirmed
+    kit.flow.choose_pin()
+    kit.flow.pin_entered(kits.PIN)
+    assert kit.eligibility.registered == {kit.card.serial}
+    finish(kit)
+    assert kit.records.receptions[-1].registered_now
+
+
+def test_declining_registration_ends_with_nothing_recorded(kits: Any) -> None:
+    kit = kits.make(eligibility={"registered": set()})
+    kit.flow.card_placed()
+    assert kit.flow.register(False) == State.CANCELLED
+    assert kit.records.receptions == []
+    assert kit.eligibility.registered == set()
+
+
+# -- method choice ----------------------------------------------------------------------------
+
+
+def test_face_only_card_is_never_offered_the_pin(kits: Any) -> None:
+    kit = kits.make(card={"face_only": True}, face=["no-match"], policy={"face_attempts": 2})
+    kit.flow.card_placed()
+
+    def no_pin() -> None:
+        assert "choose_pin" not in {o.event for o in kit.flow.screen().options}
+        assert kit.flow.screen().details["can_use_pin"] is False
+        with pytest.raises(Refused, match="pin_usable"):
+            kit.flow.choose_pin()
+
+    no_pin()  # method screen
+    kit.flow.choose_face()
+    kit.flow.look_at_camera()
+    no_pin()  # face failed, a try left
+    kit.flow.retry_face()
+    kit.flow.look_at_camera()
+    no_pin()  # face failed, no try left: staff only
+    assert kit.flow.call_staff() == State.STAFF_WAIT
+    assert kit.card.auth_tries == 3  # nothing was sent to the card's PIN
+
+
+def test_locked_auth_pin_is_shown_disabled_with_where_to_unlock(kits: Any) -> None:
+    kit = kits.make(card={"auth_tries": 0})
+    kit.flow.card_placed()
+    screen = kit.flow.screen()
+    pin = next(o for o in screen.options if o.event == "choose_pin")
+    assert not pin.enabled and "ロック" in pin.reason_ja
+    assert screen.details["locked_pin"] == "auth"
+    assert "市区町村" in screen.details["unlock_where_ja"]
+    with pytest.raises(Refused, match="pin_usable"):
+        kit.flow.choose_pin()
+
+
+# -- face -------------------------------------------------------------------------------------
+
+
+def test_face_retries_per_settings_then_pin_then_staff(kits: Any) -> None:
+    kit = kits.make(face=["no-match"], policy={"face_attempts": 2})
+    kit.flow.card_placed()
+    kit.flow.choose_face()
+    kit.flow.look_at_camera()
+    assert kit.flow.retry_face() == State.FACE
+    kit.flow.look_at_camera()
+    with pytest.raises(Refused, match="face_tries_left"):
+        kit.flow.retry_face()
+    options = {o.event: o.enabled for o in kit.flow.screen().options}
+    assert options["choose_pin"] and options["call_staff"]
+    assert kit.flow.choose_pin() == State.PIN
+
+
+def test_face_match_completes_by_face(kits: Any) -> None:
+    kit = kits.make()
+    kit.flow.card_placed()
+    kit.flow.choose_face()
+    assert kit.face.prepared == kit.card.photo
+    kit.flow.look_at_camera()
+    finish(kit)
+    assert kit.records.receptions[-1].method == Method.FACE
+    assert kit.face.prepared is None  # forgotten at the end of the visit
+
+
+# -- PIN --------------------------------------------------------------------------------------
+
+
+def test_three_wrong_pins_lock_the_card_and_tries_come_from_the_card(kits: Any) -> None:
+    kit = kits.make()
+    kit.flow.card_placed()
+    kit.flow.choose_pin()
+    for left in (2, 1):
+        assert kit.flow.pin_entered(kits.WRONG) == State.PIN
+        assert kit.flow.screen().details["pin_tries_left"] == left == kit.card.auth_tries
+    assert kit.flow.pin_entered(kits.WRONG) == State.PIN_LOCKED
+    assert kit.card.auth_tries == 0
+    assert {o.event for o in kit.flow.screen().options} >= {"choose_face", "call_staff"}
+    assert kit.records.events[-1][0] == "pin-locked"
+
+
+def test_a_correct_pin_restores_the_count(kits: Any) -> None:
+    kit = kits.make()
+    kit.flow.card_placed()
+    kit.flow.choose_pin()
+    kit.flow.pin_entered(kits.WRONG)
+    kit.flow.pin_entered(kits.WRONG)
+    assert kit.card.auth_tries == 1
+    assert kit.flow.pin_entered(kits.PIN) == State.CONSENT
+    assert kit.card.auth_tries == 3
+
+
+def test_a_malformed_pin_spends_no_try(kits: Any) -> None:
+    kit = kits.make()
+    kit.flow.card_placed()
+    kit.flow.choose_pin()
+    for bad in ("123", "12345", "12a4", ""):
+        with pytest.raises(Refused, match="pin_format"):
+            kit.flow.pin_entered(bad)
+    assert kit.card.auth_tries == 3
+
+
+# -- staff visual confirmation -----------------------------------------------------------------
+
+
+def test_visual_confirmation_needs_the_staff_credential_and_resets_no_counter(kits: Any) -> None:
+    kit = kits.make(face=["no-match"])
+    kit.flow.card_placed()
+    kit.flow.choose_pin()
+    kit.flow.pin_entered(kits.WRONG)
+    kit.flow.choose_face()
+    kit.flow.look_at_camera()
+    kit.flow.call_staff()
+    assert kit.flow.staff_photo() == kit.card.photo
+    with pytest.raises(Refused, match="staff_mode_visual"):
+        kit.flow.staff_confirm(True)
+    with pytest.raises(Refused, match="staff_credential_valid"):
+        kit.flow.staff_mode(True, "guess")
+    assert kit.flow.state == State.STAFF_WAIT and not kit.flow.staff_visual
+    kit.flow.staff_mode(True, kits.STAFF)
+    assert kit.flow.staff_confirm(True) == State.CONSENT
+    assert kit.card.auth_tries == 2  # the wrong PIN still counts
+    assert kit.flow.face_failures == 1
+    finish(kit)
+    assert kit.records.receptions[-1].method == Method.STAFF
+    kit.remove()
+    assert not kit.flow.staff_visual  # back to unattended for the next patient
+
+
+def test_staff_who_cannot_confirm_end_the_reception(kits: Any) -> None:
+    kit = kits.make()
+    kit.flow.card_placed()
+    kit.flow.call_staff()
+    kit.flow.staff_mode(True, kits.STAFF)
+    assert kit.flow.staff_confirm(False) == State.CANCELLED
+    assert kit.records.receptions == []
+
+
+# -- consent, high cost, prescription ----------------------------------------------------------
+
+
+def test_consent_one_screen_per_item_the_facility_shows(kits: Any) -> None:
+    items = ["medication", "checkups", "treatment", "surgery"]
+    kit = kits.make(policy={"consent_items": tuple(ConsentItem(i) for i in items)})
+    kit.flow.card_placed()
+    kit.flow.choose_pin()
+    kit.flow.pin_entered(kits.PIN)
+    seen = []
+    for answer in (True, False, True, False):
+        seen.append(kit.flow.screen().details["consent_item"])
+        kit.flow.consent(answer)
+    assert seen == items
+    kit.flow.high_cost(False)
+    assert kit.records.receptions[-1].consents == {
+        ConsentItem(i): a for i, a in zip(items, (True, False, True, False), strict=True)
+    }
+
+
+def test_high_cost_limit_and_specific_disease_then_prescription(kits: Any) -> None:
+    kit = kits.make(
+        eligibility={"has_specific_disease": True}, policy={"issues_e_prescription": True}
+    )
+    kit.flow.card_placed()
+    kit.flow.choose_pin()
+    kit.flow.pin_entered(kits.PIN)
+    kit.flow.consent(True)
+    kit.flow.consent(True)
+    assert kit.flow.high_cost(True) == State.LIMIT_CONSENT
+    assert kit.flow.limit_info(True) == State.SPECIFIC_DISEASE
+    assert kit.flow.specific_disease_info(False) == State.PRESCRIPTION
+    assert kit.flow.prescription(False) == State.DONE
+    result = kit.records.receptions[-1]
+    assert (result.high_cost, result.limit_consent, result.specific_disease_consent) == (
+        True,
+        True,
+        False,
+    )
+    assert result.electronic_prescription is False
+
+
+def test_no_prescription_screen_where_the_facility_issues_none(kits: Any) -> None:
+    kit = kits.make(policy={"show_high_cost": False})
+    kit.flow.card_placed()
+    kit.flow.choose_pin()
+    kit.flow.pin_entered(kits.PIN)
+    kit.flow.consent(True)
+    assert kit.flow.consent(True) == State.DONE
+
+
+def test_invalid_qualification_skips_consent_and_still_records_the_result(kits: Any) -> None:
+    kit = kits.make(eligibility={"validity": 2})
+    kit.flow.card_placed()
+    kit.flow.choose_pin()
+    assert kit.flow.pin_entered(kits.PIN) == State.DONE
+    assert kit.records.receptions[-1].consents == {}
+    assert "受付窓口" in kit.flow.screen().ja
+
+
+def test_a_records_failure_shows_an_error_and_keeps_nothing(kits: Any) -> None:
+    kit = kits.make()
+    kit.records.fail = True
+    kit.flow.card_placed()
+    kit.flow.choose_pin()
+    kit.flow.pin_entered(kits.PIN)
+    kit.flow.consent(True)
+    kit.flow.consent(True)
+    assert kit.flow.high_cost(False) == State.CARD_ERROR
+    assert kit.flow.screen().details["error_code"] == ErrorCode.SYSTEM.value
+
+
+# -- leaving: card removed, inactivity ---------------------------------------------------------
+
+STABLE = [s for s in State if s not in TRANSIENT]
+
+
+def test_the_routes_cover_every_stable_state(kits: Any) -> None:
+    assert set(kits.routes) == set(STABLE)
+
+
+@pytest.mark.parametrize("state", STABLE, ids=lambda s: s.value)
+def test_removing_the_card_at_every_state_records_no_consent(kits: Any, state: State) -> None:
+    kit = kits.drive(state)
+    done_before = len(kit.records.receptions)
+    kit.remove()
+    assert kit.flow.state in (State.START, State.CANCELLED)
+    assert len(kit.records.receptions) == done_before == (1 if state == State.DONE else 0)
+    assert kit.flow.consents == {} and kit.flow.card is None
+    if state in INTERACTIVE or state == State.IDLE_WARNING:
+        assert kit.records.events[-1][0] == "card-removed"
+
+
+@pytest.mark.parametrize("method", ["read_for_reception", "prove_possession", "read_face_photo"])
+def test_removal_during_card_work_records_no_consent(kits: Any, method: str) -> None:
+    kit = kits.make()
+    kit.card.fail_on = {method}
+    kit.flow.card_placed()
+    if method == "prove_possession":
+        kit.flow.choose_pin()
+        kit.flow.pin_entered(kits.PIN)
+    elif method == "read_face_photo":
+        kit.flow.choose_face()
+    assert kit.flow.state in (State.CANCELLED, State.CARD_ERROR)
+    assert kit.records.receptions == []
+
+
+@pytest.mark.parametrize("state", STABLE, ids=lambda s: s.value)
+def test_inactivity_at_every_state_returns_to_the_start(kits: Any, state: State) -> None:
+    kit = kits.drive(state)
+    done_before = len(kit.records.receptions)
+    policy = kit.flow.policy
+    if state == State.START:
+        kit.clock.advance(3600)
+        assert kit.flow.tick() == State.START
+        return
+    if state in DISPLAY:
+        kit.clock.advance(policy.display_s)
+        assert kit.flow.tick() == State.START
+        return
+    if state != State.IDLE_WARNING:
+        wait = policy.staff_wait_timeout_s if state == State.STAFF_WAIT else policy.idle_timeout_s
+        kit.clock.advance(wait - 1)
+        assert kit.flow.tick() == state
+        kit.clock.advance(1)
+        assert kit.flow.tick() == State.IDLE_WARNING
+    # the warning gives at least 20 s, and "continue" is offered
+    assert kit.flow.screen().details["idle_seconds_left"] >= 20
+    assert "continue_" in {o.event for o in kit.flow.screen().options}
+    kit.clock.advance(policy.idle_warning_s - 1)
+    assert kit.flow.tick() == State.IDLE_WARNING
+    kit.clock.advance(1)
+    assert kit.flow.tick() == State.START
+    assert len(kit.records.receptions) == done_before == 0
+    assert kit.records.events[-1][0] == "timed-out"
+
+
+@pytest.mark.parametrize("state", [State.METHOD, State.PIN, State.CONSENT, State.STAFF_WAIT])
+def test_continue_after_the_warning_returns_where_the_patient_was(kits: Any, state: State) -> None:
+    kit = kits.drive(state)
+    item = kit.flow.consent_index
+    kit.clock.advance(1000)
+    kit.flow.tick()
+    assert kit.flow.state == State.IDLE_WARNING
+    with pytest.raises(Exception, match="not allowed"):
+        kit.flow.consent(True)  # nothing answered behind the warning
+    assert kit.flow.continue_() == state
+    assert kit.flow.consent_index == item
+    kit.clock.advance(30)
+    assert kit.flow.tick() == state  # activity restarted the timer
+
+
+def test_idle_warning_shorter_than_20_seconds_is_refused() -> None:
+    from kiosk.reception import FlowError
+    from kiosk.reception.policy import FlowPolicy
+
+    with pytest.raises(FlowError, match="at least 20"):
+        FlowPolicy(idle_warning_s=10)

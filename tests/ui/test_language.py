@@ -1,0 +1,64 @@
+"""Japanese first; English through QTranslator + the compiled catalogue, for every screen."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtWidgets import QAbstractButton, QLabel
+
+from kiosk.ui.i18n_tool import read_translations, source_texts, ts_path
+from kiosk.ui.screenshots import VARIANTS
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+SELF_NAMED = {"日本語"}  # the language switch names each language in itself
+
+
+def visible_texts(widget) -> list[str]:
+    texts = []
+    for child in widget.findChildren(QLabel) + widget.findChildren(QAbstractButton):
+        if child.isVisibleTo(widget) and child.text():
+            texts.append(child.text())
+    return texts
+
+
+def test_every_source_text_has_an_english_translation() -> None:
+    translated = read_translations(ts_path("en"))
+    missing = [text for text in source_texts() if text not in translated]
+    assert missing == []
+
+
+def test_catalogue_is_compiled_and_newer_than_its_source() -> None:
+    ts = ts_path("en")
+    qm = ts.with_suffix(".qm")
+    assert qm.exists() and qm.stat().st_mtime >= ts.stat().st_mtime
+
+
+def test_every_screen_switches_to_english_and_back(qtbot, make_kiosk) -> None:
+    kiosk = make_kiosk()
+    window = kiosk.window
+    start = window.screens["start"]
+    qtbot.mouseClick(
+        start.findChild(QAbstractButton, "lang_en"),
+        __import__("PySide6").QtCore.Qt.MouseButton.LeftButton,
+    )
+    assert window.languages.current == "en"
+    for name, screen_id, data in VARIANTS:
+        screen = window.show_screen(screen_id, data)
+        qtbot.waitUntil(lambda s=screen: s.title.text() != "", timeout=2000)
+        japanese = [t for t in visible_texts(screen) if JAPANESE.search(t) and t not in SELF_NAMED]
+        assert japanese == [], f"{name}: untranslated {japanese}"
+    assert window.screens["start"].title.text() == "Please place your My Number card."
+    window.set_language("ja")
+    qtbot.waitUntil(
+        lambda: window.screens["start"].title.text() == "マイナンバーカードを置いてください。",
+        timeout=2000,
+    )
+
+
+def test_operator_panel_and_staff_console_translate(qtbot, make_app) -> None:
+    app = make_app()
+    app.window.set_language("en")
+    for widget in (app.kiosk.panel, app.kiosk.console):
+        qtbot.waitUntil(lambda w=widget: not JAPANESE.search(w.windowTitle()), timeout=2000)
+        texts = [t for t in visible_texts(widget) if JAPANESE.search(t)]
+        assert texts == []

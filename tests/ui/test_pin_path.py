@@ -1,0 +1,76 @@
+"""The PIN path through the real widgets, the real flow and a virtual card: wrong entries
+count down on the card, the third locks it, and the patient finishes by face."""
+
+from __future__ import annotations
+
+from kiosk.reception import Method
+from kiosk.simcard.deck import get_profile
+
+
+def _other_pin(pin: str) -> str:
+    return "1111" if pin != "1111" else "2222"
+
+
+def test_wrong_pins_lock_the_auth_pin_then_face_finishes(qtbot, make_app, ui) -> None:
+    app = make_app()
+    real = get_profile("standard").auth_pin
+    wrong = _other_pin(real)
+    app.kiosk.place_card("virtual:standard")
+    ui.wait_screen(app, "method")
+    ui.tap(app.window.current(), "method_pin")
+    ui.wait_screen(app, "pin")
+    pin_screen = app.window.current()
+    assert pin_screen.tries.text() == "残り 3 回"
+    ui.type_pin(app, wrong)
+    qtbot.waitUntil(lambda: pin_screen.data.get("tries_left") == 2, timeout=5000)
+    assert pin_screen.message.text() == "暗証番号が違います。あと2回間違えるとロックされます。"
+    assert pin_screen.dots.text() == "○○○○"  # the digits are gone
+    ui.type_pin(app, wrong)
+    qtbot.waitUntil(lambda: pin_screen.data.get("tries_left") == 1, timeout=5000)
+    ui.type_pin(app, wrong)
+    ui.wait_screen(app, "pin-locked")
+    locked = app.window.current()
+    assert "利用者証明用" in locked.title.text()
+    assert "市区町村" in locked.where.text()
+    # the operator panel shows the card's own counter: auth locked, the others untouched
+    panel = app.kiosk.panel
+    qtbot.waitUntil(lambda: panel.counter_text("auth").startswith("0 / 3"), timeout=5000)
+    assert panel.counter_text("hojo") == "3 / 3"
+    assert panel.counter_text("sign") == "5 / 5"
+    ui.tap(locked, "locked_face")
+    ui.wait_screen(app, "consent-item")
+    ui.tap(app.window.current(), "agree")
+    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=5000)
+    ui.tap(app.window.current(), "agree")
+    ui.wait_screen(app, "high-cost")
+    ui.tap(app.window.current(), "high_cost_no")
+    ui.wait_screen(app, "done")
+    assert [r.method for r in app.records.receptions] == [Method.FACE]
+    # the redacted trace never shows a PIN
+    trace = panel.trace.toPlainText()
+    verify_lines = [line for line in trace.splitlines() if line.startswith("> 00 20 ")]
+    assert any("redacted" in line for line in verify_lines)
+    assert all("redacted" in line or "Lc=" not in line for line in verify_lines)
+    assert wrong.encode().hex() not in trace.replace(" ", "").lower()
+
+
+def test_a_right_pin_after_a_wrong_one_checks_in_by_pin(qtbot, make_app, ui) -> None:
+    app = make_app()
+    real = get_profile("standard").auth_pin
+    app.kiosk.place_card("virtual:standard")
+    ui.wait_screen(app, "method")
+    ui.tap(app.window.current(), "method_pin")
+    ui.wait_screen(app, "pin")
+    pin_screen = app.window.current()
+    ui.type_pin(app, _other_pin(real))
+    qtbot.waitUntil(lambda: pin_screen.data.get("tries_left") == 2, timeout=5000)
+    ui.type_pin(app, real)
+    ui.wait_screen(app, "consent-item")
+    ui.tap(app.window.current(), "refuse")
+    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=5000)
+    ui.tap(app.window.current(), "refuse")
+    ui.wait_screen(app, "high-cost")
+    ui.tap(app.window.current(), "high_cost_no")
+    ui.wait_screen(app, "done")
+    assert [r.method for r in app.records.receptions] == [Method.PIN]
+    assert app.kiosk.panel.counter_text("auth") == "3 / 3"  # one right entry restores it

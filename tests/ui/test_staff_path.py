@@ -1,0 +1,74 @@
+"""目視確認 through the staff console: password, mode switch, chip photo, confirm."""
+
+from __future__ import annotations
+
+from kiosk.config import set_staff_password
+from kiosk.reception import Method
+
+PASSWORD = "correct horse battery"
+
+
+def _log_in(ui, console, password: str) -> None:
+    console.password.setText(password)
+    ui.tap(console, "login")
+
+
+def test_staff_confirms_a_waiting_patient(qtbot, make_app, ui) -> None:
+    app = make_app()
+    set_staff_password(app.services.settings, PASSWORD)
+    console = app.kiosk.console
+    _log_in(ui, console, "not the password")
+    assert not console.logged_in
+    assert console.login_message.text()
+    _log_in(ui, console, PASSWORD)
+    assert console.logged_in
+    ui.tap(console, "mode_visual")
+    qtbot.waitUntil(lambda: console.visual, timeout=5000)
+    assert app.flow.staff_visual
+
+    app.kiosk.place_card("virtual:standard")
+    ui.wait_screen(app, "method")
+    ui.tap(app.window.current(), "method_staff")
+    ui.wait_screen(app, "staff-wait")
+    qtbot.waitUntil(lambda: console.confirm_ok.isEnabled(), timeout=5000)
+    # the chip photo is shown beside the live image; the PINs are listed by full name
+    qtbot.waitUntil(
+        lambda: console.photo.pixmap() is not None and not console.photo.pixmap().isNull(),
+        timeout=10000,
+    )
+    qtbot.waitUntil(lambda: console.pin_table.rowCount() == 5, timeout=5000)
+    names = [console.pin_table.item(r, 0).text() for r in range(5)]
+    assert names[0].startswith("利用者証明用") and "4桁" in names[0]
+    assert names[2].startswith("券面事項入力補助用")
+    assert "英数字6〜16桁" in names[1]
+    ui.tap(console, "confirm_ok")
+    ui.wait_screen(app, "consent-item")
+    ui.tap(app.window.current(), "agree")
+    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=5000)
+    ui.tap(app.window.current(), "agree")
+    ui.wait_screen(app, "high-cost")
+    ui.tap(app.window.current(), "high_cost_no")
+    ui.wait_screen(app, "done")
+    assert [r.method for r in app.records.receptions] == [Method.STAFF]
+    assert not console.confirm_ok.isEnabled()
+    qtbot.waitUntil(lambda: console.today.rowCount() == 1, timeout=5000)
+    assert console.today.item(0, 2).text() == "staff"
+    assert console.today.item(0, 3).text() == "medication, checkups"
+
+
+def test_unattended_kiosk_does_not_accept_a_staff_confirmation(qtbot, make_app, ui) -> None:
+    app = make_app()
+    set_staff_password(app.services.settings, PASSWORD)
+    console = app.kiosk.console
+    _log_in(ui, console, PASSWORD)
+    app.kiosk.place_card("virtual:standard")
+    ui.wait_screen(app, "method")
+    ui.tap(app.window.current(), "method_staff")
+    ui.wait_screen(app, "staff-wait")
+    assert not console.confirm_ok.isEnabled()  # 無人: switch to 目視確認 first
+    assert "目視確認に切り替えて" in console.waiting.text()
+    with qtbot.waitSignal(app.kiosk.bridge.refused, timeout=5000) as refused:
+        app.kiosk.bridge.request("staff_confirm", True)
+    assert refused.args[0] == "staff_confirm"
+    assert app.window.current_id == "staff-wait"
+    assert app.records.receptions == []
