@@ -25,6 +25,7 @@ GROUPS = (
     "screenshots",
     "staff",
     "doctor",
+    "soak",
     "bench",
 )
 

@@ -2,9 +2,10 @@
 
 ``cv:<index>`` (an OpenCV device), ``video:<path>``, ``image:<path>`` (the same still, every
 frame), ``dir:<path>`` (an image sequence, in name order) and ``person:<name>`` (a live-looking
-sequence made from a photo in assets/people: head motion, light change, blinks). Every source
-gives numpy RGB uint8 frames of ``source.size`` (width, height); ``person:`` defaults to
-1280x720, the usual kiosk camera. A source that cannot open, fails or ends raises a
+sequence made from a photo in assets/people: head motion, light change, blinks; with
+``?photo``, ``?still``, ``?mask`` or ``?closed`` it plays an attack or a problem instead).
+Every source gives numpy RGB uint8 frames of ``source.size`` (width, height); ``person:``
+defaults to 1280x720, the usual kiosk camera. A source that cannot open, fails or ends raises a
 :class:`~kiosk.face.errors.CameraError`. Nothing is opened at import time.
 """
 
@@ -22,6 +23,17 @@ from kiosk.face.people import load_rgb
 
 KIOSK_CAMERA_SIZE = (1280, 720)
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".ppm", ".webp", ".jp2", ".tif"})
+
+
+PERSON_FLAGS: dict[str, dict[str, object]] = {
+    "photo": {"blink": False},
+    "still": {"blink": False, "motion": False, "light": False},
+    "mask": {"mask": True},
+    "closed": {"eyes_closed": True},
+}
+"""``person:<name>?flag,flag``: ``photo`` a printed photo moved about (no blink), ``still`` a
+photo held still (identical frames), ``mask`` a face mask over nose and mouth, ``closed`` eyes
+kept shut."""
 
 
 class CameraEndedError(CameraError):
@@ -135,7 +147,14 @@ def open_camera(
     if kind == "person":
         from kiosk.face.synthetic import PersonCamera
 
-        return PersonCamera(rest, size or KIOSK_CAMERA_SIZE, fps, **options)  # type: ignore[arg-type]
+        name, _, flags = rest.partition("?")
+        for flag in filter(None, flags.split(",")):
+            if flag not in PERSON_FLAGS:
+                raise CameraSpecError(
+                    f"unknown person option {flag!r}: use {', '.join(sorted(PERSON_FLAGS))}"
+                )
+            options = {**PERSON_FLAGS[flag], **options}
+        return PersonCamera(name, size or KIOSK_CAMERA_SIZE, fps, **options)  # type: ignore[arg-type]
     if kind in ("cv", "video"):
         from kiosk.face.camera_cv import OpenCvCamera
 

@@ -42,8 +42,10 @@ class LivenessPolicy:
     min_nod: float = 0.28
     """Change of the nose tip's position across the eye axis (in eye distances): a nod."""
     frozen_frames: int = 8
-    frozen_diff: float = 0.4
-    """Mean absolute difference (0-255) under which two frames count as identical."""
+    frozen_diff: float = 0.05
+    """Mean absolute difference (0-255, on an ~80 px wide grey thumbnail) under which two frames
+    count as identical: repeated frames give 0, a real sensor's noise about 0.3-1 even on a
+    still scene."""
 
 
 def nose_offset(marks: Landmarks) -> tuple[float, float]:

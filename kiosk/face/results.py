@@ -90,11 +90,12 @@ class FrameResult:
 
     @property
     def progress(self) -> float:
-        """Match progress 0..1 for a progress ring (agreeing frames / needed, liveness counted)."""
+        """Match progress 0..1 for a progress ring: 0.8 for the agreeing frames, 0.2 for
+        liveness."""
         if self.verdict is Verdict.MATCH:
             return 1.0
         if not self.needed:
             return 0.0
         frames = min(self.agreeing, self.needed) / self.needed
-        live = 0.0 if self.liveness in (Liveness.WAITING, Liveness.FROZEN) else 1.0
-        return round(0.8 * frames + 0.2 * live, 3) if live < 1.0 else round(frames, 3)
+        live = self.liveness in (Liveness.BLINK, Liveness.HEAD_MOVEMENT)
+        return round(0.8 * frames + (0.2 if live else 0.0), 3)

@@ -3,13 +3,18 @@
 The photo is placed in a 1280x720 frame (face about ``face_fraction`` of the frame width, at
 the centre), then every frame gets a small rigid head motion (shift, tilt, scale), a slow light
 change and, every ``blink_every_s`` seconds, a blink: the eyes are closed by blending, inside
-feathered ellipses around the eye landmarks, a synthetic closed lid (skin from above and below
-the eye with a dark lash line). Frame ``i`` shows time ``i / fps``; ``read()`` does not wait.
+feathered ellipses around the eye landmarks, a synthetic closed lid (the skin colour from
+below the eye, shaded, with a dark lash line along the lower lid). Frame ``i`` shows time
+``i / fps``; ``read()`` does not wait.
 
 Options turn it into the attacks the liveness check must refuse: ``blink=False, motion=True``
 is a photo waved in front of the camera (rigid motion, no blink), ``blink=False, motion=False``
-a still photo (identical frames). Needs the face models (landmarks, once, when opened) and
-OpenCV (warping); both are loaded when the source is opened, never at import.
+a still photo (identical frames); ``eyes_closed=True`` keeps the eyes shut; ``mask=True``
+draws a surgical-mask-coloured cover over nose, mouth and chin. Blinks are
+convincing to dlib's landmarks on the primary photos (obama, biden, hopper, collins: the eye
+aspect ratio drops to 40-60 %); on obama-2 and obama-3 they are not. Needs the face models
+(landmarks, once, when opened, unless a ``layout`` is given) and OpenCV (warping); both are
+loaded when the source is opened, never at import.
 """
 
 from __future__ import annotations
@@ -117,6 +122,7 @@ class PersonCamera(_Closing):
         *,
         blink: bool = True,
         eyes_closed: bool = False,
+        mask: bool = False,
         motion: bool = True,
         light: bool = True,
         blink_every_s: float = 3.0,
@@ -153,13 +159,16 @@ class PersonCamera(_Closing):
         self._base = cv2.warpAffine(
             rgb, place, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
-        closed, mask = _eye_closure(self._base, marks, cv2)
-        ys, xs = np.nonzero(mask[:, :, 0] > 0.003)
+        if mask:
+            cover = [*marks["chin"][1:16], marks["nose_bridge"][1]]
+            cv2.fillPoly(self._base, [np.asarray(cover, np.int32)], (200, 215, 230), cv2.LINE_AA)
+        closed, alpha = _eye_closure(self._base, marks, cv2)
+        ys, xs = np.nonzero(alpha[:, :, 0] > 0.003)
         self._eye_box = (ys.min(), ys.max() + 1, xs.min(), xs.max() + 1)
         y0, y1, x0, x1 = self._eye_box
         self._closed = closed[y0:y1, x0:x1].astype(np.float32)
         self._open = self._base[y0:y1, x0:x1].astype(np.float32)
-        self._mask = mask[y0:y1, x0:x1]
+        self._mask = alpha[y0:y1, x0:x1]
         self._centre = (size[0] / 2, size[1] / 2)
 
     def closure(self, t: float) -> float:

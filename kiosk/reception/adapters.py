@@ -167,16 +167,32 @@ _OUTCOMES = {
     "certificate-rejected": "CERTIFICATE_REJECTED",
     "service-error": "SERVICE_ERROR",
 }
+_AUDIT = {
+    "pin-wrong": "PIN_WRONG",
+    "pin-locked": "PIN_LOCKED",
+    "face-failed": "FACE_FAILED",
+    "registered": "REGISTERED",
+    "visual-confirmed": "VISUAL_CONFIRMED",
+    "visual-refused": "VISUAL_REFUSED",
+}
+_STAFF = {"staff-mode", "staff-refused"}
 READER_CODES = ("001", "002", "006")
 """Codes the records keep (the kiosk's own 900 is recorded as a service error, no code)."""
 _METHODS = {Method.FACE: "FACE", Method.PIN: "PIN", Method.STAFF: "VISUAL"}
+_DETAIL_KEYS = ("state", "tries_left", "attempt", "reason", "pin", "mode")
+STAFF_ID = "staff"
 
 
 class StoreRecords:
-    """Records over kiosk.records (hash-chained store + the result XML in the outbox)."""
+    """Records over kiosk.records (hash-chained store + the result XML in the outbox).
+
+    A visit's audit events are buffered and written with its record or its outcome, so a
+    whole reception is one commit; staff actions are written at once.
+    """
 
     def __init__(self, store: Any) -> None:
         self.store = store
+        self._pending: dict[str, list[Any]] = {}
 
     def record_reception(self, result: ReceptionResult) -> str | None:
         from kiosk.eligibility.model import Consents, PrescriptionForm
@@ -203,7 +219,8 @@ class StoreRecords:
             result=result.qualification.payload,
             consents=consents,
             prescription=form,
-            staff_id="staff" if result.method == Method.STAFF else None,
+            staff_id=STAFF_ID if result.method == Method.STAFF else None,
+            events=self._pending.pop(result.reception_id, []),
         )
         path = getattr(receipt, "xml_path", None)
         return None if path is None else str(path)
@@ -211,20 +228,26 @@ class StoreRecords:
     def record_event(self, kind: str, details: Mapping[str, str | int], at: datetime) -> None:
         from kiosk.records import AuditEvent, AuditKind, Outcome
 
-        reception_id = str(details.get("reception_id", "")) or "unknown"
+        reception_id = str(details.get("reception_id", "")) or None
+        detail = {k: details[k] for k in _DETAIL_KEYS if k in details}
         if kind in _OUTCOMES:
             code = details.get("code")
             serial = details.get("cert_serial")
             self.store.record_outcome(
-                reception_id,
+                reception_id or "none",
                 at=at,
                 outcome=Outcome[_OUTCOMES[kind]],
                 cert_serial=serial if isinstance(serial, int) else None,
                 error_code=str(code) if str(code) in READER_CODES else None,
+                events=self._pending.pop(reception_id or "", []),
             )
-        elif kind == "pin-locked":
+        elif kind in _AUDIT:
+            event = AuditEvent(AuditKind[_AUDIT[kind]], at, reception_id, None, detail)
+            self._pending.setdefault(reception_id or "", []).append(event)
+        elif kind in _STAFF:
+            action = f"{detail.get('mode', '')}-mode" if kind == "staff-mode" else kind
             self.store.record_event(
-                AuditEvent(AuditKind.PIN_LOCKED, at, reception_id, None, {"pin": "auth"})
+                AuditEvent(AuditKind.STAFF, at, reception_id, STAFF_ID, {"action": action})
             )
 
     def close(self) -> None:

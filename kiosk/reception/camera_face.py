@@ -2,12 +2,14 @@
 
 One attempt pulls frames from the camera and gives each to the verifier until its verdict is
 final (match, no match, not live, timeout) or the frame budget is spent. Frame times are the
-camera's own (frame index / fps), so a recorded or synthetic source behaves the same however
-fast the machine is. The chip photo is kept in memory only until :meth:`forget`.
+camera's own (frame index / fps) for recorded or synthetic sources, so they behave the same
+however fast the machine is; a live ``cv:`` camera uses the monotonic clock. The chip photo
+is kept in memory only until :meth:`forget`.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +28,7 @@ class CameraFace:
         fps: float = 30.0,
         max_frames: int = 600,
         verifier: Any = None,
+        camera_options: dict[str, Any] | None = None,
     ) -> None:
         self.camera = camera
         self.tolerance = tolerance
@@ -33,9 +36,11 @@ class CameraFace:
         self.fps = fps
         self.max_frames = max_frames
         self._verifier = verifier
+        self.camera_options = camera_options or {}
         self._source: Any = None
         self._photo: bytes | None = None
         self._clock = 0.0
+        self.live = camera.startswith("cv:")  # a real camera: frames come in real time
 
     @property
     def verifier(self) -> Any:
@@ -50,7 +55,7 @@ class CameraFace:
         if self._source is None:
             from kiosk.face.camera import open_camera
 
-            self._source = open_camera(self.camera, self.size, self.fps)
+            self._source = open_camera(self.camera, self.size, self.fps, **self.camera_options)
         return self._source
 
     def prepare(self, card_photo: bytes) -> None:
@@ -68,7 +73,8 @@ class CameraFace:
         for _ in range(self.max_frames):
             frame = source.read()
             self._clock += 1.0 / self.fps
-            result = self.verifier.check(frame, now=self._clock)
+            now = time.monotonic() if self.live else self._clock
+            result = self.verifier.check(frame, now=now)
             guidance = None if result.guidance is None else str(result.guidance.value)
             if not on_frame(FaceFrame(frame, guidance, result.progress)):
                 self.verifier.forget()

@@ -76,6 +76,8 @@ def _records(run: Run, wanted: Any) -> Any:
         got["completed"] = len(run.records.completed)
     if "outcomes" in wanted and run.records.outcomes != list(wanted["outcomes"]):
         got["outcomes"] = run.records.outcomes
+    if "audit" in wanted and run.records.audit != list(wanted["audit"]):
+        got["audit"] = run.records.audit
     if wanted.get("result_file"):
         paths = [p for p in run.records.paths if p]
         if not paths or not Path(paths[-1]).exists():

@@ -232,6 +232,7 @@ class Reception(Guards, VisitWork, DeclaredMachine):
         verdict = self.face.attempt(self._on_frame)
         if not verdict.matched and verdict.reason != "stopped":
             self.face_failures += 1
+            self._audit("face-failed", attempt=self.face_failures, reason=verdict.reason)
         return self._event("face_result", matched=verdict.matched)
 
     def pin_entered(self, pin: str) -> State:
@@ -241,13 +242,18 @@ class Reception(Guards, VisitWork, DeclaredMachine):
     def staff_mode(self, visual: bool, credential: str) -> State:
         """Staff switch the kiosk 無人 / 目視確認 with their credential (any state)."""
         if not self.staff.check(credential):
+            self._audit("staff-refused")
             raise Refused("staff_mode", str(self.state.value), "staff_credential_valid")
         self.staff_visual = visual
+        self._audit("staff-mode", mode="visual" if visual else "unattended")
         self._changed(self.state, "staff_mode")
         return State(self.state.value)
 
     def staff_confirm(self, ok: bool) -> State:
         """本人確認OK / 確認できない from the staff console (only in 目視確認 mode)."""
+        self._expect("staff_confirm")
+        if self.staff_visual:
+            self._audit("visual-confirmed" if ok else "visual-refused")
         return self._event("staff_confirm", ok=ok)
 
     def consent(self, agree: bool) -> State:

@@ -133,6 +133,33 @@ class ReceptionResult:
     registered_now: bool = False
 
 
+OUTCOMES = frozenset(
+    {
+        "cancelled",
+        "card-removed",
+        "timed-out",
+        "card-error",
+        "certificate-rejected",
+        "service-error",
+    }
+)
+"""Audit kinds that end a visit without a completed reception (no consent kept)."""
+
+AUDIT_KINDS = frozenset(
+    {
+        "pin-wrong",
+        "pin-locked",
+        "face-failed",
+        "registered",
+        "visual-confirmed",
+        "visual-refused",
+        "staff-mode",
+        "staff-refused",
+    }
+)
+"""Audit kinds noted during a visit, kept with its record (or its outcome)."""
+
+
 class Records(Protocol):
     def record_reception(self, result: ReceptionResult) -> str | None:
         """Keep the record and drop the result file; return the file's path (or None)."""

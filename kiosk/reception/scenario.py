@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import KioskError
-from kiosk.reception.errors import FlowError, Refused
+from kiosk.reception.errors import Refused
 from kiosk.reception.steps import Run, ScenarioFailed, check_expect, run_step
 
 STAFF_PASSWORD = "staff-password"  # noqa: S105 - the simulator's scenario default, not a secret
@@ -184,10 +184,13 @@ def run_scenario(scenario: Scenario, home: Path, emit: Emit | None = None) -> Sc
             for index, step in enumerate(scenario.steps, 1):
                 try:
                     run_step(run, step)
-                except (ScenarioFailed, FlowError, KioskError) as exc:
+                except (KioskError, ValueError, TypeError, KeyError, AttributeError) as exc:
                     kind = "refused" if isinstance(exc, Refused) else type(exc).__name__
                     raise ScenarioFailed(f"step {index} {_short(step)}: {kind}: {exc}") from None
-            result.failures = check_expect(run, scenario.expect)
+            try:
+                result.failures = check_expect(run, scenario.expect)
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                raise ScenarioFailed(f"expect: cannot check {exc!r}") from None
             result.final_state = str(run.flow.state.value)
     except ScenarioFailed as exc:
         result.failures.append(str(exc))

@@ -17,7 +17,7 @@ from kiosk.errors import KioskError
 from kiosk.reception.clock import ManualClock
 from kiosk.reception.errors import FlowError, Refused
 from kiosk.reception.flow import Change, Reception
-from kiosk.reception.ports import ReceptionResult, Records
+from kiosk.reception.ports import OUTCOMES, ReceptionResult, Records
 
 YES = {"yes", "true", "agree", "use", "share", "ok", "electronic", True}
 NO = {"no", "false", "disagree", "not", "paper", "refuse", False}
@@ -35,6 +35,7 @@ class RecordingRecords:
     completed: list[ReceptionResult] = field(default_factory=list)
     paths: list[str | None] = field(default_factory=list)
     outcomes: list[str] = field(default_factory=list)
+    audit: list[str] = field(default_factory=list)
 
     def record_reception(self, result: ReceptionResult) -> str | None:
         path = self.inner.record_reception(result)
@@ -44,7 +45,7 @@ class RecordingRecords:
 
     def record_event(self, kind: str, details: Mapping[str, str | int], at: datetime) -> None:
         self.inner.record_event(kind, details, at)
-        self.outcomes.append(kind)
+        (self.outcomes if kind in OUTCOMES else self.audit).append(kind)
 
 
 def _yes(value: Any, what: str) -> bool:

@@ -178,10 +178,12 @@ class VisitWork:
             self._card().prove_possession(pin)
         except WrongPin as exc:
             self.auth_tries_left = exc.tries_left
+            self._audit("pin-wrong", tries_left=exc.tries_left)
             self._fire("pin_wrong")
             return
         except PinBlocked:
             self.auth_tries_left = 0
+            self._audit("pin-wrong", tries_left=0)
             self._fire("pin_wrong")
             return
         except TransportError:
@@ -196,7 +198,7 @@ class VisitWork:
         self._fire("pin_ok", method=Method.PIN)
 
     def _enter_pin_locked(self, **_: Any) -> None:
-        self._audit("pin-locked")
+        self._audit("pin-locked", pin="auth")
 
     def _enter_qualifying(self, **_: Any) -> None:
         previous = self._history
@@ -211,6 +213,7 @@ class VisitWork:
         try:
             if self.wants_registration:
                 self.eligibility.register(cert)
+                self._audit("registered")
             self.qualification = self.eligibility.lookup(cert, self.clock.now())
         except KioskError as exc:
             log.warning("eligibility look-up failed: %s", type(exc).__name__)
@@ -257,10 +260,13 @@ class VisitWork:
             listener(frame)
         return not self._stop.is_set()
 
-    def _audit(self, kind: str) -> None:
+    def _audit(self, kind: str, **extra: str | int) -> None:
+        """Tell the records what happened (kinds: OUTCOMES end a visit; the others are kept
+        with the visit's record). Never a PIN, a photo or the individual number."""
         details: dict[str, str | int] = {
             "state": str(self._history.value),
             "reception_id": self.reception_id,
+            **extra,
         }
         if self.error_code is not None:
             details["code"] = self.error_code.value

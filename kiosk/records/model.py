@@ -58,22 +58,30 @@ class AuditKind(StrEnum):
     STAFF = "staff"  # other staff actions (mode switch, export)
 
 
-Detail = Mapping[str, str | int | bool | None]
+Detail = Mapping[str, str | int | float | bool | None]
 
 _DIGITS = re.compile(r"\d{4,}")
-_FORBIDDEN_KEYS = ("pin_value", "password", "individual_number", "my_number", "face", "photo")
+_FORBIDDEN_KEYS = (
+    "pin_value",
+    "password",
+    "individual_number",
+    "my_number",
+    "encoding",
+    "image",
+    "photo",
+)
 
 
-def check_detail(detail: Detail) -> dict[str, str | int | bool | None]:
+def check_detail(detail: Detail) -> dict[str, str | int | float | bool | None]:
     """A copy of ``detail`` if it holds nothing that could be a secret; else RecordError.
 
     The message names the key, never the value.
     """
-    clean: dict[str, str | int | bool | None] = {}
+    clean: dict[str, str | int | float | bool | None] = {}
     for key, value in detail.items():
         if not isinstance(key, str) or any(bad in key.lower() for bad in _FORBIDDEN_KEYS):
             raise RecordError(f"audit detail {key!r} is not allowed in a record")
-        if value is not None and not isinstance(value, str | int | bool):
+        if value is not None and not isinstance(value, str | int | float | bool):
             raise RecordError(f"audit detail {key!r} must be text, a number or true/false")
         if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
             raise RecordError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -77,7 +78,7 @@ def test_person_source_is_a_live_looking_kiosk_camera(
     frames = [camera.read() for _ in range(45)]  # type: ignore[attr-defined]
     assert camera.size == (1280, 720)  # type: ignore[attr-defined]
     assert all(f.shape == (720, 1280, 3) and f.dtype == np.uint8 for f in frames)
-    diffs = [np.abs(a.astype(int) - b).mean() for a, b in zip(frames, frames[1:], strict=False)]
+    diffs = [np.abs(a.astype(int) - b).mean() for a, b in pairwise(frames)]
     assert min(diffs) > 0.4  # never frozen
     assert camera.closure(1.35) == 1.0 and camera.closure(0.5) == 0.0  # type: ignore[attr-defined]
 
@@ -85,3 +86,16 @@ def test_person_source_is_a_live_looking_kiosk_camera(
 def test_person_source_by_string_defaults_to_1280x720() -> None:
     with open_camera("person:hopper") as camera:  # type: ignore[attr-defined]
         assert camera.read().shape == (720, 1280, 3)
+
+
+def test_person_options_in_the_camera_string() -> None:
+    from kiosk.face.verifier import DlibVerifier
+
+    with pytest.raises(CameraSpecError, match="unknown person option 'hat'"):
+        open_camera("person:hopper?hat")
+    still = open_camera("person:hopper?still")
+    assert np.array_equal(still.read(), still.read())
+    verifier = DlibVerifier()
+    verifier.watch()
+    masked = verifier.check(open_camera("person:biden?mask").read(), now=0.0)
+    assert masked.guidance.value == "face.covered"

@@ -29,7 +29,9 @@ def test_decoded_photo_has_three_equal_channels(photo: Callable[[str], np.ndarra
     assert np.array_equal(image[..., 1], image[..., 2])
 
 
-@pytest.mark.parametrize("data", [b"", b"not a photo", b"\x00\x00\x00\x0cjP  \r\n\x87\n" + b"x" * 40])
+@pytest.mark.parametrize(
+    "data", [b"", b"not a photo", b"\x00\x00\x00\x0cjP  \r\n\x87\n" + b"x" * 40]
+)
 def test_a_broken_photo_is_a_clear_error(data: bytes) -> None:
     with pytest.raises(CardPhotoError, match="cannot be decoded"):
         decode_card_photo(data)

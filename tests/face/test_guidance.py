@@ -93,7 +93,7 @@ def _masked(frame: np.ndarray) -> np.ndarray:
     marks = engine.landmarks(frame, [box])[0]
     picture = Image.fromarray(frame.copy())
     ImageDraw.Draw(picture).polygon(
-        marks["chin"][1:16] + [marks["nose_bridge"][1]], fill=(200, 215, 230)
+        [*marks["chin"][1:16], marks["nose_bridge"][1]], fill=(200, 215, 230)
     )
     return np.asarray(picture)
 

@@ -26,7 +26,7 @@ def test_the_reception_declaration_is_valid_and_covers_every_state() -> None:
 
 
 def test_an_unreachable_state_is_refused_at_class_definition() -> None:
-    with pytest.raises(FlowDefinitionError, match="unreachable.*broken"):
+    with pytest.raises(FlowDefinitionError, match=r"unreachable.*broken"):
 
         class Lamp(DeclaredMachine):
             STATES = Light
@@ -38,7 +38,7 @@ def test_an_unreachable_state_is_refused_at_class_definition() -> None:
 
 
 def test_a_trap_state_is_refused_at_class_definition() -> None:
-    with pytest.raises(FlowDefinitionError, match="trap.*broken"):
+    with pytest.raises(FlowDefinitionError, match=r"trap.*broken"):
 
         class Lamp(DeclaredMachine):
             STATES = Light

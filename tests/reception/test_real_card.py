@@ -67,7 +67,7 @@ def test_three_wrong_pins_lock_and_the_lock_survives_reloading_the_card_file(
     assert load_card(card_file).pins[PinName.AUTH].tries_left == 0
 
     # next visit: a new process would load the same file
-    svc2, flow2, records2 = reception_with_file(card_file)
+    _svc2, flow2, records2 = reception_with_file(card_file)
     flow2.card_placed()
     assert flow2.screen().details["locked_pin"] == "auth"
     with pytest.raises(Refused, match="pin_usable"):

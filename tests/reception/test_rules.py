@@ -385,3 +385,18 @@ def test_idle_warning_shorter_than_20_seconds_is_refused() -> None:
 
     with pytest.raises(FlowError, match="at least 20"):
         FlowPolicy(idle_warning_s=10)
+
+
+def test_a_card_that_cannot_prove_possession_is_not_accepted(kits: Any) -> None:
+    from kiosk.card.errors import PossessionNotProven
+
+    kit = kits.make()
+
+    def forged(pin: str) -> None:
+        raise PossessionNotProven("the card's signature does not match its auth certificate")
+
+    kit.card.prove_possession = forged  # type: ignore[method-assign]
+    kit.flow.card_placed()
+    kit.flow.choose_pin()
+    assert kit.flow.pin_entered(kits.PIN) == State.CARD_ERROR
+    assert kit.records.receptions == []

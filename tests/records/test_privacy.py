@@ -85,6 +85,7 @@ def test_files_never_hold_pins_or_the_individual_number(tmp_path: Path, method: 
         {"individual_number": "x"},
         {"face_encoding": "x"},
         {"photo": "x"},
+        {"face_image": "x"},
         {"blob": b"\x00\x01"},
     ],
 )
@@ -94,6 +95,11 @@ def test_audit_details_that_could_be_secrets_are_refused(detail: dict[str, objec
     for value in detail.values():
         if isinstance(value, str) and value.strip().isdigit():
             assert value.strip() not in str(caught.value)  # the message names the key only
+
+
+def test_ordinary_details_are_kept() -> None:
+    detail = {"which": "auth", "tries_left": 2, "face_tries_left": 1, "distance": 0.62}
+    assert AuditEvent(AuditKind.FACE_FAILED, AT, "rx", detail=detail).detail == detail
 
 
 def test_staff_ids_must_not_be_digits_only() -> None:

@@ -1,0 +1,110 @@
+"""Any sequence of patient and staff actions: only FlowError refusals, and a consent is
+recorded only by a reception that reached the end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kiosk.reception import FlowError, State
+
+ACTIONS = [
+    "place",
+    "remove",
+    "cancel",
+    "next",
+    "register_yes",
+    "register_no",
+    "choose_face",
+    "choose_pin",
+    "call_staff",
+    "look",
+    "retry",
+    "pin_ok",
+    "pin_wrong",
+    "staff_visual",
+    "staff_bad",
+    "staff_ok",
+    "staff_no",
+    "consent_yes",
+    "consent_no",
+    "high_cost_yes",
+    "high_cost_no",
+    "limit",
+    "disease",
+    "prescription",
+    "continue",
+    "wait_30",
+]
+
+
+def act(kit: Any, kits: Any, action: str) -> None:
+    f = kit.flow
+    table = {
+        "place": lambda: (setattr(kit.slot, "card", kit.card), f.card_placed()),
+        "remove": kit.remove,
+        "cancel": f.cancel,
+        "next": f.next,
+        "register_yes": lambda: f.register(True),
+        "register_no": lambda: f.register(False),
+        "choose_face": f.choose_face,
+        "choose_pin": f.choose_pin,
+        "call_staff": f.call_staff,
+        "look": f.look_at_camera,
+        "retry": f.retry_face,
+        "pin_ok": lambda: f.pin_entered(kits.PIN),
+        "pin_wrong": lambda: f.pin_entered(kits.WRONG),
+        "staff_visual": lambda: f.staff_mode(True, kits.STAFF),
+        "staff_bad": lambda: f.staff_mode(True, "nope"),
+        "staff_ok": lambda: f.staff_confirm(True),
+        "staff_no": lambda: f.staff_confirm(False),
+        "consent_yes": lambda: f.consent(True),
+        "consent_no": lambda: f.consent(False),
+        "high_cost_yes": lambda: f.high_cost(True),
+        "high_cost_no": lambda: f.high_cost(False),
+        "limit": lambda: f.limit_info(True),
+        "disease": lambda: f.specific_disease_info(True),
+        "prescription": lambda: f.prescription(True),
+        "continue": f.continue_,
+        "wait_30": lambda: (kit.clock.advance(30), f.tick()),
+    }
+    table[action]()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    actions=st.lists(st.sampled_from(ACTIONS), max_size=40),
+    face=st.lists(st.sampled_from(["match", "no-match"]), min_size=1, max_size=3),
+    unregistered=st.booleans(),
+    disease=st.booleans(),
+)
+def test_random_actions_keep_the_rules(
+    kits: Any, actions: list[str], face: list[str], unregistered: bool, disease: bool
+) -> None:
+    kit = kits.make(
+        face=face,
+        eligibility={
+            "registered": set() if unregistered else {1001},
+            "has_specific_disease": disease,
+        },
+        policy={"issues_e_prescription": True},
+    )
+    done = 0
+    for action in actions:
+        before = kit.flow.state
+        try:
+            act(kit, kits, action)
+        except FlowError:
+            assert kit.flow.state == before  # a refusal changes nothing
+        if kit.flow.state == State.DONE and before != State.DONE:
+            done += 1
+        assert len(kit.records.receptions) == done  # consent recorded only at the end
+        if action == "remove":
+            assert kit.flow.state in (State.START, State.CANCELLED)
+            assert kit.flow.consents == {}
+    for result in kit.records.receptions:
+        assert result.method is not None
