@@ -25,6 +25,11 @@ encoded, and ``verdict``. Once the verdict is final the verifier has already dro
 encoding and every frame-derived value; call ``prepare`` again to retry. Nothing is written to
 disk, logged or put in an exception text.
 
+Two cores for one kiosk: ``DlibVerifier(encoder=shared_encoder())`` (what the reception flow's
+:class:`~kiosk.reception.camera_face.CameraFace` uses) detects and tracks liveness in its own
+thread and hands the encodings (the chip photo's as soon as ``prepare`` found its face, then
+the live frames') to :mod:`kiosk.face.encoder`'s child process; same decisions, less waiting.
+
 Why a process: dlib holds the GIL while it computes (~85 ms a decision), so in a thread it
 would stall the Qt event loop and the preview; :class:`VerifierProcess` keeps it apart.
 Headless scenarios that need no images use :class:`ScriptedVerifier` (same protocol).
@@ -34,6 +39,7 @@ from __future__ import annotations
 
 from kiosk.face.camera import CameraSource, open_camera
 from kiosk.face.chip import card_path, chip_photo_jp2, decode_card_photo
+from kiosk.face.encoder import EncoderProcess, shared_encoder
 from kiosk.face.errors import (
     CameraError,
     CameraSpecError,
@@ -66,6 +72,7 @@ __all__ = [
     "CardFace",
     "CardPhotoError",
     "DlibVerifier",
+    "EncoderProcess",
     "FaceError",
     "FaceVerifier",
     "FrameResult",
@@ -83,5 +90,6 @@ __all__ = [
     "chip_photo_jp2",
     "decode_card_photo",
     "open_camera",
+    "shared_encoder",
     "text",
 ]

@@ -71,9 +71,10 @@ class FrameResult:
     """What one frame gave: guidance, liveness, match progress and the verdict so far.
 
     ``distance`` is the face distance of this frame's encoding to the card photo's (None when
-    the frame was not encoded); ``agreeing`` counts frames within tolerance so far out of
-    ``attempts`` encoded frames; ``needed`` is how many agreeing frames a match requires.
-    ``elapsed_ms`` is the time this frame took to process.
+    the frame was not encoded; with the encoder child, the last distance that became known
+    with this frame, possibly of an earlier frame); ``agreeing`` counts frames within
+    tolerance so far out of ``attempts`` encoded frames; ``needed`` is how many agreeing frames
+    a match requires. ``elapsed_ms`` is the time this frame took to process.
     """
 
     guidance: Guidance

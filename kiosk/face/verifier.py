@@ -10,7 +10,9 @@ removal, a timeout, a cancel. To try again, call ``prepare`` again.
 
 Per live frame: downscale to ``detect_width`` px wide, HOG-detect there, keep the largest face,
 scale its box back up, take the 68-point landmarks and (when quality allows and more agreeing
-frames are needed) the encoding from the full-resolution frame.
+frames are needed) the encoding from the full-resolution frame — at once in this thread, or,
+with an ``encoder`` child, on the second core while the next frames are detected here
+(:mod:`kiosk.face.parallel`).
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ import numpy as np
 from PIL import Image
 
 from kiosk.face.chip import decode_card_photo
+from kiosk.face.encoder import EncoderProcess
 from kiosk.face.engine import FaceEngine, distance, load_engine
 from kiosk.face.errors import CardPhotoError, FaceError, VerifierStateError
 from kiosk.face.liveness import LivenessPolicy, LivenessTracker
 from kiosk.face.messages import Guidance
+from kiosk.face.parallel import PendingEncodings
 from kiosk.face.quality import Landmarks, QualityLimits, assess, cover_scores
 from kiosk.face.results import Box, FrameResult, Verdict
 
@@ -97,17 +101,22 @@ class CardFace:
         self._encoding: np.ndarray | None = encoding
         self.box = box
 
-    @classmethod
-    def encode(cls, card_photo: bytes, engine: FaceEngine | None = None) -> CardFace:
-        """Decode the chip's JPEG 2000 photo, find its face and encode it."""
-        engine = engine or load_engine()
+    @staticmethod
+    def locate(card_photo: bytes, engine: FaceEngine) -> tuple[np.ndarray, Box]:
+        """The chip photo decoded (RGB) and its largest face's box; CardPhotoError if none."""
         image = decode_card_photo(card_photo)
         boxes = engine.detect(image, upsample=1) or engine.detect(image, upsample=2)
         if not boxes:
             raise CardPhotoError(
                 "no face found in the card's photo; use the PIN or ask staff to confirm"
             )
-        box = max(boxes, key=lambda b: b.area)
+        return image, max(boxes, key=lambda b: b.area)
+
+    @classmethod
+    def encode(cls, card_photo: bytes, engine: FaceEngine | None = None) -> CardFace:
+        """Decode the chip's JPEG 2000 photo, find its face and encode it."""
+        engine = engine or load_engine()
+        image, box = cls.locate(card_photo, engine)
         encoding = engine.encode(image, [box])[0]
         del image
         return cls(encoding, box)
@@ -122,13 +131,29 @@ class CardFace:
 
 
 class DlibVerifier:
-    """The real verifier over :class:`~kiosk.face.engine.FaceEngine` (one thread at a time)."""
+    """The real verifier over :class:`~kiosk.face.engine.FaceEngine` (one thread at a time).
+
+    With an ``encoder`` (:class:`~kiosk.face.encoder.EncoderProcess`, e.g.
+    :func:`~kiosk.face.encoder.shared_encoder`) the encodings run on a second core: ``prepare``
+    only finds the card photo's face and hands its encoding to the child, and frames worth
+    encoding are queued (:class:`~kiosk.face.parallel.PendingEncodings`) while the next frames
+    are detected; once only encodings are missing, ``check`` encodes here too and waits for
+    them. The decisions are the same; a result's ``distance`` is then the last one that became
+    known with that frame. Without an encoder (or while another verifier holds it) every
+    encoding is made at once in this thread.
+    """
 
     def __init__(
-        self, policy: VerifierPolicy | None = None, engine: FaceEngine | None = None
+        self,
+        policy: VerifierPolicy | None = None,
+        engine: FaceEngine | None = None,
+        *,
+        encoder: EncoderProcess | None = None,
     ) -> None:
         self.policy = policy or VerifierPolicy()
         self._engine = engine
+        self._encoder = encoder
+        self._jobs: PendingEncodings | None = None
         self._card: CardFace | None = None
         self._liveness = LivenessTracker(self.policy.liveness)
         self._started: float | None = None
@@ -137,6 +162,7 @@ class DlibVerifier:
         self._last: FrameResult | None = None
         self._watching = False
         self._closed_since: float | None = None
+        self._fresh: float | None = None
 
     @property
     def engine(self) -> FaceEngine:
@@ -146,11 +172,20 @@ class DlibVerifier:
 
     @property
     def ready(self) -> bool:
-        return self._card is not None
+        return self._card is not None or (self._jobs is not None and self._jobs.card_due)
 
     def prepare(self, card_photo: bytes) -> None:
         self.forget()
-        self._card = CardFace.encode(card_photo, self.engine)
+        if self._encoder is None:
+            self._card = CardFace.encode(card_photo, self.engine)
+            return
+        image, box = CardFace.locate(card_photo, self.engine)
+        self._jobs = PendingEncodings.open(self.engine, self._encoder)
+        if self._jobs is None:  # another verifier holds the child: encode here
+            self._card = CardFace(self.engine.encode(image, [box])[0], box)
+        else:
+            self._jobs.add_card(image, box)
+        del image
 
     def watch(self) -> None:
         """Quality and liveness only, with no card photo (``kiosk face check``): frames are
@@ -173,6 +208,9 @@ class DlibVerifier:
         if self._card is not None:
             self._card.forget()
         self._card = None
+        if self._jobs is not None:
+            self._jobs.forget()
+            self._jobs = None
         self._liveness.forget()
         self._liveness = LivenessTracker(self.policy.liveness)
         self._started = None
@@ -185,7 +223,7 @@ class DlibVerifier:
     def check(self, frame: np.ndarray, now: float | None = None) -> FrameResult:
         if self._last is not None and self._last.verdict.final:
             return self._last
-        if self._card is None and not self._watching:
+        if not self.ready and not self._watching:
             raise VerifierStateError("prepare(card_photo) must succeed before frames are checked")
         if frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
             raise FaceError("a camera frame must be an RGB uint8 array (height x width x 3)")
@@ -193,6 +231,8 @@ class DlibVerifier:
         now = time.monotonic() if now is None else now
         if self._started is None:
             self._started = now
+        self._fresh = None
+        self._tend()
         faces, largest, marks = self._find(frame)
         issues = assess(frame, faces, largest, marks, self.policy.quality)
         if largest is None:
@@ -208,14 +248,23 @@ class DlibVerifier:
         blocking = [g for g in issues if g in BLOCKING]
         shown = [g for g in issues if g is not Guidance.EYES_CLOSED or closed_long]
         distance_now = None
-        wanted = self._card is not None and self._agreeing < self.policy.agreeing_frames
-        if largest is not None and not blocking and wanted and self._card is not None:
-            encoding = self.engine.encode(frame, [largest])[0]
-            distance_now = self._card.distance_to(encoding)
-            del encoding
-            self._attempts += 1
-            if distance_now <= self.policy.tolerance:
-                self._agreeing += 1
+        pending = 0 if self._jobs is None else self._jobs.live
+        wanted = (
+            self.ready
+            and not self._watching
+            and self._agreeing + pending < self.policy.agreeing_frames
+            and self._attempts + pending < self.policy.max_attempts
+        )
+        if largest is not None and not blocking and wanted:
+            if self._jobs is not None:
+                self._jobs.add_frame(frame, largest)
+            elif self._card is not None:
+                encoding = self.engine.encode(frame, [largest])[0]
+                distance_now = self._count(self._card.distance_to(encoding))
+                del encoding
+        if self._jobs is not None:
+            self._collect(self._jobs, now)
+            distance_now = self._fresh
         verdict = self._verdict(now)
         guidance = self._guidance(verdict, shown)
         result = FrameResult(
@@ -236,6 +285,35 @@ class DlibVerifier:
         self._last = result
         return result
 
+    def _count(self, distance_now: float) -> float:
+        """One encoded frame's distance: an attempt, agreeing when within tolerance."""
+        self._attempts += 1
+        if distance_now <= self.policy.tolerance:
+            self._agreeing += 1
+        return distance_now
+
+    def _tend(self) -> None:
+        """Parallel mode: count the child's answer if it came, hand it the next job (cheap; called
+        between the steps of a frame so the child waits as little as possible)."""
+        if self._jobs is not None:
+            for d in self._jobs.step():
+                self._fresh = self._count(d)
+
+    def _collect(self, jobs: PendingEncodings, now: float) -> None:
+        """Count the distances that became known; when only encodings are missing (liveness
+        shown, enough frames queued), settle them now."""
+        self._tend()
+        while jobs.live and not self._verdict(now).final:
+            live = self._liveness.shown or not self.policy.require_liveness
+            queued_enough = self._agreeing + jobs.live >= self.policy.agreeing_frames
+            if not (live and queued_enough):
+                break
+            settled = jobs.settle()
+            if not settled:
+                break
+            for d in settled:
+                self._fresh = self._count(d)
+
     def _find(self, frame: np.ndarray) -> tuple[list[Box], Box | None, Landmarks | None]:
         h, w = frame.shape[:2]
         factor = min(1.0, self.policy.detect_width / w)
@@ -243,6 +321,7 @@ class DlibVerifier:
         self._liveness.observe_pixels(self._thumb(small))
         found = self.engine.detect(small, upsample=0)
         del small
+        self._tend()
         if not found and factor < 0.5:
             # a small (far) face: look again at twice the size, so it gets "come closer"
             factor *= 2.0
@@ -297,7 +376,8 @@ class DlibVerifier:
             return final[verdict]
         if issues:
             return issues[0]
-        waiting = self._watching or self._agreeing >= self.policy.agreeing_frames
+        pending = 0 if self._jobs is None else self._jobs.live
+        waiting = self._watching or self._agreeing + pending >= self.policy.agreeing_frames
         if waiting and not self._liveness.shown:
             return Guidance.BLINK
         return Guidance.HOLD_STILL

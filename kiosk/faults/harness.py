@@ -171,7 +171,12 @@ class HeadlessKiosk:
             state = self.state
             if state in END_SCREENS or state == S.START or state in stop_at:
                 return state
-            _ANSWERS[state](self, choices)
+            self.step(choices)
+        return self.state
+
+    def step(self, choices: Choices) -> State:
+        """Answer the screen on show once, as ``choices`` say."""
+        _ANSWERS[self.state](self, choices)
         return self.state
 
     def back_to_start(self) -> State:

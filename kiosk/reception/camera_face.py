@@ -5,6 +5,11 @@ final (match, no match, not live, timeout) or the frame budget is spent. Frame t
 camera's own (frame index / fps) for recorded or synthetic sources, so they behave the same
 however fast the machine is; a live ``cv:`` camera uses the monotonic clock. The chip photo
 is kept in memory only until :meth:`forget`.
+
+The default verifier encodes on the machine's second core (``parallel=True``): the process's
+encoder child (:func:`kiosk.face.encoder.shared_encoder`) encodes the chip photo while the
+first frames are detected here, then the queued frames; ``parallel=False`` encodes every face
+in this thread, one after the other. The decisions are the same.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ class CameraFace:
         max_frames: int = 600,
         verifier: Any = None,
         camera_options: dict[str, Any] | None = None,
+        parallel: bool = True,
     ) -> None:
         self.camera = camera
         self.tolerance = tolerance
@@ -37,6 +43,7 @@ class CameraFace:
         self.max_frames = max_frames
         self._verifier = verifier
         self.camera_options = camera_options or {}
+        self.parallel = parallel
         self._source: Any = None
         self._photo: bytes | None = None
         self._clock = 0.0
@@ -45,10 +52,12 @@ class CameraFace:
     @property
     def verifier(self) -> Any:
         if self._verifier is None:
+            from kiosk.face.encoder import shared_encoder
             from kiosk.face.verifier import DlibVerifier, VerifierPolicy
 
             policy = VerifierPolicy() if self.tolerance is None else VerifierPolicy(self.tolerance)
-            self._verifier = DlibVerifier(policy)
+            encoder = shared_encoder() if self.parallel else None
+            self._verifier = DlibVerifier(policy, encoder=encoder)
         return self._verifier
 
     def _camera(self) -> Any:
@@ -69,9 +78,15 @@ class CameraFace:
             return FaceVerdict(False, "no_photo")
         if not self.verifier.ready:  # a final verdict dropped the encoding: prepare again
             self.verifier.prepare(self._photo)
+        from kiosk.face.errors import CameraError
+
         source = self._camera()
         for _ in range(self.max_frames):
-            frame = source.read()
+            try:
+                frame = source.read()
+            except CameraError:  # unplugged or ended: the next attempt reopens the camera
+                self._drop_source()
+                raise
             self._clock += 1.0 / self.fps
             now = time.monotonic() if self.live else self._clock
             result = self.verifier.check(frame, now=now)
@@ -90,8 +105,11 @@ class CameraFace:
         if self._verifier is not None:
             self._verifier.forget()
 
+    def _drop_source(self) -> None:
+        source, self._source = self._source, None
+        if source is not None:
+            source.close()
+
     def close(self) -> None:
         self.forget()
-        if self._source is not None:
-            self._source.close()
-            self._source = None
+        self._drop_source()

@@ -16,16 +16,19 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from kiosk.errors import KioskError
 from kiosk.reception.clock import Clock
 from kiosk.reception.errors import Refused
 from kiosk.reception.guards import Guards
 from kiosk.reception.machine import HISTORY, DeclaredMachine, Transition, transitions
 from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import (
+    CAMERA_UNAVAILABLE,
     CardSlot,
     CertificateChecker,
     Eligibility,
     FaceFrame,
+    FaceVerdict,
     FaceVerifier,
     Records,
     StaffAuthenticator,
@@ -187,9 +190,15 @@ class Reception(Guards, VisitWork, DeclaredMachine):
     # -- events (public) -------------------------------------------------------------------
 
     def _event(self, event: str, **ctx: Any) -> State:
+        """Fire a patient's (or staff's) event. Inactivity counts from the END of the event's
+        work: a slow card, eligibility service or records write is the kiosk's wait, not the
+        patient's, so the next screen always gets the whole idle time."""
         self._last_activity = self.clock.monotonic()
         self._stop.clear()
-        return State(self._fire(event, **ctx).value)
+        try:
+            return State(self._fire(event, **ctx).value)
+        finally:
+            self._last_activity = self.clock.monotonic()
 
     def card_placed(self) -> State:
         """A card was put on the reader: read it (blocking card I/O)."""
@@ -229,11 +238,28 @@ class Reception(Guards, VisitWork, DeclaredMachine):
         """Run one face attempt (blocking: frames until a match or the attempt's budget)."""
         self._expect("face_result")
         self._last_activity = self.clock.monotonic()
-        verdict = self.face.attempt(self._on_frame)
+        verdict = self._attempt_face()
+        self.face_reason = verdict.reason
         if not verdict.matched and verdict.reason != "stopped":
             self.face_failures += 1
             self._audit("face-failed", attempt=self.face_failures, reason=verdict.reason)
         return self._event("face_result", matched=verdict.matched)
+
+    def _attempt_face(self) -> FaceVerdict:
+        """One attempt through the face port; a port that fails (the camera unplugged or its
+        source ended mid-attempt: kiosk.face.errors.CameraError, or any other KioskError) is a
+        failed attempt with reason ``camera``, never an exception out of the flow. The card
+        photo's encoding is dropped then; a retry prepares it again."""
+        try:
+            return self.face.attempt(self._on_frame)
+        except KioskError as exc:
+            log.warning("face attempt failed: %s", type(exc).__name__)
+            self._face_prepared = False
+            try:
+                self.face.forget()
+            except KioskError as again:
+                log.warning("face forget failed: %s", type(again).__name__)
+            return FaceVerdict(False, CAMERA_UNAVAILABLE)
 
     def pin_entered(self, pin: str) -> State:
         """The 4-digit PIN; it goes to the card and is never kept."""

@@ -73,17 +73,26 @@ class FaceFrame:
     progress: float  # 0..1
 
 
+CAMERA_UNAVAILABLE = "camera"
+"""FaceVerdict.reason when the camera failed (unplugged, source ended) during an attempt."""
+
+PHOTO_UNUSABLE = "photo"
+"""FaceVerdict.reason when the chip photo cannot be used (the face path is closed)."""
+
+
 @dataclass(frozen=True)
 class FaceVerdict:
     matched: bool
-    reason: str = ""  # no_face / no_match / stopped / ""
+    reason: str = ""  # no_match / not_live / timeout / stopped / camera / photo / ""
 
 
 class FaceVerifier(Protocol):
     def prepare(self, card_photo: bytes) -> None: ...
 
     def attempt(self, on_frame: Callable[[FaceFrame], bool]) -> FaceVerdict:
-        """One attempt; ``on_frame`` returns False to stop early (card removed, cancel)."""
+        """One attempt; ``on_frame`` returns False to stop early (card removed, cancel).
+        A camera failure may raise a KioskError (kiosk.face.errors.CameraError): the flow
+        turns it into a failed attempt (reason ``camera``)."""
         ...
 
     def forget(self) -> None:

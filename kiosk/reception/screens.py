@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kiosk.reception.ports import CAMERA_UNAVAILABLE, PHOTO_UNUSABLE
 from kiosk.reception.states import ConsentItem, ErrorCode, State
 
 if TYPE_CHECKING:
@@ -165,6 +166,8 @@ def build_screen(flow: Reception) -> Screen:
         ]
     elif state in (State.METHOD, State.FACE_FAILED, State.PIN_LOCKED, State.PIN):
         options += _identity_options(flow, state, details)
+        if state == State.FACE_FAILED:
+            ja, en = _face_failed_text(flow, details)
     elif state == State.FACE:
         _identity_options(flow, state, details)  # details only: the face screen has no choice
     elif state == State.CONSENT:
@@ -210,6 +213,33 @@ def build_screen(flow: Reception) -> Screen:
 
 
 _NO_CANCEL = (State.READING, State.PIN_CHECK, State.QUALIFYING, State.FINISHING)
+
+FACE_FAILED_WHY: dict[str, tuple[str, str]] = {
+    CAMERA_UNAVAILABLE: ("カメラを使用できません。", "The camera is not available."),
+    PHOTO_UNUSABLE: (
+        "カードの顔写真を読み取れませんでした。",
+        "The photo on your card could not be read.",
+    ),
+}
+OTHER_WAYS = {
+    True: (
+        "暗証番号または職員による確認で受付できます。",
+        "You can check in with your PIN or with a staff member.",
+    ),
+    False: ("職員による確認で受付できます。", "A staff member can check your identity."),
+}
+
+
+def _face_failed_text(flow: Reception, details: dict[str, Any]) -> tuple[str, str]:
+    """「顔認証できませんでした。」 with why (camera gone, photo unreadable) and the other ways."""
+    ja, en = TEXTS[State.FACE_FAILED]
+    reason = flow.face_reason
+    details["face_reason"] = reason
+    if reason in FACE_FAILED_WHY:
+        why_ja, why_en = FACE_FAILED_WHY[reason]
+        ways_ja, ways_en = OTHER_WAYS[flow.pin_usable()]
+        ja, en = f"{ja}{why_ja}{ways_ja}", f"{en} {why_en} {ways_en}"
+    return ja, en
 
 
 def _identity_options(flow: Reception, state: State, details: dict[str, Any]) -> list[Option]:

@@ -16,6 +16,7 @@ from kiosk.reception.clock import Clock
 from kiosk.reception.errors import FlowError, need
 from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import (
+    PHOTO_UNUSABLE,
     CardReading,
     CardSession,
     CardSlot,
@@ -62,6 +63,8 @@ class VisitWork:
         self.wants_registration = False
         self.registered = True
         self.face_failures = 0
+        self.face_reason = ""  # the last failed attempt's FaceVerdict.reason (screen details)
+        self._face_prepared = False  # the face port holds this visit's photo encoding
         self.auth_tries_left: int | None = None
         self.method: Method | None = None
         self.qualification: Qualification | None = None
@@ -151,18 +154,23 @@ class VisitWork:
         return None
 
     def _enter_face(self, **_: Any) -> None:
-        if self._photo is None:
-            try:
+        """Read the chip photo once per visit; (re)prepare the verifier when it is not ready
+        (first attempt, or after a camera failure made the flow drop the encoding)."""
+        if self._photo is not None and self._face_prepared:
+            return
+        try:
+            if self._photo is None:
                 self._photo = self._card().read_face_photo()
-                self.face.prepare(self._photo)
-            except TransportError:
-                self._fire("card_removed")
-                return
-            except KioskError as exc:  # photo unreadable: the face path cannot be used
-                log.warning("face photo unusable: %s", type(exc).__name__)
-                self._photo = None
-                self.face_failures = self.policy.face_attempts
-                self._fire("face_result", matched=False)
+            self.face.prepare(self._photo)
+            self._face_prepared = True
+        except TransportError:
+            self._fire("card_removed")
+        except KioskError as exc:  # photo unreadable: the face path cannot be used
+            log.warning("face photo unusable: %s", type(exc).__name__)
+            self._photo = None
+            self.face_failures = self.policy.face_attempts
+            self.face_reason = PHOTO_UNUSABLE
+            self._fire("face_result", matched=False)
 
     def _enter_staff_wait(self, **_: Any) -> None:
         if self._photo is None:
@@ -209,6 +217,7 @@ class VisitWork:
         }[State(previous)]
         self.face.forget()  # identity settled: no face data beyond the one comparison
         self._photo = None
+        self._face_prepared = False
         cert = need(self.reading, "card reading").auth_certificate
         try:
             if self.wants_registration:

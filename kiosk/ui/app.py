@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication
 
 from kiosk.reception import Change, State
@@ -83,7 +83,8 @@ class KioskApp(QObject):
             self.panel.remove_requested.connect(self.remove_card)
             self.panel.camera_requested.connect(self.set_camera)
             self.tray.trace_listeners.append(self._traced)
-            self.bridge.settled.connect(lambda *_: self._refresh_counters())
+            # bound methods of GUI-thread QObjects only: a lambda would run on the worker
+            self.bridge.settled.connect(self._on_settled)
         self.console = StaffConsole(
             self._check_password,
             language=lambda: self.languages.current,
@@ -97,7 +98,7 @@ class KioskApp(QObject):
         self.console.exit_requested.connect(self.quit)
         self.bridge.changed.connect(self._on_change)
         self.bridge.staff_photo.connect(self.console.set_photo)
-        self.bridge.frame.connect(lambda image, *_: self.console.set_live(image))
+        self.bridge.frame.connect(self._on_frame)
         self.bridge.job_done.connect(self._job_done)
         self.window.language_changed.connect(self._language_changed)
         self.shortcut = QShortcut(QKeySequence(STAFF_SHORTCUT), self.window)
@@ -202,6 +203,13 @@ class KioskApp(QObject):
         from kiosk.ui.qtfix import emit
 
         emit(self.bridge.job_done, "trace", str(entry))
+
+    def _on_settled(self, _event: str, _state: object) -> None:
+        self._refresh_counters()
+
+    def _on_frame(self, image: object, _guidance: str, _progress: float) -> None:
+        if isinstance(image, QImage):
+            self.console.set_live(image)
 
     def _refresh_counters(self) -> None:
         if self.panel is not None:

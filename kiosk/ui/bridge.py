@@ -119,7 +119,11 @@ class FlowWorker(QObject):
 
 
 class FlowBridge(QObject):
-    """GUI-thread face of the flow: ``request(event, *args)`` and the worker's signals."""
+    """GUI-thread face of the flow: ``request(event, *args)`` and the worker's signals.
+
+    The signals are emitted on the worker thread: connect them to bound methods of QObjects
+    living on the GUI thread (queued delivery), never to lambdas (those run on the worker).
+    """
 
     _submit = Signal(str, tuple)
     _job = Signal(str, object)

@@ -1,0 +1,264 @@
+"""Face encodings on the second core: a spawned child that turns (image, box) into an encoding.
+
+One encoding (dlib's ResNet on a 150x150 chip) costs about 60 ms of CPU and keeps Python's
+GIL, so a thread cannot overlap it with detection. :class:`EncoderProcess` runs it in a child
+process instead, while the verifier's own process detects and takes landmarks of the next
+frames (see :class:`~kiosk.face.verifier.DlibVerifier` with ``encoder=``). The child is
+stateless: it answers each job with its encoding and keeps nothing (no image, no encoding) once
+the answer is sent. Frames cross the pipe cropped to the face and a margin (``crop_for``), which
+gives the same encoding bit for bit as the full frame.
+
+One job at a time is in the child (a second one would block the sender until the child reads
+it, as a frame is larger than the pipe's buffer). :func:`shared_encoder` is the process's one
+child (started on first use, models loaded once, ended at exit); a verifier claims it for an
+attempt and releases it after the verdict, so two verifiers never share it at once.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import multiprocessing
+import os
+import threading
+import time
+import weakref
+from multiprocessing.connection import Connection
+from typing import Any
+
+import numpy as np
+
+from kiosk.face.results import Box
+
+CROP_MARGIN = 0.75
+"""Margin around the face box, in face widths, of the crop sent to the child (0.5 already
+gives the same encoding as the whole frame on the licensed photos)."""
+
+
+def crop_for(frame: np.ndarray, box: Box, margin: float = CROP_MARGIN) -> tuple[np.ndarray, Box]:
+    """The part of ``frame`` around ``box`` (plus ``margin`` face widths) and the box in it."""
+    h, w = frame.shape[:2]
+    pad = int(margin * max(box.width, box.height)) + 8
+    top, left = max(0, box.top - pad), max(0, box.left - pad)
+    bottom, right = min(h, box.bottom + pad), min(w, box.right + pad)
+    crop = np.ascontiguousarray(frame[top:bottom, left:right])
+    return crop, Box(box.top - top, box.right - left, box.bottom - top, box.left - left)
+
+
+def _serve(conn: Connection) -> None:
+    """Child: load the models, say "ready", then answer encode jobs until "close" or EOF."""
+    from kiosk.face.engine import load_engine
+
+    try:
+        engine = load_engine()
+    except Exception as exc:  # reported to the parent, which works alone
+        conn.send(("failed", type(exc).__name__))
+        conn.close()
+        return
+    conn.send(("ready",))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            break
+        if request[0] != "encode":
+            break
+        _kind, job, image, box = request
+        del request
+        try:
+            reply: tuple[Any, ...] = ("done", job, engine.encode(image, [Box(*box)])[0])
+        except Exception as exc:  # the parent redoes the job itself
+            reply = ("error", job, type(exc).__name__)
+        del image
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            break
+        del reply
+    conn.close()
+
+
+class EncoderProcess:
+    """A child process computing face encodings, one job at a time (see the module docstring).
+
+    ``send`` hands over a job when the child is ready and idle; ``receive`` takes its answer.
+    Whenever the child is not there (still starting, failed, gone), ``send`` returns False and
+    the caller encodes in its own process: the child only ever makes things faster.
+    """
+
+    def __init__(self) -> None:
+        self._pid = os.getpid()
+        self._conn: Connection | None = None
+        self._process: Any = None
+        self._ready = False
+        self._failed = False
+        self.in_flight: int | None = None
+        """The job id the child is working on, if any."""
+        self._owner: weakref.ref[object] | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Spawn the child (non-blocking: it loads the models and then says it is ready)."""
+        if self._process is not None or self._failed:
+            return
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve, args=(child,), name="kiosk-face-encoder", daemon=True
+        )
+        try:
+            self._process.start()
+        except OSError:
+            self._process = None
+            self._failed = True
+            parent.close()
+            return
+        finally:
+            child.close()
+        self._conn = parent
+
+    def peak_rss_mb(self) -> float | None:
+        """The child's peak resident memory so far in MB (Linux /proc; None elsewhere)."""
+        from kiosk.face.worker import peak_rss_mb
+
+        return None if self._process is None else peak_rss_mb(self._process.pid)
+
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and not self._failed
+
+    def claim(self, owner: object) -> bool:
+        """Reserve the child for ``owner`` (one attempt); False when someone else holds it. An
+        owner that was dropped without releasing it loses it (its last answer is discarded)."""
+        with self._lock:
+            holder = None if self._owner is None else self._owner()
+            if holder is not None and holder is not owner:
+                return False
+            if holder is None and self._owner is not None:
+                self.drain()
+            self._owner = weakref.ref(owner)
+        self.start()
+        return True
+
+    def release(self, owner: object) -> None:
+        """Give the child back (after draining any job still in it)."""
+        self.drain()
+        with self._lock:
+            if self._owner is not None and self._owner() is owner:
+                self._owner = None
+
+    def ready(self) -> bool:
+        """True when the child has its models and no job: ``send`` will hand a job over."""
+        if self._conn is None or self._failed or self.in_flight is not None:
+            return False
+        if not self._ready:
+            try:
+                if self._conn.poll(0):
+                    hello = self._conn.recv()
+                    self._ready = hello[0] == "ready"
+                    if not self._ready:
+                        self._stop()
+            except (EOFError, OSError):
+                self._stop()
+        return self._ready
+
+    def wait_ready(self, timeout: float = 60.0) -> bool:
+        """Start the child if needed and wait until it has its models (False: it cannot)."""
+        self.start()
+        if self._conn is None:
+            return False
+        deadline = time.monotonic() + timeout
+        while not self.ready():
+            left = deadline - time.monotonic()
+            if self._failed or self._conn is None or self.in_flight is not None or left <= 0:
+                return self.ready()
+            try:
+                self._conn.poll(min(left, 1.0))
+            except (EOFError, OSError):
+                self._stop()
+        return True
+
+    def send(self, job: int, frame: np.ndarray, box: Box) -> bool:
+        """Give the child the face at ``box`` of ``frame``; False when it cannot take it now."""
+        if not self.ready() or self._conn is None:
+            return False
+        crop, inner = crop_for(frame, box)
+        try:
+            self._conn.send(("encode", job, crop, tuple(inner)))
+        except (BrokenPipeError, OSError):
+            self._stop()
+            return False
+        self.in_flight = job
+        return True
+
+    def receive(self, timeout: float | None = 0.0) -> tuple[int, np.ndarray | None] | None:
+        """The in-flight job's (id, encoding) once answered within ``timeout`` s, else None.
+
+        The encoding is None when the child failed or went away: the caller redoes the job.
+        """
+        if self.in_flight is None or self._conn is None:
+            return None
+        job = self.in_flight
+        try:
+            if not self._conn.poll(timeout):
+                return None
+            reply = self._conn.recv()
+        except (EOFError, OSError):
+            self._stop()
+            return job, None
+        self.in_flight = None
+        if reply[0] != "done" or reply[1] != job:
+            return job, None
+        encoding: np.ndarray = reply[2]
+        return job, encoding
+
+    def drain(self, timeout: float = 30.0) -> None:
+        """Wait for (and drop) the answer of a job still in the child."""
+        if self.in_flight is not None and self.receive(timeout) is None:
+            self._stop()  # no answer in time: the child is stuck; end it
+        self.in_flight = None
+
+    def _stop(self) -> None:
+        self._failed = True
+        self._ready = False
+        self.in_flight = None
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+            self._process.join(5.0)
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def close(self) -> None:
+        """End the child (any job in it is dropped); a no-op in a forked copy of the owner."""
+        if self._process is None or os.getpid() != self._pid:
+            return
+        if self._conn is not None:
+            with contextlib.suppress(BrokenPipeError, OSError):
+                self._conn.send(("close",))
+        self._process.join(5.0)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(5.0)
+        if self._conn is not None:
+            self._conn.close()
+        self._process = None
+        self._conn = None
+        self._ready = False
+        self.in_flight = None
+        self._owner = None
+
+
+_shared: tuple[int, EncoderProcess] | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_encoder() -> EncoderProcess:
+    """This process's encoder child (one per process; after a fork, a new one for the child)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None or _shared[0] != os.getpid():
+            encoder = EncoderProcess()
+            _shared = (os.getpid(), encoder)
+            atexit.register(encoder.close)
+        return _shared[1]

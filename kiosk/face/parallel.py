@@ -1,0 +1,161 @@
+"""The encodings one attempt waits for, shared between this process and the encoder child.
+
+With an :class:`~kiosk.face.encoder.EncoderProcess`, the verifier does not encode a frame when
+it decides to: it queues the job here and goes on detecting the next frames, while the child
+encodes the card photo first and then the queued frames, one at a time. When the verifier has
+nothing else to do (liveness shown, enough frames queued), :meth:`PendingEncodings.settle`
+encodes queued jobs in this process too, so both cores work, and waits for the child's last
+answer. Distances to the card photo are computed here, once the card's encoding is known.
+
+Nothing outlives :meth:`PendingEncodings.forget`: the queued frames, the card encoding and the
+live encodings waiting for it are dropped, and a job still in the child is waited for and its
+answer dropped. Work and results are the same as encoding each frame at once; only the order
+in time differs.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from kiosk.face.encoder import EncoderProcess
+from kiosk.face.engine import FaceEngine, distance
+from kiosk.face.results import Box
+
+CHILD_TIMEOUT_S = 30.0
+"""Longest wait for one answer of the child before it is ended and the job redone here."""
+
+
+@dataclass
+class _Job:
+    id: int
+    image: np.ndarray
+    box: Box
+    card: bool
+
+
+class PendingEncodings:
+    """Encoding jobs of one attempt: the card photo's, then live frames' (see module docstring)."""
+
+    def __init__(self, engine: FaceEngine, encoder: EncoderProcess) -> None:
+        self._engine = engine
+        self._encoder = encoder
+        self._queue: deque[_Job] = deque()
+        self._sent: _Job | None = None
+        self._card: np.ndarray | None = None
+        self._card_due = False
+        self._early: list[np.ndarray] = []
+        self._next_id = 0
+
+    @classmethod
+    def open(cls, engine: FaceEngine, encoder: EncoderProcess) -> PendingEncodings | None:
+        """Jobs for one attempt over ``encoder``; None when another attempt holds the child."""
+        jobs = cls(engine, encoder)
+        return jobs if encoder.claim(jobs) else None
+
+    # -- what is pending -----------------------------------------------------------------------
+
+    @property
+    def card_due(self) -> bool:
+        """True from :meth:`add_card` until :meth:`forget` (the card encoding is or will be)."""
+        return self._card_due
+
+    @property
+    def live(self) -> int:
+        """Live frames queued, in the child or encoded but not yet compared."""
+        queued = sum(1 for job in self._queue if not job.card)
+        sent = 1 if self._sent is not None and not self._sent.card else 0
+        return queued + sent + len(self._early)
+
+    # -- adding jobs -----------------------------------------------------------------------------
+
+    def add_card(self, image: np.ndarray, box: Box) -> None:
+        """The chip photo (decoded) and its face box: encoded before any frame."""
+        self._card_due = True
+        self._queue.appendleft(_Job(self._new_id(), image, box, card=True))
+        self._feed()
+
+    def add_frame(self, frame: np.ndarray, box: Box) -> None:
+        """A live frame worth encoding (quality passed); the job keeps the frame until done."""
+        self._queue.append(_Job(self._new_id(), frame, box, card=False))
+        self._feed()
+
+    def _new_id(self) -> int:
+        self._next_id += 1
+        return self._next_id
+
+    # -- doing jobs ------------------------------------------------------------------------------
+
+    def step(self) -> list[float]:
+        """Without blocking: take the child's answer, give it the next job; the distances known
+        now. Without a working child every job is done here at once."""
+        distances = self._take(0.0)
+        self._feed()
+        if not self._encoder.alive:
+            while self._queue:
+                distances += self._run_here(self._queue.popleft())
+        return distances
+
+    def settle(self) -> list[float]:
+        """Block until at least one more distance is known (or nothing is pending): keep the
+        child busy and encode queued jobs here meanwhile."""
+        distances: list[float] = []
+        while not distances and (self._queue or self._sent is not None):
+            distances += self._take(0.0)
+            self._feed()
+            if distances:
+                break
+            if self._queue:
+                distances += self._run_here(self._queue.popleft())
+            elif self._sent is not None:
+                distances += self._take(CHILD_TIMEOUT_S)
+        return distances
+
+    def _feed(self) -> None:
+        if self._sent is None and self._queue and self._encoder.ready():
+            job = self._queue[0]
+            if self._encoder.send(job.id, job.image, job.box):
+                self._sent = self._queue.popleft()
+
+    def _take(self, timeout: float) -> list[float]:
+        job = self._sent
+        if job is None:
+            return []
+        answer = self._encoder.receive(timeout)
+        if answer is None:
+            if timeout > 0:  # no answer in time: end the child, redo the job here
+                self._encoder.drain(0.0)
+                self._sent = None
+                return self._run_here(job)
+            return []
+        self._sent = None
+        _job_id, encoding = answer
+        if encoding is None:  # the child failed or went away: redo the job here
+            return self._run_here(job)
+        return self._done(job, encoding)
+
+    def _run_here(self, job: _Job) -> list[float]:
+        encoding = self._engine.encode(job.image, [job.box])[0]
+        return self._done(job, encoding)
+
+    def _done(self, job: _Job, encoding: np.ndarray) -> list[float]:
+        job.image = np.empty((0, 0, 3), np.uint8)
+        if job.card:
+            self._card = encoding
+            early, self._early = self._early, []
+            return [distance(self._card, e) for e in early]
+        if self._card is None:
+            self._early.append(encoding)
+            return []
+        return [distance(self._card, encoding)]
+
+    def forget(self) -> None:
+        """Drop every job, encoding and frame; wait for and drop the child's pending answer."""
+        self._queue.clear()
+        self._early.clear()
+        self._card = None
+        self._card_due = False
+        self._sent = None
+        self._encoder.release(self)

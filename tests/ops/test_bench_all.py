@@ -1,0 +1,75 @@
+"""``kiosk bench all``: every benchmark in its own process, figures next to their targets."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+from typing import Any
+
+import pytest
+
+from kiosk.bench import all as bench_all
+from kiosk.cli import main
+
+
+def _fake(stdout: str, code: int = 0, stderr: str = "") -> Any:
+    def runner(argv: list[str], **_: Any) -> subprocess.CompletedProcess[str]:
+        assert argv[3:6] == ["bench", "card", "--json"]
+        return subprocess.CompletedProcess(argv, code, stdout, stderr)
+
+    return runner
+
+
+def test_figures_are_judged_against_targets() -> None:
+    figures = {
+        "in_process": {"apdus": 7, "median_ms": 0.2},
+        "all_pins_apdus": 9,
+        "opensc_cert_read": {"total_apdus": 21},
+        "pcsc": None,
+    }
+    result = bench_all.run_one("card", [], 10, runner=_fake("noise\n" + json.dumps(figures)))
+    assert result["ok"] and result["figures"] == figures
+    apdus = [t for t in result["targets"] if t["figure"] == "in_process.apdus"]
+    assert all(t["met"] is True for t in apdus)
+    opensc = [t["compared_with"] for t in apdus if t["compared_with"]["value"] is not None]
+    assert opensc == [{"what": opensc[0]["what"], "value": 21, "ratio": 3.0}]
+    assert "pcsc.median_ms" not in {t["figure"] for t in result["targets"]}  # not measured
+
+
+def test_a_missed_target_is_reported() -> None:
+    figures = {"in_process": {"apdus": 12, "median_ms": 80}}
+    result = bench_all.run_one("card", [], 10, runner=_fake(json.dumps(figures)))
+    missed = {t["figure"] for t in result["targets"] if t["met"] is False}
+    assert missed == {"in_process.apdus", "in_process.median_ms"}
+
+
+def test_beating_the_naive_pipeline_is_the_face_target() -> None:
+    target = next(t for t in bench_all.TARGETS["face"] if t.figure == "decision_ms")
+    assert target.judge({"decision_ms": 85, "naive_decision_ms": 290})["met"] is True
+    assert target.judge({"decision_ms": 300, "naive_decision_ms": 290})["met"] is False
+
+
+def test_a_failing_benchmark_is_reported_not_raised() -> None:
+    result = bench_all.run_one("card", [], 10, runner=_fake("", 1, "Traceback\nBoom: no\n"))
+    assert result["ok"] is False and "Boom: no" in result["error"]
+
+
+def test_other_benchmarks_are_found() -> None:
+    found = bench_all.names()
+    assert "all" not in found
+    assert {"card", "flow"} <= set(found)
+
+
+def test_bench_all_card_for_real(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "all", "--only", "card", "--quick", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    card = report["benchmarks"]["card"]
+    assert card["ok"], card
+    assert card["figures"]["in_process"]["apdus"] <= 8
+    assert report["quick"] is True and list(report["benchmarks"]) == ["card"]
+
+
+def test_unknown_benchmark_is_refused() -> None:
+    with pytest.raises(Exception, match="unknown benchmarks"):
+        bench_all.run(argparse.Namespace(only="warp", quick=True, timeout=10))

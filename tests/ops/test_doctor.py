@@ -1,0 +1,116 @@
+"""``kiosk doctor``: each check passes on a good set-up, fails with a fix on a bad one, and the
+command exits non-zero when anything failed."""
+
+from __future__ import annotations
+
+import json
+import socket
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.commands import doctor
+from kiosk.config import Settings, set_staff_password
+from kiosk.paths import assets_dir, kiosk_home
+
+
+def _photo() -> Path:
+    return next((assets_dir() / "people").glob("*.jpg"))
+
+
+def _doctor(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, dict]]:
+    code = main(["doctor", "--json", "--camera", f"image:{_photo()}", *args])
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is (code == 0)
+    return code, {c["name"]: c for c in report["checks"]}
+
+
+@pytest.fixture
+def pcscd_socket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    path = tmp_path / "pcscd.comm"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(str(path))
+        server.listen(1)
+        monkeypatch.setenv("PCSCLITE_CSOCK_NAME", str(path))
+        yield path
+
+
+def test_missing_staff_password_fails_with_the_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    code, checks = _doctor(capsys)
+    assert code == 1
+    staff = checks["staff password"]
+    assert staff["ok"] is False and "kiosk staff set-password" in staff["fix"]
+    set_staff_password(Settings(), "a-good-staff-password")
+    _, checks = _doctor(capsys)
+    assert checks["staff password"]["ok"] is True
+
+
+def test_good_parts_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    _, checks = _doctor(capsys)
+    assert checks["settings"]["ok"]
+    assert checks["camera"]["ok"] and "frames" in checks["camera"]["detail"]
+    assert checks["records"]["ok"] and "verifies" in checks["records"]["detail"]
+    assert checks["outbox"]["ok"]
+    assert checks["japanese font"]["ok"]  # fonts-ipafont-gothic is in .ci/debian-packages
+
+
+def test_camera_that_does_not_open(capsys: pytest.CaptureFixture[str]) -> None:
+    code, checks = _doctor(capsys, "--camera", "image:/nonexistent.png")
+    assert code == 1
+    assert checks["camera"]["ok"] is False and "--camera" in checks["camera"]["fix"]
+
+
+def test_unwritable_outbox_and_records(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings = tmp_path / "facility.toml"
+    settings.write_text(
+        f'[records]\nurl = "sqlite:///{blocker}/records.db"\noutbox = "{blocker}/outbox"\n',
+        encoding="utf-8",
+    )
+    code, checks = _doctor(capsys, "--settings", str(settings))
+    assert code == 1
+    assert checks["records"]["ok"] is False and "[records] url" in checks["records"]["fix"]
+    assert checks["outbox"]["ok"] is False and "outbox" in checks["outbox"]["fix"]
+
+
+def test_bad_settings_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = tmp_path / "facility.toml"
+    settings.write_text("[face]\nattempts = 99\n", encoding="utf-8")
+    code, checks = _doctor(capsys, "--settings", str(settings))
+    assert code == 1
+    assert checks["settings"]["ok"] is False and "line 2" in checks["settings"]["detail"]
+
+
+def test_pcscd_socket(pcscd_socket: Path) -> None:
+    assert str(pcscd_socket) in doctor.check_pcscd()
+
+
+def test_pcscd_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PCSCLITE_CSOCK_NAME", str(tmp_path / "none"))
+    with pytest.raises(doctor.Failed) as failed:
+        doctor.check_pcscd()
+    assert "pcscd" in failed.value.fix
+
+
+def test_no_japanese_font(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "bin" / "fc-list"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\nexit 0\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", str(fake.parent))
+    with pytest.raises(doctor.Failed) as failed:
+        doctor.check_font()
+    assert "fonts-ipafont-gothic" in failed.value.fix
+
+
+def test_text_output_says_what_to_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["doctor", "--camera", f"image:{_photo()}"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "[FAIL] staff password" in out and "fix: set one with" in out
+    assert "NOT ready" in out
+    assert (kiosk_home() / "records.db").exists()  # created as the kiosk would

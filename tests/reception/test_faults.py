@@ -1,0 +1,138 @@
+"""Faults around the flow: the camera vanishing mid-attempt, slow collaborators.
+
+Regressions for ops' reports (inbox 15:43, 15:44): a CameraError escaped
+``Reception.look_at_camera``; a slow eligibility look-up was counted as the patient's idle time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from kiosk.face.errors import CameraError
+from kiosk.reception import State
+from kiosk.reception.fakes import FakeEligibility, ScriptedFace
+from kiosk.reception.ports import FaceFrame, FaceVerdict, Qualification
+
+
+class GoneCamera(ScriptedFace):
+    """Scripted verdicts, but the attempts numbered in ``gone_on`` raise CameraError after
+    one frame (the device unplugged mid-match)."""
+
+    def __init__(self, gone_on: set[int], script: list[str] | None = None) -> None:
+        super().__init__(script)
+        self.gone_on = gone_on
+        self.prepares = 0
+
+    def prepare(self, card_photo: bytes) -> None:
+        self.prepares += 1
+        super().prepare(card_photo)
+
+    def attempt(self, on_frame: Callable[[FaceFrame], bool]) -> FaceVerdict:
+        if self.attempts in self.gone_on:
+            self.attempts += 1
+            on_frame(FaceFrame(None, "face.look", 0.2))
+            raise CameraError("the camera stopped answering (device disconnected)")
+        if self.prepared is None:  # like the real verifier: no encoding, no comparison
+            raise AssertionError("attempt without a prepared photo")
+        return super().attempt(on_frame)
+
+
+def _face_kit(kits: Any, gone_on: set[int], **card: Any) -> Any:
+    kit = kits.make(card=card)
+    camera = GoneCamera(gone_on)
+    kit.flow.face = camera
+    kit.face = camera
+    kit.flow.card_placed()
+    kit.flow.choose_face()
+    return kit
+
+
+def test_camera_gone_mid_attempt_is_a_failed_attempt_not_an_exception(kits: Any) -> None:
+    kit = _face_kit(kits, gone_on={0})
+    assert kit.flow.look_at_camera() == State.FACE_FAILED  # no CameraError out of the flow
+    screen = kit.flow.screen()
+    assert screen.details["face_reason"] == "camera"
+    assert "カメラを使用できません" in screen.ja and "camera is not available" in screen.en
+    assert "暗証番号" in screen.ja  # the other ways are named
+    assert {"choose_pin", "call_staff", "cancel"} <= kit.flow.allowed_events()
+    assert screen.details["face_tries_left"] == 2  # it counts as one attempt
+    assert kit.face.prepared is None  # the card photo's encoding is dropped
+    kind, details = kit.records.events[-1]
+    assert kind == "face-failed" and details["reason"] == "camera"
+
+
+def test_retry_after_the_camera_came_back_prepares_again_and_matches(kits: Any) -> None:
+    kit = _face_kit(kits, gone_on={0})
+    kit.flow.look_at_camera()
+    assert kit.flow.retry_face() == State.FACE
+    assert kit.face.prepares == 2  # the photo is given to the verifier again
+    assert kit.flow.look_at_camera() == State.CONSENT
+
+
+def test_camera_gone_on_a_face_only_card_offers_staff_only(kits: Any) -> None:
+    kit = _face_kit(kits, gone_on={0, 1, 2}, face_only=True)
+    for _ in range(3):
+        assert kit.flow.look_at_camera() == State.FACE_FAILED
+        if "retry_face" in kit.flow.allowed_events():
+            kit.flow.retry_face()
+    screen = kit.flow.screen()
+    assert "職員による確認" in screen.ja and "暗証番号" not in screen.ja
+    assert "choose_pin" not in kit.flow.allowed_events()
+    assert "retry_face" not in kit.flow.allowed_events()  # attempts are bounded
+    assert kit.flow.cancel() == State.CANCELLED
+
+
+def test_plain_mismatch_keeps_the_plain_face_failed_text(kits: Any) -> None:
+    kit = kits.drive(State.FACE_FAILED)
+    screen = kit.flow.screen()
+    assert screen.details["face_reason"] == "no_match"
+    assert "カメラ" not in screen.ja
+
+
+class SlowLookup(FakeEligibility):
+    """Each call spends ``delay_s`` of the flow's manual clock (a slow online service)."""
+
+    def __init__(self, clock: Any, delay_s: float) -> None:
+        super().__init__()
+        self.clock = clock
+        self.delay_s = delay_s
+
+    def is_registered(self, cert_der: bytes) -> bool:
+        self.clock.advance(self.delay_s)
+        return super().is_registered(cert_der)
+
+    def lookup(self, cert_der: bytes, at: datetime) -> Qualification:
+        self.clock.advance(self.delay_s)
+        return super().lookup(cert_der, at)
+
+
+def _wait(kit: Any, seconds: int) -> State:
+    for _ in range(seconds):
+        kit.clock.advance(1)
+        kit.flow.tick()
+    return State(kit.flow.state)
+
+
+def test_slow_eligibility_lookup_does_not_eat_the_patients_idle_time(kits: Any) -> None:
+    kit = kits.make()
+    idle = int(kit.flow.policy.idle_timeout_s)
+    kit.flow.eligibility = SlowLookup(kit.clock, delay_s=idle * 0.75)
+    kit.flow.card_placed()
+    assert _wait(kit, idle - 1) == State.METHOD  # the slow is_registered did not count
+    kit.flow.choose_pin()
+    assert kit.flow.pin_entered(kits.PIN) == State.CONSENT
+    assert _wait(kit, idle - 1) == State.CONSENT  # nor the slow look-up
+    assert _wait(kit, 1) == State.IDLE_WARNING  # the patient's own idle time still counts
+
+
+def test_slow_face_attempt_does_not_eat_the_next_screens_idle_time(kits: Any) -> None:
+    """A long match (seconds of frames) plus a slow look-up: the consent screen's full time."""
+    kit = kits.make()
+    idle = int(kit.flow.policy.idle_timeout_s)
+    kit.flow.card_placed()
+    kit.flow.choose_face()
+    kit.flow.eligibility = SlowLookup(kit.clock, delay_s=idle - 5)
+    assert kit.flow.look_at_camera() == State.CONSENT
+    assert _wait(kit, idle - 1) == State.CONSENT
