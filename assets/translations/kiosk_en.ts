@@ -4,6 +4,10 @@
   <context>
     <name>kiosk</name>
     <message>
+      <source>やめる</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
       <source>操作パネル（シミュレーター）</source>
       <translation>Operator panel (simulator)</translation>
     </message>
@@ -228,8 +232,8 @@
       <translation>Please remove any mask or hat.</translation>
     </message>
     <message>
-      <source>方法を選んでください。</source>
-      <translation>Please choose what to do.</translation>
+      <source>カメラを使用できません。</source>
+      <translation>The camera is not available. </translation>
     </message>
     <message>
       <source>もう一度</source>
@@ -242,6 +246,14 @@
     <message>
       <source>職員を呼ぶ</source>
       <translation>Call staff</translation>
+    </message>
+    <message>
+      <source>カードの顔写真を読み取れませんでした。</source>
+      <translation>The photo on your card could not be read. </translation>
+    </message>
+    <message>
+      <source>方法を選んでください。</source>
+      <translation>Please choose what to do.</translation>
     </message>
     <message>
       <source>限度額情報を提供しますか？</source>
@@ -494,10 +506,6 @@
     <message>
       <source>確認を待っている患者さんはいません。</source>
       <translation>Nobody is waiting for a check.</translation>
-    </message>
-    <message>
-      <source>やめる</source>
-      <translation>Cancel</translation>
     </message>
   </context>
 </TS>

@@ -44,10 +44,6 @@ def register(sub: Any) -> None:
     export.add_argument("--today", action="store_true", help="only today's (Japan time)")
     export.set_defaults(func=_export)
 
-    password = commands.add_parser("staff-password", help="set the staff password (asks twice)")
-    password.add_argument("--settings", metavar="FILE", help="facility settings (TOML)")
-    password.set_defaults(func=_staff_password)
-
 
 def _store(args: argparse.Namespace) -> Any:
     from kiosk.config import load_settings
@@ -129,18 +125,4 @@ def _export(args: argparse.Namespace) -> int:
         tmp.unlink(missing_ok=True)
         raise KioskError(f"cannot write {out}: {exc.strerror}") from None
     print(f"wrote {out}", file=sys.stderr)
-    return 0
-
-
-def _staff_password(args: argparse.Namespace) -> int:
-    import getpass
-
-    from kiosk.config import load_settings, set_staff_password
-
-    settings = load_settings(args.settings)
-    first = getpass.getpass("new staff password: ")
-    if getpass.getpass("again: ") != first:
-        raise KioskError("the two passwords differ; nothing was changed")
-    path = set_staff_password(settings, first)
-    print(f"staff password set ({path})", file=sys.stderr)
     return 0

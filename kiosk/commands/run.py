@@ -49,14 +49,17 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.config import load_settings
     from kiosk.services import build_services
     from kiosk.ui import theme
-    from kiosk.ui.app import KioskApp
+    from kiosk.ui.app import KioskApp, face_for_ui
 
     settings = load_settings(args.settings)
     if args.fullscreen:
         from kiosk.ui.staff_password import require_staff_password
 
         require_staff_password(settings)
-    services = build_services(settings, camera=args.camera, records=args.records)
+    camera = args.camera or "scripted:match"
+    services = build_services(
+        settings, camera=camera, records=args.records, face=face_for_ui(camera, settings)
+    )
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)  # noqa: S101 (made above)
     theme.apply(app)
@@ -69,11 +72,35 @@ def run(args: argparse.Namespace) -> int:
     if settings.language == "en":
         kiosk.window.set_language("en")
     kiosk.start(fullscreen=args.fullscreen, card=args.card)
+    watchdog = _systemd(app)  # held here: the timer's connection alone does not keep it
     try:
         return int(app.exec())
     finally:
+        from kiosk.deploy.sdnotify import notify
+
+        notify("STOPPING=1")
+        del watchdog
         kiosk.stop()
         services.close()
+
+
+def _systemd(app: Any) -> Any:
+    """Readiness and watchdog pings for systemd (nothing happens outside systemd).
+
+    The pings come from a timer on the GUI thread, so a frozen event loop stops them.
+    """
+    from PySide6.QtCore import QTimer
+
+    from kiosk.deploy.sdnotify import Watchdog, notify
+
+    watchdog = Watchdog.from_environment()
+    if watchdog is not None:
+        timer = QTimer(app)
+        timer.setInterval(int(watchdog.interval_s * 1000))
+        timer.timeout.connect(watchdog.ping)
+        timer.start()
+    QTimer.singleShot(0, lambda: notify("READY=1", "STATUS=kiosk window shown"))
+    return watchdog
 
 
 def headless(args: argparse.Namespace) -> int:

@@ -81,6 +81,9 @@ def watchdog_usec(environ: dict[str, str] | None = None, pid: int | None = None)
     return usec
 
 
+_PROCESS_WATCHDOGS: list[Watchdog] = []
+
+
 class Watchdog:
     """Pings ``WATCHDOG=1`` at half the timeout systemd set (``interval_s``)."""
 
@@ -93,9 +96,21 @@ class Watchdog:
 
     @classmethod
     def from_environment(cls) -> Watchdog | None:
-        """A watchdog when systemd wants pings from this process, else None."""
+        """The process's watchdog when systemd wants pings from it, else None.
+
+        The same object every call, and kept alive here: Qt (PySide6) holds a connected bound
+        method such as ``timer.timeout.connect(watchdog.ping)`` only weakly, so a watchdog
+        that nothing else references would be collected and the pings would stop.
+        """
         usec = watchdog_usec()
-        return None if usec is None else cls(usec / 1_000_000)
+        if usec is None:
+            return None
+        for watchdog in _PROCESS_WATCHDOGS:
+            if watchdog.timeout_s == usec / 1_000_000:
+                return watchdog
+        watchdog = cls(usec / 1_000_000)
+        _PROCESS_WATCHDOGS.append(watchdog)
+        return watchdog
 
     def ping(self) -> bool:
         """One ping; call it from the loop whose liveness it vouches for."""

@@ -4,7 +4,7 @@ and staff console (``kiosk run``). Tests build a :class:`KioskApp` the same way.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, time
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
@@ -43,6 +43,26 @@ def camera_choices() -> list[str]:
     except Exception as exc:  # the panel still takes a typed spec
         log.info("people unavailable: %s", type(exc).__name__)
     return [*people, "scripted:match", "scripted:no-match", "cv:0"]
+
+
+def face_for_ui(camera: str, settings: Any = None) -> Any:
+    """The flow's face verifier for a window: dlib runs in a child process.
+
+    dlib keeps Python's GIL while it loads models, detects and encodes (tens to hundreds of
+    ms); on a thread of this process that would freeze the GUI thread as long. The camera is
+    still read here (OpenCV releases the GIL) so the preview gets every frame.
+    """
+    from kiosk.services import SCRIPTED, face_for_camera
+
+    if camera.startswith(SCRIPTED):
+        return face_for_camera(camera, settings)
+    from kiosk.face.verifier import VerifierPolicy
+    from kiosk.face.worker import VerifierProcess
+    from kiosk.reception.camera_face import CameraFace
+
+    tolerance = getattr(settings, "face_tolerance", None)
+    policy = VerifierPolicy() if tolerance is None else VerifierPolicy(tolerance=tolerance)
+    return CameraFace(camera, tolerance=tolerance, verifier=VerifierProcess(policy))
 
 
 def settings_summary(settings: Any) -> str:
@@ -121,8 +141,30 @@ class KioskApp(QObject):
             self.console.resize(900, 640)
             self.console.show()
         self.read_today()
+        self.warm_up()
         if card:
             self.place_card(card)
+
+    def warm_up(self) -> None:
+        """Open the camera and start the face child while the kiosk is idle, on the flow's
+        thread: opening a camera source imports OpenCV (and, for ``person:``, the face
+        libraries), which keeps the GIL for up to a second — better at boot than in front
+        of a patient."""
+        self.bridge.run_job("warm", self._warm_up)
+
+    def _warm_up(self) -> str:
+        face = self.flow.face
+        warm = getattr(face, "warm_up", None)
+        if callable(warm):
+            warm()
+            return "warm"
+        camera = getattr(face, "_camera", None)  # CameraFace: opens its source once
+        if callable(camera):
+            camera()
+        start = getattr(getattr(face, "_verifier", None), "start", None)
+        if callable(start):
+            start()
+        return "warm"
 
     def quit(self) -> None:
         """Leave the kiosk (staff console only)."""
@@ -144,6 +186,9 @@ class KioskApp(QObject):
 
     # -- simulator controls (all card work on the flow's thread) --------------------------
     def place_card(self, spec: str) -> None:
+        """Put a card on the reader (taking the one there away first, as a hand would)."""
+        if self.tray.current is not None:
+            self.remove_card()
         self.bridge.run_job("place", lambda: self.tray.place(spec))
 
     def remove_card(self) -> None:
@@ -154,8 +199,14 @@ class KioskApp(QObject):
         def switch() -> str:
             if self.flow.state != State.START:
                 return "busy"
-            self.services.set_camera(spec)
-            self.flow.face = self.services.face
+            face = face_for_ui(spec, self.services.settings)
+            old, self.services.face = self.services.face, face
+            self.services.camera = spec
+            self.flow.face = face
+            close = getattr(old, "close", None)
+            if callable(close):
+                close()
+            self._warm_up()
             return spec
 
         self.bridge.run_job("camera", switch)
@@ -170,9 +221,9 @@ class KioskApp(QObject):
     def _pin_statuses(self) -> list[Any]:
         # Mid-reception, ask through the flow's own card session so its applet selection
         # stays what it believes; between receptions, through a fresh one.
-        session = getattr(self.flow.card, "card", None)
-        if session is not None:
-            return list(session.all_pin_status())
+        statuses = self.flow.pin_statuses() if hasattr(self.flow, "pin_statuses") else None
+        if statuses is not None:
+            return list(statuses)
         return list(self.services.slot.pin_statuses())
 
     def _job_done(self, tag: str, result: object) -> None:
@@ -217,6 +268,9 @@ class KioskApp(QObject):
 
     # -- flow -> staff console ------------------------------------------------------------
     def _on_change(self, change: Change) -> None:
+        language = getattr(self.services.settings, "language", "ja")
+        if change.state == State.START and self.languages.current != language:
+            self.window.set_language(language)  # the next patient starts in the facility's
         self.console.set_mode(self.flow.staff_visual)
         self.console.set_waiting(change.state == State.STAFF_WAIT)
         if change.state in PIN_STATES and change.event != "tick" and self.console.logged_in:
@@ -242,15 +296,13 @@ class KioskApp(QObject):
 def today_rows(records: Any, now: datetime | None = None) -> list[tuple[str, str, str, str]]:
     """Today's records as (time, kind, identity method, consents given) rows.
 
-    ``records`` is the flow's Records port: the store adapter (``.store.store`` is the
-    kiosk.records RecordStore) or the in-memory one of the tests (``.receptions``).
+    ``records`` is the flow's Records port: the store adapter (``.store`` is the
+    kiosk.records Records, with ``today()``) or the in-memory one of the tests.
     """
-    now = now or datetime.now(UTC)
-    start = datetime.combine(now.astimezone().date(), time(0)).astimezone()
-    store = getattr(getattr(records, "store", None), "store", None)
+    recorder = getattr(records, "store", None)  # kiosk.records Records (has today())
     rows: list[tuple[str, str, str, str]] = []
-    if store is not None and hasattr(store, "records"):
-        for record in store.records(since=start):
+    if recorder is not None and hasattr(recorder, "today"):
+        for record in recorder.today(now):
             body = record.body if isinstance(record.body, dict) else {}
             consents = body.get("consents") or {}
             items = consents.get("items", {}) if isinstance(consents, dict) else {}

@@ -1,18 +1,25 @@
 """The flow on its own thread, seen from Qt: :class:`FlowWorker` calls the flow,
 :class:`FlowBridge` (GUI thread) re-emits what the flow says as typed signals.
 
-Every flow call — card I/O, face attempts, database writes — runs on one worker QThread, in
+Every flow call — card I/O, face attempts, database writes — runs on one worker thread, in
 order; the GUI thread only posts requests and paints. ``interrupt()`` is the one call made
 from the GUI thread directly (the flow declares it thread-safe): it stops a running face
 attempt so a cancel or a card removal is handled at once.
+
+The worker is a Python thread, not a QThread: dlib's pybind11 bindings take the GIL with
+their own thread state, which deadlocks (now and then) on a thread Python did not create.
+Its signals are emitted from that thread and reach GUI-thread receivers queued.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QImage
 
 from kiosk.errors import KioskError
@@ -22,6 +29,9 @@ from kiosk.ui.qtfix import emit
 
 log = logging.getLogger(__name__)
 
+ENTERS_FACE = frozenset({"choose_face", "retry_face", "continue_"})
+"""Events after which, in the face state, the worker starts a face attempt by itself."""
+
 PREVIEW_WIDTH = 640
 """Frames are scaled to at most this width (pixels) on the worker before reaching the GUI."""
 
@@ -30,7 +40,7 @@ def frame_to_image(array: Any) -> QImage | None:
     """A numpy RGB uint8 HxWx3 frame as an owned QImage (scaled down on this thread)."""
     if array is None:
         return None
-    shape = getattr(array, "shape", ())
+    shape: tuple[int, ...] = tuple(getattr(array, "shape", ()))
     if len(shape) != 3 or shape[2] != 3:
         return None
     height, width = int(shape[0]), int(shape[1])
@@ -42,7 +52,7 @@ def frame_to_image(array: Any) -> QImage | None:
 
 
 class FlowWorker(QObject):
-    """Lives on the worker thread; every flow call happens in :meth:`call`."""
+    """Owns the worker thread; every flow call happens there, in :meth:`call`."""
 
     changed = Signal(object)  # kiosk.reception.Change
     frame = Signal(object, str, float)  # QImage | None, guidance key, progress 0..1
@@ -51,16 +61,42 @@ class FlowWorker(QObject):
     settled = Signal(str, object)  # event, State after it (every call)
     staff_photo = Signal(object)  # QImage | None (the chip photo, decoded here, never stored)
     job_done = Signal(str, object)  # tag, result
-    _again = Signal(str, tuple)
 
     def __init__(self, flow: Reception) -> None:
         super().__init__()
         self.flow = flow
         self.frame_wanted = True
         self.tick_pending = False
+        self._queue: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
         flow.add_listener(self._on_change)
         flow.add_frame_listener(self._on_frame)
-        self._again.connect(self.call, Qt.ConnectionType.QueuedConnection)
+
+    # -- the thread -----------------------------------------------------------------------
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="kiosk-flow", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        """Finish the queued work, then end the thread."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout_s)
+            self._thread = None
+
+    def post(self, work: Callable[[], None]) -> None:
+        self._queue.put(work)
+
+    def _loop(self) -> None:
+        while True:
+            work = self._queue.get()
+            if work is None:
+                return
+            try:
+                work()
+            except Exception:  # never let one request end the kiosk's only flow thread
+                log.exception("flow worker request failed")
 
     def _on_change(self, change: Change) -> None:
         emit(self.changed, change)
@@ -73,7 +109,6 @@ class FlowWorker(QObject):
             self.frame_wanted = False
         emit(self.frame, image, frame.guidance or "", float(frame.progress))
 
-    @Slot(str, tuple)
     def call(self, event: str, args: tuple[Any, ...]) -> None:
         """Send ``event`` to the flow (args stay in this call: a PIN is never kept)."""
         if event == "tick":
@@ -95,8 +130,8 @@ class FlowWorker(QObject):
             emit(self.staff_photo, self._decoded_staff_photo())
         if event == "tick" and state == State.IDLE_WARNING:
             emit(self.changed, Change(state, state, "tick", self.flow.screen()))
-        if state == State.FACE and event != "look_at_camera":
-            emit(self._again, "look_at_camera", ())
+        if state == State.FACE and event in ENTERS_FACE:
+            self.post(lambda: self.call("look_at_camera", ()))
 
     def _decoded_staff_photo(self) -> QImage | None:
         data = self.flow.staff_photo()
@@ -106,7 +141,6 @@ class FlowWorker(QObject):
 
         return jp2_to_image(data)
 
-    @Slot(str, object)
     def run_job(self, tag: str, job: Any) -> None:
         """Run ``job()`` here, in order with the flow's events (card I/O is not shared)."""
         try:
@@ -125,18 +159,10 @@ class FlowBridge(QObject):
     living on the GUI thread (queued delivery), never to lambdas (those run on the worker).
     """
 
-    _submit = Signal(str, tuple)
-    _job = Signal(str, object)
-
     def __init__(self, flow: Reception, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.flow = flow
-        self.thread = QThread()
-        self.thread.setObjectName("kiosk-flow")
         self.worker = FlowWorker(flow)
-        self.worker.moveToThread(self.thread)
-        self._submit.connect(self.worker.call, Qt.ConnectionType.QueuedConnection)
-        self._job.connect(self.worker.run_job, Qt.ConnectionType.QueuedConnection)
         self.changed = self.worker.changed
         self.frame = self.worker.frame
         self.refused = self.worker.refused
@@ -146,21 +172,20 @@ class FlowBridge(QObject):
         self.job_done = self.worker.job_done
 
     def start(self) -> None:
-        self.thread.start()
+        self.worker.start()
 
-    def stop(self, timeout_ms: int = 5000) -> None:
+    def stop(self, timeout_s: float = 5.0) -> None:
         """Stop a face attempt, finish the queued calls and end the thread."""
         self.flow.interrupt()
-        self.thread.quit()
-        self.thread.wait(timeout_ms)
+        self.worker.stop(timeout_s)
 
     def request(self, event: str, *args: Any) -> None:
         """Queue ``event`` for the flow; returns at once."""
-        emit(self._submit, event, tuple(args))
+        self.worker.post(lambda: self.worker.call(event, tuple(args)))
 
     def run_job(self, tag: str, job: Any) -> None:
         """Queue ``job`` (a callable) on the flow's thread; ``job_done(tag, result)`` follows."""
-        emit(self._job, tag, job)
+        self.worker.post(lambda: self.worker.run_job(tag, job))
 
     def interrupt_then(self, event: str, *args: Any) -> None:
         """Stop a running face attempt, then queue ``event`` (cancel, card removal)."""

@@ -59,6 +59,7 @@ class KioskController(QObject):
         window.language_changed.connect(lambda _lang: self._speak())
         bridge.changed.connect(self.on_change)
         bridge.frame.connect(self.on_frame)
+        bridge.failed.connect(self.on_failure)
         self.ticker = QTimer(self)
         self.ticker.setInterval(tick_ms)
         self.ticker.timeout.connect(bridge.tick)
@@ -103,6 +104,13 @@ class KioskController(QObject):
         emit(self.presented, screen_id)
         if screen_id != before or data.get("wrong"):
             self._speak()
+
+    def on_failure(self, event: str, error: str) -> None:
+        """A collaborator failed (camera, face process, card reader …): end the reception
+        cleanly — nothing half-done is recorded — rather than leave the patient waiting."""
+        log.warning("reception ended after %s failed (%s)", event, error)
+        if event not in ("cancel", "card_removed", "tick"):
+            self.bridge.interrupt_then("cancel")
 
     def on_frame(self, image: Any, guidance: str, progress: float) -> None:
         if image is not None:

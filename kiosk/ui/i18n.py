@@ -25,6 +25,11 @@ def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
 
+def current_language() -> str:
+    """ "ja" or "en", as the installed translator says (a catalogue's own probe word)."""
+    return "ja" if tr("やめる") == "やめる" else "en"
+
+
 def catalogue_path(language: str) -> Path:
     """The compiled catalogue (.qm) for ``language``."""
     return assets_dir() / "translations" / f"kiosk_{language}.qm"

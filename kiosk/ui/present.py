@@ -39,8 +39,10 @@ def present(
     if sid in TRANSIENT_IDS:
         return None
     data: dict[str, Any] = {}
+    # the flow says where cancelling is possible (not on end screens nor while reading)
+    data["can_cancel"] = option(screen, "cancel")[0]
     if sid in HIGH_COST_STAGES:
-        return "high-cost", {"stage": HIGH_COST_STAGES[sid]}
+        return "high-cost", {"stage": HIGH_COST_STAGES[sid], "can_cancel": data["can_cancel"]}
     if sid == "card-error":
         data["code"] = str(details.get("error_code", "001"))
     elif sid == "expiry-alert":
@@ -58,6 +60,7 @@ def present(
         data["can_use_pin"] = option(screen, "choose_pin") == (True, True)
         data["can_call_staff"] = option(screen, "call_staff")[1]
         data["can_use_face"] = option(screen, "choose_face")[1]
+        data["face_reason"] = str(details.get("face_reason", "") or "")
     elif sid == "consent-item":
         data["item"] = str(details.get("consent_item", ""))
         index, total = details.get("item_index"), details.get("item_count")

@@ -36,6 +36,6 @@ def emit_leaks() -> bool:
 
 def emit(signal: SignalInstance, *args: Any) -> None:
     """``signal.emit(*args)``, keeping ``True``'s reference count whole."""
-    result = signal.emit(*args)
+    result: object = signal.emit(*args)  # type: ignore[func-returns-value]
     if emit_leaks() and isinstance(result, bool):
         ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))

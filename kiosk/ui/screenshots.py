@@ -22,10 +22,10 @@ SIZES: tuple[tuple[int, int], ...] = ((1280, 800), (1920, 1080))
 
 VARIANTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("start", "start", {}),
-    ("reading", "reading", {}),
-    ("card-error-001", "card-error", {"code": "001"}),
-    ("card-error-002", "card-error", {"code": "002"}),
-    ("card-error-006", "card-error", {"code": "006"}),
+    ("reading", "reading", {"can_cancel": False}),
+    ("card-error-001", "card-error", {"code": "001", "can_cancel": False}),
+    ("card-error-002", "card-error", {"code": "002", "can_cancel": False}),
+    ("card-error-006", "card-error", {"code": "006", "can_cancel": False}),
     ("expiry-alert", "expiry-alert", {"expiry": date(2027, 1, 31)}),
     ("register", "register", {}),
     ("method", "method", {}),
@@ -89,8 +89,52 @@ def render_all(
                     path = out / f"{name}_{language}_{width}x{height}.png"
                     window.grab().save(str(path))
                     written.append(path)
+        for language in languages:
+            window.set_language(language)
+            written += render_staff_side(out, app, language)
     finally:
         window.release()
         window.close()
         langs.switch("ja")
+    return written
+
+
+def render_staff_side(out: Path, app: QApplication, language: str) -> list[Path]:
+    """The staff console (a patient waiting, the auth PIN locked) and the operator panel."""
+    from kiosk.card.pins import PinKind
+    from kiosk.card.session import PinStatus
+    from kiosk.ui.operator_panel import OperatorPanel
+    from kiosk.ui.staff_console import StaffConsole
+    from kiosk.ui.tray import PinCounter
+
+    limits = {"auth": 3, "sign": 5, "hojo": 3, "juki": 3, "kyotsu": 3}
+    left = {"auth": 0, "sign": 5, "hojo": 3, "juki": 3, "kyotsu": 3}
+    console = StaffConsole(lambda _password: False, language=lambda: language)
+    console.pages.setCurrentIndex(1)  # as after a log-in
+    console.set_mode(True)
+    console.set_waiting(True)
+    console.set_photo(stand_in_frame(300, 400))
+    console.set_live(stand_in_frame())
+    console.set_pins([PinStatus(PinKind(k), left[k], limits[k]) for k in limits])
+    panel = OperatorPanel(
+        ["standard", "face-only", "auth-pin-locked"], ["person:obama", "cv:0"], language=language
+    )
+    panel.set_counters([PinCounter(k, left[k], limits[k]) for k in limits])
+    panel.add_trace("> 00 20 00 98 [4 bytes redacted]  < 0 bytes 63C0 wrong PIN, 0 tries left")
+    written = []
+    for name, widget, size in (
+        ("staff-console", console, (1100, 720)),
+        ("operator-panel", panel, (520, 800)),
+    ):
+        widget.resize(*size)
+        widget.show()
+        for index in (0, 1) if name == "staff-console" else (None,):
+            if index is not None:
+                console.tabs.setCurrentIndex(index)
+            app.processEvents()
+            suffix = "" if index in (None, 0) else "-pins"
+            path = out / f"{name}{suffix}_{language}.png"
+            widget.grab().save(str(path))
+            written.append(path)
+        widget.close()
     return written

@@ -87,7 +87,10 @@ class StaffConsole(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("staff_console")
-        self.setStyleSheet("QWidget { font-size: 16px; } QPushButton { min-height: 40px; }")
+        self.setStyleSheet(
+            "QWidget { font-size: 16px; } QPushButton { min-height: 40px; font-size: 16px; }"
+            ' QPushButton[role="primary"] { background: #0b4f9c; color: white; }'
+        )
         self._check = check_password
         self._language = language
         self._credential = ""
@@ -179,7 +182,12 @@ class StaffConsole(QWidget):
         self.pin_table.verticalHeader().setVisible(False)
         self.pin_table.horizontalHeader().setStretchLastSection(True)
         self.pin_table.setWordWrap(True)
-        pins_layout.addWidget(self.pin_table)
+        pins_layout.addWidget(self.pin_table, 1)
+        self.unlock_info = QLabel()
+        self.unlock_info.setObjectName("unlock_info")
+        self.unlock_info.setWordWrap(True)
+        self.unlock_info.setStyleSheet("color: #b00020;")
+        pins_layout.addWidget(self.unlock_info)
         self.pins_refresh = QPushButton()
         self.pins_refresh.setObjectName("pins_refresh")
         self.pins_refresh.clicked.connect(lambda: emit(self.pins_requested))
@@ -269,6 +277,10 @@ class StaffConsole(QWidget):
                 self.pin_table.setItem(row, col, QTableWidgetItem(text))
         self.pin_table.resizeColumnsToContents()
         self.pin_table.resizeRowsToContents()
+        colon = "：" if self._language() == "ja" else ": "
+        self.unlock_info.setText(
+            "\n".join(f"{name}{colon}{where}" for name, _count, where in rows if where)
+        )
 
     def set_today(self, rows: Sequence[tuple[str, str, str, str]]) -> None:
         self.today.setRowCount(len(rows))
@@ -283,6 +295,13 @@ class StaffConsole(QWidget):
         self.mode_label.setText(
             tr("現在のモード：目視確認") if self.visual else tr("現在のモード：無人")
         )
+        for button, active in (
+            (self.unattended, not self.visual),
+            (self.visual_button, self.visual),
+        ):
+            button.setProperty("role", "primary" if active else "")
+            button.style().unpolish(button)
+            button.style().polish(button)
         self.unattended.setText(tr("無人"))
         self.visual_button.setText(tr("目視確認"))
         self.logout.setText(tr("ログアウト"))

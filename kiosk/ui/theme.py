@@ -46,27 +46,43 @@ def cjk_family() -> str:
     return ""
 
 
-STYLE = f"""
+BASE_HEIGHT = 800
+"""Sizes above are for an 800 px high window; larger windows scale them up."""
+
+
+def style(scale: float = 1.0) -> str:
+    """The style sheet with every size multiplied by ``scale`` (never below 1)."""
+    k = max(1.0, scale)
+
+    def px(value: int) -> int:
+        return round(value * k)
+
+    return f"""
 QWidget#screen {{ background: {PAPER}; }}
 QLabel {{ color: {INK}; }}
-QLabel[role="title"] {{ font-size: {TITLE_PX}px; font-weight: bold; }}
-QLabel[role="body"] {{ font-size: {BODY_PX}px; }}
-QLabel[role="small"] {{ font-size: {SMALL_PX}px; color: {QUIET}; }}
-QLabel[role="alert"] {{ font-size: {BODY_PX}px; color: {ALERT}; font-weight: bold; }}
-QLabel[role="code"] {{ font-size: 96px; color: {ALERT}; font-weight: bold; }}
-QLabel[role="dots"] {{ font-size: 64px; letter-spacing: 12px; }}
+QLabel[role="title"] {{ font-size: {px(TITLE_PX)}px; font-weight: bold; }}
+QLabel[role="body"] {{ font-size: {px(BODY_PX)}px; }}
+QLabel[role="small"] {{ font-size: {px(SMALL_PX)}px; color: {QUIET}; }}
+QLabel[role="alert"] {{ font-size: {px(BODY_PX)}px; color: {ALERT}; font-weight: bold; }}
+QLabel[role="code"] {{ font-size: {px(96)}px; color: {ALERT}; font-weight: bold; }}
+QLabel[role="dots"] {{ font-size: {px(64)}px; letter-spacing: {px(12)}px; }}
 QPushButton {{
-    font-size: {BODY_PX}px; min-height: {TOUCH_PX}px; padding: 0 28px;
-    border-radius: 14px; border: 3px solid {ACCENT}; background: {PAPER}; color: {ACCENT};
+    font-size: {px(BODY_PX)}px; min-height: {px(TOUCH_PX)}px; padding: 0 {px(28)}px;
+    border-radius: {px(14)}px; border: 3px solid {ACCENT}; background: {PAPER}; color: {ACCENT};
 }}
 QPushButton[role="primary"] {{ background: {ACCENT}; color: {ACCENT_INK}; font-weight: bold; }}
 QPushButton[role="cancel"] {{
-    font-size: {SMALL_PX}px; border: 2px solid {QUIET}; color: {QUIET}; min-width: 180px;
+    font-size: {px(SMALL_PX)}px; border: 2px solid {QUIET}; color: {QUIET};
+    min-width: {px(180)}px;
 }}
-QPushButton[role="key"] {{ font-size: 44px; min-width: {TOUCH_PX + 24}px; }}
+QPushButton[role="key"] {{ font-size: {px(44)}px; min-width: {px(TOUCH_PX + 24)}px; }}
+QPushButton#continue {{ font-size: {px(56)}px; min-height: {px(200)}px; }}
 QPushButton:disabled {{ border-color: #9a9a9a; color: #6a6a6a; background: #eeeeee; }}
 QPushButton:pressed {{ background: #d6e4f5; }}
 """
+
+
+STYLE = style(1.0)
 
 
 def apply(app: QApplication) -> str:

@@ -77,6 +77,7 @@ class Screen(QWidget):
     def retranslate(self) -> None:
         """Set every visible text in the current language."""
         self.cancel.setText(tr("やめる"))
+        self.cancel.setVisible(self.has_cancel and bool(self.data.get("can_cancel", True)))
 
     def show_data(self, data: dict[str, Any]) -> None:
         """Show what the flow says about this step (tries left, codes, dates …)."""

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QCursor, QImage, QKeyEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QCursor, QImage, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.ui import theme
 from kiosk.ui.i18n import Languages
 from kiosk.ui.qtfix import emit
 from kiosk.ui.screens import SCREEN_CLASSES
@@ -53,10 +54,10 @@ class KioskWindow(QWidget):
             screen.cancel_requested.connect(self.cancel_requested)
             self._connect_intents(screen)
         self.current_id = "start"
+        self._scale = 1.0
         if kiosk_mode:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setCursor(QCursor(Qt.CursorShape.BlankCursor))
-            self.installEventFilter(self)
 
     def _connect_intents(self, screen: Screen) -> None:
         for name in (
@@ -103,6 +104,14 @@ class KioskWindow(QWidget):
         self.languages.switch(language)
         emit(self.language_changed, language)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Scale text and touch targets with the window (sizes are for 800 px high)."""
+        scale = round(max(1.0, self.height() / theme.BASE_HEIGHT), 2)
+        if scale != self._scale:
+            self._scale = scale
+            self.stack.setStyleSheet(theme.style(scale))
+        super().resizeEvent(event)
+
     # -- kiosk mode ---------------------------------------------------------------------------
     def release(self) -> None:
         """Let the window close (called by the staff console only)."""
@@ -113,11 +122,6 @@ class KioskWindow(QWidget):
             event.accept()
         else:
             event.ignore()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self.kiosk_mode and event.type() == QEvent.Type.ShortcutOverride:
-            return True
-        return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.kiosk_mode and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_W):

@@ -162,6 +162,23 @@ def test_watchdog_thread_pings_only_while_healthy(manager: socket.socket) -> Non
         watchdog.stop()
 
 
+def test_watchdog_from_environment_stays_alive(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Qt holds a connected bound method weakly: the process's watchdog must not be collected
+    when the caller keeps only ``watchdog.ping`` (kiosk run connects it to a QTimer)."""
+    import gc
+    import weakref
+
+    monkeypatch.setenv("WATCHDOG_USEC", "30000000")
+    monkeypatch.delenv("WATCHDOG_PID", raising=False)
+    watchdog = sdnotify.Watchdog.from_environment()
+    assert watchdog is not None and watchdog.interval_s == 15
+    alive = weakref.ref(watchdog)
+    del watchdog
+    gc.collect()
+    assert alive() is not None
+    assert sdnotify.Watchdog.from_environment() is alive()
+
+
 def test_heartbeat() -> None:
     heart = sdnotify.Heartbeat(max_age_s=3600)
     assert heart()

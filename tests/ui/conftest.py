@@ -162,7 +162,13 @@ def make_app(qtbot: Any):  # type: ignore[no-untyped-def]
     """KioskApp over build_services: virtual cards from the deck, scripted or real face."""
     made: list[App] = []
 
-    def make(camera: str = "scripted:match", face: Any = None, **settings: Any) -> App:
+    def make(
+        camera: str = "scripted:match",
+        face: Any = None,
+        start: bool = True,
+        records: str = "memory",
+        **settings: Any,
+    ) -> App:
         from PySide6.QtWidgets import QApplication
 
         from kiosk.config import Settings
@@ -174,16 +180,21 @@ def make_app(qtbot: Any):  # type: ignore[no-untyped-def]
         assert isinstance(app, QApplication)
         theme.apply(app)
         clock = ManualClock()
-        records = MemoryRecords()
+        memory = MemoryRecords()
         services = build_services(
-            Settings(**settings), camera=camera, records=records, clock=clock, face=face
+            Settings(**settings),
+            camera=camera,
+            records=memory if records == "memory" else None,  # None: SQLite in KIOSK_HOME
+            clock=clock,
+            face=face,
         )
         kiosk = KioskApp(app, services, voice=False, tick_ms=0)
         for widget in (kiosk.window, kiosk.console, kiosk.panel):
             if widget is not None:
                 qtbot.addWidget(widget)
-        kiosk.start()
-        made.append(App(kiosk, services, clock, records))
+        if start:
+            kiosk.start()
+        made.append(App(kiosk, services, clock, memory))
         return made[-1]
 
     yield make

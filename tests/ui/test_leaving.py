@@ -57,3 +57,45 @@ def test_inactivity_warns_then_returns_to_start(qtbot, make_app, ui) -> None:
     app.kiosk.bridge.tick()
     ui.wait_screen(app, "start")
     assert app.records.receptions == []
+
+
+def test_a_failing_camera_leaves_the_pin_and_staff(qtbot, make_app, ui) -> None:
+    from kiosk.face.errors import FaceError
+
+    class BrokenFace:
+        def prepare(self, card_photo: bytes) -> None:
+            return None
+
+        def attempt(self, on_frame):  # type: ignore[no-untyped-def]
+            raise FaceError("the camera stopped")
+
+        def forget(self) -> None:
+            return None
+
+    app = make_app(face=BrokenFace())
+    app.kiosk.place_card("virtual:standard")
+    ui.wait_screen(app, "method")
+    ui.tap(app.window.current(), "method_face")
+    ui.wait_screen(app, "face-failed")  # the flow turns a broken camera into a failed attempt
+    screen = app.window.current()
+    assert screen.hint.text().startswith("カメラを使用できません。")
+    ui.tap(screen, "use_pin")
+    ui.wait_screen(app, "pin")
+    assert app.records.receptions == []
+
+
+def test_an_unexpected_failure_cancels_without_recording(qtbot, make_app, ui, monkeypatch) -> None:
+    from kiosk.errors import KioskError
+
+    app = make_app()
+    app.kiosk.place_card("virtual:standard")
+    ui.wait_screen(app, "method")
+
+    def broken() -> None:
+        raise KioskError("the eligibility service is down")
+
+    monkeypatch.setattr(app.flow, "choose_pin", broken)
+    with qtbot.waitSignal(app.kiosk.bridge.failed, timeout=5000):
+        ui.tap(app.window.current(), "method_pin")
+    ui.wait_screen(app, "cancelled")
+    assert app.records.receptions == []

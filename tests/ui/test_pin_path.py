@@ -54,7 +54,8 @@ def test_wrong_pins_lock_the_auth_pin_then_face_finishes(qtbot, make_app, ui) ->
     assert wrong.encode().hex() not in trace.replace(" ", "").lower()
 
 
-def test_a_right_pin_after_a_wrong_one_checks_in_by_pin(qtbot, make_app, ui) -> None:
+def test_a_right_pin_after_a_wrong_one_checks_in_by_pin(qtbot, make_app, ui, caplog) -> None:
+    caplog.set_level(1)  # everything, down to the APDU trace
     app = make_app()
     real = get_profile("standard").auth_pin
     app.kiosk.place_card("virtual:standard")
@@ -74,3 +75,8 @@ def test_a_right_pin_after_a_wrong_one_checks_in_by_pin(qtbot, make_app, ui) -> 
     ui.wait_screen(app, "done")
     assert [r.method for r in app.records.receptions] == [Method.PIN]
     assert app.kiosk.panel.counter_text("auth") == "3 / 3"  # one right entry restores it
+    trace = app.kiosk.panel.trace.toPlainText().replace(" ", "").lower()
+    for pin in (real, _other_pin(real)):
+        assert pin not in caplog.text
+        assert pin.encode().hex() not in caplog.text.replace(" ", "").lower()
+        assert pin.encode().hex() not in trace

@@ -72,3 +72,25 @@ def test_unattended_kiosk_does_not_accept_a_staff_confirmation(qtbot, make_app, 
     assert refused.args[0] == "staff_confirm"
     assert app.window.current_id == "staff-wait"
     assert app.records.receptions == []
+
+
+def test_todays_receptions_come_from_the_records_store(qtbot, make_app, ui) -> None:
+    from kiosk.simcard.deck import get_profile
+
+    app = make_app(records="sqlite")
+    app.kiosk.place_card("virtual:standard")
+    ui.wait_screen(app, "method")
+    ui.tap(app.window.current(), "method_pin")
+    ui.wait_screen(app, "pin")
+    ui.type_pin(app, get_profile("standard").auth_pin)
+    ui.wait_screen(app, "consent-item")
+    ui.tap(app.window.current(), "agree")
+    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=5000)
+    ui.tap(app.window.current(), "refuse")
+    ui.wait_screen(app, "high-cost")
+    ui.tap(app.window.current(), "high_cost_no")
+    ui.wait_screen(app, "done")
+    today = app.kiosk.console.today
+    qtbot.waitUntil(lambda: today.rowCount() == 1, timeout=5000)
+    assert today.item(0, 2).text() == "pin"
+    assert today.item(0, 3).text() == "medication"

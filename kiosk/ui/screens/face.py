@@ -62,7 +62,7 @@ class FacePreview(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor("#202830"))
         if self._frame is not None and not self._frame.isNull():
-            image = self._frame.mirrored(True, False).scaled(
+            image = self._frame.flipped(Qt.Orientation.Horizontal).scaled(
                 self.size(),
                 Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation,

@@ -27,7 +27,16 @@ class FaceFailedScreen(Screen):
     def retranslate(self) -> None:
         super().retranslate()
         self.title.setText(tr("顔認証できませんでした。"))
-        self.hint.setText(tr("方法を選んでください。"))
+        reason = self.data.get("face_reason", "")
+        if reason == "camera":
+            why = tr("カメラを使用できません。")
+        elif reason == "photo":
+            why = tr("カードの顔写真を読み取れませんでした。")
+        else:
+            why = ""
+        self.hint.setText(
+            f"{why}{tr('方法を選んでください。')}" if why else tr("方法を選んでください。")
+        )
         self.retry.setText(tr("もう一度"))
         self.pin.setText(tr("暗証番号で確認"))
         self.staff.setText(tr("職員を呼ぶ"))

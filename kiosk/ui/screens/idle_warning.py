@@ -19,7 +19,6 @@ class IdleWarningScreen(Screen):
         self.body.addStretch(1)
         self.go_on = button("primary", "continue")
         self.go_on.setMinimumHeight(200)
-        self.go_on.setStyleSheet("font-size: 56px;")
         self.go_on.clicked.connect(self.continue_requested)
         self.body.addWidget(self.go_on)
         self.body.addStretch(1)

@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from kiosk.ui.i18n import tr
+from kiosk.ui import theme
+from kiosk.ui.i18n import current_language, tr
 from kiosk.ui.qtfix import emit
 from kiosk.ui.widgets import Screen, button, label
+
+
+class CardPicture(QWidget):
+    """A drawn card lying photo side up on the reader (no text: it needs no translation)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumSize(320, 220)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        h = min(self.height() * 0.9, self.width() * 0.9 / 1.58)
+        w = h * 1.58  # ID-1 card proportions
+        card = QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
+        painter.setPen(QPen(QColor(theme.ACCENT), 4))
+        painter.setBrush(QColor("#eef3fa"))
+        painter.drawRoundedRect(card, h * 0.08, h * 0.08)
+        photo = QRectF(card.right() - w * 0.3, card.top() + h * 0.18, w * 0.22, h * 0.6)
+        painter.setBrush(QColor("#c9d3de"))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawRect(photo)
+        painter.setBrush(QColor("#8a9bb0"))
+        painter.drawEllipse(photo.center(), photo.width() * 0.28, photo.height() * 0.22)
+        painter.setPen(QPen(QColor("#8a9bb0"), max(3.0, h * 0.04)))
+        for row in range(4):
+            y = card.top() + h * (0.25 + 0.15 * row)
+            painter.drawLine(
+                int(card.left() + w * 0.1), int(y), int(card.left() + w * 0.55), int(y)
+            )
+        painter.end()
 
 
 class StartScreen(Screen):
@@ -18,12 +51,12 @@ class StartScreen(Screen):
     language_chosen = Signal(str)
 
     def build(self) -> None:
-        self.body.addStretch(1)
         self.hint = label("body")
         self.body.addWidget(self.hint)
-        self.body.addStretch(1)
+        self.body.addWidget(CardPicture(), 1)
         row = QHBoxLayout()
         row.addStretch(1)
+        self.languages: dict[str, QWidget] = {}
         # Each language names itself: these two labels are the same in every language.
         for code, name in (("ja", "日本語"), ("en", "English")):
             choice = button("", f"lang_{code}")
@@ -31,6 +64,7 @@ class StartScreen(Screen):
             choice.setMaximumWidth(320)
             choice.clicked.connect(lambda _=False, c=code: emit(self.language_chosen, c))
             row.addWidget(choice)
+            self.languages[code] = choice
         row.addStretch(1)
         self.body.addLayout(row)
 
@@ -38,6 +72,11 @@ class StartScreen(Screen):
         super().retranslate()
         self.title.setText(tr("マイナンバーカードを置いてください。"))
         self.hint.setText(tr("顔写真を上にして置いてください。"))
+        current = current_language()
+        for code, choice in self.languages.items():
+            choice.setProperty("role", "primary" if code == current else "")
+            choice.style().unpolish(choice)
+            choice.style().polish(choice)
 
     def spoken_text(self) -> str:
         return f"{self.title.text()} {self.hint.text()}"
