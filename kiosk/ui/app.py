@@ -251,9 +251,7 @@ class KioskApp(QObject):
 
     def _traced(self, entry: Any) -> None:
         # called on the flow's thread: hand the redacted line to the GUI thread
-        from kiosk.ui.qtfix import emit
-
-        emit(self.bridge.job_done, "trace", str(entry))
+        self.bridge.job_done.emit("trace", str(entry))
 
     def _on_settled(self, _event: str, _state: object) -> None:
         self._refresh_counters()

@@ -25,7 +25,6 @@ from PySide6.QtGui import QImage
 from kiosk.errors import KioskError
 from kiosk.reception import Change, FlowError, Reception, State
 from kiosk.reception.ports import FaceFrame
-from kiosk.ui.qtfix import emit
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +98,7 @@ class FlowWorker(QObject):
                 log.exception("flow worker request failed")
 
     def _on_change(self, change: Change) -> None:
-        emit(self.changed, change)
+        self.changed.emit(change)
 
     def _on_frame(self, frame: FaceFrame) -> None:
         if not self.frame_wanted and frame.image is not None:
@@ -107,7 +106,7 @@ class FlowWorker(QObject):
         image = frame_to_image(frame.image)
         if image is not None:
             self.frame_wanted = False
-        emit(self.frame, image, frame.guidance or "", float(frame.progress))
+        self.frame.emit(image, frame.guidance or "", float(frame.progress))
 
     def call(self, event: str, args: tuple[Any, ...]) -> None:
         """Send ``event`` to the flow (args stay in this call: a PIN is never kept)."""
@@ -116,20 +115,20 @@ class FlowWorker(QObject):
         try:
             state = getattr(self.flow, event)(*args)
         except FlowError as exc:
-            emit(self.refused, event, getattr(exc, "guard", "") or type(exc).__name__)
+            self.refused.emit(event, getattr(exc, "guard", "") or type(exc).__name__)
             log.debug("flow refused %s: %s", event, type(exc).__name__)
             return
         except KioskError as exc:
-            emit(self.failed, event, type(exc).__name__)
+            self.failed.emit(event, type(exc).__name__)
             log.warning("flow event %s failed: %s", event, type(exc).__name__)
             return
         finally:
             args = ()
-        emit(self.settled, event, state)
+        self.settled.emit(event, state)
         if state == State.STAFF_WAIT and event != "staff_mode":
-            emit(self.staff_photo, self._decoded_staff_photo())
+            self.staff_photo.emit(self._decoded_staff_photo())
         if event == "tick" and state == State.IDLE_WARNING:
-            emit(self.changed, Change(state, state, "tick", self.flow.screen()))
+            self.changed.emit(Change(state, state, "tick", self.flow.screen()))
         if state == State.FACE and event in ENTERS_FACE:
             self.post(lambda: self.call("look_at_camera", ()))
 
@@ -147,9 +146,9 @@ class FlowWorker(QObject):
             result = job()
         except Exception as exc:  # a failed job is reported, never fatal
             log.warning("%s failed: %s", tag, type(exc).__name__)
-            emit(self.job_done, tag, exc)
+            self.job_done.emit(tag, exc)
             return
-        emit(self.job_done, tag, result)
+        self.job_done.emit(tag, result)
 
 
 class FlowBridge(QObject):

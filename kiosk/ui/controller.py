@@ -11,7 +11,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from kiosk.reception import Change
 from kiosk.ui.bridge import FlowBridge
 from kiosk.ui.present import present_change
-from kiosk.ui.qtfix import emit
 from kiosk.ui.voice import VoiceGuide
 from kiosk.ui.window import KioskWindow
 
@@ -101,7 +100,7 @@ class KioskController(QObject):
         screen_id, data = shown
         before = self.window.current_id
         self.window.show_screen(screen_id, data)
-        emit(self.presented, screen_id)
+        self.presented.emit(screen_id)
         if screen_id != before or data.get("wrong"):
             self._speak()
 

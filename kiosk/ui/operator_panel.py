@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ui.i18n import tr
-from kiosk.ui.qtfix import emit
 from kiosk.ui.tray import PinCounter
 
 TRACE_LINES = 400
@@ -64,9 +63,9 @@ class OperatorPanel(QWidget):
         self.remove = QPushButton()
         self.remove.setObjectName("remove")
         self.place.clicked.connect(
-            lambda: emit(self.place_requested, self.profile.currentText().strip())
+            lambda: self.place_requested.emit(self.profile.currentText().strip())
         )
-        self.remove.clicked.connect(lambda: emit(self.remove_requested))
+        self.remove.clicked.connect(lambda: self.remove_requested.emit())
         card.addWidget(self.profile, 0, 0, 1, 2)
         card.addWidget(self.place, 1, 0)
         card.addWidget(self.remove, 1, 1)
@@ -79,7 +78,7 @@ class OperatorPanel(QWidget):
         self.camera.addItems(list(cameras))
         self.apply_camera = QPushButton()
         self.apply_camera.clicked.connect(
-            lambda: emit(self.camera_requested, self.camera.currentText().strip())
+            lambda: self.camera_requested.emit(self.camera.currentText().strip())
         )
         camera.addWidget(self.camera, 1)
         camera.addWidget(self.apply_camera)

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ui.i18n import tr
-from kiosk.ui.qtfix import emit
 
 PHOTO_PX = 240
 
@@ -169,8 +168,8 @@ class StaffConsole(QWidget):
         self.confirm_ok.setObjectName("confirm_ok")
         self.confirm_ng = QPushButton()
         self.confirm_ng.setObjectName("confirm_ng")
-        self.confirm_ok.clicked.connect(lambda: emit(self.confirm_requested, True))
-        self.confirm_ng.clicked.connect(lambda: emit(self.confirm_requested, False))
+        self.confirm_ok.clicked.connect(lambda: self.confirm_requested.emit(True))
+        self.confirm_ng.clicked.connect(lambda: self.confirm_requested.emit(False))
         grid.addWidget(self.confirm_ok, 3, 0)
         grid.addWidget(self.confirm_ng, 3, 1)
         self.tabs.addTab(check, "")
@@ -190,7 +189,7 @@ class StaffConsole(QWidget):
         pins_layout.addWidget(self.unlock_info)
         self.pins_refresh = QPushButton()
         self.pins_refresh.setObjectName("pins_refresh")
-        self.pins_refresh.clicked.connect(lambda: emit(self.pins_requested))
+        self.pins_refresh.clicked.connect(lambda: self.pins_requested.emit())
         pins_layout.addWidget(self.pins_refresh)
         self.tabs.addTab(pins, "")
         # today
@@ -207,7 +206,7 @@ class StaffConsole(QWidget):
         bottom.addStretch(1)
         self.exit_kiosk = QPushButton()
         self.exit_kiosk.setObjectName("exit_kiosk")
-        self.exit_kiosk.clicked.connect(lambda: emit(self.exit_requested))
+        self.exit_kiosk.clicked.connect(lambda: self.exit_requested.emit())
         bottom.addWidget(self.exit_kiosk)
         layout.addLayout(bottom)
         self.set_waiting(False)
@@ -235,7 +234,7 @@ class StaffConsole(QWidget):
 
     def _mode(self, visual: bool) -> None:
         if self._credential:
-            emit(self.mode_requested, visual, self._credential)
+            self.mode_requested.emit(visual, self._credential)
 
     # -- what the flow says ---------------------------------------------------------------
     def set_mode(self, visual: bool) -> None:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.ui import theme
 from kiosk.ui.i18n import Languages
-from kiosk.ui.qtfix import emit
 from kiosk.ui.screens import SCREEN_CLASSES
 from kiosk.ui.screens.face import FaceScreen
 from kiosk.ui.widgets import Screen
@@ -90,7 +89,7 @@ class KioskWindow(QWidget):
         if screen_id == "pin":
             screen.setFocus()
         self.current_id = screen_id
-        emit(self.screen_shown, screen_id)
+        self.screen_shown.emit(screen_id)
         return screen
 
     def current(self) -> Screen:
@@ -102,7 +101,7 @@ class KioskWindow(QWidget):
     def set_language(self, language: str) -> None:
         """Switch every screen to ``language`` ("ja" or "en")."""
         self.languages.switch(language)
-        emit(self.language_changed, language)
+        self.language_changed.emit(language)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Scale text and touch targets with the window (sizes are for 800 px high)."""

@@ -6,7 +6,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.ui.i18n import tr
-from kiosk.ui.qtfix import emit
 from kiosk.ui.widgets import Screen, button, label
 
 ITEMS = ("medication", "checkups", "treatment", "surgery")
@@ -51,7 +50,7 @@ class ConsentScreen(Screen):
         self.body.addLayout(row)
 
     def _answer(self, agreed: bool) -> None:
-        emit(self.consent_answered, str(self.data.get("item", "")), agreed)
+        self.consent_answered.emit(str(self.data.get("item", "")), agreed)
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 
 from kiosk.ui.i18n import tr
-from kiosk.ui.qtfix import emit
 from kiosk.ui.widgets import Screen, button, label
 
 
@@ -21,7 +20,7 @@ class FaceFailedScreen(Screen):
         self.pin = button("", "use_pin")
         self.staff = button("", "call_staff")
         for choice, method in ((self.retry, "face"), (self.pin, "pin"), (self.staff, "staff")):
-            choice.clicked.connect(lambda _=False, m=method: emit(self.method_chosen, m))
+            choice.clicked.connect(lambda _=False, m=method: self.method_chosen.emit(m))
             self.body.addWidget(choice)
 
     def retranslate(self) -> None:

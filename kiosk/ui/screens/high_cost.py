@@ -7,7 +7,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.ui.i18n import tr
-from kiosk.ui.qtfix import emit
 from kiosk.ui.widgets import Screen, button, label
 
 STAGES = ("use", "limit", "specific_disease")
@@ -32,7 +31,7 @@ class HighCostScreen(Screen):
         self.body.addLayout(row)
 
     def _answer(self, yes: bool) -> None:
-        emit(self.high_cost_answered, str(self.data.get("stage", "use")), yes)
+        self.high_cost_answered.emit(str(self.data.get("stage", "use")), yes)
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -7,7 +7,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.ui.i18n import tr
-from kiosk.ui.qtfix import emit
 from kiosk.ui.widgets import Screen, button, label
 
 
@@ -23,13 +22,13 @@ class MethodScreen(Screen):
         self.pin = button("", "method_pin")
         self.face.setMinimumHeight(180)
         self.pin.setMinimumHeight(180)
-        self.face.clicked.connect(lambda: emit(self.method_chosen, "face"))
-        self.pin.clicked.connect(lambda: emit(self.method_chosen, "pin"))
+        self.face.clicked.connect(lambda: self.method_chosen.emit("face"))
+        self.pin.clicked.connect(lambda: self.method_chosen.emit("pin"))
         row.addWidget(self.face)
         row.addWidget(self.pin)
         self.body.addLayout(row)
         self.staff = button("", "method_staff")
-        self.staff.clicked.connect(lambda: emit(self.method_chosen, "staff"))
+        self.staff.clicked.connect(lambda: self.method_chosen.emit("staff"))
         self.body.addWidget(self.staff)
         self.reason = label("alert")
         self.reason.setObjectName("pin_reason")

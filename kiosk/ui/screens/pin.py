@@ -11,7 +11,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
 from kiosk.ui.i18n import tr
-from kiosk.ui.qtfix import emit
 from kiosk.ui.widgets import Screen, button, label
 
 PIN_LENGTH = 4
@@ -79,7 +78,7 @@ class PinScreen(Screen):
             return
         digits, self._digits = self._digits, ""
         self._refresh()
-        emit(self.pin_entered, digits)
+        self.pin_entered.emit(digits)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()

@@ -6,7 +6,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.ui.i18n import tr
-from kiosk.ui.qtfix import emit
 from kiosk.ui.widgets import Screen, button, label
 
 
@@ -24,8 +23,8 @@ class PinLockedScreen(Screen):
         row.setSpacing(32)
         self.face = button("primary", "locked_face")
         self.staff = button("", "locked_staff")
-        self.face.clicked.connect(lambda: emit(self.method_chosen, "face"))
-        self.staff.clicked.connect(lambda: emit(self.method_chosen, "staff"))
+        self.face.clicked.connect(lambda: self.method_chosen.emit("face"))
+        self.staff.clicked.connect(lambda: self.method_chosen.emit("staff"))
         row.addWidget(self.face)
         row.addWidget(self.staff)
         self.body.addLayout(row)

@@ -6,7 +6,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.ui.i18n import tr
-from kiosk.ui.qtfix import emit
 from kiosk.ui.widgets import Screen, button
 
 
@@ -22,8 +21,8 @@ class PrescriptionScreen(Screen):
         self.paper = button("", "rx_paper")
         self.electronic.setMinimumHeight(160)
         self.paper.setMinimumHeight(160)
-        self.electronic.clicked.connect(lambda: emit(self.prescription_chosen, "electronic"))
-        self.paper.clicked.connect(lambda: emit(self.prescription_chosen, "paper"))
+        self.electronic.clicked.connect(lambda: self.prescription_chosen.emit("electronic"))
+        self.paper.clicked.connect(lambda: self.prescription_chosen.emit("paper"))
         row.addWidget(self.electronic)
         row.addWidget(self.paper)
         self.body.addLayout(row)

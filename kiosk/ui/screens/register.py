@@ -6,7 +6,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.ui.i18n import tr
-from kiosk.ui.qtfix import emit
 from kiosk.ui.widgets import Screen, button, label
 
 
@@ -22,8 +21,8 @@ class RegisterScreen(Screen):
         row.setSpacing(32)
         self.yes = button("primary", "register_yes")
         self.no = button("", "register_no")
-        self.yes.clicked.connect(lambda: emit(self.register_answered, True))
-        self.no.clicked.connect(lambda: emit(self.register_answered, False))
+        self.yes.clicked.connect(lambda: self.register_answered.emit(True))
+        self.no.clicked.connect(lambda: self.register_answered.emit(False))
         row.addWidget(self.yes)
         row.addWidget(self.no)
         self.body.addLayout(row)

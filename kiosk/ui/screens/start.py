@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.ui import theme
 from kiosk.ui.i18n import current_language, tr
-from kiosk.ui.qtfix import emit
 from kiosk.ui.widgets import Screen, button, label
 
 
@@ -62,7 +61,7 @@ class StartScreen(Screen):
             choice = button("", f"lang_{code}")
             choice.setText(name)
             choice.setMaximumWidth(320)
-            choice.clicked.connect(lambda _=False, c=code: emit(self.language_chosen, c))
+            choice.clicked.connect(lambda _=False, c=code: self.language_chosen.emit(c))
             row.addWidget(choice)
             self.languages[code] = choice
         row.addStretch(1)
