@@ -24,7 +24,7 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--camera",
         help="camera: person:<name>, image:<path>, video:<path>, cv:<index>, scripted:match "
-        "(default: scripted:match)",
+        "(default: person: camera of the card holder)",
     )
     parser.add_argument("--settings", type=Path, help="facility settings file (TOML)")
     parser.add_argument("--records", help="records store: sqlite file path or postgresql://…")
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         from kiosk.ui.staff_password import require_staff_password
 
         require_staff_password(settings)
-    camera = args.camera or "scripted:match"
+    camera = args.camera or _holder_camera(args.card)
     services = build_services(
         settings, camera=camera, records=args.records, face=face_for_ui(camera, settings)
     )
@@ -82,6 +82,17 @@ def run(args: argparse.Namespace) -> int:
         del watchdog
         kiosk.stop()
         services.close()
+
+
+def _holder_camera(card: str | None) -> str:
+    """The default camera: the live-looking holder of the deck card placed at start."""
+    from kiosk.simcard.deck import get_profile
+
+    profile = card.split(":", 1)[1] if card and card.startswith("virtual:") else "standard"
+    try:
+        return f"person:{get_profile(profile).person}"
+    except KioskError:
+        return f"person:{get_profile('standard').person}"
 
 
 def _systemd(app: Any) -> Any:
