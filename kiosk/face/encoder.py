@@ -17,7 +17,6 @@ attempt and releases it after the verdict, so two verifiers never share it at on
 from __future__ import annotations
 
 import atexit
-import contextlib
 import multiprocessing
 import os
 import threading
@@ -28,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from kiosk.face.child import end_child
 from kiosk.face.results import Box
 
 CROP_MARGIN = 0.75
@@ -233,15 +233,7 @@ class EncoderProcess:
         """End the child (any job in it is dropped); a no-op in a forked copy of the owner."""
         if self._process is None or os.getpid() != self._pid:
             return
-        if self._conn is not None:
-            with contextlib.suppress(BrokenPipeError, OSError):
-                self._conn.send(("close",))
-        self._process.join(5.0)
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join(5.0)
-        if self._conn is not None:
-            self._conn.close()
+        end_child(self._process, self._conn)
         self._process = None
         self._conn = None
         self._ready = False

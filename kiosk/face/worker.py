@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from kiosk.face import errors
+from kiosk.face.child import end_child
 from kiosk.face.errors import FaceError, VerifierStateError
 from kiosk.face.results import FrameResult
 from kiosk.face.verifier import DlibVerifier, VerifierPolicy
@@ -196,18 +197,8 @@ class VerifierProcess:
         """Forget, then end the child process."""
         if self._process is None:
             return
-        try:
-            with self._lock:
-                if self._conn is not None:
-                    self._conn.send(("close",))
-        except (BrokenPipeError, OSError):
-            pass
-        self._process.join(5.0)
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join(5.0)
-        if self._conn is not None:
-            self._conn.close()
+        with self._lock:
+            end_child(self._process, self._conn)
         self._process = None
         self._conn = None
         self._ready = False
