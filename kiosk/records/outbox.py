@@ -68,7 +68,8 @@ class Outbox:
                     os.link(staged.temp, final)
                     break
                 except FileExistsError:
-                    final = staged.final.with_name(f"{staged.final.stem}-{attempt}.xml")
+                    name = f"{staged.final.stem}-{attempt}{staged.final.suffix}"
+                    final = staged.final.with_name(name)
             else:  # pragma: no cover - a thousand results with one name
                 raise OSError(errno.EEXIST, "too many result files with this name")
             staged.temp.unlink()
