@@ -138,7 +138,11 @@ def _verify(args: argparse.Namespace) -> int:
             )
         return 0
     shown = result.findings[:_SHOWN]
-    print(f"BROKEN: {len(result.findings)} findings in {result.count} records", file=sys.stderr)
+    found = len(result.findings)
+    print(
+        f"BROKEN: {found} finding{'s' if found > 1 else ''} in {result.count} records",
+        file=sys.stderr,
+    )
     for finding in shown:
         print(f"  {finding}", file=sys.stderr)
     if len(result.findings) > len(shown):

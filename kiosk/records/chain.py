@@ -214,6 +214,7 @@ def verify_chain(
     ``head_signed``: the head's MAC is checked with ``mac`` too.
     """
     findings: list[Finding] = []
+    unsigned_head: list[Finding] = []  # reported after the records
     head_seq: int | None = None
     head_hash: str | None = None
     if head is None:
@@ -237,7 +238,7 @@ def verify_chain(
             and head_hash is not None
             and not _signed(mac, head_text(head_seq, head_hash), raw_mac)
         ):
-            findings.append(
+            unsigned_head.append(
                 Finding(
                     None,
                     f"the chain head (#{head_seq}) was set outside the kiosk: its signature "
@@ -311,12 +312,15 @@ def verify_chain(
             )
         elif hash_at_head is not None and hash_at_head != head_hash:
             findings.append(Finding(head_seq, "does not match the chain head"))
-    for check in sorted(wanted.values(), key=lambda e: e.seq):
+    beyond = [e for e in wanted.values() if e.seq > last]
+    if beyond:
+        newest = max(beyond, key=lambda e: e.seq)
+        span = "is" if newest.seq == last + 1 else f"to #{newest.seq} are"
         findings.append(
             Finding(
-                check.seq,
-                f"is missing: the checkpoint of {check.at} ({check.where}) counts {check.seq} "
-                f"records, the database ends at #{last}",
+                last + 1,
+                f"{span} missing: the checkpoint of {newest.at} ({newest.where}) counts "
+                f"{newest.seq} records, the database ends at #{last}",
             )
         )
-    return Verification(count, findings, checkpoints=len(expected))
+    return Verification(count, findings + unsigned_head, checkpoints=len(expected))

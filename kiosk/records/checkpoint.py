@@ -141,7 +141,7 @@ def read_checkpoints(paths: Sequence[Path], key: ChainKey | None) -> CheckpointR
                 )
                 continue
             if seen is None:
-                by_seq[seq] = Expected(seq, head, where, at)
+                by_seq[seq] = Expected(seq, head, where, at[:19].replace("T", " ") + " UTC")
     reading.expected = sorted(by_seq.values(), key=lambda e: e.seq)
     return reading
 
