@@ -120,7 +120,9 @@ def _verify(args: argparse.Namespace) -> int:
             checkpoints = [settings.checkpoints_dir(), settings.outbox_dir()]
         store = RecordStore.open(url, kiosk_id=settings.kiosk_id, read_only=True, key=key)
     with store:
-        result = store.verify(checkpoints=checkpoints)
+        result = store.verify(
+            checkpoints=checkpoints, authenticate=key is not None or not args.archive
+        )
     if missing_key:
         result.findings.insert(0, Finding(None, f"authenticity cannot be checked: {missing_key}"))
     for note in result.notes:

@@ -81,6 +81,7 @@ class CheckpointReading:
     expected: list[Expected] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
+    count: int = 0  # signed (or, without a key, well-formed) checkpoints read
     notes: list[str] = field(default_factory=list)
 
 
@@ -134,6 +135,7 @@ def read_checkpoints(paths: Sequence[Path], key: ChainKey | None) -> CheckpointR
                     )
                 )
                 continue
+            reading.count += 1
             seen = by_seq.get(seq)
             if seen is not None and seen.head != head:
                 reading.findings.append(

@@ -478,7 +478,8 @@ class RecordStore:
         """Walk every record, the head and the checkpoints; list what is wrong.
 
         ``checkpoints``: folders or files of checkpoints (default: this store's folder).
-        Without a key (or ``authenticate=False``) only the structure is checked.
+        Without a key only the structure is checked; ``authenticate=False`` asks for that
+        (an archive without its key), else an unsigned (schema 1) chain is a finding.
         """
         key = self.key if authenticate else None
         version = self.schema_version()
@@ -512,28 +513,28 @@ class RecordStore:
         result.findings.extend(reading.findings)
         result.notes.extend(reading.notes)
         result.authenticated = key is not None and not legacy
-        if key is not None:
-            stored = self.key_id()
-            if not legacy and stored is not None and stored != key.key_id:
-                result.findings.insert(
-                    0,
-                    Finding(
-                        None,
-                        f"the database says it is signed with key {stored}, not with this key "
-                        f"({key.key_id}): every signature fails",
-                    ),
-                )
-            if legacy:
-                result.findings.insert(
-                    0,
-                    Finding(
-                        None,
-                        "the database has the unsigned chain of schema 1 (plain SHA-256, anyone "
-                        "who can write it can rewrite it): a kiosk re-signs it when it opens it; "
-                        "if one has, the database was downgraded",
-                    ),
-                )
-        else:
+        result.checkpoints = reading.count
+        if legacy and authenticate:
+            result.findings.insert(
+                0,
+                Finding(
+                    None,
+                    "the database has the unsigned chain of schema 1 (plain SHA-256, anyone "
+                    "who can write it can rewrite it): a kiosk re-signs it when it opens it; "
+                    "if one has, the database was downgraded",
+                ),
+            )
+        stored = self.key_id() if key is not None and not legacy else None
+        if key is not None and stored is not None and stored != key.key_id:
+            result.findings.insert(
+                0,
+                Finding(
+                    None,
+                    f"the database says it is signed with key {stored}, not with this key "
+                    f"({key.key_id}): every signature fails",
+                ),
+            )
+        if key is None:
             what = "unsigned schema 1 chain" if legacy else "signatures"
             result.notes.append(f"authenticity was NOT checked (no key: {what} not verified)")
         if not reading.files:

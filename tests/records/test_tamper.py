@@ -58,7 +58,10 @@ class Attacker:
             )
             prev = digest
         head_mac = mac(head_text(len(rows), prev)) if mac else None
-        self.q("UPDATE chain_head SET seq = ?, hash = ?, mac = ? WHERE id = 1", (len(rows), prev, head_mac))
+        self.q(
+            "UPDATE chain_head SET seq = ?, hash = ?, mac = ? WHERE id = 1",
+            (len(rows), prev, head_mac),
+        )
 
     def head(self) -> tuple[Any, ...]:
         return self.q("SELECT seq, hash, mac FROM chain_head WHERE id = 1")[0]
@@ -272,9 +275,7 @@ def test_a_head_that_is_not_a_whole_number_is_found(
         records.record_event(AuditEvent(AuditKind.CARD_READ, T0, "r9"))
 
 
-def test_a_forged_checkpoint_is_found(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_forged_checkpoint_is_found(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'records.db'}"
     settings = fill(url, tmp_path)
     (daily,) = settings.checkpoints_dir().glob("*.checkpoint")

@@ -134,9 +134,7 @@ def test_an_archive_is_checked_against_given_checkpoints(
     shutil.copy2(db, archive)
     with closing(sqlite3.connect(archive)) as conn:  # the archive lost its newest record
         conn.execute("DELETE FROM chain WHERE seq = 4")
-        conn.execute(
-            "UPDATE chain_head SET seq = 3, hash = (SELECT hash FROM chain WHERE seq = 3)"
-        )
+        conn.execute("UPDATE chain_head SET seq = 3, hash = (SELECT hash FROM chain WHERE seq = 3)")
         conn.commit()
     checkpoints = str(settings.checkpoints_dir())
     code, text = run(capsys, "records", "verify", "--archive", str(archive))
