@@ -52,25 +52,21 @@ class CheckpointLog:
         return canonical({**entry, "v": VERSION}) + "\n"
 
     def append(self, seq: int, head: str, at: datetime | None = None) -> Path:
-        """Append a checkpoint to the day's file, flushed to disk (OSError when it cannot)."""
+        """Append a checkpoint to the day's file (OSError when it cannot).
+
+        Not flushed to disk: it is written after the records' commit, so a power cut can
+        only lose checkpoints (they then say less), never make one claim more than the
+        database holds; a line cut short is ignored when read."""
         now = at or datetime.now(UTC)
         path = self.folder / f"{now.astimezone(JST):%Y-%m-%d}{SUFFIX}"
         self.folder.mkdir(parents=True, exist_ok=True)
-        new = not path.exists()
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             data = self.line(seq, head, now).encode("utf-8")
             if os.write(fd, data) != len(data):
                 raise OSError(f"short write to {path}")
-            os.fsync(fd)
         finally:
             os.close(fd)
-        if new:
-            dir_fd = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
         return path
 
 

@@ -144,12 +144,15 @@ class Records:
 
     def _checkpoint_beside(self, result: Path) -> None:
         """The head after this reception, signed, beside its result file (a failure is
-        logged: the reception is recorded and its result published)."""
+        logged: the reception is recorded and its result published). Not flushed: a
+        checkpoint lost in a power cut only says less; it can never claim more than the
+        records, which are committed before it is written."""
         checkpoints, head = self.store.checkpoints, self.store.last_head
         if checkpoints is None or head is None:
             return
         try:
-            self.outbox.write(result.stem + SUFFIX, checkpoints.line(*head).encode("utf-8"))
+            line = checkpoints.line(*head).encode("utf-8")
+            self.outbox.write(result.stem + SUFFIX, line, durable=False)
         except RecordError as exc:
             log.warning("no checkpoint beside %s: %s", result.name, exc)
 

@@ -80,7 +80,7 @@ def test_a_damaged_key_file_is_one_clear_error(tmp_path: Path) -> None:
     key_file = tmp_path / "records-key"
     key_file.write_text("not hex", encoding="ascii")
     settings = Settings(outbox=tmp_path / "outbox", chain_key_file=key_file)
-    with pytest.raises(RecordError, match="records chain key .* is unreadable"):
+    with pytest.raises(RecordError, match=r"records chain key .* is unreadable"):
         open_records(settings, url=f"sqlite:///{tmp_path / 'records.db'}")
     assert key_file.read_text(encoding="ascii") == "not hex"  # never replaced
 

@@ -71,9 +71,12 @@ def test_a_commit_that_fails_rolls_back(tmp_path: Path) -> None:
         with sqlite_commit_fails(records.store.db) as refused, pytest.raises(StorageFull):
             reception(records, 1)
         assert refused
-        with sqlite_commit_fails(records.store.db, "disk I/O error") as refused:
-            with pytest.raises(RecordError, match="disk I/O error"):
-                records.record_event(AuditEvent(AuditKind.CARD_READ, T0, "rx-2"))
+        with (
+            sqlite_commit_fails(records.store.db, "disk I/O error") as refused,
+            pytest.raises(RecordError, match="disk I/O error"),
+        ):
+            records.record_event(AuditEvent(AuditKind.CARD_READ, T0, "rx-2"))
+        assert refused
         reception(records, 3)  # the next patient is recorded
         stored = records.store.records(kind="reception")
         assert [r.reception_id for r in stored] == ["rx-0", "rx-3"]
