@@ -7,7 +7,9 @@ simulated CA's revocation list and ledger, card files made by default, records a
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -23,3 +25,17 @@ def kiosk_home() -> Path:
     home = Path(override) if override else Path.home() / ".local" / "share" / "kiosk"
     home.mkdir(parents=True, exist_ok=True)
     return home
+
+
+@contextlib.contextmanager
+def kiosk_home_at(home: Path) -> Iterator[Path]:
+    """Run with KIOSK_HOME at ``home`` (CA ledger, records, outbox, card files)."""
+    old = os.environ.get("KIOSK_HOME")
+    os.environ["KIOSK_HOME"] = str(home)
+    try:
+        yield home
+    finally:
+        if old is None:
+            os.environ.pop("KIOSK_HOME", None)
+        else:
+            os.environ["KIOSK_HOME"] = old

@@ -32,7 +32,7 @@ OUTCOME_OF_KIND = {
     "certificate-rejected": "certificate_rejected",
     "service-error": "service_error",
 }
-"""The flow's audit kinds (kiosk.reception.adapters) -> the stored Outcome values."""
+"""The flow's audit kinds (kiosk.wiring.adapters) -> the stored Outcome values."""
 OUTCOMES = frozenset({"completed", *OUTCOME_OF_KIND.values()})
 
 
@@ -86,7 +86,7 @@ class HeadlessKiosk:
         eligibility: Any = None,
     ) -> None:
         from kiosk.config import Settings
-        from kiosk.services import build_services
+        from kiosk.wiring.services import build_services
 
         self.clock = ManualClock()
         self.settings = settings or Settings()

@@ -365,7 +365,7 @@ def soak(
     progress: Callable[[int], None] | None = None,
 ) -> SoakReport:
     """Run the soak (see the module docstring) and return its report."""
-    from kiosk.reception.scenario import kiosk_home_at
+    from kiosk.paths import kiosk_home_at
 
     chosen = set(FAULT_NAMES[1:]) if faults is None else set(faults)
     report = SoakReport(receptions, seed, sorted(chosen))

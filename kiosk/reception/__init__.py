@@ -7,7 +7,7 @@ headless scenario runner and the demo.
 tells listeners each :class:`Change` (previous state, state, event, :class:`Screen`). An event
 the state does not declare raises :class:`FlowError`; one a rule forbids raises
 :class:`Refused` naming the rule. Collaborators come in through the ports (ports.py);
-``kiosk.services.build_services`` wires the real ones, ``fakes.py`` holds in-memory ones.
+``kiosk.wiring.services.build_services`` wires the real ones, ``fakes.py`` holds in-memory ones.
 """
 
 from kiosk.reception.errors import FlowDefinitionError, FlowError, Refused

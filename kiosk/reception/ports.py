@@ -2,7 +2,7 @@
 
 Card errors are those of :mod:`kiosk.card.errors` (NoCard / TransportError -> 001,
 NotMyNumberCard -> 002, WrongPin(tries_left), PinBlocked). Adapters over the real packages live
-in :mod:`kiosk.reception.adapters`; in-memory fakes in :mod:`kiosk.reception.fakes`.
+in :mod:`kiosk.wiring.adapters`; in-memory fakes in :mod:`kiosk.wiring.memory`.
 """
 
 from __future__ import annotations

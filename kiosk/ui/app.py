@@ -22,7 +22,7 @@ from kiosk.ui.voice import VoiceGuide
 from kiosk.ui.window import KioskWindow
 
 if TYPE_CHECKING:
-    from kiosk.services import Services
+    from kiosk.wiring.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +52,13 @@ def face_for_ui(camera: str, settings: Any = None) -> Any:
     ms); on a thread of this process that would freeze the GUI thread as long. The camera is
     still read here (OpenCV releases the GIL) so the preview gets every frame.
     """
-    from kiosk.services import SCRIPTED, face_for_camera
+    from kiosk.wiring.services import SCRIPTED, face_for_camera
 
     if camera.startswith(SCRIPTED):
         return face_for_camera(camera, settings)
     from kiosk.face.verifier import VerifierPolicy
     from kiosk.face.worker import VerifierProcess
-    from kiosk.reception.camera_face import CameraFace
+    from kiosk.wiring.camera_face import CameraFace
 
     tolerance = getattr(settings, "face_tolerance", None)
     policy = VerifierPolicy() if tolerance is None else VerifierPolicy(tolerance=tolerance)

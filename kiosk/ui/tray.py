@@ -20,7 +20,7 @@ PIN_ORDER = ("auth", "sign", "hojo", "juki", "kyotsu")
 
 
 class Slot(Protocol):
-    """The flow's card reader as the simulator moves cards (kiosk.reception.adapters)."""
+    """The flow's card reader as the simulator moves cards (kiosk.wiring.adapters)."""
 
     def insert(self, transport: Transport) -> None: ...
 

@@ -11,7 +11,8 @@ import pytest
 
 from kiosk.reception import Reception, State
 from kiosk.reception.clock import ManualClock
-from kiosk.reception.fakes import (
+from kiosk.reception.policy import FlowPolicy
+from kiosk.wiring.memory import (
     FakeCard,
     FakeCertificates,
     FakeEligibility,
@@ -20,7 +21,6 @@ from kiosk.reception.fakes import (
     ScriptedFace,
     StaticStaff,
 )
-from kiosk.reception.policy import FlowPolicy
 
 STAFF = "staff-secret"
 PIN = "8642"

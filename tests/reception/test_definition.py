@@ -115,8 +115,8 @@ def test_allowed_events_follow_the_rules(kits: Any) -> None:
 
 def test_the_flow_imports_no_qt_no_pyscard_no_opencv() -> None:
     code = (
-        "import sys, kiosk.reception, kiosk.reception.flow, kiosk.reception.scenario, "
-        "kiosk.services\n"
+        "import sys, kiosk.reception, kiosk.reception.flow, kiosk.scenarios.runner, "
+        "kiosk.wiring.services\n"
         "bad = [m for m in ('PySide6', 'smartcard', 'cv2', 'face_recognition', 'dlib') "
         "if m in sys.modules]\n"
         "print(','.join(bad))\n"

@@ -12,8 +12,8 @@ from typing import Any
 
 from kiosk.face.errors import CameraError
 from kiosk.reception import State
-from kiosk.reception.fakes import FakeEligibility, ScriptedFace
 from kiosk.reception.ports import FaceFrame, FaceVerdict, Qualification
+from kiosk.wiring.memory import FakeEligibility, ScriptedFace
 
 
 class GoneCamera(ScriptedFace):

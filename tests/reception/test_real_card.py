@@ -11,13 +11,13 @@ import pytest
 from kiosk.config import Settings, set_staff_password
 from kiosk.reception import Method, Refused, State
 from kiosk.reception.clock import ManualClock
-from kiosk.reception.fakes import MemoryRecords
-from kiosk.services import Services, build_services
 from kiosk.simcard.cardfile import load_card, save_card
 from kiosk.simcard.deck import get_profile
 from kiosk.simcard.issue import issue_card
 from kiosk.simcard.state import PinName
 from kiosk.simcard.virtual import open_card_file
+from kiosk.wiring.memory import MemoryRecords
+from kiosk.wiring.services import Services, build_services
 
 STAFF = "staff-password-1"
 

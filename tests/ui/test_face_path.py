@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.reception import Method
-from kiosk.reception.fakes import FakeCard
+from kiosk.wiring.memory import FakeCard
 
 
 def test_face_reception_completes_and_records_consents(qtbot, make_kiosk, ui) -> None:

@@ -95,17 +95,17 @@ def run_demo(
     out: TextIO, *, camera: str | None = None, profile: str = "standard", home: Path | None = None
 ) -> int:
     """One complete reception by face, printed as it happens. Returns 0 when it completes."""
+    from kiosk.paths import kiosk_home_at
     from kiosk.reception.clock import ManualClock
-    from kiosk.reception.scenario import kiosk_home_at
     from kiosk.reception.states import State
 
     with contextlib.ExitStack() as stack:
         where = home or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kiosk-")))
         stack.enter_context(kiosk_home_at(where))
         from kiosk.config import Settings
-        from kiosk.services import build_services
         from kiosk.simcard.issue import issue_card
         from kiosk.simcard.virtual import VirtualCard
+        from kiosk.wiring.services import build_services
 
         card = VirtualCard(issue_card(profile))
         camera = camera or _default_camera(card.state.face.person)

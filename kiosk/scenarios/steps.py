@@ -74,7 +74,7 @@ class Run:
         cls, spec: dict[str, Any], home: Path, emit: Callable[[dict[str, Any]], None] | None
     ) -> Iterator[Run]:
         from kiosk.config import set_staff_password
-        from kiosk.services import build_services
+        from kiosk.wiring.services import build_services
 
         settings, policy_overrides = _split_settings(spec["settings"])
         set_staff_password(settings, spec["staff_password"])
@@ -260,7 +260,7 @@ def _refused(run: Run, arg: dict[str, Any]) -> None:
 
 def check_expect(run: Run, expect: dict[str, Any]) -> list[str]:
     """Every expectation that does not hold, as a message."""
-    from kiosk.reception.expect import CHECKS
+    from kiosk.scenarios.expect import CHECKS
 
     failures: list[str] = []
     for key, wanted in expect.items():

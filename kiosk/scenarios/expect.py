@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kiosk.reception.steps import Run
+    from kiosk.scenarios.steps import Run
 
 
 def _last(run: Run) -> Any:

@@ -14,13 +14,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kiosk.card.transport import Transport
-from kiosk.reception.adapters import (
-    CaCertificates,
-    ServiceEligibility,
-    SettingsStaff,
-    StoreRecords,
-    TransportSlot,
-)
 from kiosk.reception.clock import Clock, SystemClock
 from kiosk.reception.errors import FlowError
 from kiosk.reception.flow import Reception
@@ -31,6 +24,13 @@ from kiosk.reception.ports import (
     FaceVerifier,
     Records,
     StaffAuthenticator,
+)
+from kiosk.wiring.adapters import (
+    CaCertificates,
+    ServiceEligibility,
+    SettingsStaff,
+    StoreRecords,
+    TransportSlot,
 )
 
 if TYPE_CHECKING:
@@ -57,14 +57,14 @@ def policy_from_settings(settings: Settings) -> FlowPolicy:
 def face_for_camera(camera: str, settings: Settings | None = None, **options: Any) -> FaceVerifier:
     """``scripted:<verdicts>`` -> scripted verdicts; anything else -> the real face pipeline."""
     if camera.startswith(SCRIPTED):
-        from kiosk.reception.fakes import ScriptedFace
+        from kiosk.wiring.memory import ScriptedFace
 
         verdicts = [v.strip() for v in camera[len(SCRIPTED) :].split(",") if v.strip()]
         bad = [v for v in verdicts if v not in ("match", "no-match")]
         if not verdicts or bad:
             raise FlowError(f"camera {camera!r}: scripted verdicts are match / no-match")
         return ScriptedFace(verdicts)
-    from kiosk.reception.camera_face import CameraFace
+    from kiosk.wiring.camera_face import CameraFace
 
     tolerance = settings.face_tolerance if settings is not None else None
     return CameraFace(camera, tolerance=tolerance, **options)
