@@ -20,10 +20,11 @@ from types import FrameType
 from typing import Any
 
 from kiosk.card.errors import CardError
-from kiosk.card.pins import PINS, PinKind
+from kiosk.card.pins import PINS
 from kiosk.card.session import MyNumberCard, PinStatus
 from kiosk.card.transport import Transport
 from kiosk.errors import KioskError
+from kiosk.vocabulary import PinKind
 
 OFFICE_PINS = ("auth", "sign", "hojo", "juki", "kyotsu")
 

@@ -21,19 +21,12 @@ from kiosk.reception.clock import ManualClock
 from kiosk.reception.flow import Change, Reception
 from kiosk.reception.ports import ReceptionResult, Records
 from kiosk.reception.states import DISPLAY, State
+from kiosk.vocabulary import AuditKind, Outcome
 
 S = State
 END_SCREENS = frozenset({S.DONE, S.CANCELLED, S.CARD_ERROR})
-OUTCOME_OF_KIND = {
-    "cancelled": "cancelled",
-    "card-removed": "card_removed",
-    "timed-out": "timed_out",
-    "card-error": "card_error",
-    "certificate-rejected": "certificate_rejected",
-    "service-error": "service_error",
-}
-"""The flow's audit kinds (kiosk.wiring.adapters) -> the stored Outcome values."""
-OUTCOMES = frozenset({"completed", *OUTCOME_OF_KIND.values()})
+OUTCOMES = frozenset(o.value for o in Outcome)
+"""What the store keeps as a reception's outcome."""
 
 
 @dataclass
@@ -53,8 +46,10 @@ class CountingRecords:
         self.acknowledged["completed"] += 1
         return path
 
-    def record_event(self, kind: str, details: Mapping[str, str | int], at: datetime) -> None:
-        name = OUTCOME_OF_KIND.get(kind, kind)
+    def record_event(
+        self, kind: Outcome | AuditKind, details: Mapping[str, str | int], at: datetime
+    ) -> None:
+        name = kind.value
         try:
             self.inner.record_event(kind, details, at)
         except BaseException:
@@ -237,7 +232,7 @@ def _choose(kiosk: HeadlessKiosk, choices: Choices) -> None:
 
 def _staff(kiosk: HeadlessKiosk, choices: Choices) -> None:
     flow = kiosk.flow
-    if choices.staff_password and not flow.staff_visual:
+    if choices.staff_password and not flow.visit.staff_visual:
         flow.staff_mode(True, choices.staff_password)
     if "call_staff" in flow.known_events():
         flow.call_staff()
@@ -275,7 +270,7 @@ def _pin_locked(kiosk: HeadlessKiosk, choices: Choices) -> None:
 
 def _staff_wait(kiosk: HeadlessKiosk, choices: Choices) -> None:
     flow = kiosk.flow
-    if flow.staff_visual:
+    if flow.visit.staff_visual:
         flow.staff_confirm(True)
     else:
         flow.cancel()

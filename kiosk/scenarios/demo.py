@@ -56,7 +56,7 @@ class ScreenPrinter:
         self._line(f"{' ' * (len(screen.id) + 4)}{screen.en}")
         for option in screen.options:
             mark = "○" if option.enabled else "×"
-            reason = f" — {option.reason_en}" if not option.enabled and option.reason_en else ""
+            reason = f" — {option.reason_in('en')}" if not option.enabled and option.reason else ""
             self._line(f"    {mark} {option.ja} / {option.en}{reason}")
         shown = {k: v for k, v in screen.details.items() if k != "staff_mode"}
         if shown:
@@ -119,8 +119,8 @@ def run_demo(
         _play(flow, services, card, printer)
         if flow.state != State.DONE:
             return 1
-        if flow.result_path:
-            printer.action("clinic", "結果ファイル", f"result file {flow.result_path}")
+        if flow.visit.result_path:
+            printer.action("clinic", "結果ファイル", f"result file {flow.visit.result_path}")
         printer.action("patient", "カードを取る", "takes the card")
         services.remove_card()
         flow.card_removed()

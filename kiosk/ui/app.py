@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication
 
-from kiosk.reception import Change, State
+from kiosk.reception import Change, Event, State
 from kiosk.ui.bridge import FlowBridge
 from kiosk.ui.controller import KioskController
 from kiosk.ui.i18n import Languages
@@ -111,9 +111,11 @@ class KioskApp(QObject):
             settings_text=settings_summary(services.settings),
         )
         self.console.mode_requested.connect(
-            lambda visual, credential: self.bridge.request("staff_mode", visual, credential)
+            lambda visual, credential: self.bridge.request(Event.STAFF_MODE, (visual, credential))
         )
-        self.console.confirm_requested.connect(lambda ok: self.bridge.request("staff_confirm", ok))
+        self.console.confirm_requested.connect(
+            lambda ok: self.bridge.request(Event.STAFF_CONFIRM, ok)
+        )
         self.console.pins_requested.connect(self.read_pins)
         self.console.exit_requested.connect(self.quit)
         self.bridge.changed.connect(self._on_change)
@@ -237,12 +239,12 @@ class KioskApp(QObject):
                 log.warning("card could not be placed: %s", result)
             return
         if tag == "place":
-            self.bridge.request("card_placed")
+            self.bridge.request(Event.CARD_PLACED)
             self._refresh_counters()
             if self.console.logged_in:
                 self.read_pins()
         elif tag == "remove":
-            self.bridge.request("card_removed")
+            self.bridge.request(Event.CARD_REMOVED)
             self._refresh_counters()
         elif tag == "pins" and isinstance(result, list):
             self.console.set_pins(result)
@@ -269,7 +271,7 @@ class KioskApp(QObject):
         language = getattr(self.services.settings, "language", "ja")
         if change.state == State.START and self.languages.current != language:
             self.window.set_language(language)  # the next patient starts in the facility's
-        self.console.set_mode(self.flow.staff_visual)
+        self.console.set_mode(self.flow.visit.staff_visual)
         self.console.set_waiting(change.state == State.STAFF_WAIT)
         if change.state in PIN_STATES and change.event != "tick" and self.console.logged_in:
             self.read_pins()

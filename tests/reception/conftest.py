@@ -66,7 +66,7 @@ def make_kit(
         records=records,
         staff=StaticStaff(STAFF),
         clock=clock,
-        policy=FlowPolicy(**(policy or {})),
+        policy=FlowPolicy.of(policy),
     )
     kit = Kit(flow, slot, the_card, records, clock, scripted, elig)
     flow.add_listener(kit.changes.append)
