@@ -52,7 +52,7 @@ def test_staff_confirms_a_waiting_patient(qtbot, make_app, ui) -> None:
     assert [r.method for r in app.records.receptions] == [IdentityMethod.VISUAL]
     assert not console.confirm_ok.isEnabled()
     qtbot.waitUntil(lambda: console.today.rowCount() == 1, timeout=5000)
-    assert console.today.item(0, 2).text() == "staff"
+    assert console.today.item(0, 2).text() == "visual"
     assert console.today.item(0, 3).text() == "medication, checkups"
 
 
