@@ -9,13 +9,15 @@ test scripts only: values on a command line stay in the shell history and in ``p
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import getpass
 import json
+import logging
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import FrameType
@@ -29,6 +31,7 @@ from kiosk.errors import KioskError
 from kiosk.simcard.errors import shown_path
 
 OFFICE_PINS = ("auth", "sign", "hojo", "juki", "kyotsu")
+_CARD_OS_LOG = logging.getLogger("kiosk.simcard.cardos")
 
 
 class CardCommandError(CardError):
@@ -142,10 +145,47 @@ def _ask(args: argparse.Namespace, names: list[str]) -> dict[str, str]:
     return values
 
 
-def _open(spec: str) -> Transport:
+def _open(spec: str, *, changes: bool = False) -> Transport:
+    """The card named by ``spec``. ``changes``: the command spends tries or sets PINs, so a
+    card file that cannot be changed here (a read-only folder) is refused before it starts."""
     from kiosk.devices import open_card
 
-    return open_card(spec)
+    transport = open_card(spec)
+    store = getattr(transport, "store", None)
+    if changes and store is not None:
+        try:
+            _check_changeable(store)
+        except BaseException:
+            transport.close()
+            raise
+    return transport
+
+
+@contextlib.contextmanager
+def _using(transport: Transport) -> Iterator[None]:
+    """One command's use of a card, closed at the end. When a virtual card answered 6F00
+    because its card file failed (read-only, full), that failure is the command's one line
+    (and the card OS's log line for it is left out)."""
+
+    def reported_below(record: logging.LogRecord) -> bool:
+        return not isinstance(getattr(transport, "failure", None), KioskError)
+
+    _CARD_OS_LOG.addFilter(reported_below)
+    try:
+        yield
+    except CardError:
+        failure = getattr(transport, "failure", None)
+        if isinstance(failure, KioskError):
+            raise failure from None
+        raise
+    finally:
+        _CARD_OS_LOG.removeFilter(reported_below)
+        transport.close()
+
+
+def _check_changeable(store: Any) -> None:
+    with store.held():
+        pass
 
 
 # -- new ------------------------------------------------------------------------------------
@@ -223,9 +263,9 @@ def _registration_by_ledger(serial: int) -> bool | None:
 
 def cmd_show(args: argparse.Namespace) -> int:
     verify_b = _verify_b(args)
-    transport = _open(args.card)
+    transport = _open(args.card, changes=True)  # reading the face spends a 照合番号B try
     state = getattr(transport, "state", None)  # a virtual card: its printed face is known
-    try:
+    with _using(transport):
         card = MyNumberCard(transport)
         if verify_b is None and state is not None:
             verify_b = state.verify_b  # what the reader photographs on the card front
@@ -255,8 +295,6 @@ def cmd_show(args: argparse.Namespace) -> int:
             else _registration_by_ledger(report["certificate"]["serial"])
         )
         report["pins"] = [s.to_dict() for s in card.all_pin_status()]
-    finally:
-        transport.close()
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
@@ -304,10 +342,8 @@ def _pins_line(pins: list[dict[str, Any]]) -> str:
 
 def cmd_pins(args: argparse.Namespace) -> int:
     transport = _open(args.card)
-    try:
+    with _using(transport):
         states = MyNumberCard(transport).all_pin_status()
-    finally:
-        transport.close()
     if args.json:
         print(json.dumps({"pins": [s.to_dict() for s in states]}, ensure_ascii=False))
         return 0
@@ -339,6 +375,7 @@ def cmd_lock_pins(args: argparse.Namespace) -> int:
     from kiosk.simcard.admin import lock_pins
 
     store = _card_file(args.card)
+    store.load()  # an unusable file is refused before anything is made beside it
     with store.update() as state:
         lock_pins(state)
         store.save(state)
@@ -356,6 +393,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
                 "the municipal office resets every PIN at once: leave out --which"
             )
         store.load()  # a card file that cannot be used is said before any PIN is asked
+        _check_changeable(store)
         pins = _ask(args, list(OFFICE_PINS))
         with store.update() as state:
             admin.reset_at_office(state, **{f"{k}_pin": v for k, v in pins.items()})
@@ -365,9 +403,10 @@ def cmd_reset(args: argparse.Namespace) -> int:
         if args.which is None:
             raise CardCommandError(
                 "a store resets only the auth PIN or the sign password: give --which auth or "
-                f"--which sign (every other PIN only at {admin.OFFICE})"
+                f"--which sign; for any other PIN go to {admin.OFFICE}"
             )
         which = admin.check_store_reset(store.load(), args.which)  # refusals before any PIN
+        _check_changeable(store)
         pins = _ask(args, ["other", "new"])
         with store.update() as state:
             admin.reset_at_store(
@@ -381,12 +420,10 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 def cmd_change_pin(args: argparse.Namespace) -> int:
     kind = PinKind(args.which)
-    pins = _ask(args, ["old", "new"])
-    transport = _open(args.card)
-    try:
+    transport = _open(args.card, changes=True)  # an unusable card is said before any PIN
+    with _using(transport):
+        pins = _ask(args, ["old", "new"])
         MyNumberCard(transport).change_pin(kind, pins["old"], pins["new"])
-    finally:
-        transport.close()
     print(f"{PINS[kind].name_en} changed")
     return 0
 

@@ -173,7 +173,7 @@ def pin_named(which: PinName | str) -> PinName:
     except ValueError:
         raise StoreResetRefused(
             "no such PIN name: a store resets only the auth PIN or the sign password "
-            f"(auth, sign); every PIN is reset at {OFFICE}"
+            f"(auth, sign); for any other PIN go to {OFFICE}"
         ) from None
 
 

@@ -343,7 +343,7 @@ def _open_lock(path: Path, lock_path: Path) -> int:
     try:  # a read-only folder that already has the lock file: flock works read-only
         return os.open(lock_path, os.O_RDONLY | flags)
     except OSError:
-        raise CardFileError(path, f"cannot be locked for a change ({_problem(first)})") from None
+        raise CardFileError(path, f"cannot be changed here ({_problem(first)})") from None
 
 
 def _lock(path: Path, fd: int) -> None:

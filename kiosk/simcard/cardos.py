@@ -152,6 +152,8 @@ class CardOS:
         self.applet: AppletFiles | None = None
         self.current: ElementaryFile | None = None
         self.verified: set[PinName] = set()
+        self.failure: Exception | None = None
+        """What made the last APDU answer 6F00 (e.g. a card file that could not be saved)."""
         self._chain: _Chain | None = None
         self._handlers: dict[int, Callable[[CommandApdu], bytes]] = {
             INS_SELECT: self.select,
@@ -177,11 +179,13 @@ class CardOS:
 
     def execute(self, apdu: bytes) -> bytes:
         """Run one command APDU; return the response APDU (data + SW). Never raises."""
+        self.failure = None
         try:
             data, sw = self.process(apdu)
         except CardStatus as answer:
             data, sw = b"", answer.sw
         except Exception as exc:  # the card never crashes: 6F00, as a chip would
+            self.failure = exc
             # a KioskError's text is PIN-free by contract; anything else shows only its type
             detail = str(exc) if isinstance(exc, KioskError) else type(exc).__name__
             log.error("card OS error (%s); answering 6F00", detail)

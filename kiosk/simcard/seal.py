@@ -38,7 +38,7 @@ SCHEME = "aes-256-gcm"
 SEALED = "sealed"
 SECRET_FIELDS = ("salt", "number_seed", "auth_key", "sign_key")
 """Fields of the ``card`` object that go into the box (each PIN's ``digest`` goes too)."""
-PIN_SECRET = "digest"
+PIN_DIGEST_FIELD = "digest"
 _AAD_PREFIX = b"kiosk-virtual-card sealed v2\0"
 
 
@@ -151,8 +151,8 @@ def seal(card: dict[str, Any], key: SealKey) -> dict[str, Any]:
     pins: dict[str, Any] = {}
     digests: dict[str, Any] = {}
     for pin, fields in card.get("pins", {}).items():
-        pins[pin] = {k: v for k, v in fields.items() if k != PIN_SECRET}
-        digests[pin] = fields.get(PIN_SECRET)
+        pins[pin] = {k: v for k, v in fields.items() if k != PIN_DIGEST_FIELD}
+        digests[pin] = fields.get(PIN_DIGEST_FIELD)
     public["pins"] = pins
     inner["pins"] = digests
     nonce = secrets.token_bytes(NONCE_BYTES)
@@ -204,5 +204,5 @@ def unseal(card: dict[str, Any], key: SealKey) -> dict[str, Any]:
     for pin, fields in pins.items():
         if not isinstance(fields, dict):
             raise SealError(f"card.pins.{pin}: expected an object")
-        opened["pins"][pin] = {**fields, PIN_SECRET: digests[pin]}
+        opened["pins"][pin] = {**fields, PIN_DIGEST_FIELD: digests[pin]}
     return opened

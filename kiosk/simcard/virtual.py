@@ -67,6 +67,11 @@ class VirtualCard:
         return self._context.state
 
     @property
+    def failure(self) -> Exception | None:
+        """Why the last APDU answered 6F00, if it did (a card file that refused a save …)."""
+        return self.os.failure
+
+    @property
     def powered(self) -> bool:
         return self._powered
 

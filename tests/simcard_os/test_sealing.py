@@ -119,7 +119,7 @@ def test_a_damaged_seal_key_is_a_clear_error_and_is_kept(tmp_path: Path, state: 
     key_file.write_text("not a key\n")
     card_before = path.read_bytes()
     for action in (lambda: load_card(path), lambda: save_card(path, state)):
-        with pytest.raises(CardFileError, match="card seal key .* is damaged"):
+        with pytest.raises(CardFileError, match=r"card seal key .* is damaged"):
             action()
     assert key_file.read_text() == "not a key\n"
     assert path.read_bytes() == card_before
