@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import secrets
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,14 +106,20 @@ def _make_key(path: Path) -> None:
 
 def _read_key(path: Path) -> SealKey:
     try:
-        with open(path, "rb") as stream:
-            text = stream.read(4 * KEY_BYTES)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise
     except OSError as exc:
         raise SealKeyError(
             f"the card seal key {path} cannot be read ({exc.strerror or type(exc).__name__})"
         ) from None
+    try:
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        text = os.read(fd, 4 * KEY_BYTES) if regular else b""
+    except OSError:
+        text = b""
+    finally:
+        os.close(fd)
     try:
         key = bytes.fromhex(text.decode("ascii").strip())
     except (UnicodeDecodeError, ValueError):

@@ -211,3 +211,12 @@ def test_a_card_that_cannot_be_saved_is_one_line_and_unchanged(
     after = _contents(tmp_path)
     after.pop(".taro.card.lock", None)
     assert after == before
+
+
+def test_card_new_refuses_a_nul_in_the_file_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["card", "new", "--profile", "standard", "--out", str(tmp_path / "a\0b")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "NUL" in err
+    assert list(tmp_path.iterdir()) == []
