@@ -115,7 +115,7 @@ class FlowWorker(QObject):
             self.tick_pending = False
         try:
             if event is Event.STAFF_CONFIRM:
-                state = self.flow.staff_confirm(bool(value))
+                state = self.flow.staff_confirm(bool(value))  # the kiosk's own staff password
             elif event is Event.STAFF_MODE:
                 visual, credential = value
                 state = self.flow.staff_mode(bool(visual), str(credential))
