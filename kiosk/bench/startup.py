@@ -72,9 +72,9 @@ def _child() -> int:
     from PySide6.QtWidgets import QApplication
 
     from kiosk.config import load_settings
-    from kiosk.services import build_services
     from kiosk.ui import theme
     from kiosk.ui.app import KioskApp, face_for_ui
+    from kiosk.wiring.services import build_services
 
     app = QApplication(sys.argv[:1])
     theme.apply(app)

@@ -19,8 +19,9 @@ from kiosk.faults.records import (
     sqlite_commit_fails,
     sqlite_full,
 )
-from kiosk.reception.states import ErrorCode, State
+from kiosk.reception.states import State
 from kiosk.records.store import RecordStore, default_url
+from kiosk.vocabulary import ReaderError
 
 PIN = Choices("pin", auth_pin())
 
@@ -54,7 +55,7 @@ def _failed_recording(kiosk: HeadlessKiosk, fault: Callable[[], AbstractContextM
         end = kiosk.flow.high_cost(False)
     assert end == State.CARD_ERROR
     screen = kiosk.flow.screen()
-    assert screen.details.get("error_code") == ErrorCode.SYSTEM.value
+    assert screen.details.get("error_code") == ReaderError.SYSTEM.value
     assert "受付窓口" in screen.ja and screen.en
     assert kiosk.back_to_start() == State.START
     assert _results(kiosk) == before  # no result file for a reception not recorded
@@ -152,7 +153,7 @@ def test_outbox_disk_full(kiosk: HeadlessKiosk, cards: CardBox) -> None:
         refused.extend(calls)
     assert refused, "the outbox write never happened"
     assert end == State.CARD_ERROR
-    assert kiosk.flow.screen().details.get("error_code") == ErrorCode.SYSTEM.value
+    assert kiosk.flow.screen().details.get("error_code") == ReaderError.SYSTEM.value
     assert kiosk.back_to_start() == State.START
     assert kiosk.stored_outcomes()["completed"] == 1  # the failed one was not recorded
     assert _partial(kiosk) == []
