@@ -49,7 +49,7 @@ from kiosk.face.errors import (
     VerifierStateError,
 )
 from kiosk.face.liveness import LivenessPolicy
-from kiosk.face.messages import TEXTS, Guidance, text
+from kiosk.face.messages import Guidance, text
 from kiosk.face.quality import QualityLimits
 from kiosk.face.results import Box, FrameResult, Liveness, Verdict
 from kiosk.face.scripted import ScriptedVerifier
@@ -64,7 +64,6 @@ from kiosk.face.worker import VerifierProcess
 
 __all__ = [
     "DEFAULT_TOLERANCE",
-    "TEXTS",
     "Box",
     "CameraError",
     "CameraSource",
