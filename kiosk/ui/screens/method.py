@@ -14,7 +14,7 @@ class MethodScreen(Screen):
         self.body.addStretch(1)
         self.methods = self.add_choices(Choices({Event.CHOOSE_FACE, Event.CHOOSE_PIN}, height=180))
         self.body.addWidget(self.methods)
-        self.staff = self.add_choices(Choices({Event.CALL_STAFF}))
+        self.staff = self.add_choices(Choices({Event.CALL_STAFF}, primary=False))
         self.body.addWidget(self.staff)
         self.reason = label("alert")
         self.reason.setObjectName("pin_reason")
