@@ -54,7 +54,7 @@ def test_lines_join_as_each_language_writes_sentences() -> None:
 def test_parameters_and_dates_are_filled_in() -> None:
     texts = catalogue()
     when = texts.lines("expiry-alert.body", "ja", date=date(2027, 1, 31))[1]
-    assert when == "期限：2027年1月31日"
+    assert when == "期限は2027年1月31日です。"
     assert "January 31, 2027" in texts.get("expiry-alert.body", "en", date=date(2027, 1, 31))
     item = Text("consent-item.body", {"name": Text("consent.medication"), "what": "X"})
     assert texts.render(item, "ja") == "〔薬剤情報〕Xを当院に提供することに同意しますか？"
