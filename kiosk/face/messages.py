@@ -1,14 +1,12 @@
 """Guidance shown on the "face" screen: stable message ids (the UI, scenario files and logs
-use them). Each id is also the key of its text in the kiosk's text catalogue
+use them). Each id is also the key of its words in the kiosk's text catalogue
 (:mod:`kiosk.texts`, table ``face``), so the face screen and ``kiosk face check`` say the
-same words; docs/screens.md lists them.
+same thing; docs/screens.md lists them.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-
-from kiosk.texts import say
 
 
 class Guidance(StrEnum):
@@ -30,8 +28,3 @@ class Guidance(StrEnum):
     NOT_MATCHED = "face.not_matched"
     NOT_LIVE = "face.not_live"
     TIMED_OUT = "face.timed_out"
-
-
-def text(guidance: Guidance, lang: str = "ja") -> str:
-    """The message for ``guidance`` in ``lang`` ("ja" or "en"), from the text catalogue."""
-    return say(guidance.value, lang)

@@ -17,11 +17,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kiosk.config import Settings
 from kiosk.reception.clock import ManualClock
 from kiosk.reception.flow import Change, Reception
 from kiosk.reception.ports import ReceptionResult, Records
 from kiosk.reception.states import DISPLAY, State
+from kiosk.simcard.deck import get_profile
+from kiosk.simcard.issue import issue_card, register_card
+from kiosk.simcard.virtual import VirtualCard
 from kiosk.vocabulary import AuditKind, Outcome
+from kiosk.wiring.services import build_services
 
 S = State
 END_SCREENS = frozenset({S.DONE, S.CANCELLED, S.CARD_ERROR})
@@ -80,8 +85,6 @@ class HeadlessKiosk:
         face: Any = None,
         eligibility: Any = None,
     ) -> None:
-        from kiosk.config import Settings
-        from kiosk.wiring.services import build_services
 
         self.clock = ManualClock()
         self.settings = settings or Settings()
@@ -211,7 +214,7 @@ class HeadlessKiosk:
             )
         verification = self.record_store.verify()
         if not verification.ok:
-            failures.append(f"chain: record #{verification.first_bad} {verification.reason}")
+            failures.append(f"chain: {verification.summary()}")
         return failures
 
     def close(self) -> None:
@@ -302,16 +305,12 @@ class CardBox:
 
     def state(self, profile: str) -> Any:
         if profile not in self._states:
-            from kiosk.simcard.issue import issue_card
-
             self._states[profile] = issue_card(profile)
         return copy.deepcopy(self._states[profile])
 
     def card(self, profile: str = "standard") -> Any:
         """A fresh VirtualCard of ``profile`` (its own copy of the chip), known to the CA
         ledger of the current KIOSK_HOME."""
-        from kiosk.simcard.issue import register_card
-        from kiosk.simcard.virtual import VirtualCard
 
         state = self.state(profile)
         register_card(state)
@@ -320,7 +319,6 @@ class CardBox:
 
 def auth_pin(profile: str = "standard") -> str:
     """The deck's test auth PIN of ``profile``."""
-    from kiosk.simcard.deck import get_profile
 
     return get_profile(profile).auth_pin
 

@@ -3,6 +3,7 @@ reception sends itself after its own work (a card read, a PIN check, a record)."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -60,3 +61,17 @@ FOLLOW_UPS = frozenset(
     }
 )
 """Events only the reception sends itself (after its own work); the outside cannot."""
+
+
+UNNAMED_STAFF = "staff"
+"""The staff ID recorded when the staff member did not sign in by name (the kiosk's own
+staff password)."""
+
+
+@dataclass(frozen=True)
+class StaffAnswer:
+    """What staff decide on 目視確認: the patient is the card's holder (``ok``) or not, and
+    who decided."""
+
+    ok: bool
+    staff_id: str = UNNAMED_STAFF

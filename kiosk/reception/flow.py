@@ -23,7 +23,7 @@ from kiosk.errors import KioskError
 from kiosk.reception import entry
 from kiosk.reception.clock import Clock
 from kiosk.reception.errors import FlowError, Refused
-from kiosk.reception.events import FOLLOW_UPS, Event
+from kiosk.reception.events import FOLLOW_UPS, UNNAMED_STAFF, Event, StaffAnswer
 from kiosk.reception.machine import HISTORY, DeclaredMachine, Transition, transitions
 from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import (
@@ -169,7 +169,9 @@ class Reception(DeclaredMachine):
         E.DISEASE_INFO: lambda v, yes, _: v.but(disease_info=yes is True),
         E.PRESCRIPTION: lambda v, yes, _: v.but(electronic_prescription=yes is True),
         E.PIN_OK: lambda v, _, __: v.but(method=IdentityMethod.PIN),
-        E.STAFF_CONFIRM: lambda v, ok, _: v.but(method=IdentityMethod.VISUAL) if ok else v,
+        E.STAFF_CONFIRM: lambda v, answer, _: v.but(
+            method=IdentityMethod.VISUAL if answer.ok else None, staff_id=answer.staff_id
+        ),
         E.FACE_RESULT: lambda v, ok, _: v.but(method=IdentityMethod.FACE) if ok else v,
     }
     """What an event's value changes in the visit, once its transition has been chosen."""
@@ -233,6 +235,8 @@ class Reception(DeclaredMachine):
             return self.tick()
         if event is E.LOOK_AT_CAMERA:
             return self.look_at_camera()
+        if event is E.STAFF_CONFIRM and not isinstance(value, StaffAnswer):
+            value = StaffAnswer(value is True)
         self._last_activity = self.clock.monotonic()
         self._stop.clear()
         try:
@@ -336,14 +340,15 @@ class Reception(DeclaredMachine):
                 log.warning("face forget failed: %s", type(again).__name__)
             return FaceVerdict(False, CAMERA_UNAVAILABLE)
 
-    def staff_mode(self, visual: bool, credential: str) -> State:
+    def staff_mode(self, visual: bool, credential: str, staff_id: str = UNNAMED_STAFF) -> State:
         """Staff switch the kiosk 無人 / 目視確認 with their credential (any state)."""
+        who: dict[str, str | int] = {"staff_id": staff_id}
         if not self.staff.check(credential):
-            self._audit(self.visit, AuditKind.STAFF, {"action": "staff_refused"})
+            self._audit(self.visit, AuditKind.STAFF, {"action": "staff_refused", **who})
             raise Refused(E.STAFF_MODE, str(self.state.value), "staff_credential_valid")
         self.visit = self.visit.but(staff_visual=visual)
         mode = "visual" if visual else "unattended"
-        self._audit(self.visit, AuditKind.STAFF, {"action": f"{mode}_mode", "mode": mode})
+        self._audit(self.visit, AuditKind.STAFF, {"action": f"{mode}_mode", "mode": mode, **who})
         self._tell(self.state, E.STAFF_MODE)
         return self.state
 
@@ -380,13 +385,13 @@ class Reception(DeclaredMachine):
         """The 4-digit PIN; it goes to the card and is never kept."""
         return self.send(E.PIN_ENTERED, pin)
 
-    def staff_confirm(self, ok: bool) -> State:
-        """本人確認OK / 確認できない from the staff (only in 目視確認 mode)."""
+    def staff_confirm(self, ok: bool, staff_id: str = UNNAMED_STAFF) -> State:
+        """本人確認OK / 確認できない from the staff member ``staff_id`` (only in 目視確認 mode)."""
         self._expect(E.STAFF_CONFIRM)
         if self.visit.staff_visual:
             kind = AuditKind.VISUAL_CONFIRMED if ok else AuditKind.VISUAL_REFUSED
-            self._audit(self.visit, kind, {})
-        return self.send(E.STAFF_CONFIRM, ok)
+            self._audit(self.visit, kind, {"staff_id": staff_id})
+        return self.send(E.STAFF_CONFIRM, StaffAnswer(ok, staff_id))
 
     def consent(self, agree: bool) -> State:
         return self.send(E.CONSENT, agree)

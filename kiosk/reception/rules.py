@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kiosk.reception.events import StaffAnswer
 from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import CertificateCheck
 from kiosk.reception.visit import Visit
@@ -109,7 +110,7 @@ def staff_mode_visual(f: Facts) -> bool:
 
 
 def staff_rejects(f: Facts) -> bool:
-    return f.value is not True
+    return not (isinstance(f.value, StaffAnswer) and f.value.ok)
 
 
 def qualification_valid(f: Facts) -> bool:

@@ -35,6 +35,7 @@ class Visit:
     face_failures: int = 0
     face_reason: str = ""  # the last failed attempt's FaceVerdict.reason
     method: IdentityMethod | None = None
+    staff_id: str | None = None  # who confirmed identity by 目視確認
     qualification: Qualification | None = field(default=None, repr=False)
     consents: Mapping[ConsentItem, bool] = field(default_factory=dict)
     high_cost: bool | None = None

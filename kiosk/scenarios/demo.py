@@ -14,8 +14,16 @@ import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
+from kiosk.config import Settings
+from kiosk.face import verifier  # noqa: F401
+from kiosk.paths import kiosk_home_at
+from kiosk.reception.clock import ManualClock
 from kiosk.reception.flow import Change, Reception
 from kiosk.reception.ports import FaceFrame
+from kiosk.reception.states import State
+from kiosk.simcard.issue import issue_card
+from kiosk.simcard.virtual import VirtualCard
+from kiosk.wiring.services import build_services
 
 
 class JsonLines:
@@ -85,7 +93,6 @@ def _default_camera(person: str) -> str:
     try:
         import face_recognition_models  # noqa: F401
 
-        from kiosk.face import verifier  # noqa: F401
     except ImportError:
         return "scripted:match"
     return f"person:{person}"
@@ -95,17 +102,10 @@ def run_demo(
     out: TextIO, *, camera: str | None = None, profile: str = "standard", home: Path | None = None
 ) -> int:
     """One complete reception by face, printed as it happens. Returns 0 when it completes."""
-    from kiosk.paths import kiosk_home_at
-    from kiosk.reception.clock import ManualClock
-    from kiosk.reception.states import State
 
     with contextlib.ExitStack() as stack:
         where = home or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kiosk-")))
         stack.enter_context(kiosk_home_at(where))
-        from kiosk.config import Settings
-        from kiosk.simcard.issue import issue_card
-        from kiosk.simcard.virtual import VirtualCard
-        from kiosk.wiring.services import build_services
 
         card = VirtualCard(issue_card(profile))
         camera = camera or _default_camera(card.state.face.person)
@@ -128,7 +128,6 @@ def run_demo(
 
 
 def _play(flow: Reception, services: Any, card: Any, printer: ScreenPrinter) -> None:
-    from kiosk.reception.states import State
 
     printer.action("patient", "カードを置く", "places the card")
     services.insert_card(card)

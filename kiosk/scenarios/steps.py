@@ -13,13 +13,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.config import Settings, set_staff_password
 from kiosk.errors import KioskError
 from kiosk.reception.clock import ManualClock
 from kiosk.reception.errors import FlowError, Refused
 from kiosk.reception.events import Event
 from kiosk.reception.flow import Change, Reception
 from kiosk.reception.ports import ReceptionResult, Records
+from kiosk.scenarios.expect import CHECKS
+from kiosk.simcard.cardfile import save_card
+from kiosk.simcard.deck import get_profile
+from kiosk.simcard.issue import issue_card
+from kiosk.simcard.virtual import VirtualCard, open_card_file
 from kiosk.vocabulary import AuditKind, Outcome
+from kiosk.wiring.services import build_services
 
 YES = {"yes", "true", "agree", "use", "share", "ok", "electronic", True}
 NO = {"no", "false", "disagree", "not", "paper", "refuse", False}
@@ -80,8 +87,6 @@ class Run:
     def start(
         cls, spec: dict[str, Any], home: Path, emit: Callable[[dict[str, Any]], None] | None
     ) -> Iterator[Run]:
-        from kiosk.config import set_staff_password
-        from kiosk.wiring.services import build_services
 
         settings, policy_overrides = _split_settings(spec["settings"])
         set_staff_password(settings, spec["staff_password"])
@@ -109,8 +114,6 @@ def _split_settings(overrides: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     """Facility settings (kiosk.config) and the flow-only policy overrides (display_s …)."""
     import dataclasses
 
-    from kiosk.config import Settings
-
     names = {f.name for f in dataclasses.fields(Settings)}
     mine = {k: v for k, v in overrides.items() if k in names}
     rest = {k: v for k, v in overrides.items() if k not in names}
@@ -119,10 +122,6 @@ def _split_settings(overrides: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
 
 def _open_card(spec: dict[str, Any], home: Path) -> tuple[Any, str]:
     """The scenario's virtual card: issued from the deck, or kept in a card file."""
-    from kiosk.simcard.cardfile import save_card
-    from kiosk.simcard.deck import get_profile
-    from kiosk.simcard.issue import issue_card
-    from kiosk.simcard.virtual import VirtualCard, open_card_file
 
     profile_name = spec.get("card")
     card_file = spec.get("card_file")
@@ -269,7 +268,6 @@ def _refused(run: Run, arg: dict[str, Any]) -> None:
 
 def check_expect(run: Run, expect: dict[str, Any]) -> list[str]:
     """Every expectation that does not hold, as a message."""
-    from kiosk.scenarios.expect import CHECKS
 
     failures: list[str] = []
     for key, wanted in expect.items():

@@ -11,7 +11,9 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication
 
+from kiosk.config import staff_password_ok
 from kiosk.reception import Change, Event, State
+from kiosk.simcard.people import load_people
 from kiosk.ui.bridge import FlowBridge
 from kiosk.ui.controller import KioskController
 from kiosk.ui.i18n import Languages
@@ -20,6 +22,7 @@ from kiosk.ui.staff_console import StaffConsole
 from kiosk.ui.tray import CardTray, deck_profiles
 from kiosk.ui.voice import VoiceGuide
 from kiosk.ui.window import KioskWindow
+from kiosk.wiring.services import face_for_camera
 
 if TYPE_CHECKING:
     from kiosk.wiring.services import Services
@@ -37,8 +40,6 @@ def camera_choices() -> list[str]:
     """Camera specs for the operator panel: the people of the deck, then the real cameras."""
     people: list[str] = []
     try:
-        from kiosk.simcard.people import load_people
-
         people = [f"person:{name}" for name in load_people()]
     except Exception as exc:  # the panel still takes a typed spec
         log.info("people unavailable: %s", type(exc).__name__)
@@ -46,23 +47,10 @@ def camera_choices() -> list[str]:
 
 
 def face_for_ui(camera: str, settings: Any = None) -> Any:
-    """The flow's face verifier for a window: dlib runs in a child process.
-
-    dlib keeps Python's GIL while it loads models, detects and encodes (tens to hundreds of
-    ms); on a thread of this process that would freeze the GUI thread as long. The camera is
-    still read here (OpenCV releases the GIL) so the preview gets every frame.
-    """
-    from kiosk.wiring.services import SCRIPTED, face_for_camera
-
-    if camera.startswith(SCRIPTED):
-        return face_for_camera(camera, settings)
-    from kiosk.face.verifier import VerifierPolicy
-    from kiosk.face.worker import VerifierProcess
-    from kiosk.wiring.camera_face import CameraFace
-
-    tolerance = getattr(settings, "face_tolerance", None)
-    policy = VerifierPolicy() if tolerance is None else VerifierPolicy(tolerance=tolerance)
-    return CameraFace(camera, tolerance=tolerance, verifier=VerifierProcess(policy))
+    """The flow's face verifier for a window: dlib runs in a child process (it keeps the GIL
+    while it works; on a thread of this process that would freeze the GUI). The camera is
+    still read here (OpenCV releases the GIL) so the preview gets every frame."""
+    return face_for_camera(camera, settings, in_child=True)
 
 
 def settings_summary(settings: Any) -> str:
@@ -288,7 +276,6 @@ class KioskApp(QObject):
 
     # -- staff password -------------------------------------------------------------------
     def _check_password(self, password: str) -> bool:
-        from kiosk.config import staff_password_ok
 
         return staff_password_ok(self.services.settings, password)
 

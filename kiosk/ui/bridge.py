@@ -25,6 +25,7 @@ from PySide6.QtGui import QImage
 from kiosk.errors import KioskError
 from kiosk.reception import Change, Event, FlowError, Reception, State
 from kiosk.reception.ports import FaceFrame
+from kiosk.ui.staff_console import jp2_to_image
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ class FlowWorker(QObject):
             self.tick_pending = False
         try:
             if event is Event.STAFF_CONFIRM:
-                state = self.flow.staff_confirm(bool(value))
+                state = self.flow.staff_confirm(bool(value))  # the kiosk's own staff password
             elif event is Event.STAFF_MODE:
                 visual, credential = value
                 state = self.flow.staff_mode(bool(visual), str(credential))
@@ -142,7 +143,6 @@ class FlowWorker(QObject):
         data = self.flow.staff_photo()
         if not data:
             return None
-        from kiosk.ui.staff_console import jp2_to_image
 
         return jp2_to_image(data)
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.face.messages import Guidance, text
-from kiosk.texts import LANGUAGES, Catalogue, CatalogueError, Text, catalogue
+from kiosk.texts import Catalogue, CatalogueError, Text, catalogue
 
 
 def fields(lines: tuple[str, ...]) -> set[str]:
@@ -67,9 +66,3 @@ def test_a_bad_key_or_parameter_is_a_clear_error() -> None:
         catalogue().get("pin.tries", "en", tries=1)
     with pytest.raises(CatalogueError, match="unknown language"):
         catalogue().get("pin.body", "fr")
-
-
-def test_face_guidance_reads_the_catalogue() -> None:
-    for guidance in Guidance:
-        for language in LANGUAGES:
-            assert text(guidance, language) == catalogue().get(guidance.value, language)
