@@ -13,7 +13,9 @@ from kiosk.texts import Text, catalogue
 
 ROOT = Path(kiosk.__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-OLD_NOTES = re.compile(r"RECEPTION_FLOW|SCREENS\.md|CARD_PROTOCOL")
+# the background notes' names, spelled apart so that this file does not cite them itself
+NOTES = ("RECEPTION" + "_FLOW", "SCREENS" + ".md", "CARD" + "_PROTOCOL")
+OLD_NOTES = re.compile("|".join(re.escape(name) for name in NOTES))
 CITED = re.compile(r"docs/([a-z-]+\.md)")
 
 
@@ -31,7 +33,9 @@ def test_no_file_of_the_kiosk_cites_the_old_notes() -> None:
 
 
 def test_the_check_sees_a_citation() -> None:
-    assert OLD_NOTES.search('"""Rules (CARD_PROTOCOL.md):"""')
+    for name in NOTES:
+        assert OLD_NOTES.search(f'"""Rules ({name}):"""')
+    assert not OLD_NOTES.search('"""Rules (docs/card-protocol.md):"""')
 
 
 def test_every_cited_doc_exists() -> None:
