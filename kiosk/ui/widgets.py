@@ -122,13 +122,6 @@ class Choices(QWidget):
         """Why the disabled options are disabled, in the current language."""
         return [say(o.reason) for o in self.options if not o.enabled and o.reason]
 
-    def button(self, event: Event) -> QPushButton | None:
-        """The button of the first option that sends ``event``."""
-        for widget, option in zip(self.buttons, self.options, strict=False):
-            if option.event == event:
-                return widget
-        return None
-
     def _clicked(self, index: int) -> None:
         if index < len(self.options):
             option = self.options[index]
