@@ -277,7 +277,7 @@ class StaffConsole(QWidget):
                 self.pin_table.setItem(row, col, QTableWidgetItem(text))
         self.pin_table.resizeColumnsToContents()
         self.pin_table.resizeRowsToContents()
-        colon = "：" if self._language() == "ja" else ": "
+        colon = catalogue().get("format.colon", self._language())
         self.unlock_info.setText(
             "\n".join(f"{name}{colon}{where}" for name, _count, where in rows if where)
         )
