@@ -22,7 +22,8 @@ The file (every key optional)::
     idle_seconds = 60                        # untouched this long: warn
     warning_seconds = 20                     # then this long to continue (>= 20)
     staff_wait_seconds = 300                 # waiting for 目視確認
-    display_seconds = 10                     # end screens before the start screen
+    display_seconds = 10                     # end screens, then 「カードをお取りください」
+    card_left_alert_seconds = 30             # card still on the reader: alert the staff
 
     [certificate]
     alert_months = 3                         # expiry alert from 3 months before expiry
@@ -84,6 +85,7 @@ class Settings:
     idle_warning_s: float = 20.0
     staff_wait_timeout_s: float = 300.0
     display_s: float = 10.0
+    card_left_alert_s: float = 30.0
     alert_months: int = 3
     grace_months: int = 3
     face_attempts: int = 3
@@ -138,6 +140,7 @@ _FILE_KEYS: dict[tuple[str, str], str] = {
     ("timeouts", "warning_seconds"): "idle_warning_s",
     ("timeouts", "staff_wait_seconds"): "staff_wait_timeout_s",
     ("timeouts", "display_seconds"): "display_s",
+    ("timeouts", "card_left_alert_seconds"): "card_left_alert_s",
     ("certificate", "alert_months"): "alert_months",
     ("certificate", "grace_months"): "grace_months",
     ("face", "attempts"): "face_attempts",
@@ -296,6 +299,7 @@ def _checked(values: dict[str, Any], where: Any) -> Settings:
         ),
         ("staff_wait_timeout_s", values["staff_wait_timeout_s"] > 0, "must be more than 0"),
         ("display_s", values["display_s"] > 0, "must be more than 0 seconds"),
+        ("card_left_alert_s", values["card_left_alert_s"] > 0, "must be more than 0 seconds"),
         ("alert_months", 0 <= values["alert_months"] <= 12, "must be between 0 and 12"),
         ("grace_months", 0 <= values["grace_months"] <= 12, "must be between 0 and 12"),
         ("face_attempts", 1 <= values["face_attempts"] <= 10, "must be between 1 and 10"),

@@ -16,7 +16,12 @@ from kiosk.reception import Change, Event, Screen
 TRANSIENT_IDS = frozenset({"pin-check", "qualifying", "finishing"})
 """Flow states entered and left inside one event: the screen on show stays."""
 
-WIDGETS = {"limit-consent": "high-cost", "specific-disease": "high-cost"}
+WIDGETS = {
+    "limit-consent": "high-cost",
+    "specific-disease": "high-cost",
+    "take-card": "cancelled",
+    "card-left": "cancelled",
+}
 """Flow screens shown by another screen's widget (the high-cost steps share one)."""
 
 
