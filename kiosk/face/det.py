@@ -61,7 +61,10 @@ def draw_det(report: dict[str, Any], path: Path, title: str = "") -> None:
     image = Image.new("RGB", SIZE, "white")
     draw = ImageDraw.Draw(image)
     font, small = _font(15), _font(12)
-    heading = title or f"{len(genuine)} genuine, {len(impostor)} impostor pairs"
+    heading = (title + ": " if title else "") + (
+        f"{len(genuine)} same-person, {len(impostor)} different-person pairs "
+        "(a rate of 0 is drawn on the 0.1 % edge)"
+    )
     draw.text((20, 10), heading, fill=INK, font=font)
     _det_panel(draw, (70, 50, 540, 480), genuine, impostor, tolerance, small)
     _distance_panel(draw, (650, 50, 1170, 480), genuine, impostor, report, small)
@@ -94,7 +97,6 @@ def _det_panel(
         label = f"{tick * 100:g}%"
         draw.text((x(tick) - 12, y1 + 6), label, fill=INK, font=font)
         draw.text((x0 - 44, y(tick) - 7), label, fill=INK, font=font)
-    draw.text((x0 - 12, y1 + 6), "0", fill=INK, font=font)
     draw.rectangle(box, outline=INK)
     draw.text(
         ((x0 + x1) / 2 - 110, y1 + 26), "FMR (different people accepted)", fill=INK, font=font
@@ -156,11 +158,11 @@ def _distance_panel(
     draw.text(
         (x0, y1 + 26), "face distance (card encoding to fused live encoding)", fill=INK, font=font
     )
-    draw.text((x0 + 8, y0 + 24), f"same person ({len(genuine)})", fill=GENUINE, font=font)
-    draw.text((x0 + 8, y0 + 42), f"different people ({len(impostor)})", fill=IMPOSTOR, font=font)
+    draw.text((x1 - 260, y0 + 24), f"same person ({len(genuine)})", fill=GENUINE, font=font)
+    draw.text((x1 - 260, y0 + 42), f"different people ({len(impostor)})", fill=IMPOSTOR, font=font)
     closest = min(impostor)
     draw.text(
-        (x0 + 8, y0 + 60),
+        (x1 - 260, y0 + 60),
         f"farthest same {max(genuine):.3f}, closest different {closest:.3f}",
         fill=INK,
         font=font,
