@@ -10,6 +10,7 @@ import argparse
 import importlib
 import logging
 import sys
+import warnings
 from collections.abc import Sequence
 
 from kiosk import __version__
@@ -51,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # face_recognition_models finds its model files through the deprecated pkg_resources;
+    # whichever command imports it first, the warning says nothing to a kiosk user
+    warnings.filterwarnings(
+        "ignore", message="pkg_resources", category=UserWarning, module="face_recognition_models"
+    )
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
