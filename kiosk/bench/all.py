@@ -103,7 +103,11 @@ def names() -> list[str]:
     """The other benchmarks (modules of kiosk.bench)."""
     import kiosk.bench
 
-    return sorted(m.name for m in pkgutil.iter_modules(kiosk.bench.__path__) if m.name != "all")
+    return sorted(
+        m.name
+        for m in pkgutil.iter_modules(kiosk.bench.__path__)
+        if m.name != "all" and not m.name.startswith("_")
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
