@@ -8,6 +8,7 @@ records are durable (SQLite WAL with synchronous=FULL; PostgreSQL's commit).
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -224,35 +225,27 @@ class RecordStore:
         reception_id: str | None = None,
     ) -> list[StoredRecord]:
         """Stored records in chain order, filtered by time [since, until), kind, reception."""
-        import json
+        sql, params = _select(since, until, kind, reception_id)
+        return [_stored(row) for row in self.db.execute(sql, params)]
 
-        where, params = [], []
-        if since is not None:
-            where.append("at >= ?")
-            params.append(iso(since))
-        if until is not None:
-            where.append("at < ?")
-            params.append(iso(until))
-        if kind is not None:
-            where.append("kind = ?")
-            params.append(kind)
-        if reception_id is not None:
-            where.append("reception_id = ?")
-            params.append(reception_id)
-        clause = f" WHERE {' AND '.join(where)}" if where else ""
-        rows = self.db.execute(
-            # the clause is built from the constant fragments above; values are parameters
-            "SELECT seq, kind, at, kiosk_id, reception_id, body FROM chain"  # noqa: S608
-            + clause
-            + " ORDER BY seq",
-            params,
-        )
-        return [
-            StoredRecord(
-                int(r[0]), r[1], datetime.fromisoformat(r[2]), r[3], r[4], json.loads(r[5])
-            )
-            for r in rows
-        ]
+    def stream(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        kind: str | None = None,
+    ) -> Iterator[StoredRecord]:
+        """Like :meth:`records`, one record at a time inside one read snapshot: memory stays
+        flat however many there are (exports)."""
+        sql, params = _select(since, until, kind, None)
+        rows = self.db.iterate(sql, params)
+        try:
+            for row in rows:
+                yield _stored(row)
+        finally:
+            close = getattr(rows, "close", None)
+            if close is not None:
+                close()  # end the read snapshot even when the reader stopped early
 
     def verify(self) -> Verification:
         """Walk the chain up to the current head; the result names the first bad record.
@@ -269,6 +262,35 @@ class RecordStore:
             close = getattr(rows, "close", None)
             if close is not None:
                 close()  # end the read snapshot even when verification stopped early
+
+
+def _select(
+    since: datetime | None, until: datetime | None, kind: str | None, reception_id: str | None
+) -> tuple[str, list[Any]]:
+    """The query for stored records in chain order with these filters."""
+    where, params = [], []
+    if since is not None:
+        where.append("at >= ?")
+        params.append(iso(since))
+    if until is not None:
+        where.append("at < ?")
+        params.append(iso(until))
+    if kind is not None:
+        where.append("kind = ?")
+        params.append(kind)
+    if reception_id is not None:
+        where.append("reception_id = ?")
+        params.append(reception_id)
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    # the clause is built from the constant fragments above; values are parameters
+    sql = "SELECT seq, kind, at, kiosk_id, reception_id, body FROM chain" + clause  # noqa: S608
+    return sql + " ORDER BY seq", params
+
+
+def _stored(row: Sequence[Any]) -> StoredRecord:
+    return StoredRecord(
+        int(row[0]), row[1], datetime.fromisoformat(row[2]), row[3], row[4], json.loads(row[5])
+    )
 
 
 @contextmanager
