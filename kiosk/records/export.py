@@ -105,15 +105,15 @@ def fhir_entries(records: Iterable[StoredRecord]) -> Iterator[dict[str, Any]]:
 
 
 def write_fhir_bundle(records: Iterable[StoredRecord], out: TextIO) -> int:
-    """Stream the Bundle to ``out`` as ``json.dumps(fhir_bundle(records), indent=2)`` writes
-    it, one entry at a time; return the number of entries."""
-    out.write('{\n  "resourceType": "Bundle",\n  "type": "collection",\n  "entry": [')
+    """Stream the Bundle to ``out``, one entry a line as it comes; return the number of
+    entries. The text is one JSON object, the value of :func:`fhir_bundle`."""
+    out.write('{"resourceType": "Bundle", "type": "collection", "entry": [')
     count = 0
     for entry in fhir_entries(records):
-        text = json.dumps(entry, ensure_ascii=False, indent=2).replace("\n", "\n    ")
-        out.write(("\n    " if count == 0 else ",\n    ") + text)
+        out.write("\n" if count == 0 else ",\n")
+        out.write(json.dumps(entry, ensure_ascii=False))
         count += 1
-    out.write("\n  ]\n}\n" if count else "]\n}\n")
+    out.write("\n]}\n" if count else "]}\n")
     return count
 
 
@@ -126,7 +126,6 @@ def write_fhir_ndjson(records: Iterable[StoredRecord], out: TextIO) -> int:
         out.write("\n")
         count += 1
     return count
-
 
 
 CSV_COLUMNS = (
