@@ -22,6 +22,11 @@ The file (every key optional)::
     idle_seconds = 60                        # untouched this long: warn
     warning_seconds = 20                     # then this long to continue (>= 20)
     staff_wait_seconds = 300                 # waiting for 目視確認
+    display_seconds = 10                     # end screens before the start screen
+
+    [certificate]
+    alert_months = 3                         # expiry alert from 3 months before expiry
+    grace_months = 3                         # and the card still works 3 months after
 
     [face]
     attempts = 3
@@ -31,6 +36,8 @@ The file (every key optional)::
     url = "sqlite:////var/lib/kiosk/records.db"   # or postgresql://…
     outbox = "/srv/clinic/oqs-inbox"
     card_salt_file = "/var/lib/kiosk/card-salt"
+    chain_key_file = "/var/lib/kiosk/records-key"  # signs the records; back it up apart
+    checkpoints = "/var/lib/kiosk/checkpoints"      # signed heads of the records chain
 
     [staff]
     password_file = "/var/lib/kiosk/staff-password"
@@ -54,9 +61,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.eligibility.model import ConsentItem
 from kiosk.errors import KioskError
 from kiosk.paths import kiosk_home
+from kiosk.vocabulary import ConsentItem
 
 
 class SettingsError(KioskError):
@@ -76,11 +83,16 @@ class Settings:
     idle_timeout_s: float = 60.0
     idle_warning_s: float = 20.0
     staff_wait_timeout_s: float = 300.0
+    display_s: float = 10.0
+    alert_months: int = 3
+    grace_months: int = 3
     face_attempts: int = 3
     face_tolerance: float = 0.5
     records_url: str | None = None
     outbox: Path | None = None
     card_salt_file: Path | None = None
+    chain_key_file: Path | None = None
+    checkpoints: Path | None = None
     staff_password_file: Path | None = None
     eligibility_latency_ms: float = 0.0
     eligibility_failure_rate: float = 0.0
@@ -91,6 +103,10 @@ class Settings:
 
     def card_salt_path(self) -> Path:
         return self.card_salt_file if self.card_salt_file else kiosk_home() / "card-salt"
+
+    def checkpoints_dir(self) -> Path:
+        """Where signed checkpoints of the records chain go (default kiosk_home()/checkpoints)."""
+        return self.checkpoints if self.checkpoints is not None else kiosk_home() / "checkpoints"
 
     def staff_password_path(self) -> Path:
         if self.staff_password_file:
@@ -121,11 +137,16 @@ _FILE_KEYS: dict[tuple[str, str], str] = {
     ("timeouts", "idle_seconds"): "idle_timeout_s",
     ("timeouts", "warning_seconds"): "idle_warning_s",
     ("timeouts", "staff_wait_seconds"): "staff_wait_timeout_s",
+    ("timeouts", "display_seconds"): "display_s",
+    ("certificate", "alert_months"): "alert_months",
+    ("certificate", "grace_months"): "grace_months",
     ("face", "attempts"): "face_attempts",
     ("face", "tolerance"): "face_tolerance",
     ("records", "url"): "records_url",
     ("records", "outbox"): "outbox",
     ("records", "card_salt_file"): "card_salt_file",
+    ("records", "chain_key_file"): "chain_key_file",
+    ("records", "checkpoints"): "checkpoints",
     ("staff", "password_file"): "staff_password_file",
     ("eligibility", "latency_ms"): "eligibility_latency_ms",
     ("eligibility", "failure_rate"): "eligibility_failure_rate",
@@ -274,6 +295,9 @@ def _checked(values: dict[str, Any], where: Any) -> Settings:
             "must be at least 20 seconds (time to read the warning and continue)",
         ),
         ("staff_wait_timeout_s", values["staff_wait_timeout_s"] > 0, "must be more than 0"),
+        ("display_s", values["display_s"] > 0, "must be more than 0 seconds"),
+        ("alert_months", 0 <= values["alert_months"] <= 12, "must be between 0 and 12"),
+        ("grace_months", 0 <= values["grace_months"] <= 12, "must be between 0 and 12"),
         ("face_attempts", 1 <= values["face_attempts"] <= 10, "must be between 1 and 10"),
         ("face_tolerance", 0.0 < values["face_tolerance"] < 1.0, "must be between 0 and 1"),
         ("eligibility_latency_ms", values["eligibility_latency_ms"] >= 0, "must be 0 or more"),

@@ -17,7 +17,7 @@ reception's median time less that floor's median, ``pin_cpu_ms`` its median CPU 
 ``face_receptions_per_s`` is ONE kiosk: one flow, receptions one after the other, with the
 face verifier as the kiosk runs it (detection, landmarks and liveness in the flow's process,
 encodings shared with the kiosk's encoder child on the second core; see
-kiosk.reception.camera_face). Every reception encodes the chip photo anew and at least three
+kiosk.wiring.camera_face). Every reception encodes the chip photo anew and at least three
 live frames, needs a blink, and drops every encoding at its end. ``--serial`` times the same
 with every encoding in the flow's thread (one core), for comparison. ``--workers N`` > 1 also
 times N kiosks side by side (one process each) and reports their sum separately as
@@ -145,11 +145,11 @@ def _face_worker(
 ) -> None:
     """One kiosk in its own process: warm up, wait for the others, time N face receptions."""
     from kiosk.config import Settings
-    from kiosk.reception.camera_face import CameraFace
-    from kiosk.reception.scenario import kiosk_home_at
-    from kiosk.services import build_services
+    from kiosk.paths import kiosk_home_at
     from kiosk.simcard.cardfile import load_card
     from kiosk.simcard.virtual import VirtualCard
+    from kiosk.wiring.camera_face import CameraFace
+    from kiosk.wiring.services import build_services
 
     with kiosk_home_at(home):
         card = VirtualCard(load_card(card_path))
@@ -220,11 +220,11 @@ def _face_path(args: argparse.Namespace, home: Path, card_path: Path) -> dict[st
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from kiosk.config import Settings
-    from kiosk.reception.scenario import kiosk_home_at
-    from kiosk.services import build_services
+    from kiosk.paths import kiosk_home_at
     from kiosk.simcard.deck import get_profile
     from kiosk.simcard.issue import issue_card
     from kiosk.simcard.virtual import VirtualCard
+    from kiosk.wiring.services import build_services
 
     figures: dict[str, Any] = {}
     with contextlib.ExitStack() as stack:

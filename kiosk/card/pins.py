@@ -1,6 +1,6 @@
 """The card's PINs as staff and patients know them, and where a locked one is unlocked.
 
-Pure data (RECEPTION_FLOW.md, CARD_PROTOCOL.md): the applet and EF that hold each PIN, its
+Pure data (docs/card-protocol.md): the applet and EF that hold each PIN, its
 retry limit, its format, its names in Japanese and English, and the places that reset it.
 Nothing here holds or checks a PIN value beyond its format.
 """
@@ -13,16 +13,7 @@ from enum import StrEnum
 
 from kiosk.card.applets import Applet, JpkiFile, JukiFile, KenhojoFile
 from kiosk.card.errors import BadPinFormat
-
-
-class PinKind(StrEnum):
-    """Every PIN of a My Number card (same names as the virtual card's ``PinName``)."""
-
-    AUTH = "auth"  # 利用者証明用電子証明書の暗証番号
-    SIGN = "sign"  # 署名用電子証明書の暗証番号 (password)
-    HOJO = "hojo"  # 券面事項入力補助用の暗証番号
-    JUKI = "juki"  # 住民基本台帳用の暗証番号 (住基AP)
-    KYOTSU = "kyotsu"  # 住民基本台帳用の暗証番号 (共通AP, its own counter)
+from kiosk.vocabulary import FOUR_DIGITS, PinKind
 
 
 class UnlockPlace(StrEnum):
@@ -95,7 +86,7 @@ PINS: dict[PinKind, PinInfo] = {
         Applet.JPKI,
         JpkiFile.AUTH_PIN,
         3,
-        r"[0-9]{4}",
+        FOUR_DIGITS,
         "利用者証明用電子証明書の暗証番号",
         "user-authentication PIN",
         "数字4桁",
@@ -123,7 +114,7 @@ PINS: dict[PinKind, PinInfo] = {
         Applet.KENHOJO,
         KenhojoFile.PIN,
         3,
-        r"[0-9]{4}",
+        FOUR_DIGITS,
         "券面事項入力補助用の暗証番号",
         "card-information input-support PIN",
         "数字4桁",
@@ -137,7 +128,7 @@ PINS: dict[PinKind, PinInfo] = {
         Applet.JUKI,
         JukiFile.PIN,
         3,
-        r"[0-9]{4}",
+        FOUR_DIGITS,
         "住民基本台帳用の暗証番号",
         "resident-registry PIN",
         "数字4桁",
@@ -151,7 +142,7 @@ PINS: dict[PinKind, PinInfo] = {
         Applet.KYOTSU,
         JukiFile.PIN,
         3,
-        r"[0-9]{4}",
+        FOUR_DIGITS,
         "住民基本台帳用の暗証番号（共通AP）",
         "resident-registry PIN (common applet)",
         "数字4桁",

@@ -40,9 +40,10 @@ from kiosk.card.errors import (
     WrongLength,
     WrongParameters,
 )
-from kiosk.card.pins import PINS, PinKind, check_verify_b
+from kiosk.card.pins import PINS, check_verify_b
 from kiosk.card.status import SW, check, is_verify_failed, tries_left
 from kiosk.card.transport import Transport
+from kiosk.vocabulary import PinKind
 
 log = logging.getLogger(__name__)
 

@@ -27,6 +27,6 @@ def register(sub: Any) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from kiosk.reception.headless import run_demo
+    from kiosk.scenarios.demo import run_demo
 
     return run_demo(sys.stdout, camera=args.camera, profile=args.card, home=args.home)

@@ -49,10 +49,10 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         raise KioskError("the kiosk window needs PySide6: pip install 'kiosk[ui]'") from None
     from kiosk.config import load_settings
-    from kiosk.services import build_services
     from kiosk.ui import theme
     from kiosk.ui.app import KioskApp, face_for_ui
     from kiosk.ui.first_paint import watch_first_paint
+    from kiosk.wiring.services import build_services
 
     settings = load_settings(args.settings)
     if args.fullscreen:
@@ -173,7 +173,7 @@ def headless(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     try:
-        from kiosk.reception.headless import run_demo
+        from kiosk.scenarios.demo import run_demo
     except ImportError:
         raise KioskError(
             "no display, and the headless demo is not available in this build; "

@@ -34,7 +34,7 @@ def register(sub: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from kiosk.reception.scenario import run_scenarios
+    from kiosk.scenarios.runner import run_scenarios
 
     def emit(event: dict[str, Any]) -> None:
         print(json.dumps(event, ensure_ascii=False, default=str), flush=True)

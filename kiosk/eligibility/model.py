@@ -1,7 +1,7 @@
 """The values of an online qualification confirmation (オンライン資格確認): what the service
 answers, and the patient's consents that travel with it to the clinic system.
 
-Field names follow the clinic system's result XML (see ``RECEPTION_FLOW.md``) in snake case:
+Field names follow the clinic system's result XML (see docs/reception.md) in snake case:
 ``insurer_number`` is ``InsurerNumber``. Dates are :class:`datetime.date`; instants are
 timezone-aware :class:`datetime.datetime` (the XML shows them in Japan time).
 """
@@ -13,29 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from enum import IntEnum, StrEnum
 
+from kiosk.vocabulary import ConsentItem
+
 JST = timezone(timedelta(hours=9), "JST")
 CONSENT_VALIDITY = timedelta(hours=24)  # a consent lets the facility view the data this long
-
-
-class ConsentItem(StrEnum):
-    """The information items a patient may agree to share, in the order they are asked."""
-
-    MEDICATION = "medication"  # 薬剤情報 — PharmacistsInfo
-    CHECKUPS = "checkups"  # 特定健診情報 — SpecificHealthCheckupsInfo
-    TREATMENT = "treatment"  # 診療情報 — DiagnosisInfo
-    SURGERY = "surgery"  # 手術情報 — OperationInfo
-
-    @property
-    def label_ja(self) -> str:
-        return _LABELS_JA[self]
-
-
-_LABELS_JA = {
-    ConsentItem.MEDICATION: "薬剤情報",
-    ConsentItem.CHECKUPS: "特定健診情報",
-    ConsentItem.TREATMENT: "診療情報",
-    ConsentItem.SURGERY: "手術情報",
-}
 
 
 class QualificationValidity(IntEnum):

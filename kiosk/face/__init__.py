@@ -26,7 +26,7 @@ encoding and every frame-derived value; call ``prepare`` again to retry. Nothing
 disk, logged or put in an exception text.
 
 Two cores for one kiosk: ``DlibVerifier(encoder=shared_encoder())`` (what the reception flow's
-:class:`~kiosk.reception.camera_face.CameraFace` uses) detects and tracks liveness in its own
+:class:`~kiosk.wiring.camera_face.CameraFace` uses) detects and tracks liveness in its own
 thread and hands the encodings (the chip photo's as soon as ``prepare`` found its face, then
 the live frames') to :mod:`kiosk.face.encoder`'s child process; same decisions, less waiting.
 

@@ -1,7 +1,7 @@
 """A camera that disappears in the middle of a face attempt.
 
 :class:`VanishingCamera` wraps the flow's face port (:class:`~kiosk.reception.ports.FaceVerifier`,
-e.g. :class:`~kiosk.reception.camera_face.CameraFace` or scripted verdicts): during an attempt,
+e.g. :class:`~kiosk.wiring.camera_face.CameraFace` or scripted verdicts): during an attempt,
 after ``after_frames`` frames have reached the flow, the next frame read raises
 :class:`~kiosk.face.errors.CameraError` — what a camera source raises when its device is
 unplugged (OpenCV's read fails). ``vanish_on`` picks the attempts it happens on (0-based).

@@ -17,23 +17,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kiosk.config import Settings
 from kiosk.reception.clock import ManualClock
 from kiosk.reception.flow import Change, Reception
 from kiosk.reception.ports import ReceptionResult, Records
 from kiosk.reception.states import DISPLAY, State
+from kiosk.simcard.deck import get_profile
+from kiosk.simcard.issue import issue_card, register_card
+from kiosk.simcard.virtual import VirtualCard
+from kiosk.vocabulary import AuditKind, Outcome
+from kiosk.wiring.services import build_services
 
 S = State
 END_SCREENS = frozenset({S.DONE, S.CANCELLED, S.CARD_ERROR})
-OUTCOME_OF_KIND = {
-    "cancelled": "cancelled",
-    "card-removed": "card_removed",
-    "timed-out": "timed_out",
-    "card-error": "card_error",
-    "certificate-rejected": "certificate_rejected",
-    "service-error": "service_error",
-}
-"""The flow's audit kinds (kiosk.reception.adapters) -> the stored Outcome values."""
-OUTCOMES = frozenset({"completed", *OUTCOME_OF_KIND.values()})
+OUTCOMES = frozenset(o.value for o in Outcome)
+"""What the store keeps as a reception's outcome."""
 
 
 @dataclass
@@ -53,8 +51,10 @@ class CountingRecords:
         self.acknowledged["completed"] += 1
         return path
 
-    def record_event(self, kind: str, details: Mapping[str, str | int], at: datetime) -> None:
-        name = OUTCOME_OF_KIND.get(kind, kind)
+    def record_event(
+        self, kind: Outcome | AuditKind, details: Mapping[str, str | int], at: datetime
+    ) -> None:
+        name = kind.value
         try:
             self.inner.record_event(kind, details, at)
         except BaseException:
@@ -85,8 +85,6 @@ class HeadlessKiosk:
         face: Any = None,
         eligibility: Any = None,
     ) -> None:
-        from kiosk.config import Settings
-        from kiosk.services import build_services
 
         self.clock = ManualClock()
         self.settings = settings or Settings()
@@ -216,7 +214,7 @@ class HeadlessKiosk:
             )
         verification = self.record_store.verify()
         if not verification.ok:
-            failures.append(f"chain: record #{verification.first_bad} {verification.reason}")
+            failures.append(f"chain: {verification.summary()}")
         return failures
 
     def close(self) -> None:
@@ -237,7 +235,7 @@ def _choose(kiosk: HeadlessKiosk, choices: Choices) -> None:
 
 def _staff(kiosk: HeadlessKiosk, choices: Choices) -> None:
     flow = kiosk.flow
-    if choices.staff_password and not flow.staff_visual:
+    if choices.staff_password and not flow.visit.staff_visual:
         flow.staff_mode(True, choices.staff_password)
     if "call_staff" in flow.known_events():
         flow.call_staff()
@@ -275,7 +273,7 @@ def _pin_locked(kiosk: HeadlessKiosk, choices: Choices) -> None:
 
 def _staff_wait(kiosk: HeadlessKiosk, choices: Choices) -> None:
     flow = kiosk.flow
-    if flow.staff_visual:
+    if flow.visit.staff_visual:
         flow.staff_confirm(True)
     else:
         flow.cancel()
@@ -307,16 +305,12 @@ class CardBox:
 
     def state(self, profile: str) -> Any:
         if profile not in self._states:
-            from kiosk.simcard.issue import issue_card
-
             self._states[profile] = issue_card(profile)
         return copy.deepcopy(self._states[profile])
 
     def card(self, profile: str = "standard") -> Any:
         """A fresh VirtualCard of ``profile`` (its own copy of the chip), known to the CA
         ledger of the current KIOSK_HOME."""
-        from kiosk.simcard.issue import register_card
-        from kiosk.simcard.virtual import VirtualCard
 
         state = self.state(profile)
         register_card(state)
@@ -325,7 +319,6 @@ class CardBox:
 
 def auth_pin(profile: str = "standard") -> str:
     """The deck's test auth PIN of ``profile``."""
-    from kiosk.simcard.deck import get_profile
 
     return get_profile(profile).auth_pin
 

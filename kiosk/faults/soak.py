@@ -28,15 +28,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.config import Settings, set_staff_password
 from kiosk.errors import KioskError
 from kiosk.faults.card import CardFault, FaultyCard
 from kiosk.faults.eligibility import FailingEligibility, SlowEligibility
 from kiosk.faults.face import VanishingCamera
 from kiosk.faults.harness import CardBox, Choices, HeadlessKiosk, wrong_pin
 from kiosk.faults.records import FlakyDatabase, outbox_disk_full
+from kiosk.paths import kiosk_home_at
 from kiosk.reception.errors import FlowError, Refused
 from kiosk.reception.ports import FaceFrame, FaceVerdict
 from kiosk.reception.states import State
+from kiosk.simcard.deck import get_profile
 
 S = State
 STAFF_PASSWORD = "soak-staff-password"  # noqa: S105 - the soak's own throwaway kiosk
@@ -295,8 +298,6 @@ def _draw(rng: random.Random, table: Any) -> str:
 
 class _Soak:
     def __init__(self, report: SoakReport, faults: set[str]) -> None:
-        from kiosk.config import Settings, set_staff_password
-        from kiosk.simcard.deck import get_profile
 
         self.report = report
         self.faults = faults
@@ -365,7 +366,6 @@ def soak(
     progress: Callable[[int], None] | None = None,
 ) -> SoakReport:
     """Run the soak (see the module docstring) and return its report."""
-    from kiosk.reception.scenario import kiosk_home_at
 
     chosen = set(FAULT_NAMES[1:]) if faults is None else set(faults)
     report = SoakReport(receptions, seed, sorted(chosen))

@@ -1,25 +1,29 @@
-"""The reception as a declared state machine (RECEPTION_FLOW.md), pure Python.
+"""The reception as a declared state machine, pure Python (see docs/reception.md).
 
-Events are the public methods (``card_placed``, ``choose_pin``, ``pin_entered`` …). An event the
-current state does not declare raises :class:`FlowError`; one a rule forbids raises
-:class:`Refused` naming the rule (the guard). Listeners get a :class:`Change` after every
-transition; nothing is recorded until the reception finishes (``FINISHING``), so a card taken
-away or a timeout at any point leaves no consent behind.
+One event at a time: :meth:`Reception.send` takes an :class:`Event` and its value; the rule
+(guard) of the transition decides before anything changes; then the answer the event
+carries is kept, the state changes, listeners hear of it, and the entry action of the new
+state does its work. When that work decides what comes next (the card was read, the PIN was
+wrong) its follow-up event is queued and runs after the current one has finished. An event
+the state does not declare raises :class:`FlowError`; one a rule forbids raises
+:class:`Refused` naming the rule. Nothing is recorded until FINISHING, so a card taken away
+or a timeout at any point leaves no consent behind.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 
 from kiosk.errors import KioskError
+from kiosk.reception import entry
 from kiosk.reception.clock import Clock
-from kiosk.reception.errors import Refused
-from kiosk.reception.guards import Guards
+from kiosk.reception.errors import FlowError, Refused
+from kiosk.reception.events import FOLLOW_UPS, UNNAMED_STAFF, Event, StaffAnswer
 from kiosk.reception.machine import HISTORY, DeclaredMachine, Transition, transitions
 from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import (
@@ -33,17 +37,16 @@ from kiosk.reception.ports import (
     Records,
     StaffAuthenticator,
 )
+from kiosk.reception.rules import GUARDS, Facts
 from kiosk.reception.screens import Screen, build_screen
-from kiosk.reception.states import (
-    DISPLAY,
-    INTERACTIVE,
-    State,
-)
-from kiosk.reception.visit import VisitWork
+from kiosk.reception.states import DISPLAY, INTERACTIVE, State
+from kiosk.reception.visit import Visit
+from kiosk.vocabulary import AuditKind, IdentityMethod, Outcome, ReaderError
 
 log = logging.getLogger(__name__)
 
 S = State
+E = Event
 
 
 @dataclass(frozen=True)
@@ -52,14 +55,15 @@ class Change:
 
     previous: State
     state: State
-    event: str
+    event: Event
     screen: Screen
 
 
-def _route(event: str, source: State) -> list[Transition]:
+def _route(event: Event, source: State, *, consent: bool = True) -> list[Transition]:
     """After identity (or the last consent item): the next screen the facility shows."""
+    first = [Transition(event, source, S.CONSENT, guard="asks_consent")] if consent else []
     return [
-        Transition(event, source, S.CONSENT, guard="asks_consent"),
+        *first,
         Transition(event, source, S.HIGH_COST, guard="asks_high_cost"),
         Transition(event, source, S.PRESCRIPTION, guard="asks_prescription"),
         Transition(event, source, S.FINISHING),
@@ -74,69 +78,103 @@ def _ordered(states: frozenset[State]) -> list[State]:
 _IDLE = _ordered(INTERACTIVE - {S.STAFF_WAIT})
 _CANCELLABLE = _ordered(INTERACTIVE | {S.IDLE_WARNING})
 
+Entry = Callable[[entry.Desk, Visit, Any], entry.Step]
+Answer = Callable[[Visit, Any, FlowPolicy], Visit]
 
-class Reception(Guards, VisitWork, DeclaredMachine):
-    """One kiosk's reception flow; reusable for visit after visit."""
+
+class Reception(DeclaredMachine):
+    """One kiosk's reception; reusable for visit after visit."""
+
+    state: State
+    _history: State
 
     STATES = State
     INITIAL = S.START
+    GUARDS = GUARDS
     TRANSITIONS = (
-        Transition("card_placed", S.START, S.READING),
-        # reading: the entry work fires one of these
-        Transition("read_failed", S.READING, S.CARD_ERROR),
-        Transition("read_ok", S.READING, S.EXPIRY_ALERT, guard="certificate_in_alert_window"),
-        Transition("read_ok", S.READING, S.REGISTER, guard="card_unregistered"),
-        Transition("read_ok", S.READING, S.METHOD),
-        Transition("next", S.EXPIRY_ALERT, S.REGISTER, guard="card_unregistered"),
-        Transition("next", S.EXPIRY_ALERT, S.METHOD),
-        Transition("register", S.REGISTER, S.METHOD, guard="patient_agrees"),
-        Transition("register", S.REGISTER, S.CANCELLED),
+        Transition(E.CARD_PLACED, S.START, S.READING),
+        # reading: the entry work sends one of these
+        Transition(E.READ_FAILED, S.READING, S.CARD_ERROR),
+        Transition(E.READ_OK, S.READING, S.EXPIRY_ALERT, guard="certificate_in_alert_window"),
+        Transition(E.READ_OK, S.READING, S.REGISTER, guard="card_unregistered"),
+        Transition(E.READ_OK, S.READING, S.METHOD),
+        Transition(E.NEXT, S.EXPIRY_ALERT, S.REGISTER, guard="card_unregistered"),
+        Transition(E.NEXT, S.EXPIRY_ALERT, S.METHOD),
+        Transition(E.REGISTER, S.REGISTER, S.METHOD, guard="patient_agrees"),
+        Transition(E.REGISTER, S.REGISTER, S.CANCELLED),
         # identity
-        *transitions("choose_face", [S.METHOD, S.PIN, S.PIN_LOCKED], S.FACE),
-        *transitions("choose_pin", [S.METHOD, S.FACE_FAILED], S.PIN, guard="pin_usable"),
-        *transitions("call_staff", [S.METHOD, S.FACE_FAILED, S.PIN, S.PIN_LOCKED], S.STAFF_WAIT),
-        Transition("face_result", S.FACE, S.QUALIFYING, guard="face_matched"),
-        Transition("face_result", S.FACE, S.FACE_FAILED),
-        Transition("retry_face", S.FACE_FAILED, S.FACE, guard="face_tries_left"),
-        Transition("pin_entered", S.PIN, S.PIN_CHECK, guard="pin_format"),
-        Transition("pin_ok", S.PIN_CHECK, S.QUALIFYING),
-        Transition("check_failed", S.PIN_CHECK, S.CARD_ERROR),
-        Transition("pin_wrong", S.PIN_CHECK, S.PIN, guard="pin_tries_left"),
-        Transition("pin_wrong", S.PIN_CHECK, S.PIN_LOCKED),
+        *transitions(
+            E.CHOOSE_FACE, [S.METHOD, S.PIN, S.PIN_LOCKED], S.FACE, guard="face_tries_left"
+        ),
+        *transitions(E.CHOOSE_PIN, [S.METHOD, S.FACE_FAILED], S.PIN, guard="pin_usable"),
+        *transitions(E.CALL_STAFF, [S.METHOD, S.FACE_FAILED, S.PIN, S.PIN_LOCKED], S.STAFF_WAIT),
+        Transition(E.FACE_RESULT, S.FACE, S.QUALIFYING, guard="face_matched"),
+        Transition(E.FACE_RESULT, S.FACE, S.FACE_FAILED),
+        Transition(E.RETRY_FACE, S.FACE_FAILED, S.FACE, guard="face_tries_left"),
+        Transition(E.PIN_ENTERED, S.PIN, S.PIN_CHECK, guard="pin_format"),
+        Transition(E.PIN_OK, S.PIN_CHECK, S.QUALIFYING),
+        Transition(E.CHECK_FAILED, S.PIN_CHECK, S.CARD_ERROR),
+        Transition(E.PIN_WRONG, S.PIN_CHECK, S.PIN, guard="pin_tries_left"),
+        Transition(E.PIN_WRONG, S.PIN_CHECK, S.PIN_LOCKED),
         Transition(
-            "staff_confirm",
+            E.STAFF_CONFIRM,
             S.STAFF_WAIT,
             S.QUALIFYING,
             guard="staff_mode_visual",
             unless="staff_rejects",
         ),
-        Transition("staff_confirm", S.STAFF_WAIT, S.CANCELLED, guard="staff_mode_visual"),
+        Transition(E.STAFF_CONFIRM, S.STAFF_WAIT, S.CANCELLED, guard="staff_mode_visual"),
         # after identity: the facility's screens
-        Transition("qualify_failed", S.QUALIFYING, S.CARD_ERROR),
-        *_route("proceed", S.QUALIFYING),
-        Transition("consent", S.CONSENT, S.CONSENT, guard="more_consent_items"),
-        *_route("consent", S.CONSENT),
-        Transition("high_cost", S.HIGH_COST, S.LIMIT_CONSENT, guard="patient_agrees"),
-        Transition("high_cost", S.HIGH_COST, S.PRESCRIPTION, guard="asks_prescription"),
-        Transition("high_cost", S.HIGH_COST, S.FINISHING),
-        Transition("limit_info", S.LIMIT_CONSENT, S.SPECIFIC_DISEASE, guard="specific_disease"),
-        Transition("limit_info", S.LIMIT_CONSENT, S.PRESCRIPTION, guard="asks_prescription"),
-        Transition("limit_info", S.LIMIT_CONSENT, S.FINISHING),
-        Transition("disease_info", S.SPECIFIC_DISEASE, S.PRESCRIPTION, guard="asks_prescription"),
-        Transition("disease_info", S.SPECIFIC_DISEASE, S.FINISHING),
-        Transition("prescription", S.PRESCRIPTION, S.FINISHING),
-        Transition("recorded", S.FINISHING, S.DONE),
-        Transition("record_failed", S.FINISHING, S.CARD_ERROR),
+        Transition(E.QUALIFY_FAILED, S.QUALIFYING, S.CARD_ERROR),
+        *_route(E.PROCEED, S.QUALIFYING),
+        Transition(E.CONSENT, S.CONSENT, S.CONSENT, guard="more_consent_items"),
+        *_route(E.CONSENT, S.CONSENT, consent=False),
+        Transition(E.HIGH_COST, S.HIGH_COST, S.LIMIT_CONSENT, guard="patient_agrees"),
+        Transition(E.HIGH_COST, S.HIGH_COST, S.PRESCRIPTION, guard="asks_prescription"),
+        Transition(E.HIGH_COST, S.HIGH_COST, S.FINISHING),
+        Transition(E.LIMIT_INFO, S.LIMIT_CONSENT, S.SPECIFIC_DISEASE, guard="specific_disease"),
+        Transition(E.LIMIT_INFO, S.LIMIT_CONSENT, S.PRESCRIPTION, guard="asks_prescription"),
+        Transition(E.LIMIT_INFO, S.LIMIT_CONSENT, S.FINISHING),
+        Transition(E.DISEASE_INFO, S.SPECIFIC_DISEASE, S.PRESCRIPTION, guard="asks_prescription"),
+        Transition(E.DISEASE_INFO, S.SPECIFIC_DISEASE, S.FINISHING),
+        Transition(E.PRESCRIPTION, S.PRESCRIPTION, S.FINISHING),
+        Transition(E.RECORDED, S.FINISHING, S.DONE),
+        Transition(E.RECORD_FAILED, S.FINISHING, S.CARD_ERROR),
         # leaving: card taken away, cancel, inactivity, end screens
-        *transitions("card_removed", [S.START, *_ordered(DISPLAY)], S.START),
-        *transitions("card_removed", [*_CANCELLABLE, S.READING, S.PIN_CHECK], S.CANCELLED),
-        *transitions("cancel", _CANCELLABLE, S.CANCELLED),
-        *transitions("tick", _IDLE, S.IDLE_WARNING, guard="idle_too_long"),
-        Transition("tick", S.STAFF_WAIT, S.IDLE_WARNING, guard="staff_wait_too_long"),
-        Transition("tick", S.IDLE_WARNING, S.START, guard="warning_elapsed"),
-        *transitions("tick", _ordered(DISPLAY), S.START, guard="displayed"),
-        Transition("continue_", S.IDLE_WARNING, HISTORY),
+        *transitions(E.CARD_REMOVED, [S.START, *_ordered(DISPLAY)], S.START),
+        *transitions(E.CARD_REMOVED, [*_CANCELLABLE, S.READING, S.PIN_CHECK], S.CANCELLED),
+        *transitions(E.CANCEL, _CANCELLABLE, S.CANCELLED),
+        *transitions(E.TICK, _IDLE, S.IDLE_WARNING, guard="idle_too_long"),
+        Transition(E.TICK, S.STAFF_WAIT, S.IDLE_WARNING, guard="staff_wait_too_long"),
+        Transition(E.TICK, S.IDLE_WARNING, S.START, guard="warning_elapsed"),
+        *transitions(E.TICK, _ordered(DISPLAY), S.START, guard="displayed"),
+        Transition(E.CONTINUE, S.IDLE_WARNING, HISTORY),
     )
+    ENTRY: ClassVar[dict[State, Entry]] = {
+        S.READING: entry.read_card,
+        S.FACE: entry.open_face,
+        S.STAFF_WAIT: entry.photo_for_staff,
+        S.PIN_CHECK: entry.check_pin,
+        S.PIN_LOCKED: entry.note_pin_locked,
+        S.QUALIFYING: entry.qualify,
+        S.FINISHING: entry.finish,
+    }
+    """The work each state does on entry (the ending states are handled by the visit's end)."""
+
+    ANSWERS: ClassVar[dict[Event, Answer]] = {
+        E.REGISTER: lambda v, yes, _: v.but(wants_registration=yes is True),
+        E.CONSENT: lambda v, yes, p: v.answered(p.consent_items[v.consent_index], yes is True),
+        E.HIGH_COST: lambda v, yes, _: v.but(high_cost=yes is True),
+        E.LIMIT_INFO: lambda v, yes, _: v.but(limit_info=yes is True),
+        E.DISEASE_INFO: lambda v, yes, _: v.but(disease_info=yes is True),
+        E.PRESCRIPTION: lambda v, yes, _: v.but(electronic_prescription=yes is True),
+        E.PIN_OK: lambda v, _, __: v.but(method=IdentityMethod.PIN),
+        E.STAFF_CONFIRM: lambda v, answer, _: v.but(
+            method=IdentityMethod.VISUAL if answer.ok else None, staff_id=answer.staff_id
+        ),
+        E.FACE_RESULT: lambda v, ok, _: v.but(method=IdentityMethod.FACE) if ok else v,
+    }
+    """What an event's value changes in the visit, once its transition has been chosen."""
 
     def __init__(
         self,
@@ -158,15 +196,15 @@ class Reception(Guards, VisitWork, DeclaredMachine):
         self.records = records
         self.staff = staff
         self.clock = clock
-        self.policy = policy or FlowPolicy()
-        self.staff_visual = False  # kiosk mode: False 無人, True 目視確認
+        self.policy = policy or FlowPolicy.of()
+        self.visit = Visit()
         self._listeners: list[Callable[[Change], None]] = []
         self._frame_listeners: list[Callable[[FaceFrame], None]] = []
         self._stop = threading.Event()
-        self._last_event = ""
+        self._queue: deque[tuple[Event, Any]] = deque()
+        self._last_event: Event = E.TICK
         self._last_activity = clock.monotonic()
         self._entered_at = clock.monotonic()
-        self._clear_visit()
 
     # -- listeners -------------------------------------------------------------------------
 
@@ -176,148 +214,209 @@ class Reception(Guards, VisitWork, DeclaredMachine):
     def add_frame_listener(self, listener: Callable[[FaceFrame], None]) -> None:
         self._frame_listeners.append(listener)
 
-    def _changed(self, previous: Enum, event: str) -> None:
-        self._entered_at = self.clock.monotonic()
-        self._last_event = event
-        change = Change(State(previous.value), State(self.state.value), event, self.screen())
-        for listener in list(self._listeners):
-            listener(change)
-
     def screen(self) -> Screen:
         """What the patient sees now (texts, options with their rules, details)."""
-        return build_screen(self)
+        visit = self.visit
+        if self.state == S.IDLE_WARNING:
+            visit = visit.but(idle_seconds_left=self.idle_seconds_left())
+        return build_screen(self.state, visit, self.policy)
 
-    # -- events (public) -------------------------------------------------------------------
+    # -- events ----------------------------------------------------------------------------
 
-    def _event(self, event: str, **ctx: Any) -> State:
-        """Fire a patient's (or staff's) event. Inactivity counts from the END of the event's
-        work: a slow card, eligibility service or records write is the kiosk's wait, not the
-        patient's, so the next screen always gets the whole idle time."""
+    def send(self, event: Event, value: Any = None) -> State:
+        """Handle ``event`` (and the follow-ups its work queues); return the state after.
+
+        Inactivity counts from the END of the event's work: a slow card, eligibility
+        service or records write is the kiosk's wait, not the patient's."""
+        event = Event(event)
+        if event in FOLLOW_UPS:
+            raise FlowError(f"event {event.value!r} is the reception's own")
+        if event is E.TICK:
+            return self.tick()
+        if event is E.LOOK_AT_CAMERA:
+            return self.look_at_camera()
+        if event is E.STAFF_CONFIRM and not isinstance(value, StaffAnswer):
+            value = StaffAnswer(value is True)
         self._last_activity = self.clock.monotonic()
         self._stop.clear()
         try:
-            return State(self._fire(event, **ctx).value)
+            self._handle(event, value)
         finally:
             self._last_activity = self.clock.monotonic()
+        return self.state
 
-    def card_placed(self) -> State:
-        """A card was put on the reader: read it (blocking card I/O)."""
-        return self._event("card_placed")
+    def _handle(self, event: Event, value: Any) -> None:
+        """Run ``event``, then every follow-up its work queued, one at a time."""
+        self._queue.clear()
+        self._queue.append((event, value))
+        while self._queue:
+            event, value = self._queue.popleft()
+            self._step(event, value)
+        value = None  # a PIN lives no longer than its own step
 
-    def card_removed(self) -> State:
-        """The card was taken away: ends the reception; nothing half-done is kept."""
-        return self._event("card_removed")
+    def _step(self, event: Event, value: Any) -> None:
+        t = self._select(event, self._facts(value))
+        assert t is not None  # noqa: S101 - _select raises instead
+        answer = self.ANSWERS.get(event)
+        if answer is not None:
+            self.visit = answer(self.visit, value, self.policy)
+        moved_from, entered = self._move(t)
+        previous = State(moved_from.value)
+        self._entered_at = self.clock.monotonic()
+        self._last_event = event
+        if entered and self.state in (S.START, S.CANCELLED, S.CARD_ERROR):
+            self._end_visit(previous)
+        elif entered and event is E.CARD_PLACED:
+            self.visit = Visit(staff_visual=self.visit.staff_visual)
+        self._tell(previous, event)
+        work = self.ENTRY.get(self.state) if entered else None
+        if work is not None:
+            step = work(self._desk(), self.visit, value)
+            self.visit = step.visit
+            if step.event is not None:
+                self._queue.append((step.event, step.value))
 
-    def cancel(self) -> State:
-        """「やめる」."""
-        return self._event("cancel")
+    def _facts(self, value: Any = None) -> Facts:
+        now = self.clock.monotonic()
+        return Facts(
+            visit=self.visit,
+            policy=self.policy,
+            now=self.clock.now(),
+            value=value,
+            idle_s=now - self._last_activity,
+            shown_s=now - self._entered_at,
+        )
 
-    def next(self) -> State:
-        """「次へ」 on the expiry alert."""
-        return self._event("next")
+    def _tell(self, previous: State, event: Event) -> None:
+        change = Change(previous, self.state, event, self.screen())
+        for listener in list(self._listeners):
+            listener(change)
 
-    def register(self, agree: bool) -> State:
-        """登録する / 登録しない (the registration is made once identity is confirmed)."""
-        self._expect("register")
-        self.wants_registration = agree
-        return self._event("register", agree=agree)
+    def allowed_events(self) -> set[str]:
+        """Events that would be accepted now (rules evaluated with no value)."""
+        facts = self._facts()
+        return {e for e in self.known_events() if self._select(e, facts, raise_=False)}
 
-    def choose_face(self) -> State:
-        return self._event("choose_face")
-
-    def choose_pin(self) -> State:
-        return self._event("choose_pin")
-
-    def call_staff(self) -> State:
-        return self._event("call_staff")
-
-    def retry_face(self) -> State:
-        return self._event("retry_face")
+    def tick(self) -> State:
+        """Let time act (inactivity, end screens); a no-op when nothing is due."""
+        if E.TICK in self.known_events() and self._select(E.TICK, self._facts(), raise_=False):
+            self._handle(E.TICK, None)
+        return self.state
 
     def look_at_camera(self) -> State:
         """Run one face attempt (blocking: frames until a match or the attempt's budget)."""
-        self._expect("face_result")
+        self._expect(E.FACE_RESULT)
         self._last_activity = self.clock.monotonic()
+        self._stop.clear()
         verdict = self._attempt_face()
-        self.face_reason = verdict.reason
+        visit = self.visit.but(face_reason=verdict.reason)
         if not verdict.matched and verdict.reason != "stopped":
-            self.face_failures += 1
-            self._audit("face-failed", attempt=self.face_failures, reason=verdict.reason)
-        return self._event("face_result", matched=verdict.matched)
+            visit = visit.but(face_failures=visit.face_failures + 1)
+            self._audit(
+                visit,
+                AuditKind.FACE_FAILED,
+                {"attempt": visit.face_failures, "reason": verdict.reason},
+            )
+        self.visit = visit
+        try:
+            self._handle(E.FACE_RESULT, verdict.matched)
+        finally:
+            self._last_activity = self.clock.monotonic()
+        return self.state
 
     def _attempt_face(self) -> FaceVerdict:
         """One attempt through the face port; a port that fails (the camera unplugged or its
-        source ended mid-attempt: kiosk.face.errors.CameraError, or any other KioskError) is a
-        failed attempt with reason ``camera``, never an exception out of the flow. The card
-        photo's encoding is dropped then; a retry prepares it again."""
+        source ended mid-attempt, or any other KioskError) is a failed attempt with reason
+        ``camera``, never an exception out of the flow. The card photo's encoding is dropped
+        then; a retry prepares it again."""
         try:
             return self.face.attempt(self._on_frame)
         except KioskError as exc:
             log.warning("face attempt failed: %s", type(exc).__name__)
-            self._face_prepared = False
+            self.visit = self.visit.but(face_prepared=False)
             try:
                 self.face.forget()
             except KioskError as again:
                 log.warning("face forget failed: %s", type(again).__name__)
             return FaceVerdict(False, CAMERA_UNAVAILABLE)
 
+    def staff_mode(self, visual: bool, credential: str, staff_id: str = UNNAMED_STAFF) -> State:
+        """Staff switch the kiosk 無人 / 目視確認 with their credential (any state)."""
+        who: dict[str, str | int] = {"staff_id": staff_id}
+        if not self.staff.check(credential):
+            self._audit(self.visit, AuditKind.STAFF, {"action": "staff_refused", **who})
+            raise Refused(E.STAFF_MODE, str(self.state.value), "staff_credential_valid")
+        self.visit = self.visit.but(staff_visual=visual)
+        mode = "visual" if visual else "unattended"
+        self._audit(self.visit, AuditKind.STAFF, {"action": f"{mode}_mode", "mode": mode, **who})
+        self._tell(self.state, E.STAFF_MODE)
+        return self.state
+
+    # -- the events by name (for code and tests that read better so) --------------------------
+
+    def card_placed(self) -> State:
+        return self.send(E.CARD_PLACED)
+
+    def card_removed(self) -> State:
+        return self.send(E.CARD_REMOVED)
+
+    def cancel(self) -> State:
+        return self.send(E.CANCEL)
+
+    def next(self) -> State:
+        return self.send(E.NEXT)
+
+    def register(self, agree: bool) -> State:
+        return self.send(E.REGISTER, agree)
+
+    def choose_face(self) -> State:
+        return self.send(E.CHOOSE_FACE)
+
+    def choose_pin(self) -> State:
+        return self.send(E.CHOOSE_PIN)
+
+    def call_staff(self) -> State:
+        return self.send(E.CALL_STAFF)
+
+    def retry_face(self) -> State:
+        return self.send(E.RETRY_FACE)
+
     def pin_entered(self, pin: str) -> State:
         """The 4-digit PIN; it goes to the card and is never kept."""
-        return self._event("pin_entered", pin=pin)
+        return self.send(E.PIN_ENTERED, pin)
 
-    def staff_mode(self, visual: bool, credential: str) -> State:
-        """Staff switch the kiosk 無人 / 目視確認 with their credential (any state)."""
-        if not self.staff.check(credential):
-            self._audit("staff-refused")
-            raise Refused("staff_mode", str(self.state.value), "staff_credential_valid")
-        self.staff_visual = visual
-        self._audit("staff-mode", mode="visual" if visual else "unattended")
-        self._changed(self.state, "staff_mode")
-        return State(self.state.value)
-
-    def staff_confirm(self, ok: bool) -> State:
-        """本人確認OK / 確認できない from the staff console (only in 目視確認 mode)."""
-        self._expect("staff_confirm")
-        if self.staff_visual:
-            self._audit("visual-confirmed" if ok else "visual-refused")
-        return self._event("staff_confirm", ok=ok)
+    def staff_confirm(self, ok: bool, staff_id: str = UNNAMED_STAFF) -> State:
+        """本人確認OK / 確認できない from the staff member ``staff_id`` (only in 目視確認 mode)."""
+        self._expect(E.STAFF_CONFIRM)
+        if self.visit.staff_visual:
+            kind = AuditKind.VISUAL_CONFIRMED if ok else AuditKind.VISUAL_REFUSED
+            self._audit(self.visit, kind, {"staff_id": staff_id})
+        return self.send(E.STAFF_CONFIRM, StaffAnswer(ok, staff_id))
 
     def consent(self, agree: bool) -> State:
-        """同意する / 同意しない for the item on screen."""
-        self._expect("consent")
-        self.consents[self.policy.consent_items[self.consent_index]] = agree
-        self.consent_index += 1
-        return self._event("consent", agree=agree)
+        return self.send(E.CONSENT, agree)
 
     def high_cost(self, use: bool) -> State:
-        self._expect("high_cost")
-        self.high_cost_answer = use
-        return self._event("high_cost", agree=use)
+        return self.send(E.HIGH_COST, use)
 
     def limit_info(self, share: bool) -> State:
-        self._expect("limit_info")
-        self.limit_answer = share
-        return self._event("limit_info")
+        return self.send(E.LIMIT_INFO, share)
 
     def specific_disease_info(self, share: bool) -> State:
-        self._expect("disease_info")
-        self.disease_answer = share
-        return self._event("disease_info")
+        return self.send(E.DISEASE_INFO, share)
 
     def prescription(self, electronic: bool) -> State:
-        self._expect("prescription")
-        self.prescription_answer = electronic
-        return self._event("prescription")
+        return self.send(E.PRESCRIPTION, electronic)
 
     def continue_(self) -> State:
-        """「続ける」 on the idle warning."""
-        return self._event("continue_")
+        return self.send(E.CONTINUE)
 
-    def tick(self) -> State:
-        """Let time act (inactivity, end screens); a no-op when nothing is due."""
-        if "tick" in self.known_events() and self._select("tick", {}, raise_=False):
-            return State(self._fire("tick").value)
-        return State(self.state.value)
+    # -- other questions and requests ------------------------------------------------------------
+
+    def idle_seconds_left(self) -> float:
+        """On the idle warning: seconds before the kiosk returns to the start."""
+        shown = self.clock.monotonic() - self._entered_at
+        return max(0.0, self.policy.idle_warning_s - shown)
 
     def interrupt(self) -> None:
         """Thread-safe: make a running face attempt stop at its next frame."""
@@ -326,8 +425,82 @@ class Reception(Guards, VisitWork, DeclaredMachine):
     def pin_statuses(self) -> list[Any] | None:
         """Every PIN's tries left through this reception's own card session (None: no card
         session open). Spends no try; call it on the flow's thread."""
-        return None if self.card is None else self.card.pin_statuses()
+        card = self.visit.card
+        return None if card is None else card.pin_statuses()
 
     def staff_photo(self) -> bytes | None:
-        """The chip photo for the staff console while staff confirm (never stored)."""
-        return self._photo if self.state == S.STAFF_WAIT else None
+        """The chip photo for the staff while they confirm (never stored)."""
+        return self.visit.photo if self.state == S.STAFF_WAIT else None
+
+    # -- the end of a visit ----------------------------------------------------------------
+
+    def _end_visit(self, previous: State) -> None:
+        """Note how the visit ended, forget everything about it (face encoding, photo, card
+        session); the error screen keeps only its code."""
+        visit = self.visit
+        outcome = self._outcome(previous)
+        if outcome is not None:
+            self._audit(visit, outcome, {}, state=previous)
+        try:
+            self.face.forget()
+        finally:
+            self.visit = Visit(error=visit.error if self.state == S.CARD_ERROR else None)
+            if visit.card is not None:
+                try:
+                    visit.card.close()
+                except KioskError:
+                    log.debug("card already gone")
+
+    def _outcome(self, previous: State) -> Outcome | None:
+        if self.state == S.CARD_ERROR:
+            return Outcome.for_error(self.visit.error or ReaderError.NOT_RECOGNISED)
+        if self.state == S.CANCELLED:
+            removed = self._last_event is E.CARD_REMOVED
+            return Outcome.CARD_REMOVED if removed else Outcome.CANCELLED
+        if previous in (S.DONE, S.CANCELLED, S.CARD_ERROR, S.START):
+            return None
+        return Outcome.TIMED_OUT
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _desk(self) -> entry.Desk:
+        return entry.Desk(
+            slot=self.slot,
+            certificates=self.certificates,
+            face=self.face,
+            eligibility=self.eligibility,
+            records=self.records,
+            clock=self.clock,
+            policy=lambda: self.policy,
+            audit=self._audit,
+        )
+
+    def _on_frame(self, frame: FaceFrame) -> bool:
+        for listener in list(self._frame_listeners):
+            listener(frame)
+        return not self._stop.is_set()
+
+    def _audit(
+        self,
+        visit: Visit,
+        kind: Outcome | AuditKind,
+        extra: dict[str, str | int],
+        *,
+        state: State | None = None,
+    ) -> None:
+        """Tell the records what happened (an Outcome ends a visit; an AuditKind is kept with
+        the visit's record or outcome). Never a PIN, a photo or the individual number."""
+        where = state if state is not None else State(self._history)
+        details: dict[str, str | int] = {
+            "state": where.value,
+            "reception_id": visit.reception_id,
+            **extra,
+        }
+        if visit.error is not None:
+            details["code"] = visit.error.value
+        if visit.cert is not None:
+            details["cert_serial"] = visit.cert.serial
+        try:
+            self.records.record_event(kind, details, self.clock.now())
+        except KioskError as exc:
+            log.warning("audit event %s not recorded: %s", kind.value, type(exc).__name__)

@@ -1,16 +1,17 @@
 """A small declared state machine: transitions with named guards, validated at class definition.
 
-A subclass declares ``STATES`` (an Enum), ``INITIAL`` and ``TRANSITIONS``; defining the class
-checks that every guard names a method, every state is reachable from ``INITIAL``, ``INITIAL``
-is reachable from every state (no trap states) and no transition is shadowed by an unguarded
-one before it. Transitions are tried in declaration order; the first whose guards pass fires.
+A subclass declares ``STATES`` (an Enum), ``INITIAL``, ``TRANSITIONS`` and ``GUARDS``;
+defining the class checks that every guard is declared, every state is reachable from
+``INITIAL``, ``INITIAL`` is reachable from every state (no trap states) and no transition is
+shadowed by an unguarded one before it. Transitions are tried in declaration order; the
+first whose guards pass fires.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, ClassVar
@@ -46,11 +47,17 @@ def transitions(
 
 
 class DeclaredMachine:
-    """Base of a flow whose states and transitions are declared as class attributes."""
+    """Base of a flow whose states, transitions and guards are declared as class attributes.
+
+    ``GUARDS`` maps each guard name used in ``TRANSITIONS`` to a predicate over one value, the
+    facts a rule may look at (the flow decides what they are). The machine only selects:
+    :meth:`_select` names the transition an event takes, :meth:`_move` takes it.
+    """
 
     STATES: ClassVar[type[Enum]]
     INITIAL: ClassVar[Enum]
     TRANSITIONS: ClassVar[tuple[Transition, ...]]
+    GUARDS: ClassVar[Mapping[str, Callable[[Any], bool]]] = {}
     _table: ClassVar[dict[tuple[Enum, str], list[Transition]]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -69,25 +76,22 @@ class DeclaredMachine:
         here = self.state if state is None else state
         return {event for (source, event) in self._table if source == here}
 
-    def allowed_events(self, **ctx: Any) -> set[str]:
-        """Events that would fire now (guards evaluated with ``ctx``)."""
-        return {e for e in self.known_events() if self._select(e, ctx, raise_=False)}
-
-    # -- firing ----------------------------------------------------------------------------
+    # -- selecting and moving --------------------------------------------------------------
 
     def _expect(self, event: str) -> None:
         """Raise :class:`FlowError` unless the current state declares ``event``."""
         if (self.state, event) not in self._table:
             raise FlowError(f"event {event!r} is not allowed in state {self.state.value!r}")
 
-    def _select(self, event: str, ctx: dict[str, Any], *, raise_: bool = True) -> Transition | None:
+    def _select(self, event: str, facts: Any, *, raise_: bool = True) -> Transition | None:
+        """The transition ``event`` takes now: the first whose guards hold for ``facts``."""
         self._expect(event)
         failed = ""
         for t in self._table[(self.state, event)]:
-            if t.guard and not self._guard(t.guard)(**ctx):
+            if t.guard and not self.GUARDS[t.guard](facts):
                 failed = failed or t.guard
                 continue
-            if t.unless and self._guard(t.unless)(**ctx):
+            if t.unless and self.GUARDS[t.unless](facts):
                 failed = failed or f"not {t.unless}"
                 continue
             return t
@@ -95,28 +99,14 @@ class DeclaredMachine:
             raise Refused(event, str(self.state.value), failed)
         return None
 
-    def _guard(self, name: str) -> Callable[..., bool]:
-        method: Callable[..., bool] = getattr(self, name)
-        return method
-
-    def _fire(self, event: str, **ctx: Any) -> Enum:
-        """Fire ``event``: pick the transition, change state, tell listeners, run entry work."""
-        t = self._select(event, ctx)
-        if t is None:  # pragma: no cover - _select raises instead
-            raise FlowError(event)
+    def _move(self, t: Transition) -> tuple[Enum, bool]:
+        """Take ``t``: (the previous state, whether a state was entered anew)."""
         previous = self.state
         target = t.target if isinstance(t.target, Enum) else self._history
         if t.target != HISTORY and target != previous:
             self._history = previous
         self.state = target
-        self._changed(previous, event)
-        entry = getattr(self, f"_enter_{target.name.lower()}", None)
-        if entry is not None and target != previous and t.target != HISTORY:
-            entry(**ctx)
-        return self.state
-
-    def _changed(self, previous: Enum, event: str) -> None:
-        """Called after every transition (listeners); subclasses override."""
+        return previous, target != previous and t.target != HISTORY
 
 
 def validate(cls: type[DeclaredMachine]) -> dict[tuple[Enum, str], list[Transition]]:
@@ -127,8 +117,8 @@ def validate(cls: type[DeclaredMachine]) -> dict[tuple[Enum, str], list[Transiti
         if t.source not in states or (t.target != HISTORY and t.target not in states):
             raise FlowDefinitionError(f"{cls.__name__}: unknown state in {t}")
         for name in (t.guard, t.unless):
-            if name is not None and not callable(getattr(cls, name, None)):
-                raise FlowDefinitionError(f"{cls.__name__}: guard {name!r} is not a method")
+            if name is not None and name not in cls.GUARDS:
+                raise FlowDefinitionError(f"{cls.__name__}: guard {name!r} is not declared")
         table[(t.source, t.event)].append(t)
     for (source, event), ts in table.items():
         for earlier, later in itertools.pairwise(ts):

@@ -1,55 +1,56 @@
-"""The facility's choices the flow obeys (a plain dataclass built from kiosk.config settings)."""
+"""The facility's choices the reception obeys: a view of :class:`kiosk.config.Settings`.
+
+Every value and every check lives in the settings; :class:`FlowPolicy` only picks the fields
+the reception reads, so the kiosk, the scenarios and the tests cannot disagree on a default.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from typing import Any
 
+from kiosk.config import Settings, SettingsError
 from kiosk.reception.errors import FlowError
-from kiosk.reception.states import ConsentItem
-
-MIN_WARNING_S = 20.0
-"""The idle warning gives the patient at least this long to answer (seconds)."""
+from kiosk.vocabulary import ConsentItem
 
 
 @dataclass(frozen=True)
 class FlowPolicy:
     """Timeouts in seconds; consent items in the order shown."""
 
-    consent_items: tuple[ConsentItem, ...] = (ConsentItem.MEDICATION, ConsentItem.CHECKUPS)
-    show_high_cost: bool = True
-    issues_e_prescription: bool = False
-    face_attempts: int = 3  # face attempts per visit (unverified on real readers)
-    idle_timeout_s: float = 60.0
-    idle_warning_s: float = 30.0
-    staff_wait_timeout_s: float = 300.0
-    display_s: float = 10.0  # end screens (done, cancelled, card error) before the start
-    alert_months: int = 3  # certificate-expiry alert from this many months before expiry…
-    grace_months: int = 3  # …and the card still works this many months after it
-    medical_institution_code: str = "1310000001"
+    consent_items: tuple[ConsentItem, ...]
+    show_high_cost: bool
+    issues_e_prescription: bool
+    face_attempts: int  # face attempts per visit
+    idle_timeout_s: float
+    idle_warning_s: float
+    staff_wait_timeout_s: float
+    display_s: float  # end screens (done, cancelled, card error) before the start
+    alert_months: int  # certificate-expiry alert from this many months before expiry…
+    grace_months: int  # …and the card still works this many months after it
+    medical_institution_code: str
 
-    def __post_init__(self) -> None:
-        if self.idle_warning_s < MIN_WARNING_S:
-            raise FlowError(
-                f"idle_warning_s must be at least {MIN_WARNING_S:.0f} s (got {self.idle_warning_s})"
-            )
-        if self.face_attempts < 1:
-            raise FlowError("face_attempts must be at least 1")
-        for name in ("idle_timeout_s", "staff_wait_timeout_s", "display_s"):
-            if getattr(self, name) <= 0:
-                raise FlowError(f"{name} must be positive")
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FlowPolicy:
+        return cls(**{f.name: getattr(settings, f.name) for f in fields(cls)})
 
-    def with_overrides(self, overrides: dict[str, Any]) -> FlowPolicy:
-        """A copy with ``overrides`` applied (unknown names raise FlowError, listing known ones)."""
-        known = {f.name for f in fields(self)}
-        unknown = sorted(set(overrides) - known)
-        if unknown:
-            raise FlowError(f"unknown facility setting(s) {unknown}; known: {sorted(known)}")
-        values = dict(overrides)
-        if "consent_items" in values:
-            try:
-                values["consent_items"] = tuple(ConsentItem(i) for i in values["consent_items"])
-            except ValueError as exc:
-                choices = [i.value for i in ConsentItem]
-                raise FlowError(f"consent_items: {exc}; choose from {choices}") from None
-        return replace(self, **values)
+    @classmethod
+    def of(cls, overrides: Mapping[str, Any] | None = None) -> FlowPolicy:
+        """The default settings with ``overrides`` (checked as the settings check them)."""
+        return cls.from_settings(_settings(Settings(), overrides or {}))
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> FlowPolicy:
+        """A copy with ``overrides`` applied (unknown names and bad values raise FlowError)."""
+        base = Settings().with_overrides(
+            {f.name: getattr(self, f.name) for f in fields(self) if f.name != "consent_items"}
+        )
+        values = {"consent_items": [i.value for i in self.consent_items], **overrides}
+        return self.from_settings(_settings(base, values))
+
+
+def _settings(base: Settings, overrides: Mapping[str, Any]) -> Settings:
+    try:
+        return base.with_overrides(overrides)
+    except SettingsError as exc:
+        raise FlowError(str(exc)) from None

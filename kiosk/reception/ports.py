@@ -2,7 +2,8 @@
 
 Card errors are those of :mod:`kiosk.card.errors` (NoCard / TransportError -> 001,
 NotMyNumberCard -> 002, WrongPin(tries_left), PinBlocked). Adapters over the real packages live
-in :mod:`kiosk.reception.adapters`; in-memory fakes in :mod:`kiosk.reception.fakes`.
+in :mod:`kiosk.wiring` (in-memory ones in :mod:`kiosk.wiring.memory`); the reception never
+imports them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from kiosk.reception.states import ConsentItem, Method
+from kiosk.vocabulary import AuditKind, ConsentItem, IdentityMethod, Outcome
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class ReceptionResult:
 
     reception_id: str
     cert_serial: int
-    method: Method
+    method: IdentityMethod
     started_at: datetime
     finished_at: datetime
     qualification: Qualification
@@ -140,33 +141,7 @@ class ReceptionResult:
     specific_disease_consent: bool | None = None
     electronic_prescription: bool | None = None
     registered_now: bool = False
-
-
-OUTCOMES = frozenset(
-    {
-        "cancelled",
-        "card-removed",
-        "timed-out",
-        "card-error",
-        "certificate-rejected",
-        "service-error",
-    }
-)
-"""Audit kinds that end a visit without a completed reception (no consent kept)."""
-
-AUDIT_KINDS = frozenset(
-    {
-        "pin-wrong",
-        "pin-locked",
-        "face-failed",
-        "registered",
-        "visual-confirmed",
-        "visual-refused",
-        "staff-mode",
-        "staff-refused",
-    }
-)
-"""Audit kinds noted during a visit, kept with its record (or its outcome)."""
+    staff_id: str | None = None  # who confirmed identity by 目視確認 (method VISUAL)
 
 
 class Records(Protocol):
@@ -174,8 +149,12 @@ class Records(Protocol):
         """Keep the record and drop the result file; return the file's path (or None)."""
         ...
 
-    def record_event(self, kind: str, details: Mapping[str, str | int], at: datetime) -> None:
-        """An audit line with no consent in it (card error, cancelled, timed out, PIN locked)."""
+    def record_event(
+        self, kind: Outcome | AuditKind, details: Mapping[str, str | int], at: datetime
+    ) -> None:
+        """An :class:`Outcome` ends a visit with no completed reception (no consent kept); an
+        :class:`AuditKind` is noted with the visit (a wrong PIN, a failed face, a staff
+        action). Details never hold a PIN, a photo or the individual number."""
         ...
 
 

@@ -1,15 +1,41 @@
-"""Date rules of the card read: the certificate-expiry alert and the grace after expiry."""
+"""The rules of the reception, each a guard named after the rule it enforces.
+
+A guard looks at :class:`Facts` — the visit, the facility's policy, the value the event
+carries and how long the screen has waited — and answers yes or no. The transition table
+(kiosk.reception.flow) names them; nothing here changes anything.
+"""
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from kiosk.reception.events import StaffAnswer
 from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import CertificateCheck
+from kiosk.reception.visit import Visit
+from kiosk.vocabulary import AUTH_PIN
 
 USABLE = frozenset({"valid", "expired"})
-"""Statuses that may still pass (an expired certificate only within the grace months)."""
+"""Certificate statuses that may still pass (an expired one only within the grace months)."""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a rule may look at when an event arrives."""
+
+    visit: Visit
+    policy: FlowPolicy
+    now: datetime
+    value: Any = None  # what the event carries (an answer, a PIN, a face verdict)
+    idle_s: float = 0.0  # since the patient's (or staff's) last action
+    shown_s: float = 0.0  # since the current screen was entered
+
+
+# -- dates ----------------------------------------------------------------------------------
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -32,3 +58,128 @@ def in_expiry_alert_window(not_after: datetime, now: datetime, policy: FlowPolic
     start = add_months(not_after, -policy.alert_months)
     end = add_months(not_after, policy.grace_months)
     return start <= now <= end
+
+
+# -- the guards -----------------------------------------------------------------------------
+
+
+def certificate_in_alert_window(f: Facts) -> bool:
+    cert = f.visit.cert
+    return cert is not None and in_expiry_alert_window(cert.not_after, f.now, f.policy)
+
+
+def card_unregistered(f: Facts) -> bool:
+    return not f.visit.registered
+
+
+def patient_agrees(f: Facts) -> bool:
+    return f.value is True
+
+
+def card_is_face_only(f: Facts) -> bool:
+    return f.visit.face_only
+
+
+def auth_pin_locked(f: Facts) -> bool:
+    return f.visit.auth_pin_locked
+
+
+def pin_usable(f: Facts) -> bool:
+    return not f.visit.face_only and not f.visit.auth_pin_locked
+
+
+def pin_tries_left(f: Facts) -> bool:
+    return not f.visit.auth_pin_locked
+
+
+def pin_format(f: Facts) -> bool:
+    """4 ASCII digits, checked before the card: a typo spends no try."""
+    return isinstance(f.value, str) and bool(AUTH_PIN.fullmatch(f.value))
+
+
+def face_matched(f: Facts) -> bool:
+    return f.value is True
+
+
+def face_tries_left(f: Facts) -> bool:
+    return f.visit.face_failures < f.policy.face_attempts
+
+
+def staff_mode_visual(f: Facts) -> bool:
+    return f.visit.staff_visual
+
+
+def staff_rejects(f: Facts) -> bool:
+    return not (isinstance(f.value, StaffAnswer) and f.value.ok)
+
+
+def qualification_valid(f: Facts) -> bool:
+    return f.visit.qualification is not None and f.visit.qualification.valid
+
+
+def more_consent_items(f: Facts) -> bool:
+    """After this answer, an item is still to be asked."""
+    return f.visit.consent_index + 1 < len(f.policy.consent_items)
+
+
+def asks_consent(f: Facts) -> bool:
+    return qualification_valid(f) and bool(f.policy.consent_items)
+
+
+def asks_high_cost(f: Facts) -> bool:
+    return qualification_valid(f) and f.policy.show_high_cost
+
+
+def asks_prescription(f: Facts) -> bool:
+    return qualification_valid(f) and f.policy.issues_e_prescription
+
+
+def specific_disease(f: Facts) -> bool:
+    q = f.visit.qualification
+    return q is not None and q.has_specific_disease
+
+
+def idle_too_long(f: Facts) -> bool:
+    return f.idle_s >= f.policy.idle_timeout_s
+
+
+def staff_wait_too_long(f: Facts) -> bool:
+    return f.idle_s >= f.policy.staff_wait_timeout_s
+
+
+def warning_elapsed(f: Facts) -> bool:
+    return f.shown_s >= f.policy.idle_warning_s
+
+
+def displayed(f: Facts) -> bool:
+    return f.shown_s >= f.policy.display_s
+
+
+GUARDS: dict[str, Callable[[Facts], bool]] = {
+    rule.__name__: rule
+    for rule in (
+        certificate_in_alert_window,
+        card_unregistered,
+        patient_agrees,
+        card_is_face_only,
+        auth_pin_locked,
+        pin_usable,
+        pin_tries_left,
+        pin_format,
+        face_matched,
+        face_tries_left,
+        staff_mode_visual,
+        staff_rejects,
+        qualification_valid,
+        more_consent_items,
+        asks_consent,
+        asks_high_cost,
+        asks_prescription,
+        specific_disease,
+        idle_too_long,
+        staff_wait_too_long,
+        warning_elapsed,
+        displayed,
+    )
+}
+"""Every rule by name, as the transition table names them."""

@@ -1,268 +1,186 @@
-"""What each state shows: the Japanese text of SCREENS.md with the kiosk's English, the
-buttons (each the event it sends, enabled or not with the rule's reason) and details."""
+"""What each state shows, as a pure function of (state, visit, policy): the text (catalogue
+keys, kiosk.texts), the buttons — each the event it sends with its value, enabled or not with
+the rule's reason — and the details a screen needs. See docs/screens.md."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from kiosk.reception.events import Event
+from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import CAMERA_UNAVAILABLE, PHOTO_UNUSABLE
-from kiosk.reception.states import ConsentItem, ErrorCode, State
+from kiosk.reception.states import State
+from kiosk.reception.visit import Visit
+from kiosk.texts import Text, catalogue
+from kiosk.vocabulary import ReaderError
 
-if TYPE_CHECKING:
-    from kiosk.reception.flow import Reception
+E = Event
 
 
 @dataclass(frozen=True)
 class Option:
-    """A button: the event it sends, its labels, and why it is disabled."""
+    """A button: the event it sends (with ``value``), its label, and why it is disabled."""
 
-    event: str
-    ja: str
-    en: str
+    event: Event
+    label: str  # catalogue key
+    value: Any = None
     enabled: bool = True
-    reason_ja: str = ""
-    reason_en: str = ""
+    reason: str = ""  # catalogue key of why it is disabled
+
+    def label_in(self, language: str) -> str:
+        return catalogue().get(self.label, language)
+
+    def reason_in(self, language: str) -> str:
+        return catalogue().get(self.reason, language) if self.reason else ""
+
+    @property
+    def ja(self) -> str:
+        return self.label_in("ja")
+
+    @property
+    def en(self) -> str:
+        return self.label_in("en")
 
 
 @dataclass(frozen=True)
 class Screen:
     id: str
-    ja: str
-    en: str
+    body: tuple[Text, ...] = ()
     options: tuple[Option, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
 
+    def text(self, language: str) -> str:
+        """The screen's sentences in ``language``."""
+        parts = [catalogue().render(t, language) for t in self.body]
+        return ("" if language == "ja" else " ").join(parts)
 
-TEXTS: dict[State, tuple[str, str]] = {
-    State.START: (
-        "マイナンバーカードを置いてください。顔写真を上にして置いてください。",
-        "Please place your My Number card, photo side up.",
-    ),
-    State.READING: (
-        "カードを読み取っています。カードを動かさないでください。",
-        "Reading your card. Please do not move it.",
-    ),
-    State.EXPIRY_ALERT: (
-        "電子証明書の有効期限が近づいています（期限：{date_ja}）。"
-        "お住まいの市区町村で更新してください。",
-        "Your certificate expires on {date_en}; please renew it at your municipal office.",
-    ),
-    State.REGISTER: (
-        "健康保険証として利用するための登録がされていません。登録しますか？",
-        "This card is not yet registered as a health-insurance card. Register now?",
-    ),
-    State.METHOD: ("本人確認の方法を選んでください", "Choose how to confirm your identity"),
-    State.FACE: (
-        "カメラに顔を向けてください。マスクや帽子は外してください。",
-        "Look at the camera; remove mask and hat.",
-    ),
-    State.FACE_FAILED: ("顔認証できませんでした。", "Face not recognised."),
-    State.PIN: ("暗証番号（数字4桁）を入力してください", "Enter your 4-digit PIN"),
-    State.PIN_CHECK: ("暗証番号を確認しています。", "Checking your PIN."),
-    State.PIN_LOCKED: (
-        "暗証番号がロックされました（利用者証明用）。顔認証または職員による確認で受付できます。"
-        "ロックの解除はお住まいの市区町村の窓口で行えます。",
-        "Your PIN (user-authentication certificate) is now locked. You can check in by face or "
-        "with a staff member. It can be unlocked at your municipal office.",
-    ),
-    State.STAFF_WAIT: (
-        "職員が確認します。そのままお待ちください。",
-        "A staff member will check your identity. Please wait.",
-    ),
-    State.QUALIFYING: ("資格情報を確認しています。", "Checking your insurance."),
-    State.HIGH_COST: (
-        "高額療養費制度を利用しますか？",
-        "Use the high-cost medical expense system?",
-    ),
-    State.LIMIT_CONSENT: ("限度額情報を提供しますか？", "Share your limit information?"),
-    State.SPECIFIC_DISEASE: (
-        "特定疾病の情報を提供しますか？",
-        "Share your specified-disease information?",
-    ),
-    State.PRESCRIPTION: (
-        "処方箋の受け取り方法を選んでください",
-        "How would you like your prescription?",
-    ),
-    State.FINISHING: ("受付しています。", "Checking you in."),
-    State.DONE: (
-        "受付が完了しました。カードをお取りください。",
-        "Check-in complete. Please take your card.",
-    ),
-    State.CANCELLED: (
-        "受付を中止しました。カードをお取りください。",
-        "Check-in cancelled. Please take your card.",
-    ),
-    State.IDLE_WARNING: (
-        "操作がないため、まもなく最初の画面に戻ります。",
-        "No activity; returning to the start soon.",
-    ),
-}
+    @property
+    def ja(self) -> str:
+        return self.text("ja")
 
-ERRORS: dict[ErrorCode, tuple[str, str]] = {
-    ErrorCode.NOT_RECOGNISED: (
-        "【001】マイナンバーカードを認識できません。置き直してください。",
-        "001 Card not recognised; please place it again.",
-    ),
-    ErrorCode.NOT_MY_NUMBER_CARD: (
-        "【002】マイナンバーカード以外のカードです。",
-        "002 This is not a My Number card.",
-    ),
-    ErrorCode.CERTIFICATE_INVALID: (
-        "【006】利用者証明用電子証明書が失効しているか有効期限が切れています。"
-        "受付窓口にお声がけください。",
-        "006 Your certificate is revoked or expired; please see the reception desk.",
-    ),
-    ErrorCode.SYSTEM: (
-        "受付できませんでした。受付窓口にお声がけください。",
-        "Check-in failed; please see the reception desk.",
-    ),
-}
+    @property
+    def en(self) -> str:
+        return self.text("en")
 
-CONSENT_TEXTS: dict[ConsentItem, tuple[str, str, str, str]] = {
-    ConsentItem.MEDICATION: ("薬剤情報", "medication", "過去のお薬の情報", "past medication"),
-    ConsentItem.CHECKUPS: ("特定健診情報", "health check-up", "特定健診の結果", "check-up results"),
-    ConsentItem.TREATMENT: ("診療情報", "treatment", "過去の診療の情報", "past treatment"),
-    ConsentItem.SURGERY: ("手術情報", "surgery", "過去の手術の情報", "past surgery"),
-}
+    def option(self, event: Event) -> Option | None:
+        """The first button that sends ``event``."""
+        return next((o for o in self.options if o.event == event), None)
 
-UNLOCK_WHERE = (
-    "お住まいの市区町村の窓口（暗証番号の再設定）、またはコンビニのマルチコピー機"
-    "（JPKI暗証番号リセットアプリで予約、署名用パスワードが分かる場合）",
-    "your municipal office (PIN reset), or a convenience-store multi-copy machine after booking in "
-    "the JPKI PIN-reset app, if you know your signature password",
+
+NO_CANCEL = frozenset(
+    {
+        State.START,
+        State.DONE,
+        State.CANCELLED,
+        State.CARD_ERROR,
+        State.READING,
+        State.PIN_CHECK,
+        State.QUALIFYING,
+        State.FINISHING,
+    }
 )
-FACE_ONLY_REASON = (
-    "顔認証マイナンバーカードは暗証番号を使えません。",
-    "A face-only card has no usable PIN.",
-)
-LOCKED_REASON = (
-    "利用者証明用の暗証番号はロックされています。",
-    "The user-authentication PIN is locked.",
-)
+"""Screens without 「やめる」 (end screens, and the kiosk's own work)."""
 
 
-def build_screen(flow: Reception) -> Screen:
-    """The screen for the flow's current state."""
-    state = State(flow.state)
-    details: dict[str, Any] = {"staff_mode": "visual" if flow.staff_visual else "unattended"}
+def _yes_no(event: Event, yes: str, no: str) -> list[Option]:
+    return [Option(event, f"option.{yes}", True), Option(event, f"option.{no}", False)]
+
+
+def build_screen(state: State, visit: Visit, policy: FlowPolicy) -> Screen:
+    """The screen for ``state`` during ``visit``."""
+    details: dict[str, Any] = {"staff_mode": "visual" if visit.staff_visual else "unattended"}
+    body = [Text(f"{state.value}.body")]
     options: list[Option] = []
     if state == State.CARD_ERROR:
-        code = flow.error_code or ErrorCode.NOT_RECOGNISED
-        ja, en = ERRORS[code]
+        code = visit.error or ReaderError.NOT_RECOGNISED
         details["error_code"] = code.value
-        return Screen(state.value, ja, en, (), details)
-    ja, en = TEXTS.get(state, ("", ""))
-    if state == State.EXPIRY_ALERT and flow.cert is not None:
-        day = flow.cert.not_after.date()
-        ja = ja.format(date_ja=f"{day.year}年{day.month}月{day.day}日")
-        en = en.format(date_en=day.isoformat())
+        return Screen(state.value, (Text(f"card-error.{code.value}"),), (), details)
+    if state == State.EXPIRY_ALERT and visit.cert is not None:
+        day = visit.cert.not_after.date()
+        body = [Text("expiry-alert.body", {"date": day})]
         details["expiry_date"] = day.isoformat()
-        options.append(Option("next", "次へ", "Next"))
+        options.append(Option(E.NEXT, "option.next"))
     elif state == State.REGISTER:
-        options += [
-            Option("register", "登録する", "Register"),
-            Option("register", "登録しない", "Not now"),
-        ]
+        options += _yes_no(E.REGISTER, "register", "not_register")
     elif state in (State.METHOD, State.FACE_FAILED, State.PIN_LOCKED, State.PIN):
-        options += _identity_options(flow, state, details)
+        options += _identity_options(state, visit, policy, details)
         if state == State.FACE_FAILED:
-            ja, en = _face_failed_text(flow, details)
+            body = _face_failed_text(visit, details)
     elif state == State.FACE:
-        _identity_options(flow, state, details)  # details only: the face screen has no choice
+        _identity_options(state, visit, policy, details)  # details only: no choice here
     elif state == State.CONSENT:
-        item = flow.policy.consent_items[flow.consent_index]
-        name_ja, name_en, what_ja, what_en = CONSENT_TEXTS[item]
-        details["consent_name_ja"], details["consent_name_en"] = name_ja, name_en
-        ja = f"〔{name_ja}〕{what_ja}を当院に提供することに同意しますか？"
-        en = f"Do you agree to share your {what_en} information with this facility?"
+        item = policy.consent_items[visit.consent_index]
+        body = [
+            Text(
+                "consent-item.body",
+                {"name": Text(f"consent.{item.value}"), "what": Text(f"consent-what.{item.value}")},
+            )
+        ]
+        details["consent_name_ja"] = catalogue().get(f"consent.{item.value}", "ja")
+        details["consent_name_en"] = catalogue().get(f"consent.{item.value}", "en")
         details |= {
             "consent_item": item.value,
-            "item_index": flow.consent_index,
-            "item_count": len(flow.policy.consent_items),
+            "item_index": visit.consent_index,
+            "item_count": len(policy.consent_items),
             "valid_hours": 24,
         }
-        options += [
-            Option("consent", "同意する", "Agree"),
-            Option("consent", "同意しない", "Do not agree"),
-        ]
+        options += _yes_no(E.CONSENT, "agree", "disagree")
     elif state == State.HIGH_COST:
-        options += [
-            Option("high_cost", "利用する", "Use"),
-            Option("high_cost", "利用しない", "Do not use"),
-        ]
-    elif state in (State.LIMIT_CONSENT, State.SPECIFIC_DISEASE):
-        event = "limit_info" if state == State.LIMIT_CONSENT else "disease_info"
-        options += [Option(event, "提供する", "Share"), Option(event, "提供しない", "Do not share")]
+        options += _yes_no(E.HIGH_COST, "use", "not_use")
+    elif state == State.LIMIT_CONSENT:
+        options += _yes_no(E.LIMIT_INFO, "share", "not_share")
+    elif state == State.SPECIFIC_DISEASE:
+        options += _yes_no(E.DISEASE_INFO, "share", "not_share")
     elif state == State.PRESCRIPTION:
-        options += [
-            Option("prescription", "電子処方箋", "Electronic"),
-            Option("prescription", "紙の処方箋", "Paper"),
-        ]
+        options += _yes_no(E.PRESCRIPTION, "electronic", "paper")
     elif state == State.IDLE_WARNING:
-        details["idle_seconds_left"] = round(flow.idle_seconds_left())
-        options.append(Option("continue_", "続ける", "Continue"))
-    elif state == State.DONE and flow.qualification is not None:
-        details["qualification_validity"] = flow.qualification.validity
-        if not flow.qualification.valid:
-            ja += "資格情報を確認できませんでした。受付窓口にお声がけください。"
-            en += " Your insurance could not be confirmed; please see the reception desk."
-    if state not in (State.START, State.DONE, State.CANCELLED, *_NO_CANCEL):
-        options.append(Option("cancel", "やめる", "Cancel"))
-    return Screen(state.value, ja, en, tuple(options), details)
+        details["idle_seconds_left"] = round(visit.idle_seconds_left)
+        options.append(Option(E.CONTINUE, "option.continue"))
+    elif state == State.DONE and visit.qualification is not None:
+        details["qualification_validity"] = visit.qualification.validity
+        if not visit.qualification.valid:
+            body.append(Text("done.not_qualified"))
+    if state not in NO_CANCEL:
+        options.append(Option(E.CANCEL, "option.cancel"))
+    return Screen(state.value, tuple(body), tuple(options), details)
 
 
-_NO_CANCEL = (State.READING, State.PIN_CHECK, State.QUALIFYING, State.FINISHING)
-
-FACE_FAILED_WHY: dict[str, tuple[str, str]] = {
-    CAMERA_UNAVAILABLE: ("カメラを使用できません。", "The camera is not available."),
-    PHOTO_UNUSABLE: (
-        "カードの顔写真を読み取れませんでした。",
-        "The photo on your card could not be read.",
-    ),
-}
-OTHER_WAYS = {
-    True: (
-        "暗証番号または職員による確認で受付できます。",
-        "You can check in with your PIN or with a staff member.",
-    ),
-    False: ("職員による確認で受付できます。", "A staff member can check your identity."),
-}
-
-
-def _face_failed_text(flow: Reception, details: dict[str, Any]) -> tuple[str, str]:
+def _face_failed_text(visit: Visit, details: dict[str, Any]) -> list[Text]:
     """「顔認証できませんでした。」 with why (camera gone, photo unreadable) and the other ways."""
-    ja, en = TEXTS[State.FACE_FAILED]
-    reason = flow.face_reason
+    reason = visit.face_reason
     details["face_reason"] = reason
-    if reason in FACE_FAILED_WHY:
-        why_ja, why_en = FACE_FAILED_WHY[reason]
-        ways_ja, ways_en = OTHER_WAYS[flow.pin_usable()]
-        ja, en = f"{ja}{why_ja}{ways_ja}", f"{en} {why_en} {ways_en}"
-    return ja, en
+    body = [Text("face-failed.body")]
+    if reason in (CAMERA_UNAVAILABLE, PHOTO_UNUSABLE):
+        pin_usable = not visit.face_only and not visit.auth_pin_locked
+        ways = "other_ways_pin" if pin_usable else "other_ways_staff"
+        body += [Text(f"face-failed.{reason}"), Text(f"face-failed.{ways}")]
+    return body
 
 
-def _identity_options(flow: Reception, state: State, details: dict[str, Any]) -> list[Option]:
-    face_only = flow.card_is_face_only()
-    locked = flow.auth_pin_locked()
+def _identity_options(
+    state: State, visit: Visit, policy: FlowPolicy, details: dict[str, Any]
+) -> list[Option]:
+    face_only = visit.face_only
+    locked = visit.auth_pin_locked
+    face_left = max(0, policy.face_attempts - visit.face_failures)
     details |= {
         "face_only": face_only,
-        "can_use_pin": flow.pin_usable(),
-        "pin_tries_left": flow.auth_tries_left,
-        "face_tries_left": max(0, flow.policy.face_attempts - flow.face_failures),
+        "can_use_pin": not face_only and not locked,
+        "pin_tries_left": visit.auth_tries_left,
+        "face_tries_left": face_left,
     }
     if locked:
         details["locked_pin"] = "auth"
-        details["unlock_where_ja"], details["unlock_where_en"] = UNLOCK_WHERE
+        details["unlock_where_ja"] = catalogue().get("pin-locked.unlock_where", "ja")
+        details["unlock_where_en"] = catalogue().get("pin-locked.unlock_where", "en")
     options: list[Option] = []
     if state == State.FACE_FAILED:
-        options.append(
-            Option("retry_face", "もう一度", "Try again", flow.face_tries_left(), "", "")
-        )
+        options.append(Option(E.RETRY_FACE, "option.retry_face", enabled=face_left > 0))
     if state in (State.METHOD, State.PIN_LOCKED, State.PIN):
-        options.append(Option("choose_face", "顔認証", "Face"))
+        options.append(Option(E.CHOOSE_FACE, "option.face", enabled=face_left > 0))
     if state in (State.METHOD, State.FACE_FAILED) and not face_only:
-        reason = LOCKED_REASON if locked else ("", "")
-        options.append(Option("choose_pin", "暗証番号", "PIN", not locked, *reason))
-    options.append(Option("call_staff", "職員を呼ぶ", "Call staff"))
+        reason = "reason.pin_locked" if locked else ""
+        options.append(Option(E.CHOOSE_PIN, "option.pin", enabled=not locked, reason=reason))
+    options.append(Option(E.CALL_STAFF, "option.call_staff"))
     return options

@@ -1,16 +1,14 @@
-"""The words of the reception: its states, identity methods, consent items and error codes."""
+"""Where a reception can be: its states and their groups (see docs/reception.md)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from kiosk.eligibility.model import ConsentItem
-
-__all__ = ["DISPLAY", "INTERACTIVE", "TRANSIENT", "ConsentItem", "ErrorCode", "Method", "State"]
+__all__ = ["DISPLAY", "INTERACTIVE", "TRANSIENT", "State"]
 
 
 class State(StrEnum):
-    """Where the reception is; the value is the screen id of SCREENS.md where there is one."""
+    """Where the reception is; the value is the screen id (docs/screens.md)."""
 
     START = "start"
     READING = "reading"  # transient: card read, certificate check
@@ -44,20 +42,3 @@ DISPLAY = frozenset({State.CARD_ERROR, State.DONE, State.CANCELLED})
 
 INTERACTIVE = frozenset(State) - TRANSIENT - DISPLAY - {State.START, State.IDLE_WARNING}
 """States waiting for the patient or the staff: inactivity and cancel apply to them."""
-
-
-class Method(StrEnum):
-    """How the patient's identity was confirmed."""
-
-    FACE = "face"
-    PIN = "pin"
-    STAFF = "staff"  # 目視確認
-
-
-class ErrorCode(StrEnum):
-    """Codes shown on the card-error screen."""
-
-    NOT_RECOGNISED = "001"
-    NOT_MY_NUMBER_CARD = "002"
-    CERTIFICATE_INVALID = "006"
-    SYSTEM = "900"  # the kiosk itself failed (records, eligibility); see the reception desk

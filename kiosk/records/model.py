@@ -11,51 +11,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
 from kiosk.records.errors import RecordError
+from kiosk.vocabulary import AuditKind, IdentityMethod, Outcome
 
-
-class IdentityMethod(StrEnum):
-    """How the patient's identity was confirmed."""
-
-    FACE = "face"  # 顔認証
-    PIN = "pin"  # 暗証番号
-    VISUAL = "visual"  # 目視確認 by staff
-
-
-class Outcome(StrEnum):
-    """How a reception ended. Only COMPLETED keeps consents."""
-
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-    CARD_REMOVED = "card_removed"
-    TIMED_OUT = "timed_out"
-    CARD_ERROR = "card_error"  # 001 / 002
-    CERTIFICATE_REJECTED = "certificate_rejected"  # 006
-    NOT_ELIGIBLE = "not_eligible"  # 無効 / 該当資格なし and the patient left
-    SERVICE_ERROR = "service_error"  # connection error
-
-
-class AuditKind(StrEnum):
-    """Audit events. Details name PINs by applet ("auth"), never by value."""
-
-    CARD_READ = "card_read"
-    CARD_ERROR = "card_error"
-    REGISTERED = "registered"  # 利用登録 at the kiosk
-    METHOD_CHOSEN = "method_chosen"
-    FACE_FAILED = "face_failed"
-    FACE_MATCHED = "face_matched"
-    PIN_WRONG = "pin_wrong"
-    PIN_LOCKED = "pin_locked"
-    PIN_OK = "pin_ok"
-    VISUAL_CONFIRMED = "visual_confirmed"
-    VISUAL_REFUSED = "visual_refused"
-    CANCELLED = "cancelled"
-    TIMED_OUT = "timed_out"
-    CARD_REMOVED = "card_removed"
-    ELIGIBILITY_ERROR = "eligibility_error"
-    STAFF = "staff"  # other staff actions (mode switch, export)
+__all__ = ["AuditEvent", "AuditKind", "IdentityMethod", "Outcome"]
 
 
 Detail = Mapping[str, str | int | float | bool | None]

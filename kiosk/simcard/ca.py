@@ -216,6 +216,10 @@ def _key_usage(
     )
 
 
+def _problem(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temp file in the same folder (fsync + rename)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
@@ -281,7 +285,12 @@ class CertificateAuthority:
         """The CAs from ``assets/ca/`` (or generated into ``<home>/ca/``) with the state in
         ``<home>/ca/`` (``home`` defaults to :func:`kiosk_home`)."""
         state_dir = (home if home is not None else kiosk_home()) / "ca"
-        state_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            state_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CaError(
+                f"the simulated CA's state folder {state_dir} cannot be made ({_problem(exc)})"
+            ) from None
         material = assets_dir() / "ca"
         if not (material / "auth-ca.pem").exists():
             material = state_dir
@@ -515,7 +524,7 @@ class CertificateAuthority:
                 x509.RevokedCertificateBuilder().serial_number(number).revocation_date(when).build()
             )
         crl = builder.sign(ca.key, hashes.SHA256())
-        _write_atomic(self.state_dir / f"{kind}.crl", crl.public_bytes(serialization.Encoding.DER))
+        self._write_file(f"{kind}.crl", crl.public_bytes(serialization.Encoding.DER))
 
     # -- verification -------------------------------------------------------------------
 
@@ -545,7 +554,13 @@ class CertificateAuthority:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         """Serialise read-modify-write of the state files between processes."""
-        with open(self.state_dir / ".lock", "a+b") as lock:
+        try:
+            lock = open(self.state_dir / ".lock", "a+b")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise CaError(
+                f"the simulated CA's state in {self.state_dir} cannot be changed ({_problem(exc)})"
+            ) from None
+        with lock:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
             try:
                 yield
@@ -596,7 +611,16 @@ class CertificateAuthority:
 
     def _write_json(self, name: str, data: dict[str, Any]) -> None:
         text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
-        _write_atomic(self.state_dir / name, text.encode("utf-8"))
+        self._write_file(name, text.encode("utf-8"))
+
+    def _write_file(self, name: str, data: bytes) -> None:
+        try:
+            _write_atomic(self.state_dir / name, data)
+        except OSError as exc:
+            raise CaError(
+                f"the simulated CA's {name} in {self.state_dir} cannot be written "
+                f"({_problem(exc)}); it is as it was"
+            ) from None
 
 
 def _current(crl: _Crl) -> bool:

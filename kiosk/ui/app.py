@@ -11,7 +11,9 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication
 
-from kiosk.reception import Change, State
+from kiosk.config import staff_password_ok
+from kiosk.reception import Change, Event, State
+from kiosk.simcard.people import load_people
 from kiosk.ui.bridge import FlowBridge
 from kiosk.ui.controller import KioskController
 from kiosk.ui.i18n import Languages
@@ -20,9 +22,10 @@ from kiosk.ui.staff_console import StaffConsole
 from kiosk.ui.tray import CardTray, deck_profiles
 from kiosk.ui.voice import VoiceGuide
 from kiosk.ui.window import KioskWindow
+from kiosk.wiring.services import face_for_camera
 
 if TYPE_CHECKING:
-    from kiosk.services import Services
+    from kiosk.wiring.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +40,6 @@ def camera_choices() -> list[str]:
     """Camera specs for the operator panel: the people of the deck, then the real cameras."""
     people: list[str] = []
     try:
-        from kiosk.simcard.people import load_people
-
         people = [f"person:{name}" for name in load_people()]
     except Exception as exc:  # the panel still takes a typed spec
         log.info("people unavailable: %s", type(exc).__name__)
@@ -46,23 +47,10 @@ def camera_choices() -> list[str]:
 
 
 def face_for_ui(camera: str, settings: Any = None) -> Any:
-    """The flow's face verifier for a window: dlib runs in a child process.
-
-    dlib keeps Python's GIL while it loads models, detects and encodes (tens to hundreds of
-    ms); on a thread of this process that would freeze the GUI thread as long. The camera is
-    still read here (OpenCV releases the GIL) so the preview gets every frame.
-    """
-    from kiosk.services import SCRIPTED, face_for_camera
-
-    if camera.startswith(SCRIPTED):
-        return face_for_camera(camera, settings)
-    from kiosk.face.verifier import VerifierPolicy
-    from kiosk.face.worker import VerifierProcess
-    from kiosk.reception.camera_face import CameraFace
-
-    tolerance = getattr(settings, "face_tolerance", None)
-    policy = VerifierPolicy() if tolerance is None else VerifierPolicy(tolerance=tolerance)
-    return CameraFace(camera, tolerance=tolerance, verifier=VerifierProcess(policy))
+    """The flow's face verifier for a window: dlib runs in a child process (it keeps the GIL
+    while it works; on a thread of this process that would freeze the GUI). The camera is
+    still read here (OpenCV releases the GIL) so the preview gets every frame."""
+    return face_for_camera(camera, settings, in_child=True)
 
 
 def settings_summary(settings: Any) -> str:
@@ -111,9 +99,11 @@ class KioskApp(QObject):
             settings_text=settings_summary(services.settings),
         )
         self.console.mode_requested.connect(
-            lambda visual, credential: self.bridge.request("staff_mode", visual, credential)
+            lambda visual, credential: self.bridge.request(Event.STAFF_MODE, (visual, credential))
         )
-        self.console.confirm_requested.connect(lambda ok: self.bridge.request("staff_confirm", ok))
+        self.console.confirm_requested.connect(
+            lambda ok: self.bridge.request(Event.STAFF_CONFIRM, ok)
+        )
         self.console.pins_requested.connect(self.read_pins)
         self.console.exit_requested.connect(self.quit)
         self.bridge.changed.connect(self._on_change)
@@ -237,12 +227,12 @@ class KioskApp(QObject):
                 log.warning("card could not be placed: %s", result)
             return
         if tag == "place":
-            self.bridge.request("card_placed")
+            self.bridge.request(Event.CARD_PLACED)
             self._refresh_counters()
             if self.console.logged_in:
                 self.read_pins()
         elif tag == "remove":
-            self.bridge.request("card_removed")
+            self.bridge.request(Event.CARD_REMOVED)
             self._refresh_counters()
         elif tag == "pins" and isinstance(result, list):
             self.console.set_pins(result)
@@ -269,7 +259,7 @@ class KioskApp(QObject):
         language = getattr(self.services.settings, "language", "ja")
         if change.state == State.START and self.languages.current != language:
             self.window.set_language(language)  # the next patient starts in the facility's
-        self.console.set_mode(self.flow.staff_visual)
+        self.console.set_mode(self.flow.visit.staff_visual)
         self.console.set_waiting(change.state == State.STAFF_WAIT)
         if change.state in PIN_STATES and change.event != "tick" and self.console.logged_in:
             self.read_pins()
@@ -286,7 +276,6 @@ class KioskApp(QObject):
 
     # -- staff password -------------------------------------------------------------------
     def _check_password(self, password: str) -> bool:
-        from kiosk.config import staff_password_ok
 
         return staff_password_ok(self.services.settings, password)
 

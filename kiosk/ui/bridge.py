@@ -23,12 +23,13 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QImage
 
 from kiosk.errors import KioskError
-from kiosk.reception import Change, FlowError, Reception, State
+from kiosk.reception import Change, Event, FlowError, Reception, State
 from kiosk.reception.ports import FaceFrame
+from kiosk.ui.staff_console import jp2_to_image
 
 log = logging.getLogger(__name__)
 
-ENTERS_FACE = frozenset({"choose_face", "retry_face", "continue_"})
+ENTERS_FACE = frozenset({Event.CHOOSE_FACE, Event.RETRY_FACE, Event.CONTINUE})
 """Events after which, in the face state, the worker starts a face attempt by itself."""
 
 PREVIEW_WIDTH = 640
@@ -108,12 +109,18 @@ class FlowWorker(QObject):
             self.frame_wanted = False
         self.frame.emit(image, frame.guidance or "", float(frame.progress))
 
-    def call(self, event: str, args: tuple[Any, ...]) -> None:
-        """Send ``event`` to the flow (args stay in this call: a PIN is never kept)."""
-        if event == "tick":
+    def call(self, event: Event, value: Any = None) -> None:
+        """Send ``event`` to the flow (the value stays in this call: a PIN is never kept)."""
+        if event is Event.TICK:
             self.tick_pending = False
         try:
-            state = getattr(self.flow, event)(*args)
+            if event is Event.STAFF_CONFIRM:
+                state = self.flow.staff_confirm(bool(value))  # the kiosk's own staff password
+            elif event is Event.STAFF_MODE:
+                visual, credential = value
+                state = self.flow.staff_mode(bool(visual), str(credential))
+            else:
+                state = self.flow.send(event, value)
         except FlowError as exc:
             self.refused.emit(event, getattr(exc, "guard", "") or type(exc).__name__)
             log.debug("flow refused %s: %s", event, type(exc).__name__)
@@ -123,20 +130,19 @@ class FlowWorker(QObject):
             log.warning("flow event %s failed: %s", event, type(exc).__name__)
             return
         finally:
-            args = ()
+            value = None
         self.settled.emit(event, state)
-        if state == State.STAFF_WAIT and event != "staff_mode":
+        if state == State.STAFF_WAIT:
             self.staff_photo.emit(self._decoded_staff_photo())
-        if event == "tick" and state == State.IDLE_WARNING:
-            self.changed.emit(Change(state, state, "tick", self.flow.screen()))
+        if event is Event.TICK and state == State.IDLE_WARNING:
+            self.changed.emit(Change(state, state, Event.TICK, self.flow.screen()))
         if state == State.FACE and event in ENTERS_FACE:
-            self.post(lambda: self.call("look_at_camera", ()))
+            self.post(lambda: self.call(Event.LOOK_AT_CAMERA))
 
     def _decoded_staff_photo(self) -> QImage | None:
         data = self.flow.staff_photo()
         if not data:
             return None
-        from kiosk.ui.staff_console import jp2_to_image
 
         return jp2_to_image(data)
 
@@ -178,24 +184,24 @@ class FlowBridge(QObject):
         self.flow.interrupt()
         self.worker.stop(timeout_s)
 
-    def request(self, event: str, *args: Any) -> None:
-        """Queue ``event`` for the flow; returns at once."""
-        self.worker.post(lambda: self.worker.call(event, tuple(args)))
+    def request(self, event: Event, value: Any = None) -> None:
+        """Queue ``event`` (with its value) for the flow; returns at once."""
+        self.worker.post(lambda: self.worker.call(event, value))
 
     def run_job(self, tag: str, job: Any) -> None:
         """Queue ``job`` (a callable) on the flow's thread; ``job_done(tag, result)`` follows."""
         self.worker.post(lambda: self.worker.run_job(tag, job))
 
-    def interrupt_then(self, event: str, *args: Any) -> None:
+    def interrupt_then(self, event: Event) -> None:
         """Stop a running face attempt, then queue ``event`` (cancel, card removal)."""
         self.flow.interrupt()
-        self.request(event, *args)
+        self.request(event)
 
     def tick(self) -> None:
         """Queue one ``tick`` unless one is already waiting."""
         if not self.worker.tick_pending:
             self.worker.tick_pending = True
-            self.request("tick")
+            self.request(Event.TICK)
 
     def frame_painted(self) -> None:
         self.worker.frame_wanted = True

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.reception import Change
+from kiosk.reception import Change, Event
 from kiosk.ui.bridge import FlowBridge
 from kiosk.ui.present import present_change
 from kiosk.ui.voice import VoiceGuide
@@ -20,9 +20,9 @@ TICK_MS = 1000
 """How often time is let act on the flow (inactivity, end screens), in milliseconds."""
 
 HIGH_COST_EVENTS = {
-    "use": "high_cost",
-    "limit": "limit_info",
-    "specific_disease": "specific_disease_info",
+    "use": Event.HIGH_COST,
+    "limit": Event.LIMIT_INFO,
+    "specific_disease": Event.DISEASE_INFO,
 }
 
 
@@ -44,17 +44,17 @@ class KioskController(QObject):
         self.bridge = bridge
         self.voice = voice
         self.last_change: Change | None = None
-        window.cancel_requested.connect(lambda: bridge.interrupt_then("cancel"))
+        window.cancel_requested.connect(lambda: bridge.interrupt_then(Event.CANCEL))
         window.method_chosen.connect(self._method)
-        window.pin_entered.connect(lambda pin: bridge.request("pin_entered", pin))
-        window.register_answered.connect(lambda yes: bridge.request("register", yes))
-        window.proceed.connect(lambda: bridge.request("next"))
-        window.consent_answered.connect(lambda _item, yes: bridge.request("consent", yes))
+        window.pin_entered.connect(lambda pin: bridge.request(Event.PIN_ENTERED, pin))
+        window.register_answered.connect(lambda yes: bridge.request(Event.REGISTER, yes))
+        window.proceed.connect(lambda: bridge.request(Event.NEXT))
+        window.consent_answered.connect(lambda _item, yes: bridge.request(Event.CONSENT, yes))
         window.high_cost_answered.connect(self._high_cost)
         window.prescription_chosen.connect(
-            lambda kind: bridge.request("prescription", kind == "electronic")
+            lambda kind: bridge.request(Event.PRESCRIPTION, kind == "electronic")
         )
-        window.continue_requested.connect(lambda: bridge.request("continue_"))
+        window.continue_requested.connect(lambda: bridge.request(Event.CONTINUE))
         window.language_changed.connect(lambda _lang: self._speak())
         bridge.changed.connect(self.on_change)
         bridge.frame.connect(self.on_frame)
@@ -75,21 +75,22 @@ class KioskController(QObject):
     # -- intents -> events ----------------------------------------------------------------
     def _method(self, method: str) -> None:
         if method == "face":
-            event = "retry_face" if self.window.current_id == "face-failed" else "choose_face"
+            retry = self.window.current_id == "face-failed"
+            event = Event.RETRY_FACE if retry else Event.CHOOSE_FACE
         elif method == "pin":
-            event = "choose_pin"
+            event = Event.CHOOSE_PIN
         else:
-            event = "call_staff"
+            event = Event.CALL_STAFF
         self.bridge.request(event)
 
     def _high_cost(self, stage: str, yes: bool) -> None:
-        self.bridge.request(HIGH_COST_EVENTS.get(stage, "high_cost"), yes)
+        self.bridge.request(HIGH_COST_EVENTS.get(stage, Event.HIGH_COST), yes)
 
     def place_card(self) -> None:
-        self.bridge.request("card_placed")
+        self.bridge.request(Event.CARD_PLACED)
 
     def remove_card(self) -> None:
-        self.bridge.interrupt_then("card_removed")
+        self.bridge.interrupt_then(Event.CARD_REMOVED)
 
     # -- flow -> screens ------------------------------------------------------------------
     def on_change(self, change: Change) -> None:
@@ -108,8 +109,8 @@ class KioskController(QObject):
         """A collaborator failed (camera, face process, card reader …): end the reception
         cleanly — nothing half-done is recorded — rather than leave the patient waiting."""
         log.warning("reception ended after %s failed (%s)", event, error)
-        if event not in ("cancel", "card_removed", "tick"):
-            self.bridge.interrupt_then("cancel")
+        if event not in (Event.CANCEL, Event.CARD_REMOVED, Event.TICK):
+            self.bridge.interrupt_then(Event.CANCEL)
 
     def on_frame(self, image: Any, guidance: str, progress: float) -> None:
         if image is not None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.card.pins import PINS, PinKind
 from kiosk.ui.i18n import tr
 from kiosk.ui.tray import PinCounter
 
@@ -28,7 +29,6 @@ TRACE_LINES = 400
 
 def pin_label(pin: str, language: str) -> str:
     """The PIN's full name with its format, as the card package names it."""
-    from kiosk.card.pins import PINS, PinKind
 
     info = PINS[PinKind(pin)]
     return info.label_ja if language == "ja" else info.label_en

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.card.pins import PINS
 from kiosk.ui.i18n import tr
 
 PHOTO_PX = 240
@@ -36,7 +37,6 @@ PHOTO_PX = 240
 
 def pin_rows(statuses: Sequence[Any], language: str) -> list[tuple[str, str, str]]:
     """(name with format, tries left / limit, where it is unlocked) for each PinStatus."""
-    from kiosk.card.pins import PINS
 
     rows = []
     for status in statuses:

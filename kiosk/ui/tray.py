@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kiosk.card.transport import CountingTransport, TraceEntry, Transport
+from kiosk.devices import open_card
+from kiosk.simcard.deck import profile_names
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +22,7 @@ PIN_ORDER = ("auth", "sign", "hojo", "juki", "kyotsu")
 
 
 class Slot(Protocol):
-    """The flow's card reader as the simulator moves cards (kiosk.reception.adapters)."""
+    """The flow's card reader as the simulator moves cards (kiosk.wiring.adapters)."""
 
     def insert(self, transport: Transport) -> None: ...
 
@@ -50,12 +52,7 @@ class CardTray:
     def _open(self, spec: str) -> Transport:
         if spec in self._cards:
             return self._cards[spec]
-        if self._opener is not None:
-            card = self._opener(spec)
-        else:
-            from kiosk.devices import open_card
-
-            card = open_card(spec)
+        card = self._opener(spec) if self._opener is not None else open_card(spec)
         if spec.startswith("virtual:"):
             self._cards[spec] = card
         return card
@@ -100,8 +97,6 @@ class CardTray:
 def deck_profiles() -> list[str]:
     """The card deck's profile names ([] when the deck cannot be read)."""
     try:
-        from kiosk.simcard.deck import profile_names
-
         return list(profile_names())
     except Exception as exc:  # the panel still works with a typed spec
         log.warning("card deck unavailable: %s", exc)

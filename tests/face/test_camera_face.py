@@ -10,8 +10,8 @@ from PIL import Image
 
 from kiosk.face.camera import CameraEndedError
 from kiosk.face.people import find_photo, load_rgb
-from kiosk.reception.camera_face import CameraFace
 from kiosk.reception.ports import FaceFrame
+from kiosk.wiring.camera_face import CameraFace
 
 
 def test_an_ended_camera_is_reopened_by_the_next_attempt(

@@ -153,7 +153,7 @@ def test_the_crop_sent_to_the_child_encodes_like_the_whole_frame(
 
 
 def test_the_flow_adapter_uses_the_shared_encoder_unless_told_not_to() -> None:
-    from kiosk.reception.camera_face import CameraFace
+    from kiosk.wiring.camera_face import CameraFace
 
     assert CameraFace("person:obama").verifier._encoder is shared_encoder()
     assert CameraFace("person:obama", parallel=False).verifier._encoder is None

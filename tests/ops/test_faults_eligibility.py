@@ -12,8 +12,9 @@ import pytest
 
 from kiosk.faults.eligibility import FailingEligibility, SlowEligibility
 from kiosk.faults.harness import CardBox, Choices, HeadlessKiosk, auth_pin
-from kiosk.reception.states import ErrorCode, State
+from kiosk.reception.states import State
 from kiosk.simcard.state import PinName
+from kiosk.vocabulary import ReaderError
 
 PIN = Choices("pin", auth_pin())
 
@@ -29,7 +30,7 @@ def test_service_failing(kiosk: HeadlessKiosk, cards: CardBox, call: str) -> Non
     assert failing.failures == 1
     assert end == State.CARD_ERROR
     screen = kiosk.flow.screen()
-    assert screen.details.get("error_code") == ErrorCode.SYSTEM.value
+    assert screen.details.get("error_code") == ReaderError.SYSTEM.value
     assert screen.ja and screen.en
     assert kiosk.back_to_start() == State.START
     # the PIN was verified before the look-up failed (restored), or never asked

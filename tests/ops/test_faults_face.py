@@ -13,8 +13,8 @@ import pytest
 
 from kiosk.faults.face import VanishingCamera
 from kiosk.faults.harness import CardBox, Choices, HeadlessKiosk, auth_pin
-from kiosk.reception.fakes import ScriptedFace
 from kiosk.reception.states import State
+from kiosk.wiring.memory import ScriptedFace
 
 FACE_MODELS = importlib.util.find_spec("face_recognition_models") is not None
 CLEAR = {State.FACE_FAILED, State.CARD_ERROR, State.CANCELLED}
@@ -55,7 +55,7 @@ def test_camera_gone_mid_attempt_shows_a_clear_screen(cards: CardBox) -> None:
 @pytest.mark.skipif(not FACE_MODELS, reason="needs the face models (pip install 'kiosk[face]')")
 def test_real_camera_vanishes_mid_match(cards: CardBox) -> None:
     """The real pipeline (person: camera, dlib verifier): the device goes after 2 frames."""
-    from kiosk.reception.camera_face import CameraFace
+    from kiosk.wiring.camera_face import CameraFace
 
     chip = cards.card()
     real = CameraFace(f"person:{chip.state.face.person}", size=(640, 480))

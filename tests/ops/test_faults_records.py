@@ -13,9 +13,15 @@ from contextlib import AbstractContextManager, nullcontext
 import pytest
 
 from kiosk.faults.harness import CardBox, Choices, HeadlessKiosk, auth_pin
-from kiosk.faults.records import FlakyDatabase, outbox_disk_full, sqlite_full
-from kiosk.reception.states import ErrorCode, State
+from kiosk.faults.records import (
+    FlakyDatabase,
+    outbox_disk_full,
+    sqlite_commit_fails,
+    sqlite_full,
+)
+from kiosk.reception.states import State
 from kiosk.records.store import RecordStore, default_url
+from kiosk.vocabulary import ReaderError
 
 PIN = Choices("pin", auth_pin())
 
@@ -49,7 +55,7 @@ def _failed_recording(kiosk: HeadlessKiosk, fault: Callable[[], AbstractContextM
         end = kiosk.flow.high_cost(False)
     assert end == State.CARD_ERROR
     screen = kiosk.flow.screen()
-    assert screen.details.get("error_code") == ErrorCode.SYSTEM.value
+    assert screen.details.get("error_code") == ReaderError.SYSTEM.value
     assert "受付窓口" in screen.ja and screen.en
     assert kiosk.back_to_start() == State.START
     assert _results(kiosk) == before  # no result file for a reception not recorded
@@ -116,6 +122,24 @@ def test_sqlite_full(kiosk: HeadlessKiosk, cards: CardBox) -> None:
     _after(kiosk, cards)
 
 
+def test_the_disk_fills_at_commit(kiosk: HeadlessKiosk, cards: CardBox) -> None:
+    """SQLite's COMMIT itself fails ("database or disk is full"): the records' own error
+    reaches the flow, which shows the system-error screen; earlier records stay."""
+    assert _complete(kiosk, cards) == State.DONE
+    _until_recording(kiosk, cards)
+    refused: list[str] = []
+
+    def full() -> AbstractContextManager:
+        return sqlite_commit_fails(kiosk.record_store.db)
+
+    with full() as commits:
+        _failed_recording(kiosk, nullcontext)
+        refused.extend(commits)
+    assert refused, "the commit never happened"
+    assert kiosk.stored_outcomes()["completed"] == 1
+    _after(kiosk, cards)
+
+
 def test_outbox_disk_full(kiosk: HeadlessKiosk, cards: CardBox) -> None:
     assert _complete(kiosk, cards) == State.DONE
     _until_recording(kiosk, cards)
@@ -129,7 +153,7 @@ def test_outbox_disk_full(kiosk: HeadlessKiosk, cards: CardBox) -> None:
         refused.extend(calls)
     assert refused, "the outbox write never happened"
     assert end == State.CARD_ERROR
-    assert kiosk.flow.screen().details.get("error_code") == ErrorCode.SYSTEM.value
+    assert kiosk.flow.screen().details.get("error_code") == ReaderError.SYSTEM.value
     assert kiosk.back_to_start() == State.START
     assert kiosk.stored_outcomes()["completed"] == 1  # the failed one was not recorded
     assert _partial(kiosk) == []

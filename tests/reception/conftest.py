@@ -11,7 +11,8 @@ import pytest
 
 from kiosk.reception import Reception, State
 from kiosk.reception.clock import ManualClock
-from kiosk.reception.fakes import (
+from kiosk.reception.policy import FlowPolicy
+from kiosk.wiring.memory import (
     FakeCard,
     FakeCertificates,
     FakeEligibility,
@@ -20,7 +21,6 @@ from kiosk.reception.fakes import (
     ScriptedFace,
     StaticStaff,
 )
-from kiosk.reception.policy import FlowPolicy
 
 STAFF = "staff-secret"
 PIN = "8642"
@@ -66,7 +66,7 @@ def make_kit(
         records=records,
         staff=StaticStaff(STAFF),
         clock=clock,
-        policy=FlowPolicy(**(policy or {})),
+        policy=FlowPolicy.of(policy),
     )
     kit = Kit(flow, slot, the_card, records, clock, scripted, elig)
     flow.add_listener(kit.changes.append)

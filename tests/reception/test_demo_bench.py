@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 
-from kiosk.reception.headless import run_demo
+from kiosk.scenarios.demo import run_demo
 
 
 def test_the_demo_prints_a_complete_reception_in_japanese_and_english() -> None:

@@ -12,8 +12,8 @@ from typing import Any
 
 from kiosk.face.errors import CameraError
 from kiosk.reception import State
-from kiosk.reception.fakes import FakeEligibility, ScriptedFace
 from kiosk.reception.ports import FaceFrame, FaceVerdict, Qualification
+from kiosk.wiring.memory import FakeEligibility, ScriptedFace
 
 
 class GoneCamera(ScriptedFace):
@@ -60,7 +60,7 @@ def test_camera_gone_mid_attempt_is_a_failed_attempt_not_an_exception(kits: Any)
     assert screen.details["face_tries_left"] == 2  # it counts as one attempt
     assert kit.face.prepared is None  # the card photo's encoding is dropped
     kind, details = kit.records.events[-1]
-    assert kind == "face-failed" and details["reason"] == "camera"
+    assert kind == "face_failed" and details["reason"] == "camera"
 
 
 def test_retry_after_the_camera_came_back_prepares_again_and_matches(kits: Any) -> None:

@@ -9,15 +9,16 @@ from typing import Any
 import pytest
 
 from kiosk.config import Settings, set_staff_password
-from kiosk.reception import Method, Refused, State
+from kiosk.reception import Refused, State
 from kiosk.reception.clock import ManualClock
-from kiosk.reception.fakes import MemoryRecords
-from kiosk.services import Services, build_services
 from kiosk.simcard.cardfile import load_card, save_card
 from kiosk.simcard.deck import get_profile
 from kiosk.simcard.issue import issue_card
 from kiosk.simcard.state import PinName
 from kiosk.simcard.virtual import open_card_file
+from kiosk.vocabulary import IdentityMethod
+from kiosk.wiring.memory import MemoryRecords
+from kiosk.wiring.services import Services, build_services
 
 STAFF = "staff-password-1"
 
@@ -77,7 +78,7 @@ def test_three_wrong_pins_lock_and_the_lock_survives_reloading_the_card_file(
     flow2.consent(True)
     flow2.consent(True)
     assert flow2.high_cost(False) == State.DONE
-    assert records2.receptions[-1].method == Method.FACE
+    assert records2.receptions[-1].method == IdentityMethod.FACE
     assert load_card(card_file).pins[PinName.AUTH].tries_left == 0
     assert records.receptions == []
 
@@ -116,7 +117,7 @@ def test_visual_confirmation_leaves_every_counter_as_it_was(card_file: Path) -> 
     flow.high_cost(False)
     after = user_pins(card_file)
     assert after == before and after[PinName.AUTH] == 2
-    assert records.receptions[-1].method == Method.STAFF
+    assert records.receptions[-1].method == IdentityMethod.VISUAL
 
 
 def test_the_real_face_only_card_is_never_offered_the_pin() -> None:

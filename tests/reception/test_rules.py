@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from kiosk.reception import ConsentItem, ErrorCode, Method, Refused, State
+from kiosk.reception import Refused, State
 from kiosk.reception.states import DISPLAY, INTERACTIVE, TRANSIENT
+from kiosk.vocabulary import ConsentItem, IdentityMethod, ReaderError
 
 
 def finish(kit: Any) -> None:
@@ -29,7 +30,7 @@ def test_no_card_answer_is_error_001(kits: Any) -> None:
 def test_not_a_my_number_card_is_error_002(kits: Any) -> None:
     kit = kits.make(card={"my_number": False})
     kit.flow.card_placed()
-    assert kit.flow.screen().details["error_code"] == ErrorCode.NOT_MY_NUMBER_CARD.value
+    assert kit.flow.screen().details["error_code"] == ReaderError.NOT_MY_NUMBER_CARD.value
     assert "【002】" in kit.flow.screen().ja
 
 
@@ -38,7 +39,7 @@ def test_revoked_or_foreign_certificate_is_error_006(kits: Any, status: str) -> 
     kit = kits.make(card={"status": status})
     kit.flow.card_placed()
     assert kit.flow.screen().details["error_code"] == "006"
-    assert kit.records.events[-1][0] == "certificate-rejected"
+    assert kit.records.events[-1][0] == "certificate_rejected"
 
 
 @pytest.mark.parametrize(
@@ -119,7 +120,7 @@ def test_locked_auth_pin_is_shown_disabled_with_where_to_unlock(kits: Any) -> No
     kit.flow.card_placed()
     screen = kit.flow.screen()
     pin = next(o for o in screen.options if o.event == "choose_pin")
-    assert not pin.enabled and "ロック" in pin.reason_ja
+    assert not pin.enabled and "ロック" in pin.reason_in("ja")
     assert screen.details["locked_pin"] == "auth"
     assert "市区町村" in screen.details["unlock_where_ja"]
     with pytest.raises(Refused, match="pin_usable"):
@@ -150,7 +151,7 @@ def test_face_match_completes_by_face(kits: Any) -> None:
     assert kit.face.prepared == kit.card.photo
     kit.flow.look_at_camera()
     finish(kit)
-    assert kit.records.receptions[-1].method == Method.FACE
+    assert kit.records.receptions[-1].method == IdentityMethod.FACE
     assert kit.face.prepared is None  # forgotten at the end of the visit
 
 
@@ -167,7 +168,7 @@ def test_three_wrong_pins_lock_the_card_and_tries_come_from_the_card(kits: Any) 
     assert kit.flow.pin_entered(kits.WRONG) == State.PIN_LOCKED
     assert kit.card.auth_tries == 0
     assert {o.event for o in kit.flow.screen().options} >= {"choose_face", "call_staff"}
-    assert kit.records.events[-1][0] == "pin-locked"
+    assert kit.records.events[-1][0] == "pin_locked"
 
 
 def test_a_correct_pin_restores_the_count(kits: Any) -> None:
@@ -207,15 +208,15 @@ def test_visual_confirmation_needs_the_staff_credential_and_resets_no_counter(ki
         kit.flow.staff_confirm(True)
     with pytest.raises(Refused, match="staff_credential_valid"):
         kit.flow.staff_mode(True, "guess")
-    assert kit.flow.state == State.STAFF_WAIT and not kit.flow.staff_visual
+    assert kit.flow.state == State.STAFF_WAIT and not kit.flow.visit.staff_visual
     kit.flow.staff_mode(True, kits.STAFF)
     assert kit.flow.staff_confirm(True) == State.CONSENT
     assert kit.card.auth_tries == 2  # the wrong PIN still counts
-    assert kit.flow.face_failures == 1
+    assert kit.flow.visit.face_failures == 1
     finish(kit)
-    assert kit.records.receptions[-1].method == Method.STAFF
+    assert kit.records.receptions[-1].method == IdentityMethod.VISUAL
     kit.remove()
-    assert not kit.flow.staff_visual  # back to unattended for the next patient
+    assert not kit.flow.visit.staff_visual  # back to unattended for the next patient
 
 
 def test_staff_who_cannot_confirm_end_the_reception(kits: Any) -> None:
@@ -296,7 +297,7 @@ def test_a_records_failure_shows_an_error_and_keeps_nothing(kits: Any) -> None:
     kit.flow.consent(True)
     kit.flow.consent(True)
     assert kit.flow.high_cost(False) == State.CARD_ERROR
-    assert kit.flow.screen().details["error_code"] == ErrorCode.SYSTEM.value
+    assert kit.flow.screen().details["error_code"] == ReaderError.SYSTEM.value
 
 
 # -- leaving: card removed, inactivity ---------------------------------------------------------
@@ -315,9 +316,9 @@ def test_removing_the_card_at_every_state_records_no_consent(kits: Any, state: S
     kit.remove()
     assert kit.flow.state in (State.START, State.CANCELLED)
     assert len(kit.records.receptions) == done_before == (1 if state == State.DONE else 0)
-    assert kit.flow.consents == {} and kit.flow.card is None
+    assert kit.flow.visit.consents == {} and kit.flow.visit.card is None
     if state in INTERACTIVE or state == State.IDLE_WARNING:
-        assert kit.records.events[-1][0] == "card-removed"
+        assert kit.records.events[-1][0] == "card_removed"
 
 
 @pytest.mark.parametrize("method", ["read_for_reception", "prove_possession", "read_face_photo"])
@@ -361,20 +362,20 @@ def test_inactivity_at_every_state_returns_to_the_start(kits: Any, state: State)
     kit.clock.advance(1)
     assert kit.flow.tick() == State.START
     assert len(kit.records.receptions) == done_before == 0
-    assert kit.records.events[-1][0] == "timed-out"
+    assert kit.records.events[-1][0] == "timed_out"
 
 
 @pytest.mark.parametrize("state", [State.METHOD, State.PIN, State.CONSENT, State.STAFF_WAIT])
 def test_continue_after_the_warning_returns_where_the_patient_was(kits: Any, state: State) -> None:
     kit = kits.drive(state)
-    item = kit.flow.consent_index
+    item = kit.flow.visit.consent_index
     kit.clock.advance(1000)
     kit.flow.tick()
     assert kit.flow.state == State.IDLE_WARNING
     with pytest.raises(Exception, match="not allowed"):
         kit.flow.consent(True)  # nothing answered behind the warning
     assert kit.flow.continue_() == state
-    assert kit.flow.consent_index == item
+    assert kit.flow.visit.consent_index == item
     kit.clock.advance(30)
     assert kit.flow.tick() == state  # activity restarted the timer
 
@@ -384,7 +385,7 @@ def test_idle_warning_shorter_than_20_seconds_is_refused() -> None:
     from kiosk.reception.policy import FlowPolicy
 
     with pytest.raises(FlowError, match="at least 20"):
-        FlowPolicy(idle_warning_s=10)
+        FlowPolicy.of({"idle_warning_s": 10})
 
 
 def test_a_card_that_cannot_prove_possession_is_not_accepted(kits: Any) -> None:

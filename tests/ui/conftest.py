@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from kiosk.reception import Reception
 from kiosk.reception.clock import ManualClock
-from kiosk.reception.fakes import (
+from kiosk.reception.policy import FlowPolicy
+from kiosk.wiring.memory import (
     FakeCard,
     FakeCertificates,
     FakeEligibility,
@@ -20,7 +21,6 @@ from kiosk.reception.fakes import (
     ScriptedFace,
     StaticStaff,
 )
-from kiosk.reception.policy import FlowPolicy
 
 STAFF_PASSWORD = "staff-pass-for-tests"
 TIMEOUT_MS = 5000
@@ -172,9 +172,9 @@ def make_app(qtbot: Any):  # type: ignore[no-untyped-def]
         from PySide6.QtWidgets import QApplication
 
         from kiosk.config import Settings
-        from kiosk.services import build_services
         from kiosk.ui import theme
         from kiosk.ui.app import KioskApp
+        from kiosk.wiring.services import build_services
 
         app = QApplication.instance()
         assert isinstance(app, QApplication)

@@ -35,9 +35,9 @@ def test_run_without_display_runs_the_headless_demo(monkeypatch, capsys) -> None
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
     calls: list[object] = []
-    fake = types.ModuleType("kiosk.reception.headless")
+    fake = types.ModuleType("kiosk.scenarios.demo")
     fake.run_demo = lambda out, camera=None: calls.append(camera) or 0  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "kiosk.reception.headless", fake)
+    monkeypatch.setitem(sys.modules, "kiosk.scenarios.demo", fake)
     assert not run.has_display()
     assert run.run(argparse.Namespace(camera=None)) == 0
     assert calls == [None]

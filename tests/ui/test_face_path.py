@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kiosk.reception import Method
-from kiosk.reception.fakes import FakeCard
+from kiosk.vocabulary import IdentityMethod
+from kiosk.wiring.memory import FakeCard
 
 
 def test_face_reception_completes_and_records_consents(qtbot, make_kiosk, ui) -> None:
@@ -23,6 +23,6 @@ def test_face_reception_completes_and_records_consents(qtbot, make_kiosk, ui) ->
     ui.wait_screen(kiosk, "done")
     assert len(kiosk.records.receptions) == 1
     result = kiosk.records.receptions[0]
-    assert result.method == Method.FACE
+    assert result.method == IdentityMethod.FACE
     assert [bool(v) for v in result.consents.values()] == [True, False]
     assert not kiosk.window.current().cancel.isVisible()

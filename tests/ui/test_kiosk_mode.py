@@ -46,8 +46,8 @@ def test_kiosk_mode_needs_a_staff_password() -> None:
 
 
 def test_kiosk_app_in_kiosk_mode_has_no_operator_panel(qtbot, make_app) -> None:
-    from kiosk.services import build_services
     from kiosk.ui.app import KioskApp
+    from kiosk.wiring.services import build_services
 
     services = build_services(Settings(), camera="scripted:match", records=_memory())
     kiosk = KioskApp(QApplication.instance(), services, kiosk_mode=True, voice=False, tick_ms=0)
@@ -71,7 +71,7 @@ def test_staff_console_exit_releases_the_kiosk(qtbot, make_app, monkeypatch) -> 
 
 
 def _memory():  # type: ignore[no-untyped-def]
-    from kiosk.reception.fakes import MemoryRecords
+    from kiosk.wiring.memory import MemoryRecords
 
     return MemoryRecords()
 

@@ -91,10 +91,16 @@ def test_an_unexpected_failure_cancels_without_recording(qtbot, make_app, ui, mo
     app.kiosk.place_card("virtual:standard")
     ui.wait_screen(app, "method")
 
-    def broken() -> None:
-        raise KioskError("the eligibility service is down")
+    from kiosk.reception import Event
 
-    monkeypatch.setattr(app.flow, "choose_pin", broken)
+    send = app.flow.send
+
+    def broken(event: Event, value: object = None) -> object:
+        if event is Event.CHOOSE_PIN:
+            raise KioskError("the eligibility service is down")
+        return send(event, value)
+
+    monkeypatch.setattr(app.flow, "send", broken)
     with qtbot.waitSignal(app.kiosk.bridge.failed, timeout=5000):
         ui.tap(app.window.current(), "method_pin")
     ui.wait_screen(app, "cancelled")

@@ -3,8 +3,8 @@ count down on the card, the third locks it, and the patient finishes by face."""
 
 from __future__ import annotations
 
-from kiosk.reception import Method
 from kiosk.simcard.deck import get_profile
+from kiosk.vocabulary import IdentityMethod
 
 
 def _other_pin(pin: str) -> str:
@@ -45,7 +45,7 @@ def test_wrong_pins_lock_the_auth_pin_then_face_finishes(qtbot, make_app, ui) ->
     ui.wait_screen(app, "high-cost")
     ui.tap(app.window.current(), "high_cost_no")
     ui.wait_screen(app, "done")
-    assert [r.method for r in app.records.receptions] == [Method.FACE]
+    assert [r.method for r in app.records.receptions] == [IdentityMethod.FACE]
     # the redacted trace never shows a PIN
     trace = panel.trace.toPlainText()
     verify_lines = [line for line in trace.splitlines() if line.startswith("> 00 20 ")]
@@ -73,7 +73,7 @@ def test_a_right_pin_after_a_wrong_one_checks_in_by_pin(qtbot, make_app, ui, cap
     ui.wait_screen(app, "high-cost")
     ui.tap(app.window.current(), "high_cost_no")
     ui.wait_screen(app, "done")
-    assert [r.method for r in app.records.receptions] == [Method.PIN]
+    assert [r.method for r in app.records.receptions] == [IdentityMethod.PIN]
     assert app.kiosk.panel.counter_text("auth") == "3 / 3"  # one right entry restores it
     trace = app.kiosk.panel.trace.toPlainText().replace(" ", "").lower()
     for pin in (real, _other_pin(real)):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.config import set_staff_password
-from kiosk.reception import Method
+from kiosk.vocabulary import IdentityMethod
 
 PASSWORD = "correct horse battery"
 
@@ -24,7 +24,7 @@ def test_staff_confirms_a_waiting_patient(qtbot, make_app, ui) -> None:
     assert console.logged_in
     ui.tap(console, "mode_visual")
     qtbot.waitUntil(lambda: console.visual, timeout=5000)
-    assert app.flow.staff_visual
+    assert app.flow.visit.staff_visual
 
     app.kiosk.place_card("virtual:standard")
     ui.wait_screen(app, "method")
@@ -49,10 +49,10 @@ def test_staff_confirms_a_waiting_patient(qtbot, make_app, ui) -> None:
     ui.wait_screen(app, "high-cost")
     ui.tap(app.window.current(), "high_cost_no")
     ui.wait_screen(app, "done")
-    assert [r.method for r in app.records.receptions] == [Method.STAFF]
+    assert [r.method for r in app.records.receptions] == [IdentityMethod.VISUAL]
     assert not console.confirm_ok.isEnabled()
     qtbot.waitUntil(lambda: console.today.rowCount() == 1, timeout=5000)
-    assert console.today.item(0, 2).text() == "staff"
+    assert console.today.item(0, 2).text() == "visual"
     assert console.today.item(0, 3).text() == "medication, checkups"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.reception import Option, Screen
+from kiosk.reception import Event, Option, Screen
 from kiosk.ui.present import present
 from kiosk.ui.voice import VoiceGuide
 
@@ -34,31 +34,32 @@ def test_disabled_voice_says_nothing(qapp) -> None:
 
 
 def test_present_maps_flow_screens() -> None:
-    assert present(Screen("limit-consent", "", "", (Option("cancel", "やめる", "Cancel"),))) == (
+    assert present(Screen("limit-consent", (), (Option(Event.CANCEL, "option.cancel"),))) == (
         "high-cost",
         {"stage": "limit", "can_cancel": True},
     )
-    assert present(Screen("pin-check", "", "")) is None
+    assert present(Screen("pin-check")) is None
     screen = Screen(
         "method",
-        "",
-        "",
-        (Option("choose_face", "顔認証", "Face"), Option("choose_pin", "暗証番号", "PIN", False)),
+        (),
+        (
+            Option(Event.CHOOSE_FACE, "option.face"),
+            Option(Event.CHOOSE_PIN, "option.pin", enabled=False),
+        ),
         {"locked_pin": "auth", "pin_tries_left": 0, "face_only": False},
     )
     sid, data = present(screen)
     assert sid == "method" and data["pin_locked"] and not data["can_use_pin"]
-    sid, data = present(Screen("pin", "", "", (), {"pin_tries_left": 2}), "pin_wrong")
+    sid, data = present(Screen("pin", (), (), {"pin_tries_left": 2}), Event.PIN_WRONG)
     assert data["wrong"] and data["tries_left"] == 2
     sid, data = present(
         Screen(
             "consent-item",
-            "",
-            "",
+            (),
             (),
             {"consent_item": "checkups", "item_index": 1, "item_count": 2},
         )
     )
     assert data == {"item": "checkups", "index": 2, "total": 2, "can_cancel": False}
-    sid, data = present(Screen("card-error", "", "", (), {"error_code": "006"}))
+    sid, data = present(Screen("card-error", (), (), {"error_code": "006"}))
     assert data == {"code": "006", "can_cancel": False}

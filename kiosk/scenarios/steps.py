@@ -13,11 +13,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.config import Settings, set_staff_password
 from kiosk.errors import KioskError
 from kiosk.reception.clock import ManualClock
 from kiosk.reception.errors import FlowError, Refused
+from kiosk.reception.events import Event
 from kiosk.reception.flow import Change, Reception
-from kiosk.reception.ports import OUTCOMES, ReceptionResult, Records
+from kiosk.reception.ports import ReceptionResult, Records
+from kiosk.scenarios.expect import CHECKS
+from kiosk.simcard.cardfile import save_card
+from kiosk.simcard.deck import get_profile
+from kiosk.simcard.issue import issue_card
+from kiosk.simcard.virtual import VirtualCard, open_card_file
+from kiosk.vocabulary import AuditKind, Outcome
+from kiosk.wiring.services import build_services
 
 YES = {"yes", "true", "agree", "use", "share", "ok", "electronic", True}
 NO = {"no", "false", "disagree", "not", "paper", "refuse", False}
@@ -43,9 +52,14 @@ class RecordingRecords:
         self.paths.append(path)
         return path
 
-    def record_event(self, kind: str, details: Mapping[str, str | int], at: datetime) -> None:
+    def record_event(
+        self, kind: Outcome | AuditKind, details: Mapping[str, str | int], at: datetime
+    ) -> None:
         self.inner.record_event(kind, details, at)
-        (self.outcomes if kind in OUTCOMES else self.audit).append(kind)
+        if isinstance(kind, Outcome):
+            self.outcomes.append(kind.value)
+        else:
+            self.audit.append(str(details.get("action", kind.value)))
 
 
 def _yes(value: Any, what: str) -> bool:
@@ -73,8 +87,6 @@ class Run:
     def start(
         cls, spec: dict[str, Any], home: Path, emit: Callable[[dict[str, Any]], None] | None
     ) -> Iterator[Run]:
-        from kiosk.config import set_staff_password
-        from kiosk.services import build_services
 
         settings, policy_overrides = _split_settings(spec["settings"])
         set_staff_password(settings, spec["staff_password"])
@@ -102,8 +114,6 @@ def _split_settings(overrides: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     """Facility settings (kiosk.config) and the flow-only policy overrides (display_s …)."""
     import dataclasses
 
-    from kiosk.config import Settings
-
     names = {f.name for f in dataclasses.fields(Settings)}
     mine = {k: v for k, v in overrides.items() if k in names}
     rest = {k: v for k, v in overrides.items() if k not in names}
@@ -112,10 +122,6 @@ def _split_settings(overrides: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
 
 def _open_card(spec: dict[str, Any], home: Path) -> tuple[Any, str]:
     """The scenario's virtual card: issued from the deck, or kept in a card file."""
-    from kiosk.simcard.cardfile import save_card
-    from kiosk.simcard.deck import get_profile
-    from kiosk.simcard.issue import issue_card
-    from kiosk.simcard.virtual import VirtualCard, open_card_file
 
     profile_name = spec.get("card")
     card_file = spec.get("card_file")
@@ -144,23 +150,23 @@ def change_event(name: str, change: Change) -> dict[str, Any]:
     }
 
 
-_SIMPLE: dict[str, Callable[[Reception], Any]] = {
-    "face": Reception.look_at_camera,
-    "look_at_camera": Reception.look_at_camera,
-    "retry_face": Reception.retry_face,
-    "call_staff": Reception.call_staff,
-    "next": Reception.next,
-    "cancel": Reception.cancel,
-    "continue": Reception.continue_,
-    "tick": Reception.tick,
+_SIMPLE = {
+    "face": Event.LOOK_AT_CAMERA,
+    "look_at_camera": Event.LOOK_AT_CAMERA,
+    "retry_face": Event.RETRY_FACE,
+    "call_staff": Event.CALL_STAFF,
+    "next": Event.NEXT,
+    "cancel": Event.CANCEL,
+    "continue": Event.CONTINUE,
+    "tick": Event.TICK,
 }
-_CHOOSE = {"face": "choose_face", "pin": "choose_pin", "staff": "call_staff"}
+_CHOOSE = {"face": Event.CHOOSE_FACE, "pin": Event.CHOOSE_PIN, "staff": Event.CALL_STAFF}
 _ANSWERS = {
-    "register": "register",
-    "high_cost": "high_cost",
-    "limit_info": "limit_info",
-    "specific_disease": "specific_disease_info",
-    "staff_confirm": "staff_confirm",
+    "register": Event.REGISTER,
+    "high_cost": Event.HIGH_COST,
+    "limit_info": Event.LIMIT_INFO,
+    "specific_disease": Event.DISEASE_INFO,
+    "staff_confirm": Event.STAFF_CONFIRM,
 }
 
 
@@ -174,7 +180,7 @@ def run_step(run: Run, step: Any) -> None:
         raise ScenarioFailed(f"a step is a name or a one-key mapping, not {step!r}")
     flow = run.flow
     if action in _SIMPLE:
-        _SIMPLE[action](flow)
+        flow.send(_SIMPLE[action])
     elif action == "place_card":
         if run.services.slot.transport is None:
             run.services.slot.insert(run.card)
@@ -186,14 +192,16 @@ def run_step(run: Run, step: Any) -> None:
     elif action == "choose":
         if arg not in _CHOOSE:
             raise ScenarioFailed(f"choose: face, pin or staff (got {arg!r})")
-        getattr(flow, _CHOOSE[arg])()
+        flow.send(_CHOOSE[arg])
     elif action == "pin":
         flow.pin_entered(_pin(run, arg))
     elif action == "consent":
         for answer in arg if isinstance(arg, list) else [arg]:
             flow.consent(_yes(answer, "consent"))
+    elif action == "staff_confirm":
+        flow.staff_confirm(_yes(arg, action))
     elif action in _ANSWERS:
-        getattr(flow, _ANSWERS[action])(_yes(arg, action))
+        flow.send(_ANSWERS[action], _yes(arg, action))
     elif action == "prescription":
         flow.prescription(_yes(arg, "prescription (electronic / paper)"))
     elif action == "staff_mode":
@@ -260,7 +268,6 @@ def _refused(run: Run, arg: dict[str, Any]) -> None:
 
 def check_expect(run: Run, expect: dict[str, Any]) -> list[str]:
     """Every expectation that does not hold, as a message."""
-    from kiosk.reception.expect import CHECKS
 
     failures: list[str] = []
     for key, wanted in expect.items():

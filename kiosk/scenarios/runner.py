@@ -11,16 +11,16 @@ assets/scenarios/README.md for every step and expectation.
 from __future__ import annotations
 
 import contextlib
-import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kiosk.errors import KioskError
+from kiosk.paths import kiosk_home_at
 from kiosk.reception.errors import Refused
-from kiosk.reception.steps import Run, ScenarioFailed, check_expect, run_step
+from kiosk.scenarios.steps import Run, ScenarioFailed, check_expect, run_step
 
 STAFF_PASSWORD = "staff-password"  # noqa: S105 - the simulator's scenario default, not a secret
 
@@ -135,20 +135,6 @@ def _scenario(path: Path, item: Any, index: int) -> Scenario:
         expect=expect,
         staff_password=str(item.get("staff_password") or STAFF_PASSWORD),
     )
-
-
-@contextlib.contextmanager
-def kiosk_home_at(home: Path) -> Iterator[Path]:
-    """Run with KIOSK_HOME at ``home`` (CA ledger, records, outbox, card files)."""
-    old = os.environ.get("KIOSK_HOME")
-    os.environ["KIOSK_HOME"] = str(home)
-    try:
-        yield home
-    finally:
-        if old is None:
-            os.environ.pop("KIOSK_HOME", None)
-        else:
-            os.environ["KIOSK_HOME"] = old
 
 
 Emit = Callable[[dict[str, Any]], None]

@@ -11,16 +11,12 @@ from __future__ import annotations
 import contextlib
 import weakref
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kiosk.card.transport import Transport
-from kiosk.reception.adapters import (
-    CaCertificates,
-    ServiceEligibility,
-    SettingsStaff,
-    StoreRecords,
-    TransportSlot,
-)
+from kiosk.config import Settings, load_settings
+from kiosk.devices import open_card as open_device
+from kiosk.eligibility import SimulatedEligibilityService
 from kiosk.reception.clock import Clock, SystemClock
 from kiosk.reception.errors import FlowError
 from kiosk.reception.flow import Reception
@@ -32,40 +28,29 @@ from kiosk.reception.ports import (
     Records,
     StaffAuthenticator,
 )
-
-if TYPE_CHECKING:
-    from kiosk.config import Settings
+from kiosk.records import open_records
+from kiosk.wiring.adapters import (
+    CaCertificates,
+    ServiceEligibility,
+    SettingsStaff,
+    StoreRecords,
+    TransportSlot,
+)
+from kiosk.wiring.camera_face import CameraFace
+from kiosk.wiring.memory import ScriptedFace
 
 SCRIPTED = "scripted:"
 """Camera spec for scripted face verdicts: ``scripted:match`` or ``scripted:no-match,match``."""
 
 
-def policy_from_settings(settings: Settings) -> FlowPolicy:
-    """The flow's policy from the facility settings."""
-    return FlowPolicy(
-        consent_items=tuple(settings.consent_items),
-        show_high_cost=settings.show_high_cost,
-        issues_e_prescription=settings.issues_e_prescription,
-        face_attempts=settings.face_attempts,
-        idle_timeout_s=settings.idle_timeout_s,
-        idle_warning_s=settings.idle_warning_s,
-        staff_wait_timeout_s=settings.staff_wait_timeout_s,
-        medical_institution_code=settings.medical_institution_code,
-    )
-
-
 def face_for_camera(camera: str, settings: Settings | None = None, **options: Any) -> FaceVerifier:
     """``scripted:<verdicts>`` -> scripted verdicts; anything else -> the real face pipeline."""
     if camera.startswith(SCRIPTED):
-        from kiosk.reception.fakes import ScriptedFace
-
         verdicts = [v.strip() for v in camera[len(SCRIPTED) :].split(",") if v.strip()]
         bad = [v for v in verdicts if v not in ("match", "no-match")]
         if not verdicts or bad:
             raise FlowError(f"camera {camera!r}: scripted verdicts are match / no-match")
         return ScriptedFace(verdicts)
-    from kiosk.reception.camera_face import CameraFace
-
     tolerance = settings.face_tolerance if settings is not None else None
     return CameraFace(camera, tolerance=tolerance, **options)
 
@@ -134,8 +119,6 @@ class Services:
 
 
 def open_card(spec: str) -> Transport:
-    from kiosk.devices import open_card as open_device
-
     return open_device(spec)
 
 
@@ -155,26 +138,20 @@ def build_services(
     ready Records port; ``camera`` a kiosk.face camera spec or ``scripted:…`` (default:
     ``person:`` of nobody — pass one)."""
     if settings is None:
-        from kiosk.config import load_settings
-
         settings = load_settings()
     closers: list[Any] = []
     if records is None or isinstance(records, str):
-        from kiosk.records import open_records
-
         store = open_records(settings, url=records)
         closers.append(store.close)
         records_port: Records = StoreRecords(store)
     else:
         records_port = records
     if eligibility is None:
-        from kiosk.eligibility import SimulatedEligibilityService
-
         eligibility = ServiceEligibility(SimulatedEligibilityService.from_settings(settings))
     camera = camera or "scripted:match"
     services = Services(
         settings=settings,
-        policy=policy_from_settings(settings),
+        policy=FlowPolicy.from_settings(settings),
         slot=TransportSlot(),
         certificates=certificates or CaCertificates(),
         face=face or face_for_camera(camera, settings),

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kiosk.simcard.state import PinName
+
 if TYPE_CHECKING:
-    from kiosk.reception.steps import Run
+    from kiosk.scenarios.steps import Run
 
 
 def _last(run: Run) -> Any:
@@ -87,7 +89,6 @@ def _records(run: Run, wanted: Any) -> Any:
 
 def _card_pins(run: Run, wanted: Any) -> Any:
     """Tries left on the card itself (its own counters, as saved to its card file)."""
-    from kiosk.simcard.state import PinName
 
     pins = run.card.state.pins
     got = {k: pins[PinName(k)].tries_left for k in dict(wanted)}

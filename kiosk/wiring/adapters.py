@@ -1,29 +1,32 @@
 """Adapters from the flow's ports (kiosk.reception.ports) to the real packages: the card
 session over any Transport, the simulated CA, the eligibility service, the records store and
-the staff password. Each imports its package lazily, inside the functions."""
+the staff password."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from cryptography import x509
 
 from kiosk.card.errors import CardError, NoCard
+from kiosk.card.session import MyNumberCard
 from kiosk.card.transport import Transport
+from kiosk.config import Settings, staff_password_ok
+from kiosk.eligibility.model import Consents, PrescriptionForm
+from kiosk.eligibility.service import EligibilityService
+from kiosk.reception.events import UNNAMED_STAFF
 from kiosk.reception.ports import (
     CardReading,
     CertificateCheck,
     Qualification,
     ReceptionResult,
 )
-from kiosk.reception.states import Method
-
-if TYPE_CHECKING:
-    from kiosk.card.session import MyNumberCard
-    from kiosk.config import Settings
-    from kiosk.eligibility.service import EligibilityService
-    from kiosk.simcard.ca import CertificateAuthority
+from kiosk.records.model import AuditEvent
+from kiosk.simcard.ca import CertificateAuthority
+from kiosk.vocabulary import AuditKind, IdentityMethod, Outcome, ReaderError
 
 
 class CardDataMissing(CardError):
@@ -40,7 +43,6 @@ class TransportCardSession:
     def __init__(
         self, transport: Transport, *, verify_b: str | None = None, face_only: bool | None = None
     ) -> None:
-        from kiosk.card.session import MyNumberCard
 
         self.card: MyNumberCard = MyNumberCard(transport)
         self._verify_b = verify_b
@@ -120,13 +122,10 @@ class CaCertificates:
     @property
     def ca(self) -> CertificateAuthority:
         if self._ca is None:
-            from kiosk.simcard.ca import CertificateAuthority
-
             self._ca = CertificateAuthority.load()
         return self._ca
 
     def check(self, cert_der: bytes, at: datetime) -> CertificateCheck:
-        from cryptography import x509
 
         status = self.ca.verify_auth_certificate(cert_der, at)
         try:
@@ -159,28 +158,13 @@ class ServiceEligibility:
         )
 
 
-_OUTCOMES = {
-    "cancelled": "CANCELLED",
-    "card-removed": "CARD_REMOVED",
-    "timed-out": "TIMED_OUT",
-    "card-error": "CARD_ERROR",
-    "certificate-rejected": "CERTIFICATE_REJECTED",
-    "service-error": "SERVICE_ERROR",
-}
-_AUDIT = {
-    "pin-wrong": "PIN_WRONG",
-    "pin-locked": "PIN_LOCKED",
-    "face-failed": "FACE_FAILED",
-    "registered": "REGISTERED",
-    "visual-confirmed": "VISUAL_CONFIRMED",
-    "visual-refused": "VISUAL_REFUSED",
-}
-_STAFF = {"staff-mode", "staff-refused"}
-READER_CODES = ("001", "002", "006")
+DETAIL_KEYS = ("state", "tries_left", "attempt", "reason", "pin", "mode", "action")
+"""The audit details the records keep (the rest — the reception id, the code, the serial —
+have their own columns)."""
+
+
+READER_CODES = frozenset(code.value for code in ReaderError if code.from_card)
 """Codes the records keep (the kiosk's own 900 is recorded as a service error, no code)."""
-_METHODS = {Method.FACE: "FACE", Method.PIN: "PIN", Method.STAFF: "VISUAL"}
-_DETAIL_KEYS = ("state", "tries_left", "attempt", "reason", "pin", "mode")
-STAFF_ID = "staff"
 
 
 class StoreRecords:
@@ -195,8 +179,6 @@ class StoreRecords:
         self._pending: dict[str, list[Any]] = {}
 
     def record_reception(self, result: ReceptionResult) -> str | None:
-        from kiosk.eligibility.model import Consents, PrescriptionForm
-        from kiosk.records import IdentityMethod
 
         consents = Consents(
             given_at=result.finished_at,
@@ -215,40 +197,40 @@ class StoreRecords:
             result.reception_id,
             at=result.finished_at,
             cert_serial=result.cert_serial,
-            method=IdentityMethod[_METHODS[result.method]],
+            method=result.method,
             result=result.qualification.payload,
             consents=consents,
             prescription=form,
-            staff_id=STAFF_ID if result.method == Method.STAFF else None,
+            staff_id=result.staff_id if result.method is IdentityMethod.VISUAL else None,
             events=self._pending.pop(result.reception_id, []),
         )
         path = getattr(receipt, "xml_path", None)
         return None if path is None else str(path)
 
-    def record_event(self, kind: str, details: Mapping[str, str | int], at: datetime) -> None:
-        from kiosk.records import AuditEvent, AuditKind, Outcome
-
+    def record_event(
+        self, kind: Outcome | AuditKind, details: Mapping[str, str | int], at: datetime
+    ) -> None:
         reception_id = str(details.get("reception_id", "")) or None
-        detail = {k: details[k] for k in _DETAIL_KEYS if k in details}
-        if kind in _OUTCOMES:
-            code = details.get("code")
+        detail = {k: details[k] for k in DETAIL_KEYS if k in details}
+        staff = str(details["staff_id"]) if "staff_id" in details else None
+        staff_id = staff or UNNAMED_STAFF
+        if isinstance(kind, Outcome):
+            code = str(details.get("code", ""))
             serial = details.get("cert_serial")
             self.store.record_outcome(
                 reception_id or "none",
                 at=at,
-                outcome=Outcome[_OUTCOMES[kind]],
+                outcome=kind,
                 cert_serial=serial if isinstance(serial, int) else None,
-                error_code=str(code) if str(code) in READER_CODES else None,
+                error_code=code if code in READER_CODES else None,
                 events=self._pending.pop(reception_id or "", []),
             )
-        elif kind in _AUDIT:
-            event = AuditEvent(AuditKind[_AUDIT[kind]], at, reception_id, None, detail)
+        elif kind is AuditKind.STAFF:
+            action = {"action": str(detail.get("action", ""))}
+            self.store.record_event(AuditEvent(kind, at, reception_id, staff_id, action))
+        else:
+            event = AuditEvent(kind, at, reception_id, staff, detail)
             self._pending.setdefault(reception_id or "", []).append(event)
-        elif kind in _STAFF:
-            action = f"{detail.get('mode', '')}-mode" if kind == "staff-mode" else kind
-            self.store.record_event(
-                AuditEvent(AuditKind.STAFF, at, reception_id, STAFF_ID, {"action": action})
-            )
 
     def close(self) -> None:
         self.store.close()
@@ -261,6 +243,5 @@ class SettingsStaff:
         self.settings = settings
 
     def check(self, credential: str) -> bool:
-        from kiosk.config import staff_password_ok
 
         return staff_password_ok(self.settings, credential)

@@ -14,8 +14,16 @@ import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
+from kiosk.config import Settings
+from kiosk.face import verifier  # noqa: F401
+from kiosk.paths import kiosk_home_at
+from kiosk.reception.clock import ManualClock
 from kiosk.reception.flow import Change, Reception
 from kiosk.reception.ports import FaceFrame
+from kiosk.reception.states import State
+from kiosk.simcard.issue import issue_card
+from kiosk.simcard.virtual import VirtualCard
+from kiosk.wiring.services import build_services
 
 
 class JsonLines:
@@ -56,7 +64,7 @@ class ScreenPrinter:
         self._line(f"{' ' * (len(screen.id) + 4)}{screen.en}")
         for option in screen.options:
             mark = "○" if option.enabled else "×"
-            reason = f" — {option.reason_en}" if not option.enabled and option.reason_en else ""
+            reason = f" — {option.reason_in('en')}" if not option.enabled and option.reason else ""
             self._line(f"    {mark} {option.ja} / {option.en}{reason}")
         shown = {k: v for k, v in screen.details.items() if k != "staff_mode"}
         if shown:
@@ -85,7 +93,6 @@ def _default_camera(person: str) -> str:
     try:
         import face_recognition_models  # noqa: F401
 
-        from kiosk.face import verifier  # noqa: F401
     except ImportError:
         return "scripted:match"
     return f"person:{person}"
@@ -95,17 +102,10 @@ def run_demo(
     out: TextIO, *, camera: str | None = None, profile: str = "standard", home: Path | None = None
 ) -> int:
     """One complete reception by face, printed as it happens. Returns 0 when it completes."""
-    from kiosk.reception.clock import ManualClock
-    from kiosk.reception.scenario import kiosk_home_at
-    from kiosk.reception.states import State
 
     with contextlib.ExitStack() as stack:
         where = home or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kiosk-")))
         stack.enter_context(kiosk_home_at(where))
-        from kiosk.config import Settings
-        from kiosk.services import build_services
-        from kiosk.simcard.issue import issue_card
-        from kiosk.simcard.virtual import VirtualCard
 
         card = VirtualCard(issue_card(profile))
         camera = camera or _default_camera(card.state.face.person)
@@ -119,8 +119,8 @@ def run_demo(
         _play(flow, services, card, printer)
         if flow.state != State.DONE:
             return 1
-        if flow.result_path:
-            printer.action("clinic", "結果ファイル", f"result file {flow.result_path}")
+        if flow.visit.result_path:
+            printer.action("clinic", "結果ファイル", f"result file {flow.visit.result_path}")
         printer.action("patient", "カードを取る", "takes the card")
         services.remove_card()
         flow.card_removed()
@@ -128,7 +128,6 @@ def run_demo(
 
 
 def _play(flow: Reception, services: Any, card: Any, printer: ScreenPrinter) -> None:
-    from kiosk.reception.states import State
 
     printer.action("patient", "カードを置く", "places the card")
     services.insert_card(card)

@@ -9,7 +9,9 @@ is kept in memory only until :meth:`forget`.
 The default verifier encodes on the machine's second core (``parallel=True``): the process's
 encoder child (:func:`kiosk.face.encoder.shared_encoder`) encodes the chip photo while the
 first frames are detected here, then the queued frames; ``parallel=False`` encodes every face
-in this thread, one after the other. The decisions are the same.
+in this thread, one after the other; ``in_child=True`` runs the whole verifier in a child
+process (a window: dlib holds the GIL while it works, which would freeze the GUI thread).
+The decisions are the same.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class CameraFace:
         verifier: Any = None,
         camera_options: dict[str, Any] | None = None,
         parallel: bool = True,
+        in_child: bool = False,
     ) -> None:
         self.camera = camera
         self.tolerance = tolerance
@@ -44,6 +47,7 @@ class CameraFace:
         self._verifier = verifier
         self.camera_options = camera_options or {}
         self.parallel = parallel
+        self.in_child = in_child
         self._source: Any = None
         self._photo: bytes | None = None
         self._clock = 0.0
@@ -52,12 +56,18 @@ class CameraFace:
     @property
     def verifier(self) -> Any:
         if self._verifier is None:
-            from kiosk.face.encoder import shared_encoder
             from kiosk.face.verifier import DlibVerifier, VerifierPolicy
 
             policy = VerifierPolicy() if self.tolerance is None else VerifierPolicy(self.tolerance)
-            encoder = shared_encoder() if self.parallel else None
-            self._verifier = DlibVerifier(policy, encoder=encoder)
+            if self.in_child:
+                from kiosk.face.worker import VerifierProcess
+
+                self._verifier = VerifierProcess(policy)
+            else:
+                from kiosk.face.encoder import shared_encoder
+
+                encoder = shared_encoder() if self.parallel else None
+                self._verifier = DlibVerifier(policy, encoder=encoder)
         return self._verifier
 
     def _camera(self) -> Any:

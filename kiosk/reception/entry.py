@@ -1,0 +1,196 @@
+"""The work done on entering a state: read the card, check the certificate, check the PIN on
+the card, look up eligibility, record. Each entry action takes the visit and returns the
+next visit and, when its work decides what happens next, the follow-up event — which the
+reception queues and runs after the current event has finished (entry actions never send
+events themselves)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from kiosk.card.errors import CardError, NotMyNumberCard, PinBlocked, TransportError, WrongPin
+from kiosk.errors import KioskError
+from kiosk.reception.clock import Clock
+from kiosk.reception.errors import need
+from kiosk.reception.events import Event
+from kiosk.reception.policy import FlowPolicy
+from kiosk.reception.ports import (
+    PHOTO_UNUSABLE,
+    CardSession,
+    CardSlot,
+    CertificateChecker,
+    Eligibility,
+    FaceVerifier,
+    ReceptionResult,
+    Records,
+)
+from kiosk.reception.rules import certificate_usable
+from kiosk.reception.visit import Visit
+from kiosk.vocabulary import (
+    AUTH_PIN_TRIES,
+    AuditKind,
+    IdentityMethod,
+    Outcome,
+    PinKind,
+    ReaderError,
+)
+
+log = logging.getLogger("kiosk.reception")
+
+
+class Step(NamedTuple):
+    """What an entry action leaves: the visit, and the follow-up event (with its value)."""
+
+    visit: Visit
+    event: Event | None = None
+    value: Any = None
+
+
+@dataclass
+class Desk:
+    """The reception's collaborators as entry actions reach them."""
+
+    slot: CardSlot
+    certificates: CertificateChecker
+    face: FaceVerifier
+    eligibility: Eligibility
+    records: Records
+    clock: Clock
+    policy: Callable[[], FlowPolicy]
+    audit: Callable[[Visit, Outcome | AuditKind, dict[str, str | int]], None]
+
+
+def read_card(desk: Desk, visit: Visit, _: Any) -> Step:
+    """READING: open the card, read it without a PIN, check its certificate and registration."""
+    visit = visit.but(reception_id=uuid.uuid4().hex, started_at=desk.clock.now())
+    try:
+        card = desk.slot.open()
+        visit = visit.but(card=card)
+        reading = card.read_for_reception()
+    except NotMyNumberCard:
+        return Step(visit.but(error=ReaderError.NOT_MY_NUMBER_CARD), Event.READ_FAILED)
+    except CardError:
+        return Step(visit.but(error=ReaderError.NOT_RECOGNISED), Event.READ_FAILED)
+    visit = visit.but(reading=reading, auth_tries_left=reading.auth_pin_tries_left)
+    now = desk.clock.now()
+    try:
+        cert = desk.certificates.check(reading.auth_certificate, now)
+    except KioskError:
+        return Step(visit.but(error=ReaderError.CERTIFICATE_INVALID), Event.READ_FAILED)
+    visit = visit.but(cert=cert)
+    if not certificate_usable(cert, now, desk.policy()):
+        return Step(visit.but(error=ReaderError.CERTIFICATE_INVALID), Event.READ_FAILED)
+    try:
+        registered = desk.eligibility.is_registered(reading.auth_certificate)
+    except KioskError as exc:
+        log.warning("registration look-up failed: %s", type(exc).__name__)
+        return Step(visit.but(error=ReaderError.SYSTEM), Event.READ_FAILED)
+    return Step(visit.but(registered=registered), Event.READ_OK)
+
+
+def open_face(desk: Desk, visit: Visit, _: Any) -> Step:
+    """FACE: read the chip photo once per visit and (re)prepare the verifier when it is not
+    ready (first attempt, or after a camera failure dropped the encoding)."""
+    if visit.photo is not None and visit.face_prepared:
+        return Step(visit)
+    try:
+        photo = visit.photo if visit.photo is not None else _card(visit).read_face_photo()
+        visit = visit.but(photo=photo)
+        desk.face.prepare(photo)
+    except TransportError:
+        return Step(visit, Event.CARD_REMOVED)
+    except KioskError as exc:  # photo unreadable: the face path cannot be used
+        log.warning("face photo unusable: %s", type(exc).__name__)
+        closed = visit.but(photo=None, face_reason=PHOTO_UNUSABLE)
+        closed = closed.but(face_failures=desk.policy().face_attempts)
+        return Step(closed, Event.FACE_RESULT, False)
+    return Step(visit.but(face_prepared=True))
+
+
+def photo_for_staff(desk: Desk, visit: Visit, _: Any) -> Step:
+    """STAFF_WAIT: the chip photo for the staff to compare (the printed one when unreadable)."""
+    if visit.photo is not None:
+        return Step(visit)
+    try:
+        return Step(visit.but(photo=_card(visit).read_face_photo()))
+    except TransportError:
+        return Step(visit, Event.CARD_REMOVED)
+    except CardError:
+        return Step(visit)
+
+
+def check_pin(desk: Desk, visit: Visit, pin: Any) -> Step:
+    """PIN_CHECK: the card verifies the PIN and signs a challenge; the PIN is never kept."""
+    try:
+        _card(visit).prove_possession(str(pin))
+    except WrongPin as exc:
+        visit = visit.but(auth_tries_left=exc.tries_left)
+        desk.audit(visit, AuditKind.PIN_WRONG, {"tries_left": exc.tries_left})
+        return Step(visit, Event.PIN_WRONG)
+    except PinBlocked:
+        visit = visit.but(auth_tries_left=0)
+        desk.audit(visit, AuditKind.PIN_WRONG, {"tries_left": 0})
+        return Step(visit, Event.PIN_WRONG)
+    except TransportError:
+        return Step(visit, Event.CARD_REMOVED)
+    except CardError as exc:  # possession not proven, card data unusable
+        log.warning("PIN check failed: %s", type(exc).__name__)
+        return Step(visit.but(error=ReaderError.NOT_RECOGNISED), Event.CHECK_FAILED)
+    return Step(visit.but(auth_tries_left=AUTH_PIN_TRIES), Event.PIN_OK)
+
+
+def note_pin_locked(desk: Desk, visit: Visit, _: Any) -> Step:
+    desk.audit(visit, AuditKind.PIN_LOCKED, {"pin": PinKind.AUTH.value})
+    return Step(visit)
+
+
+def qualify(desk: Desk, visit: Visit, _: Any) -> Step:
+    """QUALIFYING: identity is settled (no face data beyond the one comparison); register the
+    card when the patient asked to, then look up the insurance."""
+    desk.face.forget()
+    visit = visit.but(photo=None, face_prepared=False)
+    cert = need(visit.reading, "card reading").auth_certificate
+    try:
+        if visit.wants_registration:
+            desk.eligibility.register(cert)
+            desk.audit(visit, AuditKind.REGISTERED, {})
+        qualification = desk.eligibility.lookup(cert, desk.clock.now())
+    except KioskError as exc:
+        log.warning("eligibility look-up failed: %s", type(exc).__name__)
+        rejected = getattr(exc, "code", None) == ReaderError.CERTIFICATE_INVALID.value
+        error = ReaderError.CERTIFICATE_INVALID if rejected else ReaderError.SYSTEM
+        return Step(visit.but(error=error), Event.QUALIFY_FAILED)
+    return Step(visit.but(qualification=qualification), Event.PROCEED)
+
+
+def finish(desk: Desk, visit: Visit, _: Any) -> Step:
+    """FINISHING: keep the record and hand the clinic system its result file."""
+    result = ReceptionResult(
+        reception_id=visit.reception_id,
+        cert_serial=need(visit.cert, "certificate check").serial,
+        method=need(visit.method, "identity method"),
+        started_at=need(visit.started_at, "start time"),
+        finished_at=desk.clock.now(),
+        qualification=need(visit.qualification, "eligibility result"),
+        consents=dict(visit.consents),
+        high_cost=visit.high_cost,
+        limit_consent=visit.limit_info,
+        specific_disease_consent=visit.disease_info,
+        electronic_prescription=visit.electronic_prescription,
+        registered_now=visit.wants_registration,
+        staff_id=visit.staff_id if visit.method is IdentityMethod.VISUAL else None,
+    )
+    try:
+        path = desk.records.record_reception(result)
+    except KioskError as exc:
+        log.warning("recording failed: %s", type(exc).__name__)
+        return Step(visit.but(error=ReaderError.SYSTEM), Event.RECORD_FAILED)
+    return Step(visit.but(result_path=path), Event.RECORDED)
+
+
+def _card(visit: Visit) -> CardSession:
+    return need(visit.card, "card session")

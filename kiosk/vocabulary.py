@@ -1,0 +1,118 @@
+"""The words every part of the kiosk shares, defined once: how a reception ends, how identity
+was confirmed, the codes the reader shows, what a patient may agree to share, the card's
+PINs and what is noted along the way.
+
+The reception speaks these words, the records keep them, the settings and the fault
+harness name them; nothing maps one to another by hand. See docs/reception.md.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class ConsentItem(StrEnum):
+    """The information items a patient may agree to share, in the order they are asked."""
+
+    MEDICATION = "medication"  # 薬剤情報 — PharmacistsInfo
+    CHECKUPS = "checkups"  # 特定健診情報 — SpecificHealthCheckupsInfo
+    TREATMENT = "treatment"  # 診療情報 — DiagnosisInfo
+    SURGERY = "surgery"  # 手術情報 — OperationInfo
+
+    @property
+    def label_ja(self) -> str:
+        return _CONSENT_LABELS_JA[self]
+
+
+_CONSENT_LABELS_JA = {
+    ConsentItem.MEDICATION: "薬剤情報",
+    ConsentItem.CHECKUPS: "特定健診情報",
+    ConsentItem.TREATMENT: "診療情報",
+    ConsentItem.SURGERY: "手術情報",
+}
+
+
+class IdentityMethod(StrEnum):
+    """How the patient's identity was confirmed."""
+
+    FACE = "face"  # 顔認証
+    PIN = "pin"  # 暗証番号
+    VISUAL = "visual"  # 目視確認 by staff
+
+
+class ReaderError(StrEnum):
+    """The codes the reader shows on its error screen."""
+
+    NOT_RECOGNISED = "001"  # the card cannot be read
+    NOT_MY_NUMBER_CARD = "002"
+    CERTIFICATE_INVALID = "006"  # revoked, expired past the grace months, unknown CA
+    SYSTEM = "900"  # the kiosk itself failed (records, eligibility): see the reception desk
+
+    @property
+    def from_card(self) -> bool:
+        """A code about the card (kept in the records), not about the kiosk."""
+        return self is not ReaderError.SYSTEM
+
+
+class Outcome(StrEnum):
+    """How a reception ended. Only COMPLETED keeps consents."""
+
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    CARD_REMOVED = "card_removed"
+    TIMED_OUT = "timed_out"
+    CARD_ERROR = "card_error"  # 001 / 002
+    CERTIFICATE_REJECTED = "certificate_rejected"  # 006
+    NOT_ELIGIBLE = "not_eligible"  # 無効 / 該当資格なし and the patient left
+    SERVICE_ERROR = "service_error"  # the kiosk's own failure (records, eligibility)
+
+    @classmethod
+    def for_error(cls, code: ReaderError) -> Outcome:
+        """The outcome of a reception that ended on the error screen with ``code``."""
+        if code is ReaderError.CERTIFICATE_INVALID:
+            return cls.CERTIFICATE_REJECTED
+        if code is ReaderError.SYSTEM:
+            return cls.SERVICE_ERROR
+        return cls.CARD_ERROR
+
+
+class AuditKind(StrEnum):
+    """What is noted during a reception (details name PINs by kind, never by value)."""
+
+    CARD_READ = "card_read"
+    CARD_ERROR = "card_error"
+    REGISTERED = "registered"  # 利用登録 at the kiosk
+    METHOD_CHOSEN = "method_chosen"
+    FACE_FAILED = "face_failed"
+    FACE_MATCHED = "face_matched"
+    PIN_WRONG = "pin_wrong"
+    PIN_LOCKED = "pin_locked"
+    PIN_OK = "pin_ok"
+    VISUAL_CONFIRMED = "visual_confirmed"
+    VISUAL_REFUSED = "visual_refused"
+    CANCELLED = "cancelled"
+    TIMED_OUT = "timed_out"
+    CARD_REMOVED = "card_removed"
+    ELIGIBILITY_ERROR = "eligibility_error"
+    STAFF = "staff"  # staff actions (mode switch, refused credential, export)
+
+
+class PinKind(StrEnum):
+    """Every PIN of a My Number card."""
+
+    AUTH = "auth"  # 利用者証明用電子証明書の暗証番号 (4 digits, 3 tries)
+    SIGN = "sign"  # 署名用電子証明書の暗証番号 (6–16 of A–Z 0–9, 5 tries)
+    HOJO = "hojo"  # 券面事項入力補助用の暗証番号 (4 digits, 3 tries)
+    JUKI = "juki"  # 住民基本台帳用の暗証番号, 住基AP (4 digits, 3 tries)
+    KYOTSU = "kyotsu"  # 住民基本台帳用の暗証番号, 共通AP (its own counter)
+
+
+FOUR_DIGITS = r"[0-9]{4}"
+"""The format of the 4-digit PINs (ASCII digits only)."""
+
+AUTH_PIN = re.compile(FOUR_DIGITS)
+"""The 利用者証明用 PIN the kiosk asks for: exactly 4 digits (``fullmatch``)."""
+
+AUTH_PIN_TRIES = 3
+"""The auth PIN's retry limit: a correct PIN gives the card back this many tries."""

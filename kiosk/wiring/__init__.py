@@ -1,0 +1,3 @@
+"""Where the reception meets the real world: adapters from the reception's ports to the
+card, face, records, eligibility and staff packages (and in-memory ones), and the composition
+root :func:`kiosk.wiring.services.build_services`. The reception never imports this package."""
