@@ -1,7 +1,8 @@
 """Records at scale: appending to a full store, verifying and exporting it, and their memory.
 
 Fills a SQLite store (WAL, synchronous=FULL) in a temporary folder on the kiosk home's
-filesystem with ``--receptions`` completed receptions (100,000 by default) through the
+filesystem (the folder is the kiosk home for the run and its children: the chain key and
+checkpoints stay in it) with ``--receptions`` completed receptions (100,000 by default) through the
 store's own append path (``RecordStore.append``, 1,000 records a transaction: the same
 rows, hashes and chain as one reception a transaction, without 100,000 fsyncs). Then:
 
@@ -31,7 +32,7 @@ from typing import Any
 
 from kiosk.bench._disk import filesystem
 from kiosk.errors import KioskError
-from kiosk.paths import kiosk_home
+from kiosk.paths import kiosk_home, kiosk_home_at
 from kiosk.records.store import NewRecord, RecordStore, iso
 
 PROBE = (
@@ -126,6 +127,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     figures: dict[str, Any] = {"receptions": count}
     with contextlib.ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-", dir=base)))
+        stack.enter_context(kiosk_home_at(folder))  # its chain key and checkpoints, not ours
         url = f"sqlite:///{folder / 'records.db'}"
         filled = stack.enter_context(RecordStore.open(url))
         fresh = stack.enter_context(RecordStore.open(f"sqlite:///{folder / 'fresh.db'}"))
