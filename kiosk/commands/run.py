@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.config import load_settings
     from kiosk.ui import theme
     from kiosk.ui.app import KioskApp, face_for_ui
+    from kiosk.ui.first_paint import watch_first_paint
     from kiosk.wiring.services import build_services
 
     settings = load_settings(args.settings)
@@ -57,12 +60,12 @@ def run(args: argparse.Namespace) -> int:
 
         require_staff_password(settings)
     camera = args.camera or _holder_camera(args.card)
-    services = build_services(
-        settings, camera=camera, records=args.records, face=face_for_ui(camera, settings)
-    )
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)  # noqa: S101 (made above)
     theme.apply(app)
+    painted = threading.Event()
+    face = DeferredFace(lambda: face_for_ui(camera, settings), painted)
+    services = build_services(settings, camera=camera, records=args.records, face=face)
     kiosk = KioskApp(
         app,
         services,
@@ -71,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if settings.language == "en":
         kiosk.window.set_language("en")
+    first_paint = watch_first_paint(kiosk.window, painted)  # KIOSK_ANNOUNCE_FIRST_PAINT=1
     kiosk.start(fullscreen=args.fullscreen, card=args.card)
     watchdog = _systemd(app)  # held here: the timer's connection alone does not keep it
     try:
@@ -79,9 +83,56 @@ def run(args: argparse.Namespace) -> int:
         from kiosk.deploy.sdnotify import notify
 
         notify("STOPPING=1")
-        del watchdog
+        del watchdog, first_paint
         kiosk.stop()
         services.close()
+
+
+FACE_AFTER_PAINT_S = 10.0
+"""How long the face verifier waits for the first frame before it loads anyway."""
+
+
+class DeferredFace:
+    """The window's face verifier, built at warm-up on the flow's thread once the first frame
+    is painted: the face libraries (numpy, OpenCV, dlib) then load while the start screen is
+    already up, not before it. Everything else is the built verifier's."""
+
+    def __init__(self, build: Callable[[], Any], painted: threading.Event) -> None:
+        self._build = build
+        self._painted = painted
+        self._face: Any = None
+        self._lock = threading.Lock()
+
+    def built(self) -> Any:
+        with self._lock:
+            if self._face is None:
+                self._face = self._build()
+            return self._face
+
+    def warm_up(self) -> None:
+        """What the window's warm-up does for a face verifier, after the first frame."""
+        self._painted.wait(FACE_AFTER_PAINT_S)
+        face = self.built()
+        warm = getattr(face, "warm_up", None)
+        if callable(warm):
+            warm()
+            return
+        camera = getattr(face, "_camera", None)  # CameraFace: opens its source once
+        if callable(camera):
+            camera()
+        start = getattr(getattr(face, "_verifier", None), "start", None)
+        if callable(start):
+            start()
+
+    def close(self) -> None:
+        with self._lock:
+            face, self._face = self._face, None
+        close = getattr(face, "close", None)
+        if callable(close):
+            close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.built(), name)
 
 
 def _holder_camera(card: str | None) -> str:

@@ -161,7 +161,11 @@ def test_bench_face_prints_the_figures(capsys: pytest.CaptureFixture[str]) -> No
         "encode_ms",
         "decision_ms",
         "naive_decision_ms",
+        "naive_no_upsample_ms",
+        "speedup",
+        "decision_over_encode",
         "preview_fps",
         "peak_rss_mb",
     ):
         assert isinstance(figures[key], int | float) and figures[key] > 0, key
+    assert isinstance(figures["decisions_during_preview"], int)
