@@ -36,6 +36,8 @@ The file (every key optional)::
     url = "sqlite:////var/lib/kiosk/records.db"   # or postgresql://…
     outbox = "/srv/clinic/oqs-inbox"
     card_salt_file = "/var/lib/kiosk/card-salt"
+    chain_key_file = "/var/lib/kiosk/records-key"  # signs the records; back it up apart
+    checkpoints = "/var/lib/kiosk/checkpoints"      # signed heads of the records chain
 
     [staff]
     password_file = "/var/lib/kiosk/staff-password"
@@ -89,6 +91,8 @@ class Settings:
     records_url: str | None = None
     outbox: Path | None = None
     card_salt_file: Path | None = None
+    chain_key_file: Path | None = None
+    checkpoints: Path | None = None
     staff_password_file: Path | None = None
     eligibility_latency_ms: float = 0.0
     eligibility_failure_rate: float = 0.0
@@ -99,6 +103,10 @@ class Settings:
 
     def card_salt_path(self) -> Path:
         return self.card_salt_file if self.card_salt_file else kiosk_home() / "card-salt"
+
+    def checkpoints_dir(self) -> Path:
+        """Where signed checkpoints of the records chain go (default kiosk_home()/checkpoints)."""
+        return self.checkpoints if self.checkpoints is not None else kiosk_home() / "checkpoints"
 
     def staff_password_path(self) -> Path:
         if self.staff_password_file:
@@ -137,6 +145,8 @@ _FILE_KEYS: dict[tuple[str, str], str] = {
     ("records", "url"): "records_url",
     ("records", "outbox"): "outbox",
     ("records", "card_salt_file"): "card_salt_file",
+    ("records", "chain_key_file"): "chain_key_file",
+    ("records", "checkpoints"): "checkpoints",
     ("staff", "password_file"): "staff_password_file",
     ("eligibility", "latency_ms"): "eligibility_latency_ms",
     ("eligibility", "failure_rate"): "eligibility_failure_rate",

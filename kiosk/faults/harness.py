@@ -214,7 +214,7 @@ class HeadlessKiosk:
             )
         verification = self.record_store.verify()
         if not verification.ok:
-            failures.append(f"chain: record #{verification.first_bad} {verification.reason}")
+            failures.append(f"chain: {verification.summary()}")
         return failures
 
     def close(self) -> None:
