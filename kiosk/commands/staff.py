@@ -108,9 +108,7 @@ def add_account(args: argparse.Namespace) -> int:
             raise KioskError("the two entries differ; no account was added")
     parts = connect(_records_url(args, settings))
     try:
-        parts.accounts.add(
-            args.staff_id, password, name=args.display_name, at=datetime.now(UTC)
-        )
+        parts.accounts.add(args.staff_id, password, name=args.display_name, at=datetime.now(UTC))
     finally:
         password = ""
         parts.db.close()

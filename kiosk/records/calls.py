@@ -322,8 +322,15 @@ class CallBoard:
         )
         return [
             KioskStatus(
-                r[0], r[1], r[2], bool(r[3]), bool(r[4]), r[5], json.loads(r[6]),
-                datetime.fromisoformat(r[7]), bool(r[8]),
+                r[0],
+                r[1],
+                r[2],
+                bool(r[3]),
+                bool(r[4]),
+                r[5],
+                json.loads(r[6]),
+                datetime.fromisoformat(r[7]),
+                bool(r[8]),
             )
             for r in rows
         ]
@@ -369,9 +376,7 @@ class CallBoard:
         """Leave a request for a kiosk (switch its mode, read its PINs again)."""
         at = at or _now()
         with self.db.write():
-            known = self.db.execute(
-                "SELECT 1 FROM station_kiosks WHERE kiosk_id = ?", (kiosk_id,)
-            )
+            known = self.db.execute("SELECT 1 FROM station_kiosks WHERE kiosk_id = ?", (kiosk_id,))
             if not known:
                 raise RecordError(f"no kiosk {kiosk_id!r} has reported to this records database")
             if kind is CommandKind.MODE:

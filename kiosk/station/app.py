@@ -20,6 +20,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -188,7 +189,9 @@ class Station:
                 self.snapshot = snapshot
                 await self.broadcast(snapshot)
             seen = await anyio.to_thread.run_sync(
-                self.bell.wait, DESK, seen if seen >= 0 else self.bell.count(DESK),
+                self.bell.wait,
+                DESK,
+                seen if seen >= 0 else self.bell.count(DESK),
                 self.config.poll_s,
             )
 
@@ -199,15 +202,10 @@ class Station:
             now = _now()
             for client in list(self.clients):
                 try:
-                    alive = await self.run(
-                        lambda p, c=client: p.accounts.session(c.token, at=now, touch=False)
-                    )
-                    reason = "" if alive else await self.run(
-                        lambda p, c=client: p.accounts.ended_because(c.token) or "idle"
-                    )
+                    reason = await self.run(partial(_session_end, token=client.token, at=now))
                 except RecordError:
                     continue
-                if not alive:
+                if reason:
                     await self.send(client, {"type": "logout", "reason": reason})
                     with contextlib.suppress(Exception):
                         await client.ws.close(4001)
@@ -340,7 +338,9 @@ def create_app(config: StationConfig) -> Starlette:
         address = request.client.host if request.client else "unknown"
         now = _now()
         try:
-            result = await station.run(lambda p: p.accounts.check(staff_id, password, address, at=now))
+            result = await station.run(
+                lambda p: p.accounts.check(staff_id, password, address, at=now)
+            )
         except RecordError:
             return _login(language, word("login.db", language), 503, staff_id)
         finally:
@@ -391,7 +391,7 @@ def create_app(config: StationConfig) -> Starlette:
             reason = ""
             if token:
                 with contextlib.suppress(RecordError):
-                    reason = await station.run(lambda p: p.accounts.ended_because(token)) or ""
+                    reason = await station.run(partial(_ended, token=token))
             target = f"/login?expired={reason}" if reason else "/login"
             return _secure(RedirectResponse(target, 303), station)
         boot = {
@@ -474,9 +474,10 @@ def create_app(config: StationConfig) -> Starlette:
         def leave(p: Parts) -> tuple[int, dict[str, Any]]:
             if not any(k.kiosk_id == kiosk_id for k in p.board.kiosks()):
                 return 404, {"result": "unknown_kiosk"}
-            return 200, {"result": "sent", "id": p.board.request(
-                kiosk_id, kind, value, session.staff_id, now
-            )}
+            return 200, {
+                "result": "sent",
+                "id": p.board.request(kiosk_id, kind, value, session.staff_id, now),
+            }
 
         try:
             status, result = await station.run(leave)
@@ -541,7 +542,7 @@ def create_app(config: StationConfig) -> Starlette:
                 elif kind == "active":
                     now = _now()
                     with contextlib.suppress(RecordError):
-                        await station.run(lambda p: p.accounts.session(token, at=now))
+                        await station.run(partial(_touch, token=token, at=now))
         except (WebSocketDisconnect, ValueError, KeyError):
             pass
         finally:
@@ -597,3 +598,18 @@ async def _json(request: Request) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+def _session_end(parts: Parts, *, token: str, at: datetime) -> str:
+    """Why the session of ``token`` ended ("": it is alive)."""
+    if parts.accounts.session(token, at=at, touch=False) is not None:
+        return ""
+    return parts.accounts.ended_because(token) or "idle"
+
+
+def _ended(parts: Parts, *, token: str) -> str:
+    return parts.accounts.ended_because(token) or ""
+
+
+def _touch(parts: Parts, *, token: str, at: datetime) -> None:
+    parts.accounts.session(token, at=at)

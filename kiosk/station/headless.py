@@ -10,7 +10,7 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from kiosk.errors import KioskError
 from kiosk.reception import Reception
@@ -67,10 +67,13 @@ class FlowThread:
         self.post(job)
 
     def confirm(self, ok: bool, staff_id: str) -> None:
-        self.post(lambda: self._send_confirm(ok, staff_id))
+        def send() -> None:
+            self.flow.staff_confirm(ok, staff_id)
 
-    def _send_confirm(self, ok: bool, staff_id: str) -> Any:
-        return self.flow.staff_confirm(ok, staff_id)
+        self.post(send)
 
     def mode(self, visual: bool, credential: str, staff_id: str) -> None:
-        self.post(lambda: self.flow.staff_mode(visual, credential, staff_id))
+        def send() -> None:
+            self.flow.staff_mode(visual, credential, staff_id)
+
+        self.post(send)

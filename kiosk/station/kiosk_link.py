@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any, Protocol
 
 from kiosk.errors import KioskError
@@ -268,7 +269,7 @@ class KioskLink:
                 next_frame = now + self.frame_interval_s
                 self._frame_pending = True
                 reception = self._reception or ""
-                self.door.run(lambda: self._grab_frame(reception))
+                self.door.run(partial(self._grab_frame, reception))
 
     def _guard(self, job: Callable[[], None]) -> None:
         try:

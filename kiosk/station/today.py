@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from kiosk.eligibility.model import JST
-
 from kiosk.records.store import RecordStore, StoredRecord
 from kiosk.station.words import word
 
@@ -36,9 +35,7 @@ def describe(record: StoredRecord, language: str) -> dict[str, str]:
         "time": record.at.astimezone(JST).strftime("%H:%M:%S"),
         "kiosk": record.kiosk_id,
         "outcome": word(f"outcome.{outcome}", language, code=code or "—") if outcome else "",
-        "identity": word(f"identity.{identity}", language, staff=staff or "—")
-        if identity
-        else "—",
+        "identity": word(f"identity.{identity}", language, staff=staff or "—") if identity else "—",
         "consents": separator.join(given)
         if given
         else (word("consent.none", language) if outcome == "completed" else "—"),

@@ -16,7 +16,8 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Wrong staff ID or password.",
     },
     "login.locked": {
-        "ja": "ログインの失敗が続いたため、一時的にロックしています。{minutes}分後にもう一度お試しください。",
+        "ja": "ログインの失敗が続いたため、一時的にロックしています。"
+        "{minutes}分後にもう一度お試しください。",
         "en": "Too many failed sign-ins: locked for now. Try again in {minutes} min.",
     },
     "login.forged": {
@@ -83,7 +84,10 @@ WORDS: dict[str, dict[str, str]] = {
         "ja": "患者さんはまだ目視確認を待っていません。",
         "en": "The patient is not waiting for visual confirmation yet.",
     },
-    "view.answered": {"ja": "{staff} が対応しました（{decision}）。", "en": "{staff} answered ({decision})."},
+    "view.answered": {
+        "ja": "{staff} が対応しました（{decision}）。",
+        "en": "{staff} answered ({decision}).",
+    },
     "view.taken": {
         "ja": "{staff} が先に対応しました。",
         "en": "{staff} answered this call first.",
@@ -103,8 +107,14 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "kiosk.disconnected": {"ja": "切断", "en": "Disconnected"},
     "kiosk.none": {"ja": "接続しているキオスクはありません。", "en": "No kiosk has reported."},
-    "kiosk.unreachable": {"ja": "キオスクから記録に書き込めません", "en": "Kiosk cannot write records"},
-    "pins.refresh": {"ja": "カードから読み直す（回数は減りません）", "en": "Read again (no try is spent)"},
+    "kiosk.unreachable": {
+        "ja": "キオスクから記録に書き込めません",
+        "en": "Kiosk cannot write records",
+    },
+    "pins.refresh": {
+        "ja": "カードから読み直す（回数は減りません）",
+        "en": "Read again (no try is spent)",
+    },
     "pins.none": {"ja": "カードが置かれていません。", "en": "No card on this kiosk."},
     "pins.name": {"ja": "暗証番号", "en": "PIN"},
     "pins.left": {"ja": "残り / 上限", "en": "Tries left / limit"},
@@ -118,13 +128,19 @@ WORDS: dict[str, dict[str, str]] = {
     "today.all": {"ja": "すべてのキオスク", "en": "All kiosks"},
     "today.prev": {"ja": "前へ", "en": "Previous"},
     "today.next": {"ja": "次へ", "en": "Next"},
-    "today.page": {"ja": "{page} / {pages} ページ（{count}件）", "en": "Page {page} of {pages} ({count})"},
+    "today.page": {
+        "ja": "{page} / {pages} ページ（{count}件）",
+        "en": "Page {page} of {pages} ({count})",
+    },
     "today.none": {"ja": "本日の受付はまだありません。", "en": "No receptions today yet."},
     "outcome.completed": {"ja": "受付完了", "en": "Completed"},
     "outcome.cancelled": {"ja": "中止", "en": "Cancelled"},
     "outcome.card_removed": {"ja": "途中でカードが取られました", "en": "Card taken away"},
     "outcome.timed_out": {"ja": "操作がなく終了", "en": "Timed out"},
-    "outcome.card_error": {"ja": "カードを読み取れません（{code}）", "en": "Card unreadable ({code})"},
+    "outcome.card_error": {
+        "ja": "カードを読み取れません（{code}）",
+        "en": "Card unreadable ({code})",
+    },
     "outcome.certificate_rejected": {
         "ja": "電子証明書が無効です（006）",
         "en": "Certificate invalid (006)",
