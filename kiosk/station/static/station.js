@@ -33,6 +33,7 @@
   let todayPage = 1, todayKiosk = "", todaySeq = null;
   let message = "";
   window.stationAlerts = 0;
+  window.stationAlertTimes = {}; // call id -> when this page alerted (for the benchmark)
 
   // -- tabs ----------------------------------------------------------------------------------
   function show(tab) {
@@ -280,6 +281,7 @@
         for (const c of data.calls) known.add(c.id);
         state = data;
         renderAll();
+        for (const c of fresh) window.stationAlertTimes[c.id] = Date.now();
         if (fresh.length) chime();
       } else if (data.type === "media") {
         if (data.kiosk_id !== watching) return;
