@@ -191,7 +191,7 @@
     const left = [];
     for (const k of state.kiosks) {
       const visual = k.mode === "visual";
-      if (visual && !k.waiting && k.connected) left.push(k.kiosk_id);
+      if (visual && k.state === "start" && k.connected) left.push(k.kiosk_id);
       const hold = el("input", { type: "checkbox", id: "hold-" + k.kiosk_id, checked: k.held });
       box.append(el("div", { class: "kiosk-card" + (k.connected ? "" : " gone"), id: "kiosk-" + k.kiosk_id },
         el("h3", { text: k.kiosk_id }),
