@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.face.errors import FaceError
+from kiosk.texts import say
 
 
 def register(sub: Any) -> None:
@@ -95,7 +96,6 @@ def _eval(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from kiosk.face.camera import open_camera
     from kiosk.face.chip import chip_photo_jp2
-    from kiosk.face.messages import text
     from kiosk.face.people import load_rgb
     from kiosk.face.verifier import DlibVerifier, VerifierPolicy
 
@@ -119,7 +119,7 @@ def _check(args: argparse.Namespace) -> int:
                 print(
                     f"{index:4d} {result.guidance.value:20} {result.liveness.value:13} "
                     f"faces={result.faces} {result.verdict.value:8} "
-                    f"{text(result.guidance, args.lang)}",
+                    f"{say(result.guidance.value, args.lang)}",
                     flush=True,
                 )
             if result.verdict.final:
@@ -128,12 +128,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _frame_json(index: int, result: Any, lang: str) -> dict[str, Any]:
-    from kiosk.face.messages import text
 
     return {
         "frame": index,
         "guidance": result.guidance.value,
-        "text": text(result.guidance, lang),
+        "text": say(result.guidance.value, lang),
         "issues": [g.value for g in result.issues],
         "liveness": result.liveness.value,
         "faces": result.faces,

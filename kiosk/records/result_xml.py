@@ -1,7 +1,7 @@
 """The clinic system's result file: one オンライン資格確認 result as XML (UTF-8).
 
-Shape and names as clinic systems' parsers expect them (``RECEPTION_FLOW.md``, "What the
-clinic receives"): ``XmlMsg / MessageHeader + MessageBody / ResultList`` with exactly one
+Shape and names as clinic systems' parsers expect them (docs/reception.md, "What the
+clinic system reads"): ``XmlMsg / MessageHeader + MessageBody / ResultList`` with exactly one
 ``ResultOfQualificationConfirmation``. Optional elements with no value are left out;
 limit-certificate data appears only when the patient consented; the nested
 ``SpecificDiseasesCertificateList`` is never written. Times are Japan time.

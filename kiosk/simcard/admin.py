@@ -82,7 +82,7 @@ class PinLockedError(AdminError):
 
 
 def where_unlocked(pin: PinName | str) -> str:
-    """Where a locked ``pin`` is unlocked, as said to the patient (RECEPTION_FLOW.md)."""
+    """Where a locked ``pin`` is unlocked, as said to the patient (docs/card-protocol.md)."""
     name = PinName(pin)
     if name in STORE_PINS:
         return f"at {OFFICE}, or at {STORE}"

@@ -1,4 +1,4 @@
-"""Every rule of RECEPTION_FLOW.md, on the flow over in-memory fakes."""
+"""Every rule of docs/reception.md, on the flow over in-memory fakes."""
 
 from __future__ import annotations
 
