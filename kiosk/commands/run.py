@@ -31,6 +31,12 @@ def register(sub: Any) -> None:
     parser.add_argument("--settings", type=Path, help="facility settings file (TOML)")
     parser.add_argument("--records", help="records store: sqlite file path or postgresql://…")
     parser.add_argument("--no-voice", action="store_true", help="no voice guidance")
+    parser.add_argument(
+        "--station-port",
+        type=int,
+        default=8470,
+        help="serve the staff station on 127.0.0.1:PORT (default 8470; 0: do not serve it)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -76,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         kiosk.window.set_language("en")
     first_paint = watch_first_paint(kiosk.window, painted)  # KIOSK_ANNOUNCE_FIRST_PAINT=1
     kiosk.start(fullscreen=args.fullscreen, card=args.card)
+    desk = _station(args, settings, services, kiosk)
     watchdog = _systemd(app)  # held here: the timer's connection alone does not keep it
     try:
         return int(app.exec())
@@ -84,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
 
         notify("STOPPING=1")
         del watchdog, first_paint
+        for stop in desk:
+            stop()
         kiosk.stop()
         services.close()
 
@@ -133,6 +142,44 @@ class DeferredFace:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.built(), name)
+
+
+def _station(args: argparse.Namespace, settings: Any, services: Any, kiosk: Any) -> list[Any]:
+    """The kiosk's link to the staff station and, on this machine, the station itself at
+    http://127.0.0.1:8470/ (another process already serving it is fine). Returns what stops
+    them."""
+    from kiosk.records.calls import CallBoard
+    from kiosk.records.store import default_url
+    from kiosk.station.app import StationConfig
+    from kiosk.station.kiosk_link import KioskLink
+    from kiosk.station.server import Binding, StationError, StationThread
+    from kiosk.ui.bridge import BridgeDoor
+
+    url = args.records or os.environ.get("KIOSK_RECORDS") or settings.records_url or default_url()
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).resolve()}"
+    stops: list[Any] = []
+    try:
+        board = CallBoard.open(url)
+    except KioskError as exc:
+        print(f"kiosk run: the staff station is unreachable: {exc}", file=sys.stderr)
+        return stops
+    link = KioskLink(
+        kiosk.flow, board, settings.kiosk_id, BridgeDoor(kiosk.bridge), slot=services.slot
+    )
+    link.start()
+    stops += [link.stop, board.close]
+    if args.station_port:
+        try:
+            server = StationThread(
+                Binding("127.0.0.1", args.station_port), StationConfig(url, settings)
+            ).start()
+        except StationError as exc:
+            print(f"kiosk run: {exc}", file=sys.stderr)
+        else:
+            print(f"staff station: {server.binding.url}", file=sys.stderr)
+            stops.insert(0, server.stop)
+    return stops
 
 
 def _holder_camera(card: str | None) -> str:
