@@ -12,7 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk.config import load_settings, set_staff_password, staff_password_ok
 from kiosk.errors import KioskError
+from kiosk.records.store import default_url
+from kiosk.station.desk import connect
 
 
 def register(sub: Any) -> None:
@@ -40,7 +43,6 @@ def _read(args: argparse.Namespace, confirm: bool) -> str:
 
 
 def set_password(args: argparse.Namespace) -> int:
-    from kiosk.config import load_settings, set_staff_password
 
     settings = load_settings(args.settings)
     path = set_staff_password(settings, _read(args, confirm=True))
@@ -49,7 +51,6 @@ def set_password(args: argparse.Namespace) -> int:
 
 
 def check_password(args: argparse.Namespace) -> int:
-    from kiosk.config import load_settings, staff_password_ok
 
     settings = load_settings(args.settings)
     if staff_password_ok(settings, _read(args, confirm=False)):
@@ -85,8 +86,6 @@ def register_station(cmds: Any) -> None:
 def _records_url(args: argparse.Namespace, settings: Any) -> str:
     import os
 
-    from kiosk.records.store import default_url
-
     url: str = args.records or os.environ.get("KIOSK_RECORDS") or settings.records_url or ""
     if url and "://" not in url:
         url = f"sqlite:///{Path(url).resolve()}"
@@ -95,9 +94,6 @@ def _records_url(args: argparse.Namespace, settings: Any) -> str:
 
 def add_account(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
-
-    from kiosk.config import load_settings
-    from kiosk.station.desk import connect
 
     settings = load_settings(args.settings)
     if args.password_from_stdin:
@@ -117,7 +113,6 @@ def add_account(args: argparse.Namespace) -> int:
 
 
 def serve_station(args: argparse.Namespace) -> int:
-    from kiosk.config import load_settings
     from kiosk.station.app import StationConfig
     from kiosk.station.server import Binding, check_binding, serve
 

@@ -31,6 +31,8 @@ from kiosk.eligibility.model import (
     QualificationValidity,
 )
 from kiosk.paths import kiosk_home
+from kiosk.simcard.ca import CertificateAuthority
+from kiosk.simcard.deck import load_deck
 
 if TYPE_CHECKING:
     from kiosk.config import Settings
@@ -188,8 +190,6 @@ class SimulatedEligibilityService:
 
     def _authority(self) -> CertificateAuthority:
         if self._ca is None:
-            from kiosk.simcard.ca import CertificateAuthority
-
             self._ca = CertificateAuthority.load(self._home)
         return self._ca
 
@@ -209,8 +209,6 @@ class SimulatedEligibilityService:
         if name is None:
             return None
         if self._profiles is None:
-            from kiosk.simcard.deck import load_deck
-
             deck = load_deck()  # read once per service
             self._profiles = deck.__getitem__
         try:

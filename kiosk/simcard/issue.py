@@ -13,8 +13,10 @@ import string
 from datetime import date
 from typing import TYPE_CHECKING
 
+from kiosk.simcard.ca import CertificateAuthority, CertificateKind, LedgerEntry
 from kiosk.simcard.deck import (
     USER_PINS,
+    DeckError,
     PinFormatError,
     Profile,
     check_pin_format,
@@ -125,7 +127,6 @@ def _set_pins(
 
 
 def _certify(state: CardState, prof: Profile, today: date, ca: CertificateAuthority | None) -> None:
-    from kiosk.simcard.ca import CertificateAuthority, CertificateKind
 
     authority = ca if ca is not None else CertificateAuthority.load()
     not_before, not_after = prof.cert_validity(today)
@@ -170,9 +171,6 @@ def register_card(state: CardState, *, ca: CertificateAuthority | None = None) -
     recorded. Calling it for a card the ledger already knows changes nothing.
     """
     from cryptography import x509
-
-    from kiosk.simcard.ca import CertificateAuthority, CertificateKind, LedgerEntry
-    from kiosk.simcard.deck import DeckError
 
     authority = ca if ca is not None else CertificateAuthority.load()
     try:
