@@ -26,7 +26,7 @@ from kiosk.reception.ports import (
 )
 from kiosk.records.model import AuditEvent
 from kiosk.simcard.ca import CertificateAuthority
-from kiosk.vocabulary import AuditKind, IdentityMethod, Outcome, ReaderError
+from kiosk.vocabulary import CARD_CODES, AuditKind, IdentityMethod, Outcome
 
 
 class CardDataMissing(CardError):
@@ -163,10 +163,6 @@ DETAIL_KEYS = ("state", "tries_left", "attempt", "reason", "pin", "mode", "actio
 have their own columns)."""
 
 
-READER_CODES = frozenset(code.value for code in ReaderError if code.from_card)
-"""Codes the records keep (the kiosk's own 900 is recorded as a service error, no code)."""
-
-
 class StoreRecords:
     """Records over kiosk.records (hash-chained store + the result XML in the outbox).
 
@@ -222,7 +218,7 @@ class StoreRecords:
                 at=at,
                 outcome=kind,
                 cert_serial=serial if isinstance(serial, int) else None,
-                error_code=code if code in READER_CODES else None,
+                error_code=code if code in CARD_CODES else None,
                 events=self._pending.pop(reception_id or "", []),
             )
         elif kind is AuditKind.STAFF:
