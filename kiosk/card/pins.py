@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from kiosk.card.applets import Applet, JpkiFile, JukiFile, KenhojoFile
 from kiosk.card.errors import BadPinFormat
+from kiosk.card.wareki import era_yymmdd
 from kiosk.vocabulary import FOUR_DIGITS, PinKind
 
 
@@ -155,6 +157,11 @@ PINS: dict[PinKind, PinInfo] = {
 
 VERIFY_B_PATTERN = r"[0-9]{14}"
 """照合番号B: birth date YYMMDD in the era + expiry year + 4-digit security code."""
+
+
+def verify_b_number(birth: date, expiry_year: int, security_code: str) -> str:
+    """照合番号B of a card: born 1980-02-17 (昭和55), expiry 2035, code 2285 -> 55021720352285."""
+    return f"{era_yymmdd(birth)}{expiry_year:04d}{security_code}"
 
 
 def check_verify_b(value: str) -> bytes:
