@@ -36,16 +36,21 @@ def era_yymmdd(day: date) -> str:
     return f"{year:02d}{day.month:02d}{day.day:02d}"
 
 
+_FULL_WIDTH = str.maketrans("0123456789 ", "０１２３４５６７８９\u3000")
+
+
 def printed_birth(day: date) -> str:
-    """The birth line of the card front: ``昭和60年 3月 1日生`` (元年 for year 1)."""
+    """The birth line of the card front, in full-width digits as printed:
+    ``昭和６０年　３月　１日生`` (昭和60年 3月 1日生; 元年 for year 1)."""
     era, year = era_of(day)
     shown = "元" if year == 1 else f"{year:2d}"
-    return f"{era}{shown}年{day.month:2d}月{day.day:2d}日生"
+    return f"{era}{shown}年{day.month:2d}月{day.day:2d}日生".translate(_FULL_WIDTH)
 
 
 def printed_expiry(day: date) -> str:
-    """The expiry line of the card front: ``2035年 3月 1日まで有効``."""
-    return f"{day.year}年{day.month:2d}月{day.day:2d}日まで有効"
+    """The expiry line of the card front, in full-width digits as printed:
+    ``２０３５年　３月　１日まで有効`` (2035年 3月 1日まで有効)."""
+    return f"{day.year}年{day.month:2d}月{day.day:2d}日まで有効".translate(_FULL_WIDTH)
 
 
 def era_date(era: str, year: int, month: int, day: int) -> date:

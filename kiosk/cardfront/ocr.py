@@ -17,6 +17,7 @@ import hashlib
 import logging
 import re
 import threading
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MIN_CONFIDENCE = 50.0
-"""Tesseract word confidence (0-100) every field must reach in every reading."""
+MIN_CONFIDENCE = 30.0
+"""Tesseract word confidence (0-100) a field must reach in its best reading."""
 WORK_WIDTH = 1200
 """Width in pixels a photo is scaled to when its width is outside :data:`NATIVE_WIDTHS`;
 scales near 1 are avoided (resampling by a few percent blurs thin strokes)."""
@@ -46,6 +47,8 @@ RULE_LENGTH = (200, 70)
 rather than a line of text or a stroke."""
 RULE_WIDTH = 9
 """Thickest printed rule in pixels; anything thicker is left alone."""
+LINE_GAP = 2.5
+"""Widest gap inside one text line, in token heights."""
 MAX_SKEW = 8.0
 """Largest tilt in degrees that deskewing looks for."""
 OCR_TIMEOUT_S = 30
@@ -187,7 +190,7 @@ def tesseract_tokens(image: PILImage.Image, layout: Layout) -> list[Token]:
         ) from None
     tokens = []
     for i, raw in enumerate(data["text"]):
-        text = "".join(str(raw).split())
+        text = "".join(unicodedata.normalize("NFKC", str(raw)).split())
         if text:
             box = (data["left"][i], data["top"][i], data["width"][i], data["height"][i])
             tokens.append(Token(text, float(data["conf"][i]), *(int(v) for v in box)))
@@ -286,18 +289,30 @@ def _paper(grey: PILImage.Image) -> int:
 
 
 def lines_of(tokens: Sequence[Token]) -> list[Line]:
-    """Tokens grouped into text lines (vertical middles within half a token height)."""
-    lines: list[list[Token]] = []
+    """Tokens grouped into text lines: vertical middles within half a token height, and no
+    gap wider than :data:`LINE_GAP` token heights (the photo column and its label are not
+    part of the birth-date line beside them)."""
+    rows: list[list[Token]] = []
     for token in sorted(tokens, key=lambda t: t.middle):
-        if lines:
-            last = lines[-1]
+        if rows:
+            last = rows[-1]
             height = max(max(t.height for t in last), token.height)
             middle = sum(t.middle for t in last) / len(last)
             if abs(token.middle - middle) <= height / 2:
                 last.append(token)
                 continue
-        lines.append([token])
-    return [Line(tuple(sorted(group, key=lambda t: t.left))) for group in lines]
+        rows.append([token])
+    lines: list[Line] = []
+    for row in rows:
+        row.sort(key=lambda t: t.left)
+        start = 0
+        for i in range(1, len(row) + 1):
+            if i == len(row) or row[i].left - (row[i - 1].left + row[i - 1].width) > LINE_GAP * max(
+                row[i].height, row[i - 1].height
+            ):
+                lines.append(Line(tuple(row[start:i])))
+                start = i
+    return sorted(lines, key=lambda line: (line.top, line.box[0]))
 
 
 def digit_groups(line: Line) -> list[Line]:
@@ -453,8 +468,9 @@ def combine(
     page: Page, again: dict[str, list[list[Field]]], *, today: date, min_confidence: float
 ) -> FrontReading:
     """One answer from the readings: a field counts when the page reading and every reading
-    of its line give it exactly once, all the same, each with enough confidence; then the
-    fields must agree with each other."""
+    of its line give it, all the same, and at least one of them with enough confidence
+    (Tesseract gives some well-read full-width digits a confidence of 0); then the fields
+    must agree with each other."""
     problems = list(page.problems)
     values: dict[str, Any] = {}
     lowest = 100.0
@@ -469,7 +485,7 @@ def combine(
             problems.append(f"the {what} was not found in every reading")
             continue
         seen = {f.value for reading in readings for f in reading}
-        confidence = min(f.confidence for reading in readings for f in reading)
+        confidence = max(min(f.confidence for f in reading) for reading in readings)
         lowest = min(lowest, confidence)
         if len(seen) > 1:
             problems.append(f"the readings of the {what} differ")
@@ -544,12 +560,12 @@ def read_front(
 
 AGAIN: dict[str, tuple[Layout, tuple[int, ...]]] = {
     "birth": (Layout.LINES, (44, 34)),
-    "expiry": (Layout.LINES, (44,)),
+    "expiry": (Layout.LINES, (44, 34)),
     "code": (Layout.DIGITS, (44, 28)),
 }
 """How each field's line is read again after the page reading: the model and layout, and
-the text heights in pixels (one reading each). The era year of the birth date is read three
-times: nothing else checks it. The security code is read by the digits-only model."""
+the text heights in pixels (one reading each). With the page reading, the dates are read
+three times; the security code, which nothing else checks, twice by the digits-only model."""
 
 
 def _read(

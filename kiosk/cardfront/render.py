@@ -33,6 +33,8 @@ FONT_FILES = (
 )
 """IPA Gothic from Debian's fonts-ipafont-gothic."""
 
+DATE_PX = 34
+"""Text size of the birth date and the expiry (the lines 照合番号B is read from)."""
 SEX = {"1": "男", "2": "女", "9": "－"}
 INK = (24, 24, 24)
 LABEL = (90, 90, 90)
@@ -74,11 +76,11 @@ def render_front(face: CardFace, photo: PILImage.Image | None = None) -> PILImag
     draw.text((40, 128), "住所", font=font(22), fill=LABEL)
     _address(draw, face.address, (112, 122), 600)
 
-    draw.text((40, 262), printed_birth(face.birth_date), font=font(34), fill=INK)
-    draw.text((470, 262), f"性別 {SEX.get(face.sex, '－')}", font=font(34), fill=INK)
+    draw.text((40, 250), printed_birth(face.birth_date), font=font(DATE_PX), fill=INK)
+    draw.text((500, 250), f"性別 {SEX.get(face.sex, '－')}", font=font(DATE_PX), fill=INK)
 
     draw.rectangle((30, 318, 574, 404), outline=(120, 120, 120), width=2)
-    draw.text((52, 342), printed_expiry(face.expiry), font=font(34), fill=INK)
+    draw.text((52, 338), printed_expiry(face.expiry), font=font(DATE_PX), fill=INK)
 
     portrait = photo if photo is not None else _holder_photo(face.person)
     left, top, right, bottom = PHOTO_BOX

@@ -26,6 +26,12 @@ def register(sub: Any) -> None:
         help="camera: person:<name>, image:<path>, video:<path>, cv:<index>, scripted:match "
         "(default: person: camera of the card holder)",
     )
+    parser.add_argument(
+        "--card-camera",
+        help="card-front camera that 照合番号B is read from (OCR): image:<path>, cv:<index>, "
+        "or printed (the virtual card's own front); without it a card in a PC/SC reader has "
+        "no face path",
+    )
     parser.add_argument("--settings", type=Path, help="facility settings file (TOML)")
     parser.add_argument("--records", help="records store: sqlite file path or postgresql://…")
     parser.add_argument("--no-voice", action="store_true", help="no voice guidance")
@@ -58,7 +64,11 @@ def run(args: argparse.Namespace) -> int:
         require_staff_password(settings)
     camera = args.camera or _holder_camera(args.card)
     services = build_services(
-        settings, camera=camera, records=args.records, face=face_for_ui(camera, settings)
+        settings,
+        camera=camera,
+        records=args.records,
+        face=face_for_ui(camera, settings),
+        card_camera=args.card_camera,
     )
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)  # noqa: S101 (made above)

@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from kiosk.simcard.deck import (
+    FOUR_DIGIT_PINS,
     USER_PINS,
     PinFormatError,
     Profile,
@@ -77,7 +78,7 @@ def issue_card(
     dates (default: the local date). The certificates are recorded in the CA's ledger
     (``ca`` defaults to :meth:`CertificateAuthority.load`); the revoked-certificate profile
     has them revoked at once. A face-only profile ignores ``auth_pin`` / ``sign_pin``: its
-    PINs are random and blocked, as on the real card.
+    PINs are random, the 4-digit ones blocked, as on the real card.
     """
     prof = get_profile(profile) if isinstance(profile, str) else profile
     if auth_pin is not None:
@@ -111,10 +112,12 @@ def _set_pins(
     state: CardState, prof: Profile, *, auth_pin: str | None, sign_pin: str | None
 ) -> None:
     if prof.face_only:
-        # 顔認証マイナンバーカード: nobody knows any PIN; every one is random and blocked
+        # 顔認証マイナンバーカード: nobody knows any PIN; every one is random, the 4-digit ones
+        # blocked; the signature password stays as set (there is no signature certificate)
         for name in USER_PINS:
             state.set_pin(name, random_pin(name))
-            state.pins[name].tries_left = 0
+            if name in FOUR_DIGIT_PINS:
+                state.pins[name].tries_left = 0
         return
     chosen = {PinName.AUTH: auth_pin, PinName.SIGN: sign_pin}
     for name in USER_PINS:

@@ -11,9 +11,11 @@ from typing import Any
 
 from cryptography import x509
 
-from kiosk.card.errors import CardError, NoCard
+from kiosk.card.errors import CardError, NoCard, PinBlocked, WrongPin
 from kiosk.card.session import MyNumberCard
 from kiosk.card.transport import Transport
+from kiosk.cardfront.camera import card_state
+from kiosk.cardfront.reader import FrontReader
 from kiosk.config import Settings, staff_password_ok
 from kiosk.eligibility.model import Consents, PrescriptionForm
 from kiosk.eligibility.service import EligibilityService
@@ -36,17 +38,27 @@ class CardDataMissing(CardError):
 class TransportCardSession:
     """The flow's CardSession over kiosk.card.session.MyNumberCard.
 
-    ``verify_b`` is 照合番号B as the reader photographs it from the card front; ``face_only``
-    is what the printed 追記欄 says (None: guess from the chip, both JPKI PINs blocked).
+    ``verify_b`` is 照合番号B when it is known beforehand; otherwise ``front`` reads it off the
+    card front when the face photo is first needed (a sure reading only: unsure, it raises a
+    CardError and the flow closes the face path). A 照合番号B the card refuses is never sent
+    again. ``face_only`` is what the printed 追記欄 says (None: the chip's guess).
     """
 
     def __init__(
-        self, transport: Transport, *, verify_b: str | None = None, face_only: bool | None = None
+        self,
+        transport: Transport,
+        *,
+        verify_b: str | None = None,
+        face_only: bool | None = None,
+        front: FrontReader | None = None,
     ) -> None:
 
         self.card: MyNumberCard = MyNumberCard(transport)
+        self._transport = transport
         self._verify_b = verify_b
         self._face_only = face_only
+        self._front = front
+        self._refused = False
 
     def read_for_reception(self) -> CardReading:
         read = self.card.read_for_reception()
@@ -54,9 +66,20 @@ class TransportCardSession:
         return CardReading(read.auth_certificate, read.auth_tries_left, face_only)
 
     def read_face_photo(self) -> bytes:
-        if self._verify_b is None:
+        if self._refused:
+            raise CardDataMissing("the card refused 照合番号B from its front: not tried again")
+        verify_b = self._verify_b
+        if verify_b is None and self._front is not None:
+            verify_b = self._front.verify_b(self._transport)
+        if verify_b is None:
             raise CardDataMissing("照合番号B is unknown: the card front was not photographed")
-        return self.card.read_face_photo(self._verify_b)
+        try:
+            return self.card.read_face_photo(verify_b)
+        except (WrongPin, PinBlocked):
+            self._refused = True
+            if self._front is not None:
+                self._front.refused(verify_b)
+            raise
 
     def prove_possession(self, pin: str) -> None:
         self.card.prove_possession(pin)
@@ -73,21 +96,22 @@ class TransportSlot:
 
     ``insert`` a VirtualCard or any Transport (a CountingTransport around one, pyscard …);
     ``remove`` takes it away (powers it off). The flow then gets ``card_removed()``.
+    ``front`` is the reader's card-front camera and OCR (照合番号B); without one, a virtual
+    card hands over the 照合番号B printed on its face as is.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, front: FrontReader | None = None) -> None:
         self.transport: Transport | None = None
         self.verify_b: str | None = None
         self.face_only: bool | None = None
+        self.front = front
 
     def insert(
         self, transport: Transport, *, verify_b: str | None = None, face_only: bool | None = None
     ) -> None:
-        """Put a card on the reader; for a virtual card 照合番号B and 追記欄 come from its face."""
-        state = getattr(transport, "state", None) or getattr(
-            getattr(transport, "inner", None), "state", None
-        )
-        if state is not None and verify_b is None:
+        """Put a card on the reader; for a virtual card the 追記欄 comes from its face."""
+        state = card_state(transport)
+        if state is not None and verify_b is None and self.front is None:
             verify_b = state.verify_b
         if state is not None and face_only is None:
             face_only = bool(state.face_only)
@@ -103,7 +127,7 @@ class TransportSlot:
         if self.transport is None:
             raise NoCard("no card on the reader")
         return TransportCardSession(
-            self.transport, verify_b=self.verify_b, face_only=self.face_only
+            self.transport, verify_b=self.verify_b, face_only=self.face_only, front=self.front
         )
 
     def pin_statuses(self) -> list[Any]:
