@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -67,8 +68,18 @@ class PrintedFront:
 
 
 @functools.lru_cache(maxsize=32)
-def _drawn(*fields: Any) -> PILImage.Image:
-    face = CardFace(*fields[:8], remarks=list(fields[8]))
+def _drawn(
+    name: str,
+    kana: str,
+    birth: date,
+    sex: str,
+    address: str,
+    expiry: date,
+    code: str,
+    person: str,
+    remarks: tuple[str, ...],
+) -> PILImage.Image:
+    face = CardFace(name, kana, birth, sex, address, expiry, code, person, list(remarks))
     return render_front(face)
 
 

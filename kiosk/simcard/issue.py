@@ -33,6 +33,9 @@ __all__ = ["PinFormatError", "issue_card", "new_card_serial", "random_pin", "reg
 SALT_BYTES = 16
 SEED_BYTES = 16
 FACE_ONLY_REMARK = "顔認証"
+BROKEN_CHIP_CERTIFICATE = bytes(range(0xF0, 0x100)) * 8
+"""What a broken chip's JPKI applet holds for the auth certificate: no DER at all (a reader
+shows error 001, card not recognised)."""
 
 
 def new_card_serial() -> str:
@@ -105,6 +108,8 @@ def issue_card(
     _set_pins(state, prof, auth_pin=auth_pin, sign_pin=sign_pin)
     if prof.has_jpki:
         _certify(state, prof, today, ca)
+    if prof.broken_chip:
+        state.auth_cert = BROKEN_CHIP_CERTIFICATE
     return state
 
 

@@ -5,8 +5,9 @@ the staff password."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from cryptography import x509
@@ -19,6 +20,7 @@ from kiosk.cardfront.reader import FrontReader
 from kiosk.config import Settings, staff_password_ok
 from kiosk.eligibility.model import Consents, PrescriptionForm
 from kiosk.eligibility.service import EligibilityService
+from kiosk.eligibility.trust import TrustedCas
 from kiosk.reception.events import UNNAMED_STAFF
 from kiosk.reception.ports import (
     CardReading,
@@ -138,10 +140,14 @@ class TransportSlot:
 
 
 class CaCertificates:
-    """CertificateChecker over the simulated JPKI CA (its certificate and CRL)."""
+    """CertificateChecker over the simulated JPKI CA (its certificate and CRL) and the real
+    JPKI CAs the facility trusts (``trusted``: CA files, loaded at once)."""
 
-    def __init__(self, ca: CertificateAuthority | None = None) -> None:
+    def __init__(
+        self, ca: CertificateAuthority | None = None, *, trusted: Sequence[Path] = ()
+    ) -> None:
         self._ca = ca
+        self.trusted = TrustedCas.load(trusted)
 
     @property
     def ca(self) -> CertificateAuthority:
@@ -151,12 +157,14 @@ class CaCertificates:
 
     def check(self, cert_der: bytes, at: datetime) -> CertificateCheck:
 
-        status = self.ca.verify_auth_certificate(cert_der, at)
+        status = str(self.ca.verify_auth_certificate(cert_der, at).value)
+        if status == "unknown_ca" and self.trusted:
+            status = self.trusted.status(cert_der, at)
         try:
             cert = x509.load_der_x509_certificate(bytes(cert_der))
         except ValueError:
             return CertificateCheck("unknown_ca", 0, at)
-        return CertificateCheck(str(status.value), cert.serial_number, cert.not_valid_after_utc)
+        return CertificateCheck(status, cert.serial_number, cert.not_valid_after_utc)
 
 
 class ServiceEligibility:
