@@ -4,7 +4,7 @@
 :class:`CardStatus` for any answer other than 9000, and renders data + SW. Anything else
 raised inside becomes ``6F00``; nothing escapes.
 
-Rules (CARD_PROTOCOL.md):
+Rules (docs/card-protocol.md):
 
 - CLA ``00`` or ``80``; the chaining bit (10) and the logical-channel bits (03) are ignored
   for the check (one channel). Others: ``6E00``. Unknown INS: ``6D00``. Bad Lc: ``6700``.

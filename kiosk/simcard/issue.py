@@ -13,9 +13,11 @@ import string
 from datetime import date
 from typing import TYPE_CHECKING
 
+from kiosk.simcard.ca import CertificateAuthority, CertificateKind, LedgerEntry
 from kiosk.simcard.deck import (
     FOUR_DIGIT_PINS,
     USER_PINS,
+    DeckError,
     PinFormatError,
     Profile,
     check_pin_format,
@@ -133,7 +135,6 @@ def _set_pins(
 
 
 def _certify(state: CardState, prof: Profile, today: date, ca: CertificateAuthority | None) -> None:
-    from kiosk.simcard.ca import CertificateAuthority, CertificateKind
 
     authority = ca if ca is not None else CertificateAuthority.load()
     not_before, not_after = prof.cert_validity(today)
@@ -178,9 +179,6 @@ def register_card(state: CardState, *, ca: CertificateAuthority | None = None) -
     recorded. Calling it for a card the ledger already knows changes nothing.
     """
     from cryptography import x509
-
-    from kiosk.simcard.ca import CertificateAuthority, CertificateKind, LedgerEntry
-    from kiosk.simcard.deck import DeckError
 
     authority = ca if ca is not None else CertificateAuthority.load()
     try:

@@ -76,7 +76,7 @@ def test_gui_thread_never_blocks_during_a_face_reception(qtbot, make_app, ui) ->
     dog.start()
     app.kiosk.place_card("virtual:standard")
     ui.wait_screen(app, "method")
-    ui.tap(app.window.current(), "method_face")
+    ui.tap(app.window.current(), "face")
     ui.wait_screen(app, "face")
     ui.wait_screen(app, "consent-item")  # matched: the real verifier said so
     dog.stop()
