@@ -36,6 +36,12 @@ def register(sub: Any) -> None:
         help="camera: person:<name>, image:<path>, video:<path>, cv:<index>, scripted:match "
         "(default: person: camera of the card holder)",
     )
+    parser.add_argument(
+        "--card-camera",
+        help="card-front camera that 照合番号B is read from (OCR): image:<path>, cv:<index>, "
+        "or printed (the virtual card's own front); without it a card in a PC/SC reader has "
+        "no face path",
+    )
     parser.add_argument("--settings", type=Path, help="facility settings file (TOML)")
     parser.add_argument("--records", help="records store: sqlite file path or postgresql://…")
     parser.add_argument("--no-voice", action="store_true", help="no voice guidance")
@@ -75,7 +81,9 @@ def run(args: argparse.Namespace) -> int:
     theme.apply(app)
     painted = threading.Event()
     face = DeferredFace(lambda: face_for_ui(camera, settings), painted)
-    services = build_services(settings, camera=camera, records=args.records, face=face)
+    services = build_services(
+        settings, camera=camera, records=args.records, face=face, card_camera=args.card_camera
+    )
     kiosk = KioskApp(
         app,
         services,

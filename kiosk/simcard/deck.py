@@ -153,6 +153,7 @@ class Profile:
     face_only: bool = False
     registered_for_insurance: bool = True
     revoked: bool = False
+    broken_chip: bool = False  # the JPKI certificate EF answers garbage (reader error 001)
     remarks: tuple[str, ...] = ()
     insurance: Insurance | None = field(default=None, compare=False)
 
@@ -299,6 +300,7 @@ def _profile(name: str, raw_profiles: dict[str, Any], path: Path) -> Profile:
             face_only=bool(raw.get("face_only", False)),
             registered_for_insurance=bool(raw.get("registered_for_insurance", True)),
             revoked=bool(raw.get("revoked", False)),
+            broken_chip=bool(raw.get("broken_chip", False)),
             remarks=tuple(str(r) for r in raw.get("remarks", ())),
         )
     except KeyError as exc:
