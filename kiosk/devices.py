@@ -18,11 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.card.errors import CardError
-from kiosk.card.pcsc import PcscTransport, wait_for_card
 from kiosk.card.transport import Transport
-from kiosk.simcard.issue import issue_card, register_card
-from kiosk.simcard.virtual import VirtualCard, open_card_file
-from kiosk.simcard.vpcd import serve
 
 if TYPE_CHECKING:
     from kiosk.simcard.virtual import VirtualCard
@@ -52,6 +48,8 @@ def open_card(spec: str, **options: Any) -> Transport:
     """Open the card named by ``spec``; ``options`` go to the virtual card (apdu_delay_ms,
     sign_ms, photo). The caller closes it (card removal)."""
     if is_pcsc(spec):
+        from kiosk.card.pcsc import PcscTransport
+
         return PcscTransport(pcsc_reader(spec))
     return open_virtual_card(spec, **options)
 
@@ -62,6 +60,8 @@ def open_virtual_card(spec: str, **options: Any) -> VirtualCard:
         profile = spec[len(VIRTUAL) :]
         if not profile:
             raise DeviceSpecError("name a profile: virtual:<profile> (see `kiosk card new --help`)")
+        from kiosk.simcard.issue import issue_card
+        from kiosk.simcard.virtual import VirtualCard
 
         return VirtualCard(issue_card(profile), **options)
     if is_pcsc(spec):
@@ -74,6 +74,8 @@ def open_virtual_card(spec: str, **options: Any) -> VirtualCard:
             f"no card file {spec}: make one with `kiosk card new --profile NAME --out {spec}`, "
             "or use virtual:<profile> or pcsc[:<reader>]"
         )
+    from kiosk.simcard.issue import register_card
+    from kiosk.simcard.virtual import open_card_file
 
     card = open_card_file(path, **options)
     register_card(card.state)  # a file from another KIOSK_HOME: let this CA's ledger know it
@@ -94,6 +96,8 @@ def served(card: VirtualCard, reader: str = VPCD_READER + "00") -> Iterator[None
     Waits on pcscd's reader events until the card is seen, and at the end until it is gone,
     so the next insertion starts clean. Errors of the serving thread are raised at the end.
     """
+    from kiosk.card.pcsc import wait_for_card
+    from kiosk.simcard.vpcd import serve
 
     stop = threading.Event()
     failure: list[BaseException] = []

@@ -357,7 +357,7 @@ def _print_pin(status: PinStatus) -> None:
     state = "ロック中 LOCKED" if status.blocked else f"残り {status.tries_left}/{status.limit} 回"
     print(f"{info.label_ja}  — {info.label_en}: {state}")
     if status.blocked:
-        print(f"    {info.unlock_ja}\n    {info.unlock_en}")
+        print(f"    {status.unlock_ja}\n    {status.unlock_en}")
 
 
 # -- administration (card files only) -------------------------------------------------------
