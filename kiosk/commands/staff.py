@@ -1,7 +1,8 @@
 """``kiosk staff set-password``: the staff password (salted scrypt hash, file mode 0600).
 
 The password is asked twice with a hidden prompt, or read from the first line of stdin with
-``--from-stdin`` (for scripts); it is never printed or logged.
+``--from-stdin`` (for scripts, and wherever there is no terminal); it is never printed or
+logged. The file is replaced atomically: on failure the old password stays.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk.config import load_settings, set_staff_password, staff_password_ok
+from kiosk.config import staff_password_problem as _problem
 from kiosk.errors import KioskError
+
+NO_TERMINAL = (
+    "no terminal to ask the staff password on: give it on the first line of stdin with "
+    "--from-stdin (e.g. `kiosk staff set-password --from-stdin < file`)"
+)
 
 
 def register(sub: Any) -> None:
@@ -30,17 +38,24 @@ def register(sub: Any) -> None:
 
 
 def _read(args: argparse.Namespace, confirm: bool) -> str:
-    if args.from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("staff password: ")
-    if confirm and getpass.getpass("again: ") != first:
-        raise KioskError("the two entries differ; nothing was changed")
+    try:
+        if args.from_stdin:
+            if sys.stdin is None:
+                raise KioskError("--from-stdin: there is no standard input")
+            return sys.stdin.readline().rstrip("\r\n")
+        first = getpass.getpass("staff password: ")
+        if confirm and getpass.getpass("again: ") != first:
+            raise KioskError("the two entries differ; nothing was changed")
+    except EOFError:
+        raise KioskError(NO_TERMINAL) from None
+    except UnicodeDecodeError:
+        raise KioskError("the password read is not UTF-8 text; nothing was changed") from None
+    except OSError as exc:
+        raise KioskError(f"cannot read the password ({exc.strerror or exc})") from None
     return first
 
 
 def set_password(args: argparse.Namespace) -> int:
-    from kiosk.config import load_settings, set_staff_password
-
     settings = load_settings(args.settings)
     path = set_staff_password(settings, _read(args, confirm=True))
     print(f"staff password set ({path})")
@@ -48,9 +63,10 @@ def set_password(args: argparse.Namespace) -> int:
 
 
 def check_password(args: argparse.Namespace) -> int:
-    from kiosk.config import load_settings, staff_password_ok
-
     settings = load_settings(args.settings)
+    problem = _problem(settings)
+    if problem is not None and settings.staff_password_path().exists():
+        raise KioskError(problem)  # damaged or unreadable: say so rather than "wrong"
     if staff_password_ok(settings, _read(args, confirm=False)):
         print("ok")
         return 0
