@@ -49,5 +49,5 @@ def test_startup_bench_reports_time_and_memory() -> None:
 
     figures = startup.run(argparse.Namespace(runs=1))
     assert set(figures) >= {"start_screen_ms", "rss_mb"}
-    assert 0 < figures["start_screen_ms"] < 10000
+    assert figures["start_screen_ms"] > 0  # a figure for the benchmark, not a limit here
     assert figures["rss_mb"] > 10
