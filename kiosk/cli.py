@@ -27,6 +27,7 @@ GROUPS = (
     "doctor",
     "soak",
     "bench",
+    "fuzz",
 )
 
 

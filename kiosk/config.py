@@ -150,7 +150,7 @@ class Settings:
 
 
 # (table, key) in the file -> field of Settings
-_FILE_KEYS: dict[tuple[str, str], str] = {
+FILE_KEYS: dict[tuple[str, str], str] = {
     ("facility", "medical_institution_code"): "medical_institution_code",
     ("facility", "kiosk_id"): "kiosk_id",
     ("facility", "language"): "language",
@@ -172,7 +172,7 @@ _FILE_KEYS: dict[tuple[str, str], str] = {
     ("eligibility", "latency_ms"): "eligibility_latency_ms",
     ("eligibility", "failure_rate"): "eligibility_failure_rate",
 }
-_FIELD_TO_KEY = {f: f"{t}.{k}" for (t, k), f in _FILE_KEYS.items()}
+_FIELD_TO_KEY = {f: f"{t}.{k}" for (t, k), f in FILE_KEYS.items()}
 LANGUAGES = ("ja", "en")
 
 
@@ -211,13 +211,13 @@ def load_settings(path: str | Path | None = None) -> Settings:
             line = _line_of(lines, "", table)
             raise SettingsError(
                 f"{path} line {line}: {quoted(table)} must be a [table]; known tables: "
-                f"{', '.join(sorted({t for t, _ in _FILE_KEYS}))}"
+                f"{', '.join(sorted({t for t, _ in FILE_KEYS}))}"
             )
         for key, value in content.items():
-            field_name = _FILE_KEYS.get((table, key))
+            field_name = FILE_KEYS.get((table, key))
             if field_name is None:
                 line = _line_of(lines, table, key)
-                known = ", ".join(k for t, k in _FILE_KEYS if t == table) or "none"
+                known = ", ".join(k for t, k in FILE_KEYS if t == table) or "none"
                 raise SettingsError(
                     f"{path} line {line}: unknown setting {_cut(table, 40)}.{_cut(key, 40)} "
                     f"(known in [{_cut(table, 40)}]: {known})"

@@ -39,6 +39,7 @@ STAFF_PASSWORD = "staff-password"  # noqa: S105 - the simulator's scenario defau
 HOME_MARKER = ".kiosk-scenario-home"
 """The file that marks a folder as a scenario run's home (made by the run itself)."""
 MAX_SCENARIO_BYTES = 1_000_000
+MAX_NESTING = 64  # lists and mappings inside each other; the shipped scenarios use 4
 MAX_NAME_CHARS = 200
 
 
@@ -125,17 +126,34 @@ def load_scenarios(path: Path) -> list[Scenario]:
     if len(raw) > MAX_SCENARIO_BYTES:
         raise ScenarioError(f"{path}: larger than {MAX_SCENARIO_BYTES // 1_000_000} MB")
     try:
-        data = yaml.safe_load(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        _check_nesting(text)
+        data = yaml.safe_load(text)
     except UnicodeDecodeError as exc:
         raise ScenarioError(f"{path}: cannot read YAML: not UTF-8 (byte {exc.start})") from None
     except RecursionError:
-        raise ScenarioError(f"{path}: cannot read YAML: nested too deeply") from None
+        raise ScenarioError(
+            f"{path}: cannot read YAML: nested more than {MAX_NESTING} levels deep"
+        ) from None
     except (yaml.YAMLError, ValueError, OverflowError, TypeError) as exc:
         # ValueError: e.g. a date 2024-13-45 or an integer of thousands of digits
         message = " ".join(str(exc).split())
         raise ScenarioError(f"{path}: cannot read YAML: {_short(message, 160)}") from None
     items = data if isinstance(data, list) else [data]
     return [_scenario(path, item, i) for i, item in enumerate(items)]
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse YAML nested deeper than MAX_NESTING before building it: the parser's work
+    grows with the square of the depth (10,000 levels take hours)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise RecursionError
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _scenario(path: Path, item: Any, index: int) -> Scenario:

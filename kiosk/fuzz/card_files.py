@@ -1,0 +1,154 @@
+"""Fuzz target ``card-file``: the bytes of a card file, loaded as the kiosk loads one.
+
+Inputs: random bytes; a real card file (issued once per process) with fields replaced,
+removed or added and its checksum recomputed, so the decoder underneath is reached; and that
+file with a raw JSON token spliced in (huge integers, ``NaN``, deep nesting). A file that
+loads is put in a virtual card, which must answer a reception's APDUs.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hypothesis import strategies as st
+
+from kiosk.card.applets import Applet
+from kiosk.fuzz import values
+from kiosk.fuzz.apdus import fresh_card, transmit
+from kiosk.fuzz.target import Target
+from kiosk.paths import kiosk_home_at
+from kiosk.simcard.cardfile import load_card, save_card
+from kiosk.simcard.issue import issue_card
+
+RAW = "\u0000RAW\u0000"  # a placeholder value replaced by a raw JSON token
+RAW_TOKENS = (
+    "9" * 5000,
+    "-" + "9" * 400,
+    "1e999",
+    "NaN",
+    "-Infinity",
+    "[" * 50_000 + "]" * 50_000,
+    '{"a":' * 20_000 + "1" + "}" * 20_000,
+    '"\\ud800"',
+    "tru",
+)
+READS = (
+    bytes.fromhex("00A4040C0A") + Applet.JPKI.aid,
+    bytes.fromhex("00B08A000000"),
+    bytes.fromhex("0020008000"),
+    bytes.fromhex("00A4040C0A") + Applet.KENHOJO.aid,
+    bytes.fromhex("0020009100"),
+)
+
+
+@functools.cache
+def real_card_file() -> dict[str, Any]:
+    """A valid card file's document (a standard card issued in a scratch home)."""
+    with tempfile.TemporaryDirectory(prefix="kiosk-fuzz-card-") as folder:
+        home = Path(folder)
+        with kiosk_home_at(home):
+            save_card(home / "card.json", issue_card("standard"))
+        document: dict[str, Any] = json.loads((home / "card.json").read_text("utf-8"))
+        return document
+
+
+def checksum(card: Any) -> str:
+    canonical = json.dumps(card, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _paths(value, (*prefix, index))
+    return found
+
+
+def _parent(document: Any, path: tuple[Any, ...]) -> Any:
+    for step in path[:-1]:
+        document = document[step]
+    return document
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> bytes:
+    document = copy.deepcopy(real_card_file())
+    card = document["card"]
+    paths = [p for p in _paths(card) if p]
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(paths))
+        try:
+            parent = _parent(card, path)
+            operation = draw(st.sampled_from(["set", "delete", "add"]))
+            if operation == "set":
+                parent[path[-1]] = draw(values.nested())
+            elif operation == "delete" and isinstance(parent, dict):
+                parent.pop(path[-1], None)
+            elif operation == "add" and isinstance(parent, dict):
+                parent[draw(values.texts(12))] = draw(values.nested())
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier change removed or replaced this place
+    if draw(st.booleans()):
+        document[draw(st.sampled_from(["format", "version", "checksum", "card"]))] = draw(
+            values.nested()
+        )
+    raw = draw(st.booleans()) and draw(st.integers(0, 9)) == 0
+    if raw:
+        path = draw(st.sampled_from(paths))
+        try:
+            _parent(card, path)[path[-1]] = RAW
+        except (KeyError, IndexError, TypeError):
+            raw = False
+    if draw(st.integers(0, 9)) > 0:
+        document["checksum"] = checksum(document["card"])
+    text = json.dumps(document, ensure_ascii=False, allow_nan=True)
+    if raw:
+        text = text.replace(json.dumps(RAW), draw(st.sampled_from(RAW_TOKENS)), 1)
+    return text.encode("utf-8")
+
+
+@st.composite
+def counters(draw: st.DrawFn) -> bytes:
+    """The real file with PIN counters changed (a valid card: the card OS runs on it)."""
+    document = copy.deepcopy(real_card_file())
+    for pin in document["card"]["pins"].values():
+        pin["tries_left"] = draw(st.integers(0, pin["limit"]))
+    document["checksum"] = checksum(document["card"])
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+INPUTS = st.one_of(
+    counters(),
+    st.binary(max_size=2000),
+    st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
+    mutated(),
+)
+
+
+def feed(data: bytes, work: Path) -> None:
+    path = work / "card.json"
+    path.write_bytes(data)
+    card = fresh_card(load_card(path))
+    for apdu in READS:
+        transmit(card, apdu)
+
+
+TARGET = Target(
+    name="card-file",
+    summary="card files (kiosk.simcard.cardfile.load_card, then a reception's reads)",
+    inputs=INPUTS,
+    feed=feed,
+    encode=bytes,
+    decode=bytes,
+    suffix=".card",
+)
