@@ -24,7 +24,8 @@ The file (every key optional)::
     idle_seconds = 60                        # untouched this long: warn
     warning_seconds = 20                     # then this long to continue (>= 20)
     staff_wait_seconds = 300                 # waiting for 目視確認
-    display_seconds = 10                     # end screens before the start screen
+    display_seconds = 10                     # end screens, then 「カードをお取りください」
+    card_left_alert_seconds = 30             # card still on the reader: alert the staff
     # every timeout is a finite number of seconds, at most a day
 
     [certificate]
@@ -39,6 +40,8 @@ The file (every key optional)::
     url = "sqlite:////var/lib/kiosk/records.db"   # or postgresql://…
     outbox = "/srv/clinic/oqs-inbox"
     card_salt_file = "/var/lib/kiosk/card-salt"
+    chain_key_file = "/var/lib/kiosk/records-key"  # signs the records; back it up apart
+    checkpoints = "/var/lib/kiosk/checkpoints"      # signed heads of the records chain
 
     [staff]
     password_file = "/var/lib/kiosk/staff-password"
@@ -113,6 +116,7 @@ class Settings:
     idle_warning_s: float = 20.0
     staff_wait_timeout_s: float = 300.0
     display_s: float = 10.0
+    card_left_alert_s: float = 30.0
     alert_months: int = 3
     grace_months: int = 3
     face_attempts: int = 3
@@ -120,6 +124,8 @@ class Settings:
     records_url: str | None = None
     outbox: Path | None = None
     card_salt_file: Path | None = None
+    chain_key_file: Path | None = None
+    checkpoints: Path | None = None
     staff_password_file: Path | None = None
     eligibility_latency_ms: float = 0.0
     eligibility_failure_rate: float = 0.0
@@ -130,6 +136,10 @@ class Settings:
 
     def card_salt_path(self) -> Path:
         return self.card_salt_file if self.card_salt_file else kiosk_home() / "card-salt"
+
+    def checkpoints_dir(self) -> Path:
+        """Where signed checkpoints of the records chain go (default kiosk_home()/checkpoints)."""
+        return self.checkpoints if self.checkpoints is not None else kiosk_home() / "checkpoints"
 
     def staff_password_path(self) -> Path:
         if self.staff_password_file:
@@ -161,6 +171,7 @@ FILE_KEYS: dict[tuple[str, str], str] = {
     ("timeouts", "warning_seconds"): "idle_warning_s",
     ("timeouts", "staff_wait_seconds"): "staff_wait_timeout_s",
     ("timeouts", "display_seconds"): "display_s",
+    ("timeouts", "card_left_alert_seconds"): "card_left_alert_s",
     ("certificate", "alert_months"): "alert_months",
     ("certificate", "grace_months"): "grace_months",
     ("face", "attempts"): "face_attempts",
@@ -168,6 +179,8 @@ FILE_KEYS: dict[tuple[str, str], str] = {
     ("records", "url"): "records_url",
     ("records", "outbox"): "outbox",
     ("records", "card_salt_file"): "card_salt_file",
+    ("records", "chain_key_file"): "chain_key_file",
+    ("records", "checkpoints"): "checkpoints",
     ("staff", "password_file"): "staff_password_file",
     ("eligibility", "latency_ms"): "eligibility_latency_ms",
     ("eligibility", "failure_rate"): "eligibility_failure_rate",
@@ -364,6 +377,11 @@ def _checked(values: dict[str, Any], where: Any) -> Settings:
         (
             "display_s",
             0 < values["display_s"] <= DAY_S,
+            "must be more than 0 seconds and at most a day (86400)",
+        ),
+        (
+            "card_left_alert_s",
+            0 < values["card_left_alert_s"] <= DAY_S,
             "must be more than 0 seconds and at most a day (86400)",
         ),
         ("alert_months", 0 <= values["alert_months"] <= 12, "must be between 0 and 12"),

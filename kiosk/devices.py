@@ -66,6 +66,8 @@ def open_virtual_card(spec: str, **options: Any) -> VirtualCard:
         return VirtualCard(issue_card(profile), **options)
     if is_pcsc(spec):
         raise DeviceSpecError(f"{spec} is a reader; a virtual card is a file or virtual:<profile>")
+    if "\0" in spec:
+        raise DeviceSpecError("a card file name cannot hold a NUL character")
     path = Path(spec)
     if not path.exists():
         raise DeviceSpecError(

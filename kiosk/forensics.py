@@ -2,7 +2,7 @@
 
 :class:`Scanner` reads every file under the given folders (logs, the records database with its
 ``-wal``/``-shm``, the outbox, screenshots, KIOSK_HOME, temporary files) and reports
-:class:`Finding` s of four kinds:
+:class:`Finding` s of five kinds:
 
 - ``pin``: a test PIN as ASCII (4-digit PINs only next to a word such as "PIN", "password",
   "暗証", "verify": alone they are everyday numbers), UTF-16, hex of its ASCII, a BCD PIN block
@@ -12,7 +12,10 @@
 - ``face-image``: JPEG / JPEG 2000 / PNG data (or its base64) outside the allowed folders
   (assets, screenshots);
 - ``face-encoding``: 128 float64 (or float32) in a row with face-encoding values (binary at any
-  alignment, a .npy file, or 128 decimal numbers in a row as text).
+  alignment, a .npy file, or 128 decimal numbers in a row as text);
+- ``unsealed-card``: a virtual card file that holds its secrets (PIN salt and digests, the
+  individual-number seed, private keys) in the clear instead of sealed with the kiosk's key:
+  whoever copies it gets the PINs and the individual number.
 
 PNG files are also read chunk by chunk: their text metadata (tEXt, zTXt, iTXt) is scanned
 decompressed; gzip files are scanned decompressed. A finding names the file, the offset, the
@@ -56,13 +59,16 @@ IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"AAAADGpQICAN", "JPEG 2000 (base64)"),
 )
 ENCODING_LENGTH = 128
+CARD_FILE_MARKER = b'"kiosk-virtual-card"'
+OPEN_CARD_SECRET = re.compile(rb'"(?:salt|number_seed|auth_key|sign_key|digest)"\s*:\s*"')
+"""A secret field of a card file in the clear (a sealed card file has none of them)."""
 
 
 @dataclass(frozen=True)
 class Finding:
     path: str
     offset: int
-    kind: str  # pin / individual-number / face-image / face-encoding
+    kind: str  # pin / individual-number / face-image / face-encoding / unsealed-card
     form: str
     label: str = ""
 
@@ -251,6 +257,12 @@ class Scanner:
                 offset = data.find(magic)
                 if offset >= 0:
                     findings.append(Finding(where, offset, "face-image", name))
+        if CARD_FILE_MARKER in data:
+            secret = OPEN_CARD_SECRET.search(data)
+            if secret is not None:
+                findings.append(
+                    Finding(where, secret.start(), "unsealed-card", "card secrets in the clear")
+                )
         if data.startswith(b"\x93NUMPY") and b"128" in data[:256]:
             findings.append(Finding(where, 0, "face-encoding", ".npy array of 128"))
         for offset in _float_runs(data, "<f8", 1e-5, 1.5):

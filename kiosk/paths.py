@@ -12,6 +12,12 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from kiosk.errors import KioskError
+
+
+class KioskHomeError(KioskError):
+    """The kiosk home folder cannot be made (read-only or full disk, a file in the way)."""
+
 
 def assets_dir() -> Path:
     override = os.environ.get("KIOSK_ASSETS")
@@ -23,7 +29,11 @@ def assets_dir() -> Path:
 def kiosk_home() -> Path:
     override = os.environ.get("KIOSK_HOME")
     home = Path(override) if override else Path.home() / ".local" / "share" / "kiosk"
-    home.mkdir(parents=True, exist_ok=True)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except (OSError, ValueError) as exc:
+        problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise KioskHomeError(f"the kiosk home {home!s} cannot be made ({problem})") from None
     return home
 
 

@@ -1,10 +1,14 @@
-"""The patient-facing text of the kiosk: one catalogue, keyed by screen and reason.
+"""Every text the kiosk shows: one catalogue, keyed by screen and reason.
 
 Japanese is the source (``assets/texts/ja.toml``); ``assets/texts/en.toml`` is its English
-translation with the same keys. A key is ``<table>.<name>`` (``pin-locked.body``,
-``reason.face_only``, ``option.agree``); parameters are ``{name}`` fields, and a
-:class:`datetime.date` parameter is written in the language's own date format
-(``format.date``). The headless printer and the Qt screens both read this catalogue.
+translation with the same keys and the same ``{name}`` fields. A key is ``<table>.<name>``
+(``pin-locked.body``, ``reason.pin_locked``, ``option.agree``); a :class:`datetime.date`
+parameter is written in the language's own date format (``format.date``).
+
+A text is one string or a list of lines: a screen shows the first line as its heading and
+the others below it; joined (without a space in Japanese, with one in English, empty lines
+left out) they are the text the headless printer prints. The headless printer, the Qt
+screens, the face guidance and the staff side all read this catalogue.
 """
 
 from __future__ import annotations
@@ -23,6 +27,11 @@ from kiosk.paths import assets_dir
 LANGUAGES = ("ja", "en")
 SOURCE = "ja"
 
+SENTENCE_GAP = {"ja": "", "en": " "}
+"""What goes between two sentences of one text, per language."""
+
+Lines = tuple[str, ...]
+
 
 class CatalogueError(KioskError):
     """A catalogue file that is missing, unreadable or lacks a key."""
@@ -39,13 +48,16 @@ class Text:
 class Catalogue:
     """Every language's texts: ``get(key, language, **params)``."""
 
-    def __init__(self, languages: Mapping[str, Mapping[str, str]]) -> None:
-        self._texts = {lang: dict(entries) for lang, entries in languages.items()}
+    def __init__(self, languages: Mapping[str, Mapping[str, str | Lines]]) -> None:
+        self._texts = {
+            lang: {key: (v,) if isinstance(v, str) else tuple(v) for key, v in entries.items()}
+            for lang, entries in languages.items()
+        }
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Catalogue:
         where = folder or assets_dir() / "texts"
-        languages: dict[str, dict[str, str]] = {}
+        languages: dict[str, dict[str, str | Lines]] = {}
         for language in LANGUAGES:
             path = where / f"{language}.toml"
             try:
@@ -63,6 +75,10 @@ class Catalogue:
 
     def get(self, key: str, language: str = SOURCE, **params: Any) -> str:
         """The text of ``key`` in ``language`` (the Japanese source when not translated)."""
+        return join(self.lines(key, language, **params), language)
+
+    def lines(self, key: str, language: str = SOURCE, **params: Any) -> Lines:
+        """The lines of ``key`` in ``language``, parameters filled in."""
         if language not in self._texts:
             raise CatalogueError(f"unknown language {language!r}; choose one of {LANGUAGES}")
         entries = self._texts[language]
@@ -72,10 +88,20 @@ class Catalogue:
         if not params:
             return template
         values = {k: self._value(v, language) for k, v in params.items()}
-        return template.format(**values)
+        try:
+            return tuple(line.format(**values) for line in template)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise CatalogueError(f"text {key!r} ({language}): bad parameters: {exc}") from None
 
     def render(self, text: Text, language: str = SOURCE) -> str:
         return self.get(text.key, language, **text.params)
+
+    def render_lines(self, text: Text, language: str = SOURCE) -> Lines:
+        return self.lines(text.key, language, **text.params)
+
+    def template(self, key: str, language: str = SOURCE) -> Lines:
+        """The lines of ``key`` as written, fields unfilled (for checks of the catalogue)."""
+        return self._texts[language][key]
 
     def _value(self, value: Any, language: str) -> Any:
         if isinstance(value, Text):
@@ -92,12 +118,19 @@ class Catalogue:
         return value
 
 
-def _flatten(data: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
+def join(lines: Lines, language: str = SOURCE) -> str:
+    """``lines`` as one text: sentences side by side, empty lines left out."""
+    return SENTENCE_GAP.get(language, " ").join(line for line in lines if line)
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str | Lines]]:
+    out: list[tuple[str, str | Lines]] = []
     for key, value in data.items():
         name = f"{prefix}{key}"
         if isinstance(value, Mapping):
             out += _flatten(value, f"{name}.")
+        elif isinstance(value, list):
+            out.append((name, tuple(str(line) for line in value)))
         else:
             out.append((name, str(value)))
     return out

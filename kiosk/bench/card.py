@@ -14,14 +14,17 @@ import argparse
 import shutil
 import statistics
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from kiosk.card.applets import Applet
 from kiosk.card.session import MyNumberCard
 from kiosk.card.transport import CountingTransport, Transport, redact
 from kiosk.devices import VPCD_READER, served
+from kiosk.paths import kiosk_home_at
 
 if TYPE_CHECKING:
     from kiosk.simcard.virtual import VirtualCard
@@ -173,6 +176,12 @@ def _cert_apdus(commands: list[str]) -> tuple[int | None, dict]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    """The figures; the cards are issued in a temporary kiosk home (the CA ledger's)."""
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-card-") as home, kiosk_home_at(Path(home)):
+        return _figures(args)
+
+
+def _figures(args: argparse.Namespace) -> dict[str, Any]:
     card = _virtual(args)
     figures: dict[str, Any] = {
         "in_process": _in_process(args, card),

@@ -1,4 +1,4 @@
-"""Application identifiers and file identifiers of the My Number card (CARD_PROTOCOL.md)."""
+"""Application identifiers and file identifiers of the My Number card (docs/card-protocol.md)."""
 
 from __future__ import annotations
 

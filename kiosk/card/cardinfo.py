@@ -1,5 +1,5 @@
 """What the card says about its holder: the basic 4 information (券面事項入力補助AP) and the
-card face (券面AP), parsed from their ``FF20`` TLV records (CARD_PROTOCOL.md)."""
+card face (券面AP), parsed from their ``FF20`` TLV records (docs/card-protocol.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """What the kiosk reads from an auth certificate: serial, validity, and where it stands in time.
 
-RECEPTION_FLOW.md: from 3 months before to 3 months after expiry the patient is asked to
+docs/reception.md: from 3 months before to 3 months after expiry the patient is asked to
 renew at the municipal office; the card still works for 3 months after expiry. Whether the
 certificate is revoked or from a known CA is the relying party's check (the simulated
 eligibility service / CA), not the card's.

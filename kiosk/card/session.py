@@ -5,7 +5,7 @@ pyscard over pcscd, a scripted transcript); it knows nothing of the simulator. E
 word other than 9000 goes through :func:`kiosk.card.status.check`, except the tries-left
 query, whose 63Cx answer is the information asked for.
 
-APDU budget (CARD_PROTOCOL.md): :meth:`MyNumberCard.read_for_reception` gets what the method
+APDU budget (docs/card-protocol.md): :meth:`MyNumberCard.read_for_reception` gets what the method
 screen needs (auth certificate, JPKI PIN tries, face photo) in 7 APDUs on a card that accepts
 extended READ BINARY by short EF id; :meth:`MyNumberCard.all_pin_status` asks every PIN in 9.
 """

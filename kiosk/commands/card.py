@@ -9,11 +9,15 @@ test scripts only: values on a command line stay in the shell history and in ``p
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import getpass
 import json
+import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import FrameType
@@ -24,13 +28,35 @@ from kiosk.card.pins import PINS
 from kiosk.card.session import MyNumberCard, PinStatus
 from kiosk.card.transport import Transport
 from kiosk.errors import KioskError
+from kiosk.simcard.errors import shown_path
 from kiosk.vocabulary import PinKind
 
 OFFICE_PINS = ("auth", "sign", "hojo", "juki", "kyotsu")
+_CARD_OS_LOG = logging.getLogger("kiosk.simcard.cardos")
 
 
 class CardCommandError(CardError):
     """Bad command-line input for ``kiosk card``."""
+
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def _one_line(command: Command) -> Command:
+    """A file system that refuses (read-only, full, a NUL in a name) is a one-line error."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        for value in vars(args).values():
+            if isinstance(value, str | Path) and "\0" in str(value):
+                raise CardCommandError("a file name or card holds a NUL character")
+        try:
+            return command(args)
+        except OSError as exc:
+            where = f"{shown_path(exc.filename)}: " if exc.filename else ""
+            raise CardCommandError(f"{where}{exc.strerror or type(exc).__name__}") from None
+
+    return run
 
 
 def register(sub: Any) -> None:
@@ -44,7 +70,7 @@ def register(sub: Any) -> None:
     p.add_argument("--sign-pin", help="sign password (default: the profile's; tests only)")
     p.add_argument("--out", required=True, type=Path, help="card file to write")
     p.add_argument("--force", action="store_true", help="overwrite an existing card file")
-    p.set_defaults(func=cmd_new)
+    p.set_defaults(func=_one_line(cmd_new))
 
     p = cmds.add_parser("show", help="card face, certificate and registration state")
     _add_card(p)
@@ -52,33 +78,37 @@ def register(sub: Any) -> None:
     p.add_argument("--birth", type=date.fromisoformat, help="birth date YYYY-MM-DD (card front)")
     p.add_argument("--expiry-year", type=int, help="card expiry year (card front)")
     p.add_argument("--security-code", help="4-digit security code under the photo")
-    p.set_defaults(func=cmd_show)
+    p.set_defaults(func=_one_line(cmd_show))
 
     p = cmds.add_parser("pins", help="every PIN's tries left and where a locked one is reset")
     _add_card(p)
-    p.set_defaults(func=cmd_pins)
+    p.set_defaults(func=_one_line(cmd_pins))
 
     p = cmds.add_parser("lock-pins", help="block every PIN of a card file (for rehearsals)")
     p.add_argument("card", type=Path, metavar="FILE")
-    p.set_defaults(func=cmd_lock_pins)
+    p.set_defaults(func=_one_line(cmd_lock_pins))
 
     p = cmds.add_parser("reset", help="reset PINs as the municipal office or a store does")
     p.add_argument("card", type=Path, metavar="FILE")
     p.add_argument("--at", choices=("office", "store"), required=True)
-    p.add_argument("--which", choices=("auth", "sign"), help="store: the PIN to reset")
+    p.add_argument(
+        "--which",
+        metavar="PIN",
+        help="store: the PIN to reset, auth or sign (every other PIN: only at the office)",
+    )
     _add_pin_sources(p, [*OFFICE_PINS, "other", "new"])
-    p.set_defaults(func=cmd_reset)
+    p.set_defaults(func=_one_line(cmd_reset))
 
     p = cmds.add_parser("change-pin", help="change one PIN (the old one counts on the card)")
     _add_card(p, json_flag=False)
     p.add_argument("--which", choices=[k.value for k in PinKind], required=True)
     _add_pin_sources(p, ["old", "new"])
-    p.set_defaults(func=cmd_change_pin)
+    p.set_defaults(func=_one_line(cmd_change_pin))
 
     p = cmds.add_parser("serve", help="put a virtual card behind pcscd's vpcd reader")
     p.add_argument("card", metavar="CARD", help="card file or virtual:<profile>")
     p.add_argument("--vpcd", default="127.0.0.1:35963", help="HOST:PORT of vpcd (35963)")
-    p.set_defaults(func=cmd_serve)
+    p.set_defaults(func=_one_line(cmd_serve))
 
 
 def _add_card(p: argparse.ArgumentParser, *, json_flag: bool = True) -> None:
@@ -116,24 +146,65 @@ def _ask(args: argparse.Namespace, names: list[str]) -> dict[str, str]:
     return values
 
 
-def _open(spec: str) -> Transport:
+def _open(spec: str, *, changes: bool = False) -> Transport:
+    """The card named by ``spec``. ``changes``: the command spends tries or sets PINs, so a
+    card file that cannot be changed here (a read-only folder) is refused before it starts."""
     from kiosk.devices import open_card
 
-    return open_card(spec)
+    transport = open_card(spec)
+    store = getattr(transport, "store", None)
+    if changes and store is not None:
+        try:
+            _check_changeable(store)
+        except BaseException:
+            transport.close()
+            raise
+    return transport
+
+
+@contextlib.contextmanager
+def _using(transport: Transport) -> Iterator[None]:
+    """One command's use of a card, closed at the end. When a virtual card answered 6F00
+    because its card file failed (read-only, full), that failure is the command's one line
+    (and the card OS's log line for it is left out)."""
+
+    def reported_below(record: logging.LogRecord) -> bool:
+        return not isinstance(getattr(transport, "failure", None), KioskError)
+
+    _CARD_OS_LOG.addFilter(reported_below)
+    try:
+        yield
+    except CardError:
+        failure = getattr(transport, "failure", None)
+        if isinstance(failure, KioskError):
+            raise failure from None
+        raise
+    finally:
+        _CARD_OS_LOG.removeFilter(reported_below)
+        transport.close()
+
+
+def _check_changeable(store: Any) -> None:
+    with store.held():
+        pass
 
 
 # -- new ------------------------------------------------------------------------------------
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from kiosk.simcard.cardfile import save_card
+    from kiosk.simcard.cardfile import CardFile, save_card
     from kiosk.simcard.issue import issue_card
 
     out: Path = args.out
     if out.exists() and not args.force:
         raise CardCommandError(f"{out} exists; use --force to replace it")
     state = issue_card(args.profile, auth_pin=args.auth_pin, sign_pin=args.sign_pin)
-    save_card(out, state)
+    if out.exists():  # replacing a card another process may be using: wait for it
+        with CardFile(out).held():
+            save_card(out, state)
+    else:
+        save_card(out, state)
     print(f"issued a {args.profile} card into {out}")
     return 0
 
@@ -193,9 +264,9 @@ def _registration_by_ledger(serial: int) -> bool | None:
 
 def cmd_show(args: argparse.Namespace) -> int:
     verify_b = _verify_b(args)
-    transport = _open(args.card)
+    transport = _open(args.card, changes=True)  # reading the face spends a 照合番号B try
     state = getattr(transport, "state", None)  # a virtual card: its printed face is known
-    try:
+    with _using(transport):
         card = MyNumberCard(transport)
         if verify_b is None and state is not None:
             verify_b = state.verify_b  # what the reader photographs on the card front
@@ -225,8 +296,6 @@ def cmd_show(args: argparse.Namespace) -> int:
             else _registration_by_ledger(report["certificate"]["serial"])
         )
         report["pins"] = [s.to_dict() for s in card.all_pin_status()]
-    finally:
-        transport.close()
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
@@ -274,10 +343,8 @@ def _pins_line(pins: list[dict[str, Any]]) -> str:
 
 def cmd_pins(args: argparse.Namespace) -> int:
     transport = _open(args.card)
-    try:
+    with _using(transport):
         states = MyNumberCard(transport).all_pin_status()
-    finally:
-        transport.close()
     if args.json:
         print(json.dumps({"pins": [s.to_dict() for s in states]}, ensure_ascii=False))
         return 0
@@ -309,9 +376,10 @@ def cmd_lock_pins(args: argparse.Namespace) -> int:
     from kiosk.simcard.admin import lock_pins
 
     store = _card_file(args.card)
-    state = store.load()
-    lock_pins(state)
-    store.save(state)
+    store.load()  # an unusable file is refused before anything is made beside it
+    with store.update() as state:
+        lock_pins(state)
+        store.save(state)
     print(f"every PIN of {args.card} is locked")
     return 0
 
@@ -320,30 +388,43 @@ def cmd_reset(args: argparse.Namespace) -> int:
     from kiosk.simcard import admin
 
     store = _card_file(args.card)
-    state = store.load()
     if args.at == "office":
+        if args.which is not None:
+            raise CardCommandError(
+                "the municipal office resets every PIN at once: leave out --which"
+            )
+        store.load()  # a card file that cannot be used is said before any PIN is asked
+        _check_changeable(store)
         pins = _ask(args, list(OFFICE_PINS))
-        admin.reset_at_office(state, **{f"{k}_pin": v for k, v in pins.items()})
+        with store.update() as state:
+            admin.reset_at_office(state, **{f"{k}_pin": v for k, v in pins.items()})
+            store.save(state)
         what = "every PIN"
     else:
         if args.which is None:
-            raise CardCommandError("a store resets only the auth PIN or sign password: --which")
+            raise CardCommandError(
+                "a store resets only the auth PIN or the sign password: give --which auth or "
+                f"--which sign; for any other PIN go to {admin.OFFICE}"
+            )
+        which = admin.check_store_reset(store.load(), args.which)  # refusals before any PIN
+        _check_changeable(store)
         pins = _ask(args, ["other", "new"])
-        admin.reset_at_store(state, args.which, other_pin=pins["other"], new_pin=pins["new"])
-        what = f"the {PINS[PinKind(args.which)].name_en}"
-    store.save(state)
+        with store.update() as state:
+            admin.reset_at_store(
+                state, which, other_pin=pins["other"], new_pin=pins["new"], spend=store.save
+            )
+            store.save(state)
+        what = f"the {PINS[PinKind(which.value)].name_en}"
     print(f"{what} of {args.card} reset at the {args.at}")
     return 0
 
 
 def cmd_change_pin(args: argparse.Namespace) -> int:
     kind = PinKind(args.which)
-    pins = _ask(args, ["old", "new"])
-    transport = _open(args.card)
-    try:
+    transport = _open(args.card, changes=True)  # an unusable card is said before any PIN
+    with _using(transport):
+        pins = _ask(args, ["old", "new"])
         MyNumberCard(transport).change_pin(kind, pins["old"], pins["new"])
-    finally:
-        transport.close()
     print(f"{PINS[kind].name_en} changed")
     return 0
 

@@ -196,11 +196,10 @@ def check_font() -> str:
 
 def check_records(settings: Any, url: str | None) -> str:
     from kiosk.errors import KioskError
-    from kiosk.records.store import RecordStore
+    from kiosk.records.recorder import open_store
 
-    chosen = url or os.environ.get("KIOSK_RECORDS") or settings.records_url
     try:
-        with RecordStore.open(chosen, kiosk_id=settings.kiosk_id) as store:
+        with open_store(settings, url) as store:
             with store.db.write():  # takes the write lock: the database is writable
                 pass
             verification = store.verify()
@@ -213,7 +212,7 @@ def check_records(settings: Any, url: str | None) -> str:
         ) from None
     if not verification.ok:
         raise Failed(
-            f"{where}: record #{verification.first_bad} {verification.reason}",
+            f"{where}: {verification.summary()}",
             "the records were changed outside the kiosk: keep the file for inspection and "
             "report it (`kiosk records verify`)",
         )

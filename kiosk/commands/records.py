@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from datetime import datetime, timedelta
@@ -11,6 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import KioskError
+from kiosk.records.export import write_csv, write_fhir_bundle, write_fhir_ndjson
+
+WRITERS = {"fhir": write_fhir_bundle, "fhir-ndjson": write_fhir_ndjson, "csv": write_csv}
+"""Export format -> the function streaming records to a text file."""
 
 
 def register(sub: Any) -> None:
@@ -27,8 +30,30 @@ def register(sub: Any) -> None:
         )
         p.add_argument("--settings", metavar="FILE", help="facility settings (TOML)")
 
-    verify = commands.add_parser("verify", help="check the hash chain; non-zero if broken")
+    verify = commands.add_parser(
+        "verify",
+        help="check every record, the chain's signatures and the checkpoints; non-zero if "
+        "anything is wrong (never changes the database)",
+    )
     common(verify)
+    verify.add_argument(
+        "--archive",
+        metavar="FILE",
+        help="check an archived copy of a SQLite records database, read as it is; without "
+        "--key only its structure is checked",
+    )
+    verify.add_argument(
+        "--key",
+        metavar="FILE",
+        help="the chain key to check signatures with (default: this kiosk's key)",
+    )
+    verify.add_argument(
+        "--checkpoints",
+        metavar="PATH",
+        action="append",
+        help="a folder or file of signed checkpoints to compare (repeatable; default: the "
+        "kiosk's checkpoints folder and its outbox; with --archive: none)",
+    )
     verify.set_defaults(func=_verify)
 
     listing = commands.add_parser("list", help="list receptions (newest last)")
@@ -37,21 +62,34 @@ def register(sub: Any) -> None:
     listing.add_argument("--events", action="store_true", help="include audit events")
     listing.set_defaults(func=_list)
 
-    export = commands.add_parser("export", help="export consents as FHIR R4 or CSV")
+    export = commands.add_parser(
+        "export", help="export consents as FHIR R4 (a Bundle, or NDJSON) or CSV, streamed"
+    )
     common(export)
-    export.add_argument("--format", choices=("fhir", "csv"), default="fhir")
+    export.add_argument("--format", choices=tuple(WRITERS), default="fhir")
     export.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
     export.add_argument("--today", action="store_true", help="only today's (Japan time)")
     export.set_defaults(func=_export)
 
 
 def _store(args: argparse.Namespace) -> Any:
+    """The records named by the arguments, opened read-only."""
     from kiosk.config import load_settings
     from kiosk.records.store import RecordStore
 
     settings = load_settings(args.settings)
     url = args.records or os.environ.get("KIOSK_RECORDS") or settings.records_url
-    return RecordStore.open(url, kiosk_id=settings.kiosk_id, create=False)
+    return RecordStore.open(url, kiosk_id=settings.kiosk_id, read_only=True)
+
+
+def _warn_past_head(store: Any) -> None:
+    past = store.past_head()
+    if past:
+        print(
+            f"warning: {past} records lie past the chain head (written outside the kiosk?): "
+            "run `kiosk records verify`",
+            file=sys.stderr,
+        )
 
 
 def _today_range() -> tuple[datetime, datetime]:
@@ -62,17 +100,64 @@ def _today_range() -> tuple[datetime, datetime]:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    with _store(args) as store:
-        result = store.verify()
+    from kiosk.config import load_settings
+    from kiosk.records.chain import Finding
+    from kiosk.records.chainkey import load_chain_key, read_chain_key
+    from kiosk.records.store import RecordStore, existing_file
+
+    settings = load_settings(args.settings)
+    key = read_chain_key(Path(args.key)) if args.key else None
+    checkpoints = [Path(p) for p in args.checkpoints or ()]
+    missing_key: str | None = None
+    if args.archive:
+        if args.records:
+            raise KioskError("give either --records (the kiosk's database) or --archive (a copy)")
+        file = existing_file(Path(args.archive), "--archive")
+        store = RecordStore.open(f"sqlite:///{file}", read_only=True, immutable=True, key=key)
+    else:
+        url = args.records or os.environ.get("KIOSK_RECORDS") or settings.records_url
+        if key is None:
+            try:
+                key = load_chain_key(settings.chain_key_file, create=False)
+            except KioskError as exc:
+                missing_key = str(exc)
+        if not args.checkpoints:
+            checkpoints = [settings.checkpoints_dir(), settings.outbox_dir()]
+        store = RecordStore.open(url, kiosk_id=settings.kiosk_id, read_only=True, key=key)
+    with store:
+        result = store.verify(
+            checkpoints=checkpoints, authenticate=key is not None or not args.archive
+        )
+    if missing_key:
+        result.findings.insert(0, Finding(None, f"authenticity cannot be checked: {missing_key}"))
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     if result.ok:
-        print(f"ok: {result.count} records, the chain is intact")
+        if result.authenticated:
+            print(
+                f"ok: {result.count} records, the chain is intact and signed with key "
+                f"{key.key_id if key else '?'}; {result.checkpoints} checkpoints agree"
+            )
+        else:
+            print(
+                f"structure ok: {result.count} records link up without gaps; authenticity was "
+                "NOT checked (give --key FILE)"
+            )
         return 0
+    shown = result.findings[:_SHOWN]
+    found = len(result.findings)
     print(
-        f"BROKEN: record #{result.first_bad} {result.reason} "
-        f"({result.count} records before it verified)",
+        f"BROKEN: {found} finding{'s' if found > 1 else ''} in {result.count} records",
         file=sys.stderr,
     )
+    for finding in shown:
+        print(f"  {finding}", file=sys.stderr)
+    if len(result.findings) > len(shown):
+        print(f"  ... and {len(result.findings) - len(shown)} more", file=sys.stderr)
     return 1
+
+
+_SHOWN = 30
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -81,6 +166,7 @@ def _list(args: argparse.Namespace) -> int:
     since, until = _today_range() if args.today else (None, None)
     with _store(args) as store:
         rows = store.records(since=since, until=until, kind=None if args.events else "reception")
+        _warn_past_head(store)
     for record in rows:
         when = record.at.astimezone(JST).strftime("%Y-%m-%d %H:%M:%S")
         body = record.body
@@ -104,25 +190,26 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from kiosk.records.export import csv_text, fhir_bundle
-
     since, until = _today_range() if args.today else (None, None)
+    write = WRITERS[args.format]
     with _store(args) as store:
-        rows = store.records(since=since, until=until, kind="reception")
-    if args.format == "fhir":
-        text = json.dumps(fhir_bundle(rows), ensure_ascii=False, indent=2) + "\n"
-    else:
-        text = csv_text(rows)
-    if not args.out:
-        sys.stdout.write(text)
-        return 0
-    out = Path(args.out)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise KioskError(f"cannot write {out}: {exc.strerror}") from None
+        rows = store.stream(since=since, until=until, kind="reception")
+        if not args.out:
+            write(rows, sys.stdout)
+            _warn_past_head(store)
+            return 0
+        out = Path(args.out)
+        tmp = out.with_name(f".{out.name}.tmp")
+        try:
+            with tmp.open("w", encoding="utf-8", newline="") as file:
+                write(rows, file)
+            os.replace(tmp, out)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise KioskError(f"cannot write {out}: {exc.strerror}") from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        _warn_past_head(store)
     print(f"wrote {out}", file=sys.stderr)
     return 0

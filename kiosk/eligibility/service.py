@@ -90,6 +90,9 @@ class SimulatedEligibilityService:
         self._sleep = sleep
         self._fail_next = 0
         self._lock = threading.Lock()
+        # insurance record -> its answer, built once (the deck's records do not change)
+        self._answers: dict[int, tuple[Insurance, InsuredPerson, InsuranceRecord | None]] = {}
+        self._registered: tuple[tuple[int, ...] | None, set[str]] = (None, set())
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> SimulatedEligibilityService:
@@ -170,11 +173,12 @@ class SimulatedEligibilityService:
                 consents=consents,
             )
         validity = QualificationValidity(int(insurance.validity))
+        person, record = self._answer(insurance)
         return QualificationResult(
             validity,
             at,
-            person=_person(insurance),
-            insurance=_record(insurance) if insurance.has_qualification else None,
+            person=person,
+            insurance=record,
             certificate_alert=alert,
             certificate_expires=expires,
             consents=consents,
@@ -188,6 +192,17 @@ class SimulatedEligibilityService:
 
             self._ca = CertificateAuthority.load(self._home)
         return self._ca
+
+    def _answer(self, insurance: Insurance) -> tuple[InsuredPerson, InsuranceRecord | None]:
+        """The insured person and record of a deck insurance entry, built once."""
+        cached = self._answers.get(id(insurance))
+        if cached is not None and cached[0] is insurance:
+            return cached[1], cached[2]
+        person = _person(insurance)
+        record = _record(insurance) if insurance.has_qualification else None
+        with self._lock:
+            self._answers[id(insurance)] = (insurance, person, record)
+        return person, record
 
     def _profile_of(self, serial: int) -> Profile | None:
         name = self._authority().profile_of(serial)
@@ -239,11 +254,23 @@ class SimulatedEligibilityService:
         )
 
     def _registrations(self) -> set[str]:
+        """The registered serials; the file is read again only when it changed."""
+        path = self._registry_path()
         try:
-            data = json.loads(self._registry_path().read_text(encoding="utf-8"))
+            st = os.stat(path)
+            stamp: tuple[int, ...] | None = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        except OSError:
+            stamp = None
+        known, serials = self._registered
+        if stamp is not None and stamp == known:
+            return set(serials)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return set()
-        return {str(s) for s in data} if isinstance(data, list) else set()
+        found = {str(s) for s in data} if isinstance(data, list) else set()
+        self._registered = (stamp, found)
+        return set(found)
 
 
 def _serial(cert_der: bytes) -> int | None:

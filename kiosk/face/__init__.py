@@ -18,12 +18,12 @@ How the reception flow uses it (all blocking calls belong in a worker, never the
                 break
     verifier.forget()                                # card removed, cancel, timeout: always
 
-Each :class:`FrameResult` carries ``guidance`` (a :class:`Guidance` id; texts in both languages
-via :func:`text`), ``liveness`` (waiting / blink / head_movement / frozen), match progress
-(``agreeing`` of ``needed`` frames, ``progress`` 0..1), ``distance`` of this frame when it was
-encoded, and ``verdict``. Once the verdict is final the verifier has already dropped the card
-encoding and every frame-derived value; call ``prepare`` again to retry. Nothing is written to
-disk, logged or put in an exception text.
+Each :class:`FrameResult` carries ``guidance`` (a :class:`Guidance` id, whose words are in the
+text catalogue, :mod:`kiosk.texts`), ``liveness`` (waiting / blink / head_movement / frozen),
+match progress (``agreeing`` of ``needed`` frames, ``progress`` 0..1), ``distance`` of this
+frame when it was encoded, and ``verdict``. Once the verdict is final the verifier has already
+dropped the card encoding and every frame-derived value; call ``prepare`` again to retry.
+Nothing is written to disk, logged or put in an exception text.
 
 Two cores for one kiosk: ``DlibVerifier(encoder=shared_encoder())`` (what the reception flow's
 :class:`~kiosk.wiring.camera_face.CameraFace` uses) detects and tracks liveness in its own
@@ -49,7 +49,7 @@ from kiosk.face.errors import (
     VerifierStateError,
 )
 from kiosk.face.liveness import LivenessPolicy
-from kiosk.face.messages import TEXTS, Guidance, text
+from kiosk.face.messages import Guidance
 from kiosk.face.quality import QualityLimits
 from kiosk.face.results import Box, FrameResult, Liveness, Verdict
 from kiosk.face.scripted import ScriptedVerifier
@@ -64,7 +64,6 @@ from kiosk.face.worker import VerifierProcess
 
 __all__ = [
     "DEFAULT_TOLERANCE",
-    "TEXTS",
     "Box",
     "CameraError",
     "CameraSource",
@@ -91,5 +90,4 @@ __all__ = [
     "decode_card_photo",
     "open_camera",
     "shared_encoder",
-    "text",
 ]

@@ -9,6 +9,12 @@ Evidence, from the 68-point landmarks of successive frames (times in seconds):
   between the eyes) changes by more than ``min_turn`` across the window. Moving, rotating or
   scaling a flat photo in front of the camera moves every landmark together and does not change
   these coordinates, so it does not count.
+* open eyes — neither counts while the eyes look shut: the eye aspect ratio of the
+  last ``open_frames`` frames (at least ``min_open_frames`` of them) must be ``min_open_ear``
+  or more in ``open_share`` of them (a blink is a few frames). Shut eyes measure up to 0.25
+  in single frames and runs of them (landmark noise under head motion) but stay near 0.12
+  most of the time; a face whose eyes stay shut (asleep, or a photo with the
+  eyes closed moved about) is not a live patient looking at the kiosk;
 * frozen — ``frozen_frames`` consecutive frames that are (nearly) identical pixel for pixel, as
   a still image or a paused video gives and a real sensor never does, refuse the attempt at once.
 
@@ -41,6 +47,11 @@ class LivenessPolicy:
     """Change of the nose tip's position along the eye axis (in eye distances): a head turn."""
     min_nod: float = 0.28
     """Change of the nose tip's position across the eye axis (in eye distances): a nod."""
+    min_open_ear: float = 0.17
+    """Eye aspect ratio of open eyes (measured: open 0.21-0.38, shut 0.09-0.18 median 0.14)."""
+    open_frames: int = 30
+    min_open_frames: int = 10
+    open_share: float = 0.7
     frozen_frames: int = 8
     frozen_diff: float = 0.05
     """Mean absolute difference (0-255, on an ~80 px wide grey thumbnail) under which two frames
@@ -76,6 +87,8 @@ class LivenessTracker:
         self._recent: deque[tuple[float, float]] = deque(maxlen=5)
         self._previous: np.ndarray | None = None
         self._same = 0
+        self._open: deque[float] = deque(maxlen=self.policy.open_frames)
+        self.eyes_open_seen = False
         self.first_face_at: float | None = None
 
     @property
@@ -107,6 +120,10 @@ class LivenessTracker:
         if self.shown or self.state is Liveness.FROZEN:
             return
         ear = mean_ear(marks)
+        self._open.append(ear)
+        enough = len(self._open) >= self.policy.min_open_frames
+        low = float(np.quantile(self._open, 1.0 - self.policy.open_share)) if enough else 0.0
+        self.eyes_open_seen = enough and low >= self.policy.min_open_ear
         baseline = float(np.median(self._ears)) if len(self._ears) >= 3 else None
         if baseline is not None and ear < self.policy.blink_drop * baseline:
             if self._closed_at is None:
@@ -117,7 +134,7 @@ class LivenessTracker:
                 and baseline is not None
                 and ear > self.policy.blink_recover * baseline
             ):
-                if now - self._closed_at <= self.policy.max_blink_s:
+                if now - self._closed_at <= self.policy.max_blink_s and self.eyes_open_seen:
                     self.state = Liveness.BLINK
                 self._closed_at = None
             if self._closed_at is None:
@@ -129,7 +146,9 @@ class LivenessTracker:
             self._offsets.append((float(smooth[0]), float(smooth[1])))
             xs = [o[0] for o in self._offsets]
             ys = [o[1] for o in self._offsets]
-            if max(xs) - min(xs) > self.policy.min_turn or max(ys) - min(ys) > self.policy.min_nod:
+            turned = max(xs) - min(xs) > self.policy.min_turn
+            moved = turned or max(ys) - min(ys) > self.policy.min_nod
+            if moved and self.eyes_open_seen:
                 self.state = Liveness.HEAD_MOVEMENT
 
     def forget(self) -> None:
@@ -139,3 +158,5 @@ class LivenessTracker:
         self._recent.clear()
         self._previous = None
         self._closed_at = None
+        self._open.clear()
+        self.eyes_open_seen = False

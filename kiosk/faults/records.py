@@ -6,6 +6,9 @@
   the file cannot be reached, and it can fail only the ``n``-th write transaction.
 - :func:`sqlite_full` makes SQLite itself answer "database or disk is full" (SQLITE_FULL): it
   caps the connection's ``max_page_count`` at the current size, through the adapter.
+- :func:`sqlite_commit_fails` makes SQLite's COMMIT itself fail, as it does when the disk
+  fills while the write-ahead log is written (``sqlite3.OperationalError: database or disk is
+  full``); the adapter must roll back and raise its own error.
 - :func:`outbox_disk_full` makes ``os.write`` / ``os.fsync`` on files under a folder fail with
   ``OSError(ENOSPC)`` (the outbox), everything else untouched — the real outbox code turns it
   into its RecordError.
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,6 +97,37 @@ def sqlite_full(db: Any) -> Iterator[None]:
         yield
     finally:
         db.execute(f"PRAGMA max_page_count = {before}")
+
+
+class _FailingCommits:
+    """A sqlite3 connection whose COMMIT fails (everything else goes to the real one)."""
+
+    def __init__(self, inner: sqlite3.Connection, message: str, failures: list[str]) -> None:
+        self._inner = inner
+        self._message = message
+        self._failures = failures
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        if sql.strip().upper() == "COMMIT":
+            self._failures.append(self._message)
+            raise sqlite3.OperationalError(self._message)
+        return self._inner.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+@contextmanager
+def sqlite_commit_fails(db: Any, message: str = "database or disk is full") -> Iterator[list[str]]:
+    """Every COMMIT of the SQLite adapter ``db`` (``store.db``) fails for the block with
+    ``sqlite3.OperationalError(message)``. Yields the list of refused commits."""
+    failures: list[str] = []
+    inner = db._conn
+    db._conn = _FailingCommits(inner, message, failures)
+    try:
+        yield failures
+    finally:
+        db._conn = inner
 
 
 def _under(fd: int, folder: Path) -> bool:

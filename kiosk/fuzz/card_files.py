@@ -1,17 +1,20 @@
 """Fuzz target ``card-file``: the bytes of a card file, loaded as the kiosk loads one.
 
-Inputs: random bytes; a real card file (issued once per process) with fields replaced,
-removed or added and its checksum recomputed, so the decoder underneath is reached; and that
-file with a raw JSON token spliced in (huge integers, ``NaN``, deep nesting). A file that
+Inputs: random bytes; a real card (issued once per process) with fields replaced, removed
+or added, then sealed with the scratch home's key (or written open, as version 1 files are)
+and its checksum recomputed, so the decoder underneath is reached; and such a file with a
+raw JSON token spliced in (huge integers, ``NaN``, deep nesting). A file that
 loads is put in a virtual card, which must answer a reception's APDUs.
 """
 
 from __future__ import annotations
 
+import atexit
 import copy
 import functools
 import hashlib
 import json
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -23,8 +26,9 @@ from kiosk.fuzz import values
 from kiosk.fuzz.apdus import fresh_card, transmit
 from kiosk.fuzz.target import Target
 from kiosk.paths import kiosk_home_at
-from kiosk.simcard.cardfile import load_card, save_card
+from kiosk.simcard.cardfile import FORMAT, load_card, state_to_json
 from kiosk.simcard.issue import issue_card
+from kiosk.simcard.seal import load_key, seal
 
 RAW = "\u0000RAW\u0000"  # a placeholder value replaced by a raw JSON token
 RAW_TOKENS = (
@@ -48,14 +52,31 @@ READS = (
 
 
 @functools.cache
-def real_card_file() -> dict[str, Any]:
-    """A valid card file's document (a standard card issued in a scratch home)."""
-    with tempfile.TemporaryDirectory(prefix="kiosk-fuzz-card-") as folder:
-        home = Path(folder)
-        with kiosk_home_at(home):
-            save_card(home / "card.json", issue_card("standard"))
-        document: dict[str, Any] = json.loads((home / "card.json").read_text("utf-8"))
-        return document
+def card_home() -> Path:
+    """The scratch home whose key seals the fuzzed card files (removed at exit)."""
+    home = Path(tempfile.mkdtemp(prefix="kiosk-fuzz-card-home-"))
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    return home
+
+
+@functools.cache
+def real_card() -> dict[str, Any]:
+    """The open ``card`` object of a standard card (secrets in the clear), made once."""
+    with kiosk_home_at(card_home()):
+        return state_to_json(issue_card("standard"))
+
+
+def document(card: dict[str, Any], sealed: bool) -> dict[str, Any]:
+    """A card file's document: version 2 sealed with :func:`card_home`'s key, or version 1
+    (open, still read). A card the sealing cannot handle is written open."""
+    version = 1
+    if sealed:
+        try:
+            with kiosk_home_at(card_home()):
+                card, version = seal(card, load_key(create=True)), 2
+        except Exception:  # noqa: S110 - a mutated card the sealing cannot take: stays open
+            pass
+    return {"format": FORMAT, "version": version, "checksum": checksum(card), "card": card}
 
 
 def checksum(card: Any) -> str:
@@ -82,8 +103,7 @@ def _parent(document: Any, path: tuple[Any, ...]) -> Any:
 
 @st.composite
 def mutated(draw: st.DrawFn) -> bytes:
-    document = copy.deepcopy(real_card_file())
-    card = document["card"]
+    card = copy.deepcopy(real_card())
     paths = [p for p in _paths(card) if p]
     for _ in range(draw(st.integers(1, 3))):
         path = draw(st.sampled_from(paths))
@@ -98,10 +118,6 @@ def mutated(draw: st.DrawFn) -> bytes:
                 parent[draw(values.texts(12))] = draw(values.nested())
         except (KeyError, IndexError, TypeError):
             continue  # an earlier change removed or replaced this place
-    if draw(st.booleans()):
-        document[draw(st.sampled_from(["format", "version", "checksum", "card"]))] = draw(
-            values.nested()
-        )
     raw = draw(st.booleans()) and draw(st.integers(0, 9)) == 0
     if raw:
         path = draw(st.sampled_from(paths))
@@ -109,9 +125,12 @@ def mutated(draw: st.DrawFn) -> bytes:
             _parent(card, path)[path[-1]] = RAW
         except (KeyError, IndexError, TypeError):
             raw = False
-    if draw(st.integers(0, 9)) > 0:
-        document["checksum"] = checksum(document["card"])
-    text = json.dumps(document, ensure_ascii=False, allow_nan=True)
+    doc = document(card, sealed=draw(st.booleans()))
+    if draw(st.integers(0, 4)) == 0:
+        doc[draw(st.sampled_from(["format", "version", "checksum", "card"]))] = draw(
+            values.nested()
+        )
+    text = json.dumps(doc, ensure_ascii=False, allow_nan=True)
     if raw:
         text = text.replace(json.dumps(RAW), draw(st.sampled_from(RAW_TOKENS)), 1)
     return text.encode("utf-8")
@@ -119,12 +138,12 @@ def mutated(draw: st.DrawFn) -> bytes:
 
 @st.composite
 def counters(draw: st.DrawFn) -> bytes:
-    """The real file with PIN counters changed (a valid card: the card OS runs on it)."""
-    document = copy.deepcopy(real_card_file())
-    for pin in document["card"]["pins"].values():
+    """The real card with PIN counters changed (valid: the card OS runs on it)."""
+    card = copy.deepcopy(real_card())
+    for pin in card["pins"].values():
         pin["tries_left"] = draw(st.integers(0, pin["limit"]))
-    document["checksum"] = checksum(document["card"])
-    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+    doc = document(card, sealed=draw(st.booleans()))
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
 INPUTS = st.one_of(
@@ -138,7 +157,9 @@ INPUTS = st.one_of(
 def feed(data: bytes, work: Path) -> None:
     path = work / "card.json"
     path.write_bytes(data)
-    card = fresh_card(load_card(path))
+    with kiosk_home_at(card_home()):  # the key the real file was sealed with
+        state = load_card(path)
+    card = fresh_card(state)
     for apdu in READS:
         transmit(card, apdu)
 

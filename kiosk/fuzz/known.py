@@ -24,33 +24,19 @@ class Known:
 
 KNOWN: tuple[Known, ...] = (
     Known(
-        "card-file",
-        ValueError,
-        "kiosk/simcard/cardfile.py",
-        "integer string conversion",
-        "load_card: json.loads raises ValueError, not JSONDecodeError, for an integer of "
-        "more than 4300 digits",
-    ),
-    Known(
-        "card-file",
-        RecursionError,
-        "kiosk/simcard/cardfile.py",
-        "JSON",
-        "load_card: json.loads raises RecursionError for arrays or objects nested ~1000 deep",
-    ),
-    Known(
-        "card-file",
-        UnicodeEncodeError,
-        "kiosk/simcard/cardfile.py",
-        "surrogates not allowed",
-        "load_card: a \\ud800 escape in the JSON makes the checksum's encode() raise",
-    ),
-    Known(
         "records-url",
         ValueError,
         "kiosk/records/db_sqlite.py",
         "null",
         "SqliteDatabase: sqlite3.connect raises ValueError for a NUL in the path",
+    ),
+    Known(
+        "records-url",
+        OSError,
+        "kiosk/records/store.py",
+        "File name too long",
+        "open_database: Path.exists() raises OSError (ENAMETOOLONG) for a file name over 255 "
+        "bytes",
     ),
 )
 

@@ -22,6 +22,7 @@ from kiosk.fuzz.target import FuzzFailure, Target
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 TABLES = sorted({table for table, _ in FILE_KEYS})
+TIMEOUTS = [field for (table, _), field in FILE_KEYS.items() if table == "timeouts"]
 
 
 def toml_key(key: str) -> str:
@@ -83,7 +84,7 @@ def feed(text: str, work: Path) -> None:
 
 def _check(settings: Settings) -> None:
     """What loaded settings promise, whatever the file held."""
-    for name in ("idle_timeout_s", "idle_warning_s", "staff_wait_timeout_s", "display_s"):
+    for name in TIMEOUTS:
         seconds = getattr(settings, name)
         if not (math.isfinite(seconds) and 0 < seconds <= DAY_S):
             raise FuzzFailure(f"{name} = {seconds!r} was accepted")

@@ -30,7 +30,14 @@ from kiosk.reception.ports import (
 )
 from kiosk.reception.rules import certificate_usable
 from kiosk.reception.visit import Visit
-from kiosk.vocabulary import AUTH_PIN_TRIES, AuditKind, Outcome, PinKind, ReaderError
+from kiosk.vocabulary import (
+    AUTH_PIN_TRIES,
+    AuditKind,
+    IdentityMethod,
+    Outcome,
+    PinKind,
+    ReaderError,
+)
 
 log = logging.getLogger("kiosk.reception")
 
@@ -175,6 +182,7 @@ def finish(desk: Desk, visit: Visit, _: Any) -> Step:
         specific_disease_consent=visit.disease_info,
         electronic_prescription=visit.electronic_prescription,
         registered_now=visit.wants_registration,
+        staff_id=visit.staff_id if visit.method is IdentityMethod.VISUAL else None,
     )
     try:
         path = desk.records.record_reception(result)

@@ -3,6 +3,7 @@ reception sends itself after its own work (a card read, a PIN check, a record)."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -14,6 +15,7 @@ class Event(StrEnum):
     CARD_REMOVED = "card_removed"
     TICK = "tick"  # time passes (inactivity, end screens)
     # the patient
+    RETRY_READ = "retry_read"  # 「もう一度読み取る」 on error 001
     CANCEL = "cancel"  # 「やめる」
     NEXT = "next"  # 「次へ」 on the expiry alert
     REGISTER = "register"  # value: True 登録する / False 登録しない
@@ -60,3 +62,17 @@ FOLLOW_UPS = frozenset(
     }
 )
 """Events only the reception sends itself (after its own work); the outside cannot."""
+
+
+UNNAMED_STAFF = "staff"
+"""The staff ID recorded when the staff member did not sign in by name (the kiosk's own
+staff password)."""
+
+
+@dataclass(frozen=True)
+class StaffAnswer:
+    """What staff decide on 目視確認: the patient is the card's holder (``ok``) or not, and
+    who decided."""
+
+    ok: bool
+    staff_id: str = UNNAMED_STAFF

@@ -141,6 +141,7 @@ class ReceptionResult:
     specific_disease_consent: bool | None = None
     electronic_prescription: bool | None = None
     registered_now: bool = False
+    staff_id: str | None = None  # who confirmed identity by 目視確認 (method VISUAL)
 
 
 class Records(Protocol):

@@ -18,15 +18,17 @@ What the reception flow calls (one ``Records`` per kiosk, one connection, reused
     records.close()
 
 Storage: SQLite (WAL, synchronous=FULL) at ``kiosk_home()/records.db`` by default, or
-PostgreSQL by ``postgresql://…`` URL. Every record is linked into a hash chain
-(:mod:`kiosk.records.chain`); ``kiosk records verify`` names the first changed, removed or
-reordered record. A card appears only as a salted hash of its certificate serial; PINs, the
-individual number and face data are never stored (audit details that look like them are
-refused). A consent is valid for 24 hours (``given_at``/``expires_at`` are stored).
-Errors are :class:`RecordError`.
+PostgreSQL by ``postgresql://…`` URL. Every record is linked into a chain signed with a key
+kept outside the database (:mod:`kiosk.records.chain`, :mod:`kiosk.records.chainkey`), and
+signed checkpoints of its head are written outside it (:mod:`kiosk.records.checkpoint`);
+``kiosk records verify`` lists every changed, removed, added or reordered record (threat
+model: ``docs/records.md``). A card appears only as a salted hash of its certificate
+serial; PINs, the individual number and face data are never stored (audit details that look
+like them are refused). A consent is valid for 24 hours (``given_at``/``expires_at`` are stored).
+Errors are :class:`RecordError` (:class:`StorageFull` when the disk is full).
 """
 
-from kiosk.records.errors import ChainBroken, RecordError
+from kiosk.records.errors import ChainBroken, RecordError, StorageFull
 from kiosk.records.model import AuditEvent, AuditKind, IdentityMethod, Outcome
 from kiosk.records.recorder import Receipt, Records, open_records
 from kiosk.records.result_xml import build_result_xml
@@ -42,6 +44,7 @@ __all__ = [
     "RecordError",
     "RecordStore",
     "Records",
+    "StorageFull",
     "StoredRecord",
     "build_result_xml",
     "open_records",

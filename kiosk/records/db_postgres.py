@@ -2,7 +2,9 @@
 
 Statements are written with ``?`` placeholders and translated to psycopg's ``%s``; the hot
 ones are prepared once per connection. Appends take a row lock on the chain head, so kiosks
-sharing one database extend one chain in turn.
+sharing one database extend one chain in turn. ``read_only=True`` makes every transaction
+of the session read-only (the staff tools). A full disk on the server is
+:class:`StorageFull`, any other failure :class:`RecordError`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from kiosk.records.errors import RecordError
+from kiosk.records.errors import RecordError, StorageFull
 
 try:  # optional dependency: pip install 'kiosk[postgres]'
     import psycopg
@@ -27,15 +29,25 @@ class PostgresDatabase:
 
     for_update = " FOR UPDATE"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
         self._lock = threading.RLock()
         try:
             self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+            if read_only:
+                self._conn.execute("SET default_transaction_read_only = on")
         except psycopg.Error as exc:
             raise RecordError(
                 f"cannot connect to the records database {_safe(url)}: {exc}".strip()
             ) from None
+
+    def _error(self, exc: psycopg.Error) -> RecordError:
+        if exc.sqlstate == "53100":  # disk_full
+            return StorageFull(
+                f"the records database {_safe(self.url)} is full (no space left on the "
+                "server's disk): nothing of this transaction was recorded; free disk space"
+            )
+        return RecordError(f"records database {_safe(self.url)}: {exc}")
 
     @contextmanager
     def write(self) -> Iterator[PostgresDatabase]:
@@ -44,7 +56,7 @@ class PostgresDatabase:
                 with self._conn.transaction():
                     yield self
             except psycopg.Error as exc:
-                raise RecordError(f"records database {_safe(self.url)}: {exc}") from None
+                raise self._error(exc) from None
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -52,7 +64,7 @@ class PostgresDatabase:
                 cur = self._conn.execute(_pg(sql), params, prepare=True)
                 return cur.fetchall() if cur.description else []
             except psycopg.Error as exc:
-                raise RecordError(f"records database {_safe(self.url)}: {exc}") from None
+                raise self._error(exc) from None
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with self._lock:
@@ -60,7 +72,7 @@ class PostgresDatabase:
                 with self._conn.cursor() as cur:
                     cur.executemany(_pg(sql), rows)
             except psycopg.Error as exc:
-                raise RecordError(f"records database {_safe(self.url)}: {exc}") from None
+                raise self._error(exc) from None
 
     def iterate(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         with self._lock:
@@ -70,7 +82,7 @@ class PostgresDatabase:
                     while batch := cur.fetchmany(500):
                         yield from batch
             except psycopg.Error as exc:
-                raise RecordError(f"records database {_safe(self.url)}: {exc}") from None
+                raise self._error(exc) from None
 
     def table_exists(self, name: str) -> bool:
         rows = self.execute("SELECT to_regclass(?) IS NOT NULL", (name,))

@@ -16,3 +16,8 @@ class ChainBroken(RecordError):
         super().__init__(f"record #{seq}: {reason}")
         self.seq = seq
         self.reason = reason
+
+
+class StorageFull(RecordError):
+    """The records database could not grow (disk full, or its size limit): the transaction
+    was rolled back, nothing of it is stored, and earlier records are intact."""

@@ -33,8 +33,9 @@ class Outbox:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def stage(self, name: str, data: bytes) -> Staged:
-        """Write ``data`` durably to a temporary file for ``name`` (not yet visible)."""
+    def stage(self, name: str, data: bytes, *, durable: bool = True) -> Staged:
+        """Write ``data`` (``durable``: flushed to disk) to a temporary file for ``name``
+        (not yet visible)."""
         if "/" in name or name.startswith("."):
             raise RecordError(f"bad result file name {name!r}")
         partial = self.folder / PARTIAL
@@ -47,7 +48,8 @@ class Outbox:
                 while view:
                     written = os.write(fd, view)
                     view = view[written:]
-                os.fsync(fd)
+                if durable:
+                    os.fsync(fd)
             finally:
                 os.close(fd)
         except OSError as exc:
@@ -56,8 +58,8 @@ class Outbox:
             raise self._error(exc) from None
         return Staged(temp, self.folder / name)
 
-    def publish(self, staged: Staged) -> Path:
-        """Make a staged file visible to the clinic system (link + folder fsync).
+    def publish(self, staged: Staged, *, durable: bool = True) -> Path:
+        """Make a staged file visible to the clinic system (link + ``durable``: folder fsync).
 
         An existing file of the same name is never replaced: the new one gets ``-2``, ``-3`` …
         """
@@ -68,11 +70,13 @@ class Outbox:
                     os.link(staged.temp, final)
                     break
                 except FileExistsError:
-                    final = staged.final.with_name(f"{staged.final.stem}-{attempt}.xml")
+                    name = f"{staged.final.stem}-{attempt}{staged.final.suffix}"
+                    final = staged.final.with_name(name)
             else:  # pragma: no cover - a thousand results with one name
                 raise OSError(errno.EEXIST, "too many result files with this name")
             staged.temp.unlink()
-            _fsync_dir(self.folder)
+            if durable:
+                _fsync_dir(self.folder)
         except OSError as exc:
             with contextlib.suppress(OSError):
                 staged.temp.unlink(missing_ok=True)
@@ -82,9 +86,9 @@ class Outbox:
     def discard(self, staged: Staged) -> None:
         staged.temp.unlink(missing_ok=True)
 
-    def write(self, name: str, data: bytes) -> Path:
-        """Stage and publish at once."""
-        return self.publish(self.stage(name, data))
+    def write(self, name: str, data: bytes, *, durable: bool = True) -> Path:
+        """Stage and publish at once (whole or not at all; ``durable``: flushed to disk)."""
+        return self.publish(self.stage(name, data, durable=durable), durable=durable)
 
     def _error(self, exc: OSError) -> RecordError:
         if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:

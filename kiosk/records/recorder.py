@@ -5,12 +5,15 @@ plus one result file in the outbox: the file is staged (written and flushed) bef
 commit and made visible after it, so the clinic never sees a result without its record and
 a failed file write leaves no record claiming it. A crash between the commit and the
 publish is finished by :meth:`Records.recover_outbox` when the records are next opened.
+Beside every result file goes a signed checkpoint of the chain head (``<result>.checkpoint``,
+:mod:`kiosk.records.checkpoint`), which leaves the kiosk with the result.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +24,8 @@ from typing import Any
 from kiosk.config import Settings
 from kiosk.eligibility.model import JST, Consents, PrescriptionForm, QualificationResult
 from kiosk.records.cardref import card_ref, load_or_create_salt
+from kiosk.records.chainkey import load_chain_key
+from kiosk.records.checkpoint import SUFFIX, CheckpointLog
 from kiosk.records.errors import RecordError
 from kiosk.records.model import AuditEvent, check_staff_id
 from kiosk.records.outbox import PARTIAL, Outbox, Staged
@@ -135,7 +140,22 @@ class Records:
             self.outbox.discard(staged)
             raise
         path = self.outbox.publish(staged)
+        self._checkpoint_beside(path)
         return Receipt(reception_id, seqs[-1], path)
+
+    def _checkpoint_beside(self, result: Path) -> None:
+        """The head after this reception, signed, beside its result file (a failure is
+        logged: the reception is recorded and its result published). Not flushed: a
+        checkpoint lost in a power cut only says less; it can never claim more than the
+        records, which are committed before it is written."""
+        checkpoints, head = self.store.checkpoints, self.store.last_head
+        if checkpoints is None or head is None:
+            return
+        try:
+            line = checkpoints.line(*head).encode("utf-8")
+            self.outbox.write(result.stem + SUFFIX, line, durable=False)
+        except RecordError as exc:
+            log.warning("no checkpoint beside %s: %s", result.name, exc)
 
     def record_outcome(
         self,
@@ -217,14 +237,20 @@ def _safe(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in text)[:64]
 
 
+def open_store(settings: Settings, url: str | None = None) -> RecordStore:
+    """The kiosk's record store for writing: its chain key ([records] chain_key_file, a
+    systemd credential, else created in kiosk_home()) and its checkpoints folder."""
+    chosen = url or os.environ.get("KIOSK_RECORDS") or settings.records_url
+    key = load_chain_key(settings.chain_key_file)
+    checkpoints = CheckpointLog(settings.checkpoints_dir(), key, settings.kiosk_id)
+    return RecordStore.open(chosen, kiosk_id=settings.kiosk_id, key=key, checkpoints=checkpoints)
+
+
 def open_records(settings: Settings | None = None, url: str | None = None) -> Records:
     """Open the kiosk's records: ``url`` (``--records``), else ``$KIOSK_RECORDS``, else
     ``settings.records_url``, else SQLite in kiosk_home(). Keep the object; close it at exit."""
-    import os
-
     settings = settings if settings is not None else Settings()
-    chosen = url or os.environ.get("KIOSK_RECORDS") or settings.records_url
-    store = RecordStore.open(chosen, kiosk_id=settings.kiosk_id)
+    store = open_store(settings, url)
     try:
         salt = load_or_create_salt(settings.card_salt_path())
     except BaseException:

@@ -6,7 +6,8 @@
   counts.
 - :func:`reset_at_store` — a convenience-store multi-copy machine: only the auth PIN or the
   sign password, and only when the other of those two is known (checked on the card: a wrong
-  one spends a try).
+  one spends a try, saved through ``spend`` before the comparison). :func:`check_store_reset`
+  refuses, before any PIN is asked, what a store cannot do, saying where it is done instead.
 - :func:`change_pin` — a holder changing a PIN through the card's own APDUs (VERIFY, then
   CHANGE REFERENCE DATA), so a wrong old PIN spends a try on the card.
 
@@ -16,6 +17,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kiosk.card.apdu import (
@@ -43,6 +45,8 @@ STORE = (
     "still known"
 )
 STORE_PINS = (PinName.AUTH, PinName.SIGN)
+PIN_ALIASES = {"kenhojo": PinName.HOJO, "nyuryokuhojo": PinName.HOJO, "jukiap": PinName.JUKI}
+"""Other names a holder may use for a PIN (the applets' names)."""
 _PIN_PLACES: dict[PinName, tuple[Applet, int]] = {
     PinName.AUTH: (Applet.JPKI, JpkiFile.AUTH_PIN),
     PinName.SIGN: (Applet.JPKI, JpkiFile.SIGN_PIN),
@@ -78,7 +82,7 @@ class PinLockedError(AdminError):
 
 
 def where_unlocked(pin: PinName | str) -> str:
-    """Where a locked ``pin`` is unlocked, as said to the patient (RECEPTION_FLOW.md)."""
+    """Where a locked ``pin`` is unlocked, as said to the patient (docs/card-protocol.md)."""
     name = PinName(pin)
     if name in STORE_PINS:
         return f"at {OFFICE}, or at {STORE}"
@@ -157,19 +161,28 @@ def reset_at_office(
         state.face.remarks[:] = [r for r in state.face.remarks if r != FACE_ONLY_REMARK]
 
 
-def reset_at_store(state: CardState, which: PinName | str, *, other_pin: str, new_pin: str) -> None:
-    """Reset the auth PIN or the sign password (``which``) at a convenience store.
-
-    Allowed only when the other of the two is known: ``other_pin`` is checked like a VERIFY on
-    the card (a wrong one spends a try, a right one restores its count). Refused with
-    :class:`StoreResetRefused` (saying to go to the municipal office) for the other PINs, a
-    face-only card, a card without the sign certificate, or a locked or wrong other PIN.
-    """
-    _require_jpki(state)
+def pin_named(which: PinName | str) -> PinName:
+    """The PIN a name means (``auth``, ``sign``, ``hojo``/``kenhojo``, ``juki``, ``kyotsu``)."""
+    if isinstance(which, PinName):
+        return which
+    key = str(which).strip().lower()
+    if key in PIN_ALIASES:
+        return PIN_ALIASES[key]
     try:
-        target = PinName(which)
+        return PinName(key)
     except ValueError:
-        raise AdminError(f"unknown PIN {which!r}: choose auth or sign") from None
+        raise StoreResetRefused(
+            "no such PIN name: a store resets only the auth PIN or the sign password "
+            f"(auth, sign); for any other PIN go to {OFFICE}"
+        ) from None
+
+
+def check_store_reset(state: CardState, which: PinName | str) -> PinName:
+    """The PIN a store may reset (``which``), or :class:`StoreResetRefused` saying where to go:
+    another PIN, a face-only card, a card without the sign certificate, or the other of the
+    auth PIN and the sign password locked. Nothing is spent or changed here."""
+    _require_jpki(state)
+    target = pin_named(which)
     if target not in STORE_PINS:
         raise StoreResetRefused(
             f"the {PIN_LABELS.get(target, target)} cannot be reset at a store: go to {OFFICE}"
@@ -184,7 +197,6 @@ def reset_at_store(state: CardState, which: PinName | str, *, other_pin: str, ne
             f"this card has no sign certificate (署名用電子証明書), which the store reset needs: "
             f"go to {OFFICE}"
         )
-    check_pin_format(target, new_pin)
     other = _other(target)
     pin = state.pins.get(other)
     if pin is None or pin.blocked:
@@ -192,7 +204,31 @@ def reset_at_store(state: CardState, which: PinName | str, *, other_pin: str, ne
             f"the {PIN_LABELS[other]} is locked too, so the store cannot reset the "
             f"{PIN_LABELS[target]}: go to {OFFICE}"
         )
+    return target
+
+
+def reset_at_store(
+    state: CardState,
+    which: PinName | str,
+    *,
+    other_pin: str,
+    new_pin: str,
+    spend: Callable[[CardState], None] | None = None,
+) -> None:
+    """Reset the auth PIN or the sign password (``which``) at a convenience store.
+
+    Allowed only when the other of the two is known: ``other_pin`` is checked like a VERIFY on
+    the card: a try is spent and handed to ``spend`` (which saves the card) before the
+    comparison; a right one restores the count. Refused with :class:`StoreResetRefused`
+    (saying where to go) as :func:`check_store_reset` says, or for a wrong other PIN.
+    """
+    target = check_store_reset(state, which)
+    check_pin_format(target, new_pin)
+    other = _other(target)
+    pin = state.pins[other]
     pin.tries_left -= 1
+    if spend is not None:
+        spend(state)
     if not state.pin_matches(other, other_pin):
         where = (
             f"go to {OFFICE}"

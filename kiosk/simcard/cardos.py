@@ -4,7 +4,7 @@
 :class:`CardStatus` for any answer other than 9000, and renders data + SW. Anything else
 raised inside becomes ``6F00``; nothing escapes.
 
-Rules (CARD_PROTOCOL.md):
+Rules (docs/card-protocol.md):
 
 - CLA ``00`` or ``80``; the chaining bit (10) and the logical-channel bits (03) are ignored
   for the check (one channel). Others: ``6E00``. Unknown INS: ``6D00``. Bad Lc: ``6700``.
@@ -15,6 +15,9 @@ Rules (CARD_PROTOCOL.md):
 - VERIFY spends a try *before* comparing: the counter is decremented and saved, then
   compared; a right entry restores the full count and saves again. A process killed between
   the two never gets an extra try. The query (no data) never spends one.
+- With a store (a card file), VERIFY and CHANGE hold the store's exclusive lock from the
+  re-read of the state through the decrement, the durable save and the comparison: processes
+  sharing a card file spend each try exactly once. The query re-reads the state unlocked.
 - 照合番号A / B are compared with the values derived from the state (the individual number,
   ``CardState.verify_b``); their counters are added to ``state.pins`` on first use. Any
   other PIN absent from ``state.pins`` behaves as blocked (``63C0`` / ``6984``).
@@ -22,12 +25,15 @@ Rules (CARD_PROTOCOL.md):
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hmac
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Protocol
 
 from kiosk.card.apdu import (
     EXTENDED_MAX_LC,
@@ -110,6 +116,16 @@ def _secret_matches(state: CardState, name: PinName, value: bytes) -> bool:
     return state.pin_matches(name, value.decode("latin-1"))
 
 
+class CardStore(Protocol):
+    """Where the chip state lives between APDUs (a card file): read, save, change alone."""
+
+    def load(self) -> CardState: ...
+
+    def save(self, state: CardState) -> None: ...
+
+    def update(self) -> AbstractContextManager[CardState]: ...
+
+
 @dataclasses.dataclass
 class _Chain:
     header: tuple[int, int, int, int]
@@ -119,7 +135,7 @@ class _Chain:
 class CardOS:
     """The card's command interpreter and its volatile state (selection, security status).
 
-    ``save(state)`` is called whenever a counter or PIN changes (the card file);
+    ``store`` (a card file) is re-read before and saved whenever a counter or PIN changes;
     ``sign_ms`` is the time a signature takes on the chip (slept).
     """
 
@@ -127,15 +143,17 @@ class CardOS:
         self,
         ctx: CardContext,
         *,
-        save: Callable[[CardState], None] | None = None,
+        store: CardStore | None = None,
         sign_ms: float = 0.0,
     ) -> None:
         self.ctx = ctx
-        self._save_state = save
+        self._store = store
         self.sign_ms = sign_ms
         self.applet: AppletFiles | None = None
         self.current: ElementaryFile | None = None
         self.verified: set[PinName] = set()
+        self.failure: Exception | None = None
+        """What made the last APDU answer 6F00 (e.g. a card file that could not be saved)."""
         self._chain: _Chain | None = None
         self._handlers: dict[int, Callable[[CommandApdu], bytes]] = {
             INS_SELECT: self.select,
@@ -161,11 +179,13 @@ class CardOS:
 
     def execute(self, apdu: bytes) -> bytes:
         """Run one command APDU; return the response APDU (data + SW). Never raises."""
+        self.failure = None
         try:
             data, sw = self.process(apdu)
         except CardStatus as answer:
             data, sw = b"", answer.sw
         except Exception as exc:  # the card never crashes: 6F00, as a chip would
+            self.failure = exc
             # a KioskError's text is PIN-free by contract; anything else shows only its type
             detail = str(exc) if isinstance(exc, KioskError) else type(exc).__name__
             log.error("card OS error (%s); answering 6F00", detail)
@@ -323,21 +343,24 @@ class CardOS:
         if command.p1 != 0x00:
             raise CardStatus(SW.INCORRECT_P1P2)
         name = self._pin_file(command.p2).pin
-        pin = self.pin(name)
         if not command.data:  # the free tries-left query
+            self._refresh()
+            pin = self.pin(name)
             raise verify_failed(pin.tries_left if pin is not None else 0)
-        if pin is None or pin.blocked:
-            raise CardStatus(SW.AUTH_METHOD_BLOCKED)
-        # spend the try and make it durable before looking at the value
-        pin.tries_left -= 1
-        self.verified.discard(name)
-        self._save()
-        if _secret_matches(self.state, name, command.data):
-            pin.tries_left = pin.limit
+        with self._alone():
+            pin = self.pin(name)
+            if pin is None or pin.blocked:
+                raise CardStatus(SW.AUTH_METHOD_BLOCKED)
+            # spend the try and make it durable before looking at the value
+            pin.tries_left -= 1
+            self.verified.discard(name)
             self._save()
-            self.verified.add(name)
-            return b""
-        raise verify_failed(pin.tries_left)
+            if _secret_matches(self.state, name, command.data):
+                pin.tries_left = pin.limit
+                self._save()
+                self.verified.add(name)
+                return b""
+            raise verify_failed(pin.tries_left)
 
     def change_reference_data(self, command: CommandApdu) -> bytes:
         """``00 24 01 80`` (JPKI, 入力補助) or ``80 32 00 80`` (住基, 共通): set a new PIN."""
@@ -350,15 +373,16 @@ class CardOS:
         if not command.data:
             raise CardStatus(SW.WRONG_LENGTH)
         name = pin_file.pin
-        pin = self.pin(name)
-        if pin is None or pin.blocked:
-            raise CardStatus(SW.AUTH_METHOD_BLOCKED)
-        if name not in self.verified:
-            raise CardStatus(SW.SECURITY_STATUS_NOT_SATISFIED)
-        if not new_pin_is_valid(name, command.data):
-            raise CardStatus(SW.WRONG_DATA)
-        self.state.set_pin(name, command.data.decode("ascii"), limit=pin.limit)
-        self._save()
+        with self._alone():
+            pin = self.pin(name)
+            if pin is None or pin.blocked:
+                raise CardStatus(SW.AUTH_METHOD_BLOCKED)
+            if name not in self.verified:
+                raise CardStatus(SW.SECURITY_STATUS_NOT_SATISFIED)
+            if not new_pin_is_valid(name, command.data):
+                raise CardStatus(SW.WRONG_DATA)
+            self.state.set_pin(name, command.data.decode("ascii"), limit=pin.limit)
+            self._save()
         return b""
 
     # -- COMPUTE SIGNATURE -----------------------------------------------------------------
@@ -380,6 +404,31 @@ class CardOS:
             time.sleep(self.sign_ms / 1000)
         return applet_jpki.sign_digest_info(key, command.data)
 
+    # -- the store ---------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _alone(self) -> Iterator[None]:
+        """The store locked against every other process, the state re-read from it."""
+        if self._store is None:
+            yield
+            return
+        with self._store.update() as fresh:
+            self._adopt(fresh)
+            yield
+
+    def _refresh(self) -> None:
+        if self._store is not None:
+            self._adopt(self._store.load())
+
+    def _adopt(self, fresh: CardState) -> None:
+        """Take the stored state in place (applet files and callers keep their reference)."""
+        state = self.state
+        if fresh == state:
+            return
+        for f in dataclasses.fields(state):
+            setattr(state, f.name, getattr(fresh, f.name))
+        self.ctx.cache.clear()
+
     def _save(self) -> None:
-        if self._save_state is not None:
-            self._save_state(self.state)
+        if self._store is not None:
+            self._store.save(self.state)

@@ -1,5 +1,5 @@
 """The insurance table of a deck profile: what the simulated eligibility service answers for
-that card holder, in the element names of the オンライン資格確認 result (RECEPTION_FLOW.md).
+that card holder, in the element names of the オンライン資格確認 result (docs/reception.md).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ _YYYYMMDD = re.compile(r"(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])")
 @dataclass(frozen=True)
 class Insurance:
     """A deck person's health-insurance qualification, in the result's own element names
-    (RECEPTION_FLOW.md, ResultOfQualificationConfirmation). Every value is text."""
+    (docs/reception.md, ResultOfQualificationConfirmation). Every value is text."""
 
     validity: str  # QualificationValidity: "1" 有効, "2" 無効, "4" 該当資格なし, …
     fields: Mapping[str, str]  # the flat elements, person ones (Name, NameKana, …) included

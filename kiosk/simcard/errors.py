@@ -10,6 +10,12 @@ from pathlib import Path
 from kiosk.errors import KioskError
 
 
+def shown_path(path: str | Path) -> str:
+    """A path as a message shows it: quoted when it holds a control character (NUL, newline)."""
+    text = str(path)
+    return text if text.isprintable() else repr(text)
+
+
 class SimCardError(KioskError):
     """Root of every error raised by the virtual card and its tools."""
 
@@ -23,7 +29,7 @@ class CardFileError(SimCardError):
     def __init__(self, path: str | Path, problem: str) -> None:
         self.path = Path(path)
         self.problem = problem
-        super().__init__(f"card file {self.path}: {problem}")
+        super().__init__(f"card file {shown_path(self.path)}: {problem}")
 
 
 class VpcdError(SimCardError):

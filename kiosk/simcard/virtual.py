@@ -6,7 +6,8 @@
 ``transmit`` (or ``power_on()``) powers it on again, as a reader does on reconnect.
 
 With a ``store`` (a :class:`~kiosk.simcard.cardfile.CardFile`) every counter or PIN change is
-saved to that file before the card answers; :func:`open_card_file` sets that up.
+made under the file's lock on the state re-read from it, and saved before the card answers, so
+several processes can share one card file; :func:`open_card_file` sets that up.
 """
 
 from __future__ import annotations
@@ -54,9 +55,7 @@ class VirtualCard:
         self.apdu_delay_ms = apdu_delay_ms
         self._lock = threading.Lock()
         self._context = CardContext(state, photo or default_photo)
-        self.os = CardOS(
-            self._context, save=store.save if store is not None else None, sign_ms=sign_ms
-        )
+        self.os = CardOS(self._context, store=store, sign_ms=sign_ms)
         self._powered = True
 
     @property
@@ -66,6 +65,11 @@ class VirtualCard:
     @property
     def state(self) -> CardState:
         return self._context.state
+
+    @property
+    def failure(self) -> Exception | None:
+        """Why the last APDU answered 6F00, if it did (a card file that refused a save …)."""
+        return self.os.failure
 
     @property
     def powered(self) -> bool:

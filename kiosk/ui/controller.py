@@ -1,5 +1,5 @@
-"""Wires the kiosk window to the flow: screen intents become flow events, flow changes
-become screens. The only place that knows both sides' names."""
+"""Wires the kiosk window to the flow: a button's event goes to the flow as it is, flow
+changes become screens."""
 
 from __future__ import annotations
 
@@ -19,11 +19,8 @@ log = logging.getLogger(__name__)
 TICK_MS = 1000
 """How often time is let act on the flow (inactivity, end screens), in milliseconds."""
 
-HIGH_COST_EVENTS = {
-    "use": Event.HIGH_COST,
-    "limit": Event.LIMIT_INFO,
-    "specific_disease": Event.DISEASE_INFO,
-}
+INTERRUPTING = frozenset({Event.CANCEL})
+"""Events that first stop a running face attempt (it would hold the flow's thread)."""
 
 
 class KioskController(QObject):
@@ -44,17 +41,7 @@ class KioskController(QObject):
         self.bridge = bridge
         self.voice = voice
         self.last_change: Change | None = None
-        window.cancel_requested.connect(lambda: bridge.interrupt_then(Event.CANCEL))
-        window.method_chosen.connect(self._method)
-        window.pin_entered.connect(lambda pin: bridge.request(Event.PIN_ENTERED, pin))
-        window.register_answered.connect(lambda yes: bridge.request(Event.REGISTER, yes))
-        window.proceed.connect(lambda: bridge.request(Event.NEXT))
-        window.consent_answered.connect(lambda _item, yes: bridge.request(Event.CONSENT, yes))
-        window.high_cost_answered.connect(self._high_cost)
-        window.prescription_chosen.connect(
-            lambda kind: bridge.request(Event.PRESCRIPTION, kind == "electronic")
-        )
-        window.continue_requested.connect(lambda: bridge.request(Event.CONTINUE))
+        window.chosen.connect(self.choose)
         window.language_changed.connect(lambda _lang: self._speak())
         bridge.changed.connect(self.on_change)
         bridge.frame.connect(self.on_frame)
@@ -72,19 +59,13 @@ class KioskController(QObject):
         self.ticker.stop()
         self.bridge.stop()
 
-    # -- intents -> events ----------------------------------------------------------------
-    def _method(self, method: str) -> None:
-        if method == "face":
-            retry = self.window.current_id == "face-failed"
-            event = Event.RETRY_FACE if retry else Event.CHOOSE_FACE
-        elif method == "pin":
-            event = Event.CHOOSE_PIN
+    # -- buttons -> events ----------------------------------------------------------------
+    def choose(self, event: Event, value: Any = None) -> None:
+        """A button was pressed: send its event and value to the flow (a PIN is not kept)."""
+        if event in INTERRUPTING:
+            self.bridge.interrupt_then(event)
         else:
-            event = Event.CALL_STAFF
-        self.bridge.request(event)
-
-    def _high_cost(self, stage: str, yes: bool) -> None:
-        self.bridge.request(HIGH_COST_EVENTS.get(stage, Event.HIGH_COST), yes)
+            self.bridge.request(event, value)
 
     def place_card(self) -> None:
         self.bridge.request(Event.CARD_PLACED)

@@ -1,64 +1,57 @@
-"""Japanese first, English through Qt's translation machinery (QTranslator + .qm).
+"""The kiosk's language: Japanese first, English on request, every text from the catalogue.
 
-Source strings are the Japanese texts, all in the single context ``"kiosk"``; every visible
-string goes through :func:`tr` so that ``python -m kiosk.ui.i18n_tool`` can find it and the
-English catalogue (``assets/translations/kiosk_en.ts`` → ``.qm``) can translate it.
-Switching language posts a ``LanguageChange`` event to every widget; screens re-read their
-texts in ``retranslate()``.
+Widgets never hold a sentence of their own: they ask :func:`say` (or :func:`say_lines`) for a
+catalogue key (:mod:`kiosk.texts`) in the current language. Switching language
+(:meth:`Languages.switch`) sends a ``LanguageChange`` event to every window; widgets re-read
+their texts in ``retranslate()``.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication
 
-from kiosk.paths import assets_dir
-from kiosk.ui.errors import UiError
+from kiosk.texts import LANGUAGES, SOURCE, Lines, Text, catalogue
 
-CONTEXT = "kiosk"
-LANGUAGES = ("ja", "en")
-
-
-def tr(text: str) -> str:
-    """``text`` (Japanese source) in the current language."""
-    return QCoreApplication.translate(CONTEXT, text)
+PROPERTY = "kiosk_language"
+"""The application property holding the current language."""
 
 
 def current_language() -> str:
-    """ "ja" or "en", as the installed translator says (a catalogue's own probe word)."""
-    return "ja" if tr("やめる") == "やめる" else "en"
+    """ "ja" or "en": the language the kiosk speaks now."""
+    app = QCoreApplication.instance()
+    language = app.property(PROPERTY) if app is not None else None
+    return language if language in LANGUAGES else SOURCE
 
 
-def catalogue_path(language: str) -> Path:
-    """The compiled catalogue (.qm) for ``language``."""
-    return assets_dir() / "translations" / f"kiosk_{language}.qm"
+def say(key: str, **params: Any) -> str:
+    """The catalogue's text ``key`` in the current language."""
+    return catalogue().get(key, current_language(), **params)
+
+
+def say_lines(text: Text) -> Lines:
+    """The lines of ``text`` (a key with its parameters) in the current language."""
+    return catalogue().render_lines(text, current_language())
 
 
 class Languages:
-    """Switches the application between Japanese (no translator) and English."""
+    """Switches the application between Japanese and English."""
 
     def __init__(self, app: QCoreApplication) -> None:
         self._app = app
-        self._translator: QTranslator | None = None
-        self.current = "ja"
+
+    @property
+    def current(self) -> str:
+        return current_language()
 
     def switch(self, language: str) -> None:
-        """Install the translator for ``language`` ("ja" removes it). Unknown: ValueError."""
+        """Speak ``language`` ("ja" or "en") from now on; unknown: ValueError."""
         if language not in LANGUAGES:
             raise ValueError(f"unknown language {language!r}; choose one of {LANGUAGES}")
         if language == self.current:
             return
-        if self._translator is not None:
-            self._app.removeTranslator(self._translator)
-            self._translator = None
-        if language != "ja":
-            translator = QTranslator(self._app)
-            path = catalogue_path(language)
-            if not translator.load(str(path)):
-                raise UiError(
-                    f"translation catalogue {path} is missing; run: python -m kiosk.ui.i18n_tool"
-                )
-            self._app.installTranslator(translator)
-            self._translator = translator
-        self.current = language
+        self._app.setProperty(PROPERTY, language)
+        for window in QApplication.topLevelWidgets():
+            QCoreApplication.sendEvent(window, QEvent(QEvent.Type.LanguageChange))

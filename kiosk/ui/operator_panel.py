@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.card.pins import PINS, PinKind
-from kiosk.ui.i18n import tr
+from kiosk.ui.i18n import say
 from kiosk.ui.tray import PinCounter
 
 TRACE_LINES = 400
@@ -114,7 +114,7 @@ class OperatorPanel(QWidget):
             self.pins.setItem(row, 0, QTableWidgetItem(pin_label(counter.pin, self.language)))
             text = f"{counter.tries_left} / {counter.limit}"
             if counter.tries_left <= 0:
-                text += " " + tr("ロック中")
+                text += " " + say("staff.locked")
             self.pins.setItem(row, 1, QTableWidgetItem(text))
         self.pins.resizeColumnsToContents()
 
@@ -126,15 +126,15 @@ class OperatorPanel(QWidget):
         return ""
 
     def retranslate(self) -> None:
-        self.setWindowTitle(tr("操作パネル（シミュレーター）"))
-        self.card_box.setTitle(tr("カード"))
-        self.place.setText(tr("カードを置く"))
-        self.remove.setText(tr("カードを取る"))
-        self.camera_box.setTitle(tr("カメラ"))
-        self.apply_camera.setText(tr("切り替える"))
-        self.pins_box.setTitle(tr("暗証番号の残り回数"))
-        self.pins.setHorizontalHeaderLabels([tr("暗証番号"), tr("残り / 上限")])
-        self.trace_box.setTitle(tr("APDUトレース（暗証番号は伏せ字）"))
+        self.setWindowTitle(say("operator.title"))
+        self.card_box.setTitle(say("operator.card"))
+        self.place.setText(say("operator.place"))
+        self.remove.setText(say("operator.remove"))
+        self.camera_box.setTitle(say("operator.camera"))
+        self.apply_camera.setText(say("operator.switch_camera"))
+        self.pins_box.setTitle(say("operator.pin_counters"))
+        self.pins.setHorizontalHeaderLabels([say("staff.pin_column"), say("staff.tries_column")])
+        self.trace_box.setTitle(say("operator.trace"))
         self.set_counters(self._counters)
 
     def changeEvent(self, event: QEvent) -> None:

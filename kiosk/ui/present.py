@@ -1,8 +1,9 @@
 """From the flow's :class:`~kiosk.reception.Screen` to what a kiosk screen shows (no Qt).
 
-The flow names the screen and its details; this module picks the widget (``screen id``) and
-the few values it needs. Texts come from the UI's own catalogue (:mod:`kiosk.ui.i18n`), so
-both languages go through Qt's translation machinery.
+Every screen gets the flow's texts (``body``: catalogue keys with their parameters) and its
+``options`` (the buttons: event, value, label, enabled, reason), plus the few facts it shows
+from the screen's details (tries left, the error code, the expiry date …). A button sends its
+option's event and value back to the flow unchanged.
 """
 
 from __future__ import annotations
@@ -10,40 +11,32 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from kiosk.reception import Change, Screen
+from kiosk.reception import Change, Event, Screen
 
 TRANSIENT_IDS = frozenset({"pin-check", "qualifying", "finishing"})
 """Flow states entered and left inside one event: the screen on show stays."""
 
-HIGH_COST_STAGES = {
-    "high-cost": "use",
-    "limit-consent": "limit",
-    "specific-disease": "specific_disease",
+WIDGETS = {
+    "limit-consent": "high-cost",
+    "specific-disease": "high-cost",
+    "take-card": "cancelled",
+    "card-left": "cancelled",
 }
-
-
-def option(screen: Screen, event: str) -> tuple[bool, bool]:
-    """(offered, enabled) for the button that sends ``event``."""
-    for choice in screen.options:
-        if choice.event == event:
-            return True, choice.enabled
-    return False, False
+"""Flow screens shown by another screen's widget (the high-cost steps share one)."""
 
 
 def present(
     screen: Screen, event: str = "", today: date | None = None
 ) -> tuple[str, dict[str, Any]] | None:
-    """(screen id, data) for the kiosk window; None to keep the current screen."""
+    """(widget id, data) for the kiosk window; None to keep the current screen."""
     details = screen.details
     sid = screen.id
     if sid in TRANSIENT_IDS:
         return None
-    data: dict[str, Any] = {}
-    # the flow says where cancelling is possible (not on end screens nor while reading)
-    data["can_cancel"] = option(screen, "cancel")[0]
-    if sid in HIGH_COST_STAGES:
-        return "high-cost", {"stage": HIGH_COST_STAGES[sid], "can_cancel": data["can_cancel"]}
-    if sid == "card-error":
+    data: dict[str, Any] = {"body": screen.body, "options": screen.options}
+    if sid in WIDGETS:
+        data["stage"] = sid
+    elif sid == "card-error":
         data["code"] = str(details.get("error_code", "001"))
     elif sid == "expiry-alert":
         text = details.get("expiry_date")
@@ -51,26 +44,18 @@ def present(
             expiry = date.fromisoformat(text)
             data["expiry"] = expiry
             data["expired"] = expiry < (today or date.today())
-    elif sid in ("method", "face-failed", "pin", "pin-locked"):
-        data["face_only"] = bool(details.get("face_only"))
-        data["pin_locked"] = details.get("locked_pin") == "auth"
+    elif sid == "pin":
         data["tries_left"] = details.get("pin_tries_left")
-        data["wrong"] = event == "pin_wrong" and sid == "pin"
-        data["can_retry"] = option(screen, "retry_face") == (True, True)
-        data["can_use_pin"] = option(screen, "choose_pin") == (True, True)
-        data["can_call_staff"] = option(screen, "call_staff")[1]
-        data["can_use_face"] = option(screen, "choose_face")[1]
-        data["face_reason"] = str(details.get("face_reason", "") or "")
+        data["wrong"] = event == Event.PIN_WRONG
     elif sid == "consent-item":
         data["item"] = str(details.get("consent_item", ""))
+        data["hours"] = details.get("valid_hours", 24)
         index, total = details.get("item_index"), details.get("item_count")
         if isinstance(index, int) and isinstance(total, int):
             data["index"], data["total"] = index + 1, total
     elif sid == "idle-warning":
         data["seconds_left"] = details.get("idle_seconds_left")
-    elif sid == "done":
-        data["validity"] = details.get("qualification_validity")
-    return sid, data
+    return WIDGETS.get(sid, sid), data
 
 
 def present_change(change: Change) -> tuple[str, dict[str, Any]] | None:

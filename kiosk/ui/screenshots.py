@@ -1,12 +1,15 @@
 """Render every screen in both languages to PNG files, offscreen (``kiosk screenshots DIR``).
 
+Each screen is shown as the flow builds it (:func:`kiosk.reception.screens.build_screen`)
+for a made-up visit, so its texts and buttons are the ones a patient would see.
+
 The face preview shows a drawn stand-in, never a real face: screenshots are files, and face
 images must not reach a file.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,39 +17,73 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
+from kiosk.reception import Event, State, Visit
+from kiosk.reception.policy import FlowPolicy
+from kiosk.reception.ports import CardReading, CertificateCheck, Qualification
+from kiosk.reception.screens import build_screen
 from kiosk.ui import theme
 from kiosk.ui.i18n import Languages
+from kiosk.ui.present import present
 from kiosk.ui.window import KioskWindow
+from kiosk.vocabulary import ConsentItem, ReaderError
 
 SIZES: tuple[tuple[int, int], ...] = ((1280, 800), (1920, 1080))
 
-VARIANTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
-    ("start", "start", {}),
-    ("reading", "reading", {"can_cancel": False}),
-    ("card-error-001", "card-error", {"code": "001", "can_cancel": False}),
-    ("card-error-002", "card-error", {"code": "002", "can_cancel": False}),
-    ("card-error-006", "card-error", {"code": "006", "can_cancel": False}),
-    ("expiry-alert", "expiry-alert", {"expiry": date(2027, 1, 31)}),
-    ("register", "register", {}),
-    ("method", "method", {}),
-    ("method-pin-locked", "method", {"pin_locked": True}),
-    ("method-face-only", "method", {"face_only": True}),
-    ("face", "face", {"guidance": "closer", "progress": 0.4}),
-    ("face-failed", "face-failed", {"can_retry": True, "can_use_pin": True}),
-    ("pin", "pin", {"tries_left": 3}),
-    ("pin-wrong", "pin", {"tries_left": 2, "wrong": True}),
-    ("pin-locked", "pin-locked", {}),
-    ("staff-wait", "staff-wait", {}),
-    ("consent-medication", "consent-item", {"item": "medication", "index": 1, "total": 2}),
-    ("consent-checkups", "consent-item", {"item": "checkups", "index": 2, "total": 2}),
-    ("high-cost", "high-cost", {"stage": "use"}),
-    ("limit-consent", "high-cost", {"stage": "limit"}),
-    ("specific-disease", "high-cost", {"stage": "specific_disease"}),
-    ("prescription", "prescription", {}),
-    ("done", "done", {}),
-    ("idle-warning", "idle-warning", {"seconds_left": 20}),
-    ("cancelled", "cancelled", {}),
+TODAY = date(2026, 12, 1)
+"""The day the screenshots are taken on (the expiry alert compares with it)."""
+
+_EXPIRES = CertificateCheck("valid", 1, datetime(2027, 1, 31, tzinfo=UTC))
+
+SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
+    ("start", State.START, Visit(), ""),
+    ("reading", State.READING, Visit(), ""),
+    ("card-error-001", State.CARD_ERROR, Visit(error=ReaderError.NOT_RECOGNISED), ""),
+    ("card-error-002", State.CARD_ERROR, Visit(error=ReaderError.NOT_MY_NUMBER_CARD), ""),
+    ("card-error-006", State.CARD_ERROR, Visit(error=ReaderError.CERTIFICATE_INVALID), ""),
+    ("card-error-900", State.CARD_ERROR, Visit(error=ReaderError.SYSTEM), ""),
+    ("expiry-alert", State.EXPIRY_ALERT, Visit(cert=_EXPIRES), ""),
+    ("register", State.REGISTER, Visit(), ""),
+    ("method", State.METHOD, Visit(auth_tries_left=3), ""),
+    ("method-pin-locked", State.METHOD, Visit(auth_tries_left=0), ""),
+    ("method-face-only", State.METHOD, Visit(reading=CardReading(b"", 0, True)), ""),
+    ("face", State.FACE, Visit(), ""),
+    ("face-failed", State.FACE_FAILED, Visit(auth_tries_left=3, face_failures=1), ""),
+    (
+        "face-failed-camera",
+        State.FACE_FAILED,
+        Visit(auth_tries_left=3, face_failures=1, face_reason="camera"),
+        "",
+    ),
+    ("pin", State.PIN, Visit(auth_tries_left=3), ""),
+    ("pin-wrong", State.PIN, Visit(auth_tries_left=2), Event.PIN_WRONG),
+    ("pin-locked", State.PIN_LOCKED, Visit(auth_tries_left=0), Event.PIN_WRONG),
+    ("staff-wait", State.STAFF_WAIT, Visit(), ""),
+    ("consent-medication", State.CONSENT, Visit(), ""),
+    ("consent-checkups", State.CONSENT, Visit(consents={ConsentItem.MEDICATION: True}), ""),
+    ("high-cost", State.HIGH_COST, Visit(), ""),
+    ("limit-consent", State.LIMIT_CONSENT, Visit(), ""),
+    ("specific-disease", State.SPECIFIC_DISEASE, Visit(), ""),
+    ("prescription", State.PRESCRIPTION, Visit(), ""),
+    ("done", State.DONE, Visit(qualification=Qualification(1)), ""),
+    ("done-not-qualified", State.DONE, Visit(qualification=Qualification(2)), ""),
+    ("idle-warning", State.IDLE_WARNING, Visit(idle_seconds_left=20), ""),
+    ("cancelled", State.CANCELLED, Visit(), ""),
 )
+"""Each screenshot: its name, and the state and visit the flow would show it for."""
+
+
+def variants() -> list[tuple[str, str, dict[str, Any]]]:
+    """(name, widget id, data) of every screenshot, as the flow presents its screens."""
+    policy = FlowPolicy.of()
+    out = []
+    for name, state, visit, event in SHOTS:
+        shown = present(build_screen(state, visit, policy), event, TODAY)
+        assert shown is not None  # noqa: S101 (no transient state is listed)
+        widget, data = shown
+        if state == State.FACE:
+            data |= {"guidance": "face.too_far", "progress": 0.4}
+        out.append((name, widget, data))
+    return out
 
 
 def stand_in_frame(width: int = 640, height: int = 480) -> QImage:
@@ -77,13 +114,14 @@ def render_all(
     window = KioskWindow(langs)
     window.show_frame(stand_in_frame())
     written: list[Path] = []
+    shots = variants()
     try:
         for width, height in sizes:
             window.resize(width, height)
             window.show()
             for language in languages:
                 window.set_language(language)
-                for name, screen_id, data in VARIANTS:
+                for name, screen_id, data in shots:
                     window.show_screen(screen_id, data)
                     app.processEvents()
                     path = out / f"{name}_{language}_{width}x{height}.png"

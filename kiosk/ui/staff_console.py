@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.card.pins import PINS
-from kiosk.ui.i18n import tr
+from kiosk.texts import catalogue
+from kiosk.ui.i18n import say
 
 PHOTO_PX = 240
 
@@ -44,7 +45,7 @@ def pin_rows(statuses: Sequence[Any], language: str) -> list[tuple[str, str, str
         name = info.label_ja if language == "ja" else info.label_en
         count = f"{status.tries_left} / {status.limit}"
         if status.tries_left <= 0:
-            count = f"{count}  {tr('ロック中')}"
+            count = f"{count}  {catalogue().get('staff.locked', language)}"
             where = info.unlock_ja if language == "ja" else info.unlock_en
         else:
             where = ""
@@ -222,7 +223,7 @@ class StaffConsole(QWidget):
             self.login_message.clear()
             self.pages.setCurrentIndex(1)
         else:
-            self.login_message.setText(tr("パスワードが違うか、設定されていません。"))
+            self.login_message.setText(say("staff.wrong_password"))
 
     def log_out(self) -> None:
         self._credential = ""
@@ -253,7 +254,7 @@ class StaffConsole(QWidget):
 
     def set_photo(self, image: QImage | None) -> None:
         if image is None:
-            self.photo.setText(tr("写真なし"))
+            self.photo.setText(say("staff.no_photo"))
             return
         self.photo.setPixmap(
             QPixmap.fromImage(image).scaled(self.photo.size(), Qt.AspectRatioMode.KeepAspectRatio)
@@ -276,7 +277,7 @@ class StaffConsole(QWidget):
                 self.pin_table.setItem(row, col, QTableWidgetItem(text))
         self.pin_table.resizeColumnsToContents()
         self.pin_table.resizeRowsToContents()
-        colon = "：" if self._language() == "ja" else ": "
+        colon = catalogue().get("format.colon", self._language())
         self.unlock_info.setText(
             "\n".join(f"{name}{colon}{where}" for name, _count, where in rows if where)
         )
@@ -288,11 +289,11 @@ class StaffConsole(QWidget):
                 self.today.setItem(row, col, QTableWidgetItem(text))
 
     def retranslate(self) -> None:
-        self.setWindowTitle(tr("職員用画面"))
-        self.login_label.setText(tr("職員パスワードを入力してください"))
-        self.login.setText(tr("ログイン"))
+        self.setWindowTitle(say("staff.title"))
+        self.login_label.setText(say("staff.password_prompt"))
+        self.login.setText(say("staff.log_in"))
         self.mode_label.setText(
-            tr("現在のモード：目視確認") if self.visual else tr("現在のモード：無人")
+            say("staff.mode_visual") if self.visual else say("staff.mode_unattended")
         )
         for button, active in (
             (self.unattended, not self.visual),
@@ -301,30 +302,37 @@ class StaffConsole(QWidget):
             button.setProperty("role", "primary" if active else "")
             button.style().unpolish(button)
             button.style().polish(button)
-        self.unattended.setText(tr("無人"))
-        self.visual_button.setText(tr("目視確認"))
-        self.logout.setText(tr("ログアウト"))
-        self.photo_title.setText(tr("カードの顔写真"))
-        self.live_title.setText(tr("カメラの映像"))
+        self.unattended.setText(say("staff.unattended"))
+        self.visual_button.setText(say("staff.visual"))
+        self.logout.setText(say("staff.log_out"))
+        self.photo_title.setText(say("staff.chip_photo"))
+        self.live_title.setText(say("staff.live_image"))
         waiting = getattr(self, "_waiting", False)
         if waiting and not self.visual:
-            self.waiting.setText(tr("患者さんが待っています。目視確認に切り替えてください。"))
+            self.waiting.setText(say("staff.waiting_switch"))
         elif waiting:
-            self.waiting.setText(tr("患者さんが待っています。写真と本人を見比べてください。"))
+            self.waiting.setText(say("staff.waiting_compare"))
         else:
-            self.waiting.setText(tr("確認を待っている患者さんはいません。"))
-        self.confirm_ok.setText(tr("本人確認OK"))
-        self.confirm_ng.setText(tr("確認できない"))
-        self.tabs.setTabText(0, tr("目視確認"))
-        self.tabs.setTabText(1, tr("暗証番号の状態"))
-        self.tabs.setTabText(2, tr("本日の受付"))
-        self.tabs.setTabText(3, tr("施設の設定"))
+            self.waiting.setText(say("staff.nobody_waiting"))
+        self.confirm_ok.setText(say("staff.confirm_ok"))
+        self.confirm_ng.setText(say("staff.confirm_ng"))
+        self.tabs.setTabText(0, say("staff.visual"))
+        self.tabs.setTabText(1, say("staff.pins_tab"))
+        self.tabs.setTabText(2, say("staff.today_tab"))
+        self.tabs.setTabText(3, say("staff.settings_tab"))
         self.pin_table.setHorizontalHeaderLabels(
-            [tr("暗証番号"), tr("残り / 上限"), tr("ロックの解除場所")]
+            [say("staff.pin_column"), say("staff.tries_column"), say("staff.unlock_column")]
         )
-        self.pins_refresh.setText(tr("カードから読み直す（回数は減りません）"))
-        self.today.setHorizontalHeaderLabels([tr("時刻"), tr("種類"), tr("本人確認"), tr("同意")])
-        self.exit_kiosk.setText(tr("キオスクを終了"))
+        self.pins_refresh.setText(say("staff.pins_refresh"))
+        self.today.setHorizontalHeaderLabels(
+            [
+                say("staff.time_column"),
+                say("staff.kind_column"),
+                say("staff.identity_column"),
+                say("staff.consent_column"),
+            ]
+        )
+        self.exit_kiosk.setText(say("staff.exit"))
         if self._statuses:
             self.set_pins(self._statuses)
 

@@ -1,21 +1,23 @@
 """The kiosk window: a stack of screens, the language switch and kiosk mode.
 
-It gathers the screens' intents into its own typed signals; the controller
-(:mod:`kiosk.ui.controller`) turns them into flow events. It never calls the flow itself.
+Every screen's buttons send the flow's event with its value; the window gathers them into
+one signal, ``chosen(event, value)``, which the controller (:mod:`kiosk.ui.controller`) hands
+to the flow. It never calls the flow itself.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QCursor, QImage, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.ui import theme
-from kiosk.ui.i18n import Languages
+from kiosk.ui.i18n import Languages, say
 from kiosk.ui.screens import SCREEN_CLASSES
 from kiosk.ui.screens.face import FaceScreen
+from kiosk.ui.screens.start import StartScreen
 from kiosk.ui.widgets import Screen
 
 
@@ -23,21 +25,13 @@ class KioskWindow(QWidget):
     """The patient-facing window. In kiosk mode it has no frame and no cursor, and it
     swallows close and escape; only the staff console can let it go (:meth:`release`)."""
 
-    cancel_requested = Signal()
-    method_chosen = Signal(str)
-    pin_entered = Signal(str)
-    register_answered = Signal(bool)
-    proceed = Signal()
-    consent_answered = Signal(str, bool)
-    high_cost_answered = Signal(str, bool)
-    prescription_chosen = Signal(str)
-    continue_requested = Signal()
+    chosen = Signal(object, object)  # (kiosk.reception.Event, value)
     screen_shown = Signal(str)
     language_changed = Signal(str)
 
     def __init__(self, languages: Languages, *, kiosk_mode: bool = False) -> None:
         super().__init__()
-        self.setWindowTitle("顔認証付きカードリーダー")
+        self.setWindowTitle(say("window.title"))
         self.languages = languages
         self.kiosk_mode = kiosk_mode
         self._released = not kiosk_mode
@@ -50,30 +44,14 @@ class KioskWindow(QWidget):
             screen = cls(self.stack)
             self.screens[cls.screen_id] = screen
             self.stack.addWidget(screen)
-            screen.cancel_requested.connect(self.cancel_requested)
-            self._connect_intents(screen)
+            screen.chosen.connect(self.chosen)
+            if isinstance(screen, StartScreen):
+                screen.language_chosen.connect(self.set_language)
         self.current_id = "start"
         self._scale = 1.0
         if kiosk_mode:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setCursor(QCursor(Qt.CursorShape.BlankCursor))
-
-    def _connect_intents(self, screen: Screen) -> None:
-        for name in (
-            "method_chosen",
-            "pin_entered",
-            "register_answered",
-            "proceed",
-            "consent_answered",
-            "high_cost_answered",
-            "prescription_chosen",
-            "continue_requested",
-        ):
-            signal = getattr(screen, name, None)
-            if signal is not None:
-                signal.connect(getattr(self, name))
-        if screen.screen_id == "start":
-            screen.language_chosen.connect(self.set_language)  # type: ignore[attr-defined]
 
     @property
     def face_screen(self) -> FaceScreen:
@@ -102,6 +80,11 @@ class KioskWindow(QWidget):
         """Switch every screen to ``language`` ("ja" or "en")."""
         self.languages.switch(language)
         self.language_changed.emit(language)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.setWindowTitle(say("window.title"))
+        super().changeEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Scale text and touch targets with the window (sizes are for 800 px high)."""

@@ -17,6 +17,7 @@ from kiosk.card.transport import Transport
 from kiosk.config import Settings, staff_password_ok
 from kiosk.eligibility.model import Consents, PrescriptionForm
 from kiosk.eligibility.service import EligibilityService
+from kiosk.reception.events import UNNAMED_STAFF
 from kiosk.reception.ports import (
     CardReading,
     CertificateCheck,
@@ -160,7 +161,6 @@ class ServiceEligibility:
 DETAIL_KEYS = ("state", "tries_left", "attempt", "reason", "pin", "mode", "action")
 """The audit details the records keep (the rest — the reception id, the code, the serial —
 have their own columns)."""
-STAFF_ID = "staff"
 
 
 READER_CODES = frozenset(code.value for code in ReaderError if code.from_card)
@@ -201,7 +201,7 @@ class StoreRecords:
             result=result.qualification.payload,
             consents=consents,
             prescription=form,
-            staff_id=STAFF_ID if result.method is IdentityMethod.VISUAL else None,
+            staff_id=result.staff_id if result.method is IdentityMethod.VISUAL else None,
             events=self._pending.pop(result.reception_id, []),
         )
         path = getattr(receipt, "xml_path", None)
@@ -212,6 +212,8 @@ class StoreRecords:
     ) -> None:
         reception_id = str(details.get("reception_id", "")) or None
         detail = {k: details[k] for k in DETAIL_KEYS if k in details}
+        staff = str(details["staff_id"]) if "staff_id" in details else None
+        staff_id = staff or UNNAMED_STAFF
         if isinstance(kind, Outcome):
             code = str(details.get("code", ""))
             serial = details.get("cert_serial")
@@ -225,9 +227,9 @@ class StoreRecords:
             )
         elif kind is AuditKind.STAFF:
             action = {"action": str(detail.get("action", ""))}
-            self.store.record_event(AuditEvent(kind, at, reception_id, STAFF_ID, action))
+            self.store.record_event(AuditEvent(kind, at, reception_id, staff_id, action))
         else:
-            event = AuditEvent(kind, at, reception_id, None, detail)
+            event = AuditEvent(kind, at, reception_id, staff, detail)
             self._pending.setdefault(reception_id or "", []).append(event)
 
     def close(self) -> None:

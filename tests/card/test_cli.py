@@ -119,6 +119,38 @@ def test_reset_at_store_needs_the_other_pin(card_file: Path) -> None:
     assert load_card(card_file).pin_matches(PinName.AUTH, "5555")
 
 
+def test_reset_at_store_saves_every_spent_try(
+    card_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["card", "reset", str(card_file), "--at", "store", "--which", "auth"]
+    for left in (4, 3, 2, 1):
+        assert main([*argv, "--other-pin", "WRONG99", "--new-pin", "5555"]) == 2
+        err = capsys.readouterr().err
+        assert f"{left} tries left" in err and "市区町村の窓口" in err
+        assert load_card(card_file).pins[PinName.SIGN].tries_left == left
+    assert main([*argv, "--other-pin", "WRONG99", "--new-pin", "5555"]) == 2
+    assert load_card(card_file).pins[PinName.SIGN].tries_left == 0
+    before = card_file.read_bytes()
+    assert main([*argv, "--other-pin", SIGN, "--new-pin", "5555"]) == 2  # locked: office only
+    assert "locked too" in capsys.readouterr().err
+    assert card_file.read_bytes() == before
+    assert not load_card(card_file).pin_matches(PinName.AUTH, "5555")
+
+
+@pytest.mark.parametrize("which", ["hojo", "kenhojo", "juki", "kyotsu", "nonsense", None])
+def test_a_store_refuses_other_pins_saying_where_to_go(
+    card_file: Path, capsys: pytest.CaptureFixture[str], which: str | None
+) -> None:
+    before = card_file.read_bytes()
+    argv = ["card", "reset", str(card_file), "--at", "store"]
+    argv += ["--which", which] if which else []
+    assert main([*argv, "--other-pin", SIGN, "--new-pin", "5555"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "市区町村の窓口" in err and "invalid choice" not in err
+    assert card_file.read_bytes() == before
+
+
 def test_change_pin_counts_a_wrong_old_pin_on_the_card(card_file: Path) -> None:
     argv = ["card", "change-pin", str(card_file), "--which", "auth", "--new-pin", "2468"]
     assert main([*argv, "--old-pin", "0000"]) == 2

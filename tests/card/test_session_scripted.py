@@ -1,5 +1,5 @@
 """MyNumberCard against scripted card answers: the exact bytes it sends, and what it makes of
-the answers (CARD_PROTOCOL.md)."""
+the answers (docs/card-protocol.md)."""
 
 from __future__ import annotations
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from kiosk.face.camera import open_camera
 from kiosk.face.liveness import LivenessPolicy, LivenessTracker, nose_offset
 from kiosk.face.people import find_photo
@@ -58,7 +60,8 @@ def test_a_blink_is_liveness(person_camera: Callable[..., object]) -> None:
     camera = person_camera("hopper")
     for i in range(50):
         frame = camera.read()  # type: ignore[attr-defined]
-        box = max(engine.detect(frame[::2, ::2]), key=lambda b: b.area).scaled(2.0, 1280, 720)
+        half = np.ascontiguousarray(frame[::2, ::2])
+        box = max(engine.detect(half), key=lambda b: b.area).scaled(2.0, 1280, 720)
         tracker.observe_face(engine.landmarks(frame, [box])[0], i / 30)
     assert tracker.state is Liveness.BLINK
 

@@ -13,7 +13,12 @@ from contextlib import AbstractContextManager, nullcontext
 import pytest
 
 from kiosk.faults.harness import CardBox, Choices, HeadlessKiosk, auth_pin
-from kiosk.faults.records import FlakyDatabase, outbox_disk_full, sqlite_full
+from kiosk.faults.records import (
+    FlakyDatabase,
+    outbox_disk_full,
+    sqlite_commit_fails,
+    sqlite_full,
+)
 from kiosk.reception.states import State
 from kiosk.records.store import RecordStore, default_url
 from kiosk.vocabulary import ReaderError
@@ -114,6 +119,24 @@ def test_sqlite_full(kiosk: HeadlessKiosk, cards: CardBox) -> None:
             pytest.fail("the database never filled up")
     assert kiosk.endings["card-error:900"] == 1
     assert kiosk.stored_outcomes()["completed"] == done + 0  # nothing half-recorded
+    _after(kiosk, cards)
+
+
+def test_the_disk_fills_at_commit(kiosk: HeadlessKiosk, cards: CardBox) -> None:
+    """SQLite's COMMIT itself fails ("database or disk is full"): the records' own error
+    reaches the flow, which shows the system-error screen; earlier records stay."""
+    assert _complete(kiosk, cards) == State.DONE
+    _until_recording(kiosk, cards)
+    refused: list[str] = []
+
+    def full() -> AbstractContextManager:
+        return sqlite_commit_fails(kiosk.record_store.db)
+
+    with full() as commits:
+        _failed_recording(kiosk, nullcontext)
+        refused.extend(commits)
+    assert refused, "the commit never happened"
+    assert kiosk.stored_outcomes()["completed"] == 1
     _after(kiosk, cards)
 
 

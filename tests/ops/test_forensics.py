@@ -217,3 +217,34 @@ def test_runs_leave_nothing_behind(tmp_path: Path) -> None:
     scanner = Scanner(Secrets.from_deck(numbers), image_roots=[assets_dir(), shots])
     findings = scanner.scan([home, logs, temp, shots])
     assert findings == [], "\n".join(map(str, findings))
+
+
+def test_an_unsealed_card_file_is_a_finding(tmp_path: Path) -> None:
+    from kiosk.simcard.cardfile import OPEN_VERSION, _checksum, save_card
+    from kiosk.simcard.issue import issue_card
+    from kiosk.simcard.seal import load_key, unseal
+
+    sealed, unsealed = tmp_path / "sealed.card", tmp_path / "old.card"
+    save_card(sealed, issue_card("standard"))
+    document = json.loads(sealed.read_bytes())
+    document["card"] = unseal(document["card"], load_key(create=False))
+    document["version"] = OPEN_VERSION
+    document["checksum"] = _checksum(document["card"])
+    unsealed.write_text(json.dumps(document, indent=1))
+
+    def forensics(path: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "kiosk.forensics", str(path)],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    found = forensics(unsealed)
+    assert found.returncode == 1, found.stderr
+    assert "unsealed-card" in found.stdout and str(unsealed) in found.stdout
+    clean = forensics(sealed)
+    assert clean.returncode == 0, clean.stdout
+    assert "unsealed-card" not in clean.stdout

@@ -193,6 +193,7 @@ def test_file_in_outbox_is_complete(tmp_path: Path) -> None:
         )
     assert sorted(p.name for p in (tmp_path / "outbox").iterdir()) == [
         ".partial",
+        receipt.xml_path.with_suffix(".checkpoint").name,  # the signed head, beside it
         receipt.xml_path.name,
     ]
     assert not list((tmp_path / "outbox" / ".partial").iterdir())

@@ -8,13 +8,23 @@ import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from simcard_os_support import PINS, ok, select_aid, verify
 
 from kiosk.card.applets import Applet
-from kiosk.simcard.cardfile import FORMAT, VERSION, CardFile, load_card, save_card
+from kiosk.simcard.cardfile import (
+    FORMAT,
+    OPEN_VERSION,
+    VERSION,
+    CardFile,
+    _checksum,
+    load_card,
+    save_card,
+)
 from kiosk.simcard.errors import CardFileError, SimCardError
+from kiosk.simcard.seal import load_key, seal, unseal
 from kiosk.simcard.state import CardState, PinName
 from kiosk.simcard.virtual import open_card_file
 
@@ -81,21 +91,41 @@ def test_a_failed_rename_keeps_the_old_file(
 
 def _rewrite(document: dict[str, object], *, fix_checksum: bool) -> bytes:
     if fix_checksum:
-        from kiosk.simcard.cardfile import _checksum
-
         card = document["card"]
         assert isinstance(card, dict)
         document["checksum"] = _checksum(card)
     return json.dumps(document).encode()
 
 
-def _corruptions(good: bytes) -> dict[str, tuple[bytes, str]]:
+def _open_document(good: bytes, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    """A version 1 card file of the same card: the secrets in the clear, as before sealing."""
     document = json.loads(good)
+    document["version"] = OPEN_VERSION
+    document["card"] = unseal(document["card"], load_key(create=False))
+    change(document["card"])
+    return dict(document)
+
+
+def _corruptions(good: bytes) -> dict[str, tuple[bytes, str]]:
+    """Broken files; ``edited`` ones are changed in the open and sealed again with this
+    kiosk's key (what only someone holding the key can do), ``tampered`` ones are not."""
+    document = json.loads(good)
+    key = load_key(create=False)
 
     def edited(change: Callable[[dict[str, object]], None], fix: bool = True) -> bytes:
         copy = json.loads(good)
+        copy["card"] = unseal(copy["card"], key)
         change(copy)
+        copy["card"] = seal(copy["card"], key)
         return _rewrite(copy, fix_checksum=fix)
+
+    def tampered(change: Callable[[dict[str, Any]], None]) -> bytes:
+        copy = json.loads(good)
+        change(copy["card"])
+        return _rewrite(copy, fix_checksum=True)
+
+    def legacy(change: Callable[[dict[str, Any]], None], fix: bool = True) -> bytes:
+        return _rewrite(_open_document(good, change), fix_checksum=fix)
 
     flipped = bytearray(good)
     at = good.index(b'"serial"') + 12
@@ -144,6 +174,41 @@ def _corruptions(good: bytes) -> dict[str, tuple[bytes, str]]:
             edited(lambda d: d["card"].__setitem__("has_jpki", "yes")),  # type: ignore[attr-defined]
             "card.has_jpki: expected true or false",
         ),
+        "a counter changed without the key": (
+            tampered(lambda c: c["pins"]["auth"].__setitem__("tries_left", 2)),
+            "the file was modified",
+        ),
+        "a face changed without the key": (
+            tampered(lambda c: c["face"].__setitem__("name", "別人　太郎")),
+            "the file was modified",
+        ),
+        "sealed by another kiosk": (
+            tampered(lambda c: c["sealed"].__setitem__("key", "0" * 16)),
+            "sealed by another kiosk",
+        ),
+        "box removed": (tampered(lambda c: c.pop("sealed")), "card.sealed: expected an object"),
+        "box not base64": (
+            tampered(lambda c: c["sealed"].__setitem__("box", "@@")),
+            "card.sealed.box: not valid base64",
+        ),
+        "a sealed card calling itself version 1": (
+            edited(lambda d: d.__setitem__("version", OPEN_VERSION)),
+            "sealed card but says version 1",
+        ),
+        "version true": (edited(lambda d: d.__setitem__("version", True)), "version True"),
+        "a number of 5000 digits": (
+            good.replace(b'"tries_left": 3', b'"tries_left": ' + b"9" * 5000),
+            "a value out of range",
+        ),
+        "nested 100 000 deep": (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        "a lone surrogate": (
+            legacy(lambda c: c["face"].__setitem__("name", "\ud800"), fix=False),
+            "not valid Unicode",
+        ),
+        "an open card with a wrong type": (
+            legacy(lambda c: c["pins"].__setitem__("auth", 5)),
+            "card.pins.auth: expected an object",
+        ),
     }
 
 
@@ -151,9 +216,12 @@ def test_bad_files_are_refused_named_and_left_alone(card_path: Path) -> None:
     good = card_path.read_bytes()
     for case, (content, problem) in _corruptions(good).items():
         card_path.write_bytes(content)
-        with pytest.raises(CardFileError) as caught:
+        try:
             load_card(card_path)
-        message = str(caught.value)
+        except CardFileError as exc:
+            message = str(exc)
+        else:
+            pytest.fail(f"{case}: accepted")
         assert str(card_path) in message, case
         assert problem in message, f"{case}: {message}"
         assert card_path.read_bytes() == content, case  # never rewritten

@@ -1,4 +1,4 @@
-"""Per-command behaviour of the card OS, with exact status words (CARD_PROTOCOL.md)."""
+"""Per-command behaviour of the card OS, with exact status words (docs/card-protocol.md)."""
 
 from __future__ import annotations
 

@@ -189,3 +189,36 @@ def test_no_comparison_without_a_durable_decrement(
     assert not card.os.verified
     assert card.state.pins[PinName.AUTH].tries_left == 2  # spent in memory, never given back
     assert load_card(path).pins[PinName.AUTH].tries_left == 3
+
+
+def test_two_cards_on_one_file_count_each_others_tries(tmp_path: Path, state: CardState) -> None:
+    """Each VERIFY re-reads the file under its lock: a card opened earlier sees later tries."""
+    path = tmp_path / "card.json"
+    save_card(path, state)
+    first = open_card_file(path, photo=lambda _: b"")
+    second = open_card_file(path, photo=lambda _: b"")
+    for card in (first, second):
+        card.transmit(select_aid(Applet.JPKI))
+    assert first.transmit(verify("0000", 0x98)) == (b"", 0x63C2)
+    assert second.transmit(verify("0000", 0x98)) == (b"", 0x63C1)
+    assert first.transmit(verify(None, 0x98)) == (b"", 0x63C1)  # the query re-reads too
+    assert first.transmit(verify("0000", 0x98)) == (b"", 0x63C0)
+    assert second.transmit(verify(PINS[PinName.AUTH], 0x98)) == (b"", SW.AUTH_METHOD_BLOCKED)
+    assert load_card(path).pins[PinName.AUTH].tries_left == 0
+
+
+def test_a_verify_waits_for_the_card_file_lock(
+    tmp_path: Path, state: CardState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While another holder has the card file, a VERIFY neither compares nor spends."""
+    from kiosk.simcard import cardfile
+
+    path = tmp_path / "card.json"
+    save_card(path, state)
+    card = open_card_file(path, photo=lambda _: b"")
+    card.transmit(select_aid(Applet.JPKI))
+    monkeypatch.setattr(cardfile, "LOCK_WAIT_S", 0.2)
+    with cardfile.CardFile(path).held():
+        assert card.transmit(verify("0000", 0x98)) == (b"", 0x6F00)
+    assert load_card(path).pins[PinName.AUTH].tries_left == 3
+    assert card.transmit(verify("0000", 0x98)) == (b"", 0x63C2)

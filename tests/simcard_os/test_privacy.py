@@ -12,7 +12,7 @@ from kiosk.card import status
 from kiosk.card.applets import Applet, JpkiFile
 from kiosk.card.errors import StatusError
 from kiosk.card.transport import CountingTransport
-from kiosk.simcard.cardfile import load_card, save_card
+from kiosk.simcard.cardfile import VERSION, load_card, save_card
 from kiosk.simcard.errors import CardFileError
 from kiosk.simcard.state import CardState, PinName
 from kiosk.simcard.virtual import open_card_file
@@ -93,7 +93,12 @@ def test_card_file_errors_hold_no_secret(tmp_path: Path, state: CardState) -> No
     path = tmp_path / "card.json"
     save_card(path, state)
     good = path.read_bytes()
-    for bad in (good[:-40], good.replace(b'"version": 1', b'"version": 9'), b"{}", b"\xff"):
+    for bad in (
+        good[:-40],
+        good.replace(b'"version": %d' % VERSION, b'"version": 9'),
+        b"{}",
+        b"\xff",
+    ):
         path.write_bytes(bad)
         with pytest.raises(CardFileError) as caught:
             load_card(path)

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QPushButton
+
+
+def _button(screen, name: str) -> QPushButton | None:
+    return screen.findChild(QPushButton, name)
 
 
 @pytest.mark.parametrize(
@@ -26,8 +31,8 @@ def test_face_only_card_offers_no_pin(qtbot, make_app, ui) -> None:
     app.kiosk.place_card("virtual:face-only")
     ui.wait_screen(app, "method")
     screen = app.window.current()
-    assert screen.face.isVisible()
-    assert not screen.pin.isVisible()
+    assert _button(screen, "face").isVisible()
+    assert _button(screen, "pin") is None  # the flow offers no PIN
 
 
 def test_locked_auth_pin_is_shown_disabled_with_the_reason(qtbot, make_app, ui) -> None:
@@ -35,8 +40,10 @@ def test_locked_auth_pin_is_shown_disabled_with_the_reason(qtbot, make_app, ui) 
     app.kiosk.place_card("virtual:auth-pin-locked")
     ui.wait_screen(app, "method")
     screen = app.window.current()
-    assert screen.pin.isVisible() and not screen.pin.isEnabled()
+    pin = _button(screen, "pin")
+    assert pin.isVisible() and not pin.isEnabled()
     assert "利用者証明用" in screen.reason.text() and "市区町村" in screen.reason.text()
+    assert screen.reason.text() == app.flow.screen().option("choose_pin").reason_in("ja")
 
 
 def test_expiring_certificate_alerts_then_continues(qtbot, make_app, ui) -> None:
@@ -53,5 +60,5 @@ def test_unregistered_card_registers_then_checks_in(qtbot, make_app, ui) -> None
     app = make_app()
     app.kiosk.place_card("virtual:unregistered")
     ui.wait_screen(app, "register")
-    ui.tap(app.window.current(), "register_yes")
+    ui.tap(app.window.current(), "register")
     ui.wait_screen(app, "method")

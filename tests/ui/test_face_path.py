@@ -11,15 +11,15 @@ def test_face_reception_completes_and_records_consents(qtbot, make_kiosk, ui) ->
     ui.wait_screen(kiosk, "start")
     kiosk.controller.place_card()
     ui.wait_screen(kiosk, "method")
-    ui.tap(kiosk.window.current(), "method_face")
+    ui.tap(kiosk.window.current(), "face")
     ui.wait_screen(kiosk, "consent-item")
     screen = kiosk.window.current()
     assert screen.data["item"] == "medication"
     ui.tap(screen, "agree")
     qtbot.waitUntil(lambda: kiosk.window.current().data.get("item") == "checkups", timeout=60_000)
-    ui.tap(kiosk.window.current(), "refuse")
+    ui.tap(kiosk.window.current(), "disagree")
     ui.wait_screen(kiosk, "high-cost")
-    ui.tap(kiosk.window.current(), "high_cost_no")
+    ui.tap(kiosk.window.current(), "not_use")
     ui.wait_screen(kiosk, "done")
     assert len(kiosk.records.receptions) == 1
     result = kiosk.records.receptions[0]

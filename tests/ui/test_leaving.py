@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QPushButton
+
 
 def _to_consent(app, ui) -> None:
     app.kiosk.place_card("virtual:standard")
     ui.wait_screen(app, "method")
-    ui.tap(app.window.current(), "method_face")
+    ui.tap(app.window.current(), "face")
     ui.wait_screen(app, "consent-item")
 
 
@@ -31,7 +33,7 @@ def test_cancel_button_ends_the_reception(qtbot, make_app, ui) -> None:
     assert app.records.receptions == []
 
 
-def test_inactivity_warns_then_returns_to_start(qtbot, make_app, ui) -> None:
+def test_inactivity_warns_then_asks_for_the_card(qtbot, make_app, ui) -> None:
     app = make_app()
     app.kiosk.place_card("virtual:standard")
     ui.wait_screen(app, "method")
@@ -40,7 +42,7 @@ def test_inactivity_warns_then_returns_to_start(qtbot, make_app, ui) -> None:
     app.kiosk.bridge.tick()
     ui.wait_screen(app, "idle-warning")
     warning = app.window.current()
-    assert warning.go_on.minimumHeight() >= 90
+    assert warning.findChild(QPushButton, "continue").minimumHeight() >= 90
     assert warning.data["seconds_left"] >= 20
     ui.tap(warning, "continue")
     ui.wait_screen(app, "method")  # back where the patient was
@@ -55,8 +57,12 @@ def test_inactivity_warns_then_returns_to_start(qtbot, make_app, ui) -> None:
     )
     app.clock.advance(policy.idle_warning_s)
     app.kiosk.bridge.tick()
-    ui.wait_screen(app, "start")
+    qtbot.waitUntil(lambda: app.flow.state.value == "take-card", timeout=30000)
+    ui.wait_screen(app, "cancelled")
+    assert "カードをお取りください" in app.window.current().spoken_text()
     assert app.records.receptions == []
+    app.kiosk.remove_card()
+    ui.wait_screen(app, "start")
 
 
 def test_a_failing_camera_leaves_the_pin_and_staff(qtbot, make_app, ui) -> None:
@@ -75,11 +81,11 @@ def test_a_failing_camera_leaves_the_pin_and_staff(qtbot, make_app, ui) -> None:
     app = make_app(face=BrokenFace())
     app.kiosk.place_card("virtual:standard")
     ui.wait_screen(app, "method")
-    ui.tap(app.window.current(), "method_face")
+    ui.tap(app.window.current(), "face")
     ui.wait_screen(app, "face-failed")  # the flow turns a broken camera into a failed attempt
     screen = app.window.current()
     assert screen.hint.text().startswith("カメラを使用できません。")
-    ui.tap(screen, "use_pin")
+    ui.tap(screen, "pin")
     ui.wait_screen(app, "pin")
     assert app.records.receptions == []
 
@@ -102,6 +108,6 @@ def test_an_unexpected_failure_cancels_without_recording(qtbot, make_app, ui, mo
 
     monkeypatch.setattr(app.flow, "send", broken)
     with qtbot.waitSignal(app.kiosk.bridge.failed, timeout=60_000):
-        ui.tap(app.window.current(), "method_pin")
+        ui.tap(app.window.current(), "pin")
     ui.wait_screen(app, "cancelled")
     assert app.records.receptions == []

@@ -17,7 +17,7 @@ def test_wrong_pins_lock_the_auth_pin_then_face_finishes(qtbot, make_app, ui) ->
     wrong = _other_pin(real)
     app.kiosk.place_card("virtual:standard")
     ui.wait_screen(app, "method")
-    ui.tap(app.window.current(), "method_pin")
+    ui.tap(app.window.current(), "pin")
     ui.wait_screen(app, "pin")
     pin_screen = app.window.current()
     assert pin_screen.tries.text() == "残り 3 回"
@@ -31,19 +31,19 @@ def test_wrong_pins_lock_the_auth_pin_then_face_finishes(qtbot, make_app, ui) ->
     ui.wait_screen(app, "pin-locked")
     locked = app.window.current()
     assert "利用者証明用" in locked.title.text()
-    assert "市区町村" in locked.where.text()
+    assert "市区町村" in locked.hint.text()
     # the operator panel shows the card's own counter: auth locked, the others untouched
     panel = app.kiosk.panel
     qtbot.waitUntil(lambda: panel.counter_text("auth").startswith("0 / 3"), timeout=60_000)
     assert panel.counter_text("hojo") == "3 / 3"
     assert panel.counter_text("sign") == "5 / 5"
-    ui.tap(locked, "locked_face")
+    ui.tap(locked, "face")
     ui.wait_screen(app, "consent-item")
     ui.tap(app.window.current(), "agree")
     qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=60_000)
     ui.tap(app.window.current(), "agree")
     ui.wait_screen(app, "high-cost")
-    ui.tap(app.window.current(), "high_cost_no")
+    ui.tap(app.window.current(), "not_use")
     ui.wait_screen(app, "done")
     assert [r.method for r in app.records.receptions] == [IdentityMethod.FACE]
     # the redacted trace never shows a PIN
@@ -60,18 +60,18 @@ def test_a_right_pin_after_a_wrong_one_checks_in_by_pin(qtbot, make_app, ui, cap
     real = get_profile("standard").auth_pin
     app.kiosk.place_card("virtual:standard")
     ui.wait_screen(app, "method")
-    ui.tap(app.window.current(), "method_pin")
+    ui.tap(app.window.current(), "pin")
     ui.wait_screen(app, "pin")
     pin_screen = app.window.current()
     ui.type_pin(app, _other_pin(real))
     qtbot.waitUntil(lambda: pin_screen.data.get("tries_left") == 2, timeout=60_000)
     ui.type_pin(app, real)
     ui.wait_screen(app, "consent-item")
-    ui.tap(app.window.current(), "refuse")
+    ui.tap(app.window.current(), "disagree")
     qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=60_000)
-    ui.tap(app.window.current(), "refuse")
+    ui.tap(app.window.current(), "disagree")
     ui.wait_screen(app, "high-cost")
-    ui.tap(app.window.current(), "high_cost_no")
+    ui.tap(app.window.current(), "not_use")
     ui.wait_screen(app, "done")
     assert [r.method for r in app.records.receptions] == [IdentityMethod.PIN]
     assert app.kiosk.panel.counter_text("auth") == "3 / 3"  # one right entry restores it

@@ -45,7 +45,7 @@ def test_gui_thread_stays_free_during_a_face_reception(qtbot, make_app, ui) -> N
     app.kiosk.bridge.frame.connect(counter.frame)
     app.kiosk.place_card("virtual:standard")
     ui.wait_screen(app, "method")
-    ui.tap(app.window.current(), "method_face")
+    ui.tap(app.window.current(), "face")
     ui.wait_screen(app, "face")
     ui.wait_screen(app, "consent-item")  # matched: the real verifier said so
     # dlib keeps the GIL while it works: it must not run in this (the GUI's) process

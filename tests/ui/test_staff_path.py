@@ -28,7 +28,7 @@ def test_staff_confirms_a_waiting_patient(qtbot, make_app, ui) -> None:
 
     app.kiosk.place_card("virtual:standard")
     ui.wait_screen(app, "method")
-    ui.tap(app.window.current(), "method_staff")
+    ui.tap(app.window.current(), "call_staff")
     ui.wait_screen(app, "staff-wait")
     qtbot.waitUntil(lambda: console.confirm_ok.isEnabled(), timeout=60_000)
     # the chip photo is shown beside the live image; the PINs are listed by full name
@@ -47,7 +47,7 @@ def test_staff_confirms_a_waiting_patient(qtbot, make_app, ui) -> None:
     qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=60_000)
     ui.tap(app.window.current(), "agree")
     ui.wait_screen(app, "high-cost")
-    ui.tap(app.window.current(), "high_cost_no")
+    ui.tap(app.window.current(), "not_use")
     ui.wait_screen(app, "done")
     assert [r.method for r in app.records.receptions] == [IdentityMethod.VISUAL]
     assert not console.confirm_ok.isEnabled()
@@ -63,7 +63,7 @@ def test_unattended_kiosk_does_not_accept_a_staff_confirmation(qtbot, make_app, 
     _log_in(ui, console, PASSWORD)
     app.kiosk.place_card("virtual:standard")
     ui.wait_screen(app, "method")
-    ui.tap(app.window.current(), "method_staff")
+    ui.tap(app.window.current(), "call_staff")
     ui.wait_screen(app, "staff-wait")
     assert not console.confirm_ok.isEnabled()  # 無人: switch to 目視確認 first
     assert "目視確認に切り替えて" in console.waiting.text()
@@ -80,15 +80,15 @@ def test_todays_receptions_come_from_the_records_store(qtbot, make_app, ui) -> N
     app = make_app(records="sqlite")
     app.kiosk.place_card("virtual:standard")
     ui.wait_screen(app, "method")
-    ui.tap(app.window.current(), "method_pin")
+    ui.tap(app.window.current(), "pin")
     ui.wait_screen(app, "pin")
     ui.type_pin(app, get_profile("standard").auth_pin)
     ui.wait_screen(app, "consent-item")
     ui.tap(app.window.current(), "agree")
     qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=60_000)
-    ui.tap(app.window.current(), "refuse")
+    ui.tap(app.window.current(), "disagree")
     ui.wait_screen(app, "high-cost")
-    ui.tap(app.window.current(), "high_cost_no")
+    ui.tap(app.window.current(), "not_use")
     ui.wait_screen(app, "done")
     today = app.kiosk.console.today
     qtbot.waitUntil(lambda: today.rowCount() == 1, timeout=60_000)

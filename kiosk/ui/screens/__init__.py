@@ -1,4 +1,4 @@
-"""One module per patient-facing screen (SCREENS.md), registered here by screen id."""
+"""One module per patient-facing screen (docs/screens.md), registered here by screen id."""
 
 from __future__ import annotations
 

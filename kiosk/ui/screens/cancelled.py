@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from kiosk.ui.i18n import tr
 from kiosk.ui.widgets import Screen, label
 
 
@@ -10,7 +9,6 @@ class CancelledScreen(Screen):
     """Already stopped: nothing left to cancel."""
 
     screen_id = "cancelled"
-    has_cancel = False
 
     def build(self) -> None:
         self.body.addStretch(1)
@@ -20,8 +18,9 @@ class CancelledScreen(Screen):
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(tr("受付を中止しました。"))
-        self.hint.setText(tr("カードをお取りください。"))
+        title, *rest = self.lines()
+        self.title.setText(title)
+        self.hint.setText("\n".join(rest))
 
     def spoken_text(self) -> str:
         return f"{self.title.text()} {self.hint.text()}"

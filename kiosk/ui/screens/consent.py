@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout
-
-from kiosk.ui.i18n import tr
-from kiosk.ui.widgets import Screen, button, label
-
-ITEMS = ("medication", "checkups", "treatment", "surgery")
-
-
-def item_texts(item: str) -> tuple[str, str]:
-    """(〔name〕, question) for a consent item key."""
-    if item == "medication":
-        return tr("〔薬剤情報〕"), tr("過去のお薬の情報を当院に提供することに同意しますか？")
-    if item == "checkups":
-        return tr("〔特定健診情報〕"), tr(
-            "過去の特定健診の結果を当院に提供することに同意しますか？"
-        )
-    if item == "treatment":
-        return tr("〔診療情報〕"), tr("過去の診療の情報を当院に提供することに同意しますか？")
-    if item == "surgery":
-        return tr("〔手術情報〕"), tr("過去の手術の情報を当院に提供することに同意しますか？")
-    return f"〔{item}〕", tr("この情報を当院に提供することに同意しますか？")
+from kiosk.reception import Event
+from kiosk.texts import Text
+from kiosk.ui.i18n import say
+from kiosk.ui.widgets import Choices, Screen, label
 
 
 class ConsentScreen(Screen):
     screen_id = "consent-item"
-    consent_answered = Signal(str, bool)  # (item, agreed)
 
     def build(self) -> None:
         self.question = label("body")
@@ -39,32 +20,28 @@ class ConsentScreen(Screen):
         self.step.setObjectName("consent_step")
         self.body.addWidget(self.step)
         self.body.addStretch(1)
-        row = QHBoxLayout()
-        row.setSpacing(32)
-        self.agree = button("primary", "agree")
-        self.refuse = button("", "refuse")
-        self.agree.clicked.connect(lambda: self._answer(True))
-        self.refuse.clicked.connect(lambda: self._answer(False))
-        row.addWidget(self.agree)
-        row.addWidget(self.refuse)
-        self.body.addLayout(row)
+        self.answers = self.add_choices(Choices({Event.CONSENT}))
+        self.body.addWidget(self.answers)
 
-    def _answer(self, agreed: bool) -> None:
-        self.consent_answered.emit(str(self.data.get("item", "")), agreed)
+    def texts(self) -> tuple[Text, ...]:
+        body = self.data.get("body")
+        if body:
+            return tuple(body)
+        item = str(self.data.get("item", "medication"))
+        names = {"name": Text(f"consent.{item}"), "what": Text(f"consent-what.{item}")}
+        return (Text("consent-item.body", names),)
 
     def retranslate(self) -> None:
         super().retranslate()
-        name, question = item_texts(str(self.data.get("item", "medication")))
+        name, *question = self.lines()
         self.title.setText(name)
-        self.question.setText(question)
-        self.explain.setText(tr("同意すると、医師・薬剤師が24時間この情報を見ることができます。"))
+        self.question.setText("".join(question))
+        self.explain.setText(say("consent-item.explain", hours=self.data.get("hours", 24)))
         index, total = self.data.get("index"), self.data.get("total")
         if isinstance(index, int) and isinstance(total, int):
-            self.step.setText(tr("{index} / {total} 項目").format(index=index, total=total))
+            self.step.setText(say("consent-item.step", index=index, total=total))
         else:
             self.step.setText("")
-        self.agree.setText(tr("同意する"))
-        self.refuse.setText(tr("同意しない"))
 
     def spoken_text(self) -> str:
         return f"{self.title.text()} {self.question.text()}"

@@ -1,14 +1,13 @@
-"""done: check-in complete; take the card (no cancel here)."""
+"""done: check-in complete; take the card (no cancel here). When the insurance could not be
+confirmed, the flow's second text says so."""
 
 from __future__ import annotations
 
-from kiosk.ui.i18n import tr
 from kiosk.ui.widgets import Screen, label
 
 
 class DoneScreen(Screen):
     screen_id = "done"
-    has_cancel = False
 
     def build(self) -> None:
         self.body.addStretch(1)
@@ -21,14 +20,11 @@ class DoneScreen(Screen):
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(tr("受付が完了しました。"))
-        self.hint.setText(tr("カードをお取りください。"))
-        validity = self.data.get("validity")
-        self.notice.setText(
-            tr("資格情報を確認できませんでした。受付窓口にお声がけください。")
-            if validity not in (None, 1)
-            else ""
-        )
+        title, *rest = self.lines()
+        self.title.setText(title)
+        self.hint.setText("\n".join(rest))
+        self.notice.setText(self.text(1))
+        self.notice.setVisible(bool(self.notice.text()))
 
     def spoken_text(self) -> str:
-        return f"{self.title.text()} {self.hint.text()}"
+        return " ".join(t for t in (self.title.text(), self.hint.text(), self.notice.text()) if t)

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import Signal
-
-from kiosk.ui.i18n import tr
-from kiosk.ui.widgets import Screen, button, label
+from kiosk.reception import Event
+from kiosk.texts import Text
+from kiosk.ui.widgets import Choices, Screen, label
 
 
 class ExpiryAlertScreen(Screen):
     screen_id = "expiry-alert"
-    proceed = Signal()
 
     def build(self) -> None:
         self.when = label("alert")
@@ -20,27 +16,20 @@ class ExpiryAlertScreen(Screen):
         self.hint = label("body")
         self.body.addWidget(self.hint)
         self.body.addStretch(1)
-        self.next = button("primary", "next")
-        self.next.clicked.connect(self.proceed)
+        self.next = self.add_choices(Choices({Event.NEXT}))
         self.body.addWidget(self.next)
+
+    def texts(self) -> tuple[Text, ...]:
+        # the flow speaks of an expiry to come; past it (the grace months) the screen says so
+        key = "expiry-alert.expired" if self.data.get("expired") else "expiry-alert.body"
+        return (Text(key, {"date": self.data.get("expiry", "")}),)
 
     def retranslate(self) -> None:
         super().retranslate()
-        expiry = self.data.get("expiry")
-        if isinstance(self.data.get("expired"), bool) and self.data["expired"]:
-            self.title.setText(tr("電子証明書の有効期限が切れています。"))
-        else:
-            self.title.setText(tr("電子証明書の有効期限が近づいています。"))
-        if isinstance(expiry, date):
-            self.when.setText(
-                tr("期限：{year}年{month}月{day}日").format(
-                    year=expiry.year, month=expiry.month, day=expiry.day
-                )
-            )
-        else:
-            self.when.setText("")
-        self.hint.setText(tr("お住まいの市区町村で更新してください。"))
-        self.next.setText(tr("次へ"))
+        title, when, *rest = self.lines()
+        self.title.setText(title)
+        self.when.setText(when if self.data.get("expiry") else "")
+        self.hint.setText("\n".join(rest))
 
     def spoken_text(self) -> str:
         return f"{self.title.text()} {self.hint.text()}"

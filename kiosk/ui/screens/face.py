@@ -1,6 +1,6 @@
 """face: the live preview with a face outline, guidance text and a progress ring.
 
-Frames arrive as QImages from the face worker (:mod:`kiosk.ui.workers`); this screen only
+Frames arrive as QImages from the flow's thread (:mod:`kiosk.ui.bridge`); this screen only
 paints them and forgets the previous one.
 """
 
@@ -10,37 +10,19 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.ui.i18n import tr
+from kiosk.texts import catalogue
+from kiosk.ui.i18n import say
 from kiosk.ui.widgets import ProgressRing, Screen, label
 
+GUIDANCE_FALLBACK = "face.look"
 
-def guidance_text(key: str) -> str:
-    """The guidance line for a face-pipeline guidance id (kiosk.face.messages.Guidance)."""
-    short = key.removeprefix("face.")
-    texts = {
-        "": "",
-        "look": tr("カメラに顔を向けてください。"),
-        "no_face": tr("顔が見つかりません。カメラに顔を向けてください。"),
-        "several_faces": tr("一人で写ってください。"),
-        "one_face": tr("一人で写ってください。"),
-        "too_far": tr("もう少し近づいてください。"),
-        "closer": tr("もう少し近づいてください。"),
-        "too_close": tr("もう少し離れてください。"),
-        "farther": tr("もう少し離れてください。"),
-        "off_centre": tr("枠の中に顔を入れてください。"),
-        "too_dark": tr("明るい場所で顔を向けてください。"),
-        "brighter": tr("明るい場所で顔を向けてください。"),
-        "too_bright": tr("まぶしすぎます。光を避けてください。"),
-        "eyes_closed": tr("目を開けてください。"),
-        "covered": tr("マスクや帽子を外してください。"),
-        "blink": tr("まばたきしてください。"),
-        "hold_still": tr("そのまま動かないでください。"),
-        "matched": tr("確認できました。"),
-        "not_matched": tr("顔認証できませんでした。"),
-        "not_live": tr("顔認証できませんでした。"),
-        "timed_out": tr("顔認証できませんでした。"),
-    }
-    return texts.get(short, tr("カメラに顔を向けてください。"))
+
+def guidance_text(guidance: str) -> str:
+    """The line for a face-pipeline guidance id (kiosk.face.messages.Guidance, ``face.<id>``);
+    an unknown id asks the patient to look at the camera."""
+    if not guidance:
+        return ""
+    return say(guidance if catalogue().has(guidance) else GUIDANCE_FALLBACK)
 
 
 class FacePreview(QWidget):
@@ -117,8 +99,9 @@ class FaceScreen(Screen):
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(tr("カメラに顔を向けてください。"))
-        self.hint.setText(tr("マスクや帽子は外してください。"))
+        title, *rest = self.lines()
+        self.title.setText(title)
+        self.hint.setText("\n".join(rest))
         self.guidance.setText(guidance_text(str(self.data.get("guidance", "") or "")))
 
     def spoken_text(self) -> str:

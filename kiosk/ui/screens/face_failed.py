@@ -1,43 +1,32 @@
-"""face-failed: try again / use the PIN / call staff, as the tries left and the card allow."""
+"""face-failed: try again / the PIN / call staff, as the flow offers them (tries left, the
+card's PIN); why the attempt failed when the camera or the card photo is at fault."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-
-from kiosk.ui.i18n import tr
-from kiosk.ui.widgets import Screen, button, label
+from kiosk.ui.widgets import Choices, Screen, label
 
 
 class FaceFailedScreen(Screen):
     screen_id = "face-failed"
-    method_chosen = Signal(str)  # "face" | "pin" | "staff"
 
     def build(self) -> None:
         self.hint = label("body")
         self.body.addWidget(self.hint)
+        self.reason = label("alert")
+        self.reason.setObjectName("pin_reason")
+        self.body.addWidget(self.reason)
         self.body.addStretch(1)
-        self.retry = button("primary", "retry_face")
-        self.pin = button("", "use_pin")
-        self.staff = button("", "call_staff")
-        for choice, method in ((self.retry, "face"), (self.pin, "pin"), (self.staff, "staff")):
-            choice.clicked.connect(lambda _=False, m=method: self.method_chosen.emit(m))
-            self.body.addWidget(choice)
+        self.ways = self.add_choices(Choices(row=False))
+        self.body.addWidget(self.ways)
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(tr("顔認証できませんでした。"))
-        reason = self.data.get("face_reason", "")
-        if reason == "camera":
-            why = tr("カメラを使用できません。")
-        elif reason == "photo":
-            why = tr("カードの顔写真を読み取れませんでした。")
-        else:
-            why = ""
-        self.hint.setText(
-            f"{why}{tr('方法を選んでください。')}" if why else tr("方法を選んでください。")
-        )
-        self.retry.setText(tr("もう一度"))
-        self.pin.setText(tr("暗証番号で確認"))
-        self.staff.setText(tr("職員を呼ぶ"))
-        self.retry.setVisible(bool(self.data.get("can_retry", True)))
-        self.pin.setVisible(bool(self.data.get("can_use_pin", True)))
+        title, *rest = self.lines()
+        self.title.setText(title)
+        more = [self.text(i) for i in range(1, len(self.texts()))]
+        self.hint.setText("\n".join([*rest, *more]))
+        self.reason.setText("\n".join(self.ways.reasons()))
+        self.reason.setVisible(bool(self.reason.text()))
+
+    def spoken_text(self) -> str:
+        return f"{self.title.text()} {self.hint.text()}".strip()

@@ -1,24 +1,25 @@
-"""pin: a 4-digit pad, digits masked ●●●●, 訂正/確定, the tries left as the card reports them.
+"""pin: a 4-digit pad, digits masked ●●●●, 訂正/確定, the tries left as the card reports them,
+and the other ways the flow offers (face, staff).
 
-The digits live only in this widget until 確定; then they are handed to ``pin_entered`` once
-and forgotten. They are never logged or shown.
+The digits live only in this widget until 確定; then they are sent once as
+``chosen(Event.PIN_ENTERED, digits)`` and forgotten. They are never logged or shown.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
-from kiosk.ui.i18n import tr
-from kiosk.ui.widgets import Screen, button, label
+from kiosk.reception import Event
+from kiosk.ui.i18n import say
+from kiosk.ui.widgets import Choices, Screen, button, label
 
 PIN_LENGTH = 4
 
 
 class PinScreen(Screen):
     screen_id = "pin"
-    pin_entered = Signal(str)
 
     def build(self) -> None:
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -37,6 +38,8 @@ class PinScreen(Screen):
         self.message.setObjectName("wrong_pin")
         left.addWidget(self.message)
         left.addStretch(1)
+        self.ways = self.add_choices(Choices(primary=False))
+        left.addWidget(self.ways)
         row.addLayout(left, 1)
         pad = QGridLayout()
         pad.setSpacing(12)
@@ -78,7 +81,7 @@ class PinScreen(Screen):
             return
         digits, self._digits = self._digits, ""
         self._refresh()
-        self.pin_entered.emit(digits)
+        self.chosen.emit(Event.PIN_ENTERED, digits)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
@@ -102,17 +105,15 @@ class PinScreen(Screen):
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(tr("暗証番号（数字4桁）を入力してください"))
+        self.title.setText(self.text())
         tries = self.data.get("tries_left")
-        self.tries.setText(tr("残り {n} 回").format(n=tries) if isinstance(tries, int) else "")
+        self.tries.setText(say("pin.tries", n=tries) if isinstance(tries, int) else "")
         if self.data.get("wrong") and isinstance(tries, int):
-            self.message.setText(
-                tr("暗証番号が違います。あと{n}回間違えるとロックされます。").format(n=tries)
-            )
+            self.message.setText(say("pin.wrong", n=tries))
         else:
             self.message.setText("")
-        self.clear.setText(tr("訂正"))
-        self.ok.setText(tr("確定"))
+        self.clear.setText(say("pin.clear"))
+        self.ok.setText(say("pin.ok"))
 
     def spoken_text(self) -> str:
         if self.message.text():

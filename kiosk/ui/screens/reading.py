@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 
-from kiosk.ui.i18n import tr
 from kiosk.ui.widgets import ProgressRing, Screen, label
 
 
@@ -29,5 +28,6 @@ class ReadingScreen(Screen):
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(tr("カードを読み取っています。"))
-        self.hint.setText(tr("カードを動かさないでください。"))
+        title, *rest = self.lines()
+        self.title.setText(title)
+        self.hint.setText("\n".join(rest))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from kiosk.ui.i18n import tr
 from kiosk.ui.widgets import Screen, label
 
 
@@ -17,8 +16,9 @@ class StaffWaitScreen(Screen):
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(tr("職員が確認します。"))
-        self.hint.setText(tr("そのままお待ちください。"))
+        title, *rest = self.lines()
+        self.title.setText(title)
+        self.hint.setText("\n".join(rest))
 
     def spoken_text(self) -> str:
         return f"{self.title.text()} {self.hint.text()}"

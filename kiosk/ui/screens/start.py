@@ -6,8 +6,9 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from kiosk.texts import LANGUAGES, catalogue
 from kiosk.ui import theme
-from kiosk.ui.i18n import current_language, tr
+from kiosk.ui.i18n import current_language
 from kiosk.ui.widgets import Screen, button, label
 
 
@@ -46,7 +47,6 @@ class StartScreen(Screen):
     """The idle screen. Nothing to cancel here, so no やめる."""
 
     screen_id = "start"
-    has_cancel = False
     language_chosen = Signal(str)
 
     def build(self) -> None:
@@ -56,10 +56,9 @@ class StartScreen(Screen):
         row = QHBoxLayout()
         row.addStretch(1)
         self.languages: dict[str, QWidget] = {}
-        # Each language names itself: these two labels are the same in every language.
-        for code, name in (("ja", "日本語"), ("en", "English")):
+        for code in LANGUAGES:
             choice = button("", f"lang_{code}")
-            choice.setText(name)
+            choice.setText(catalogue().get(f"language.{code}", code))  # in its own language
             choice.setMaximumWidth(320)
             choice.clicked.connect(lambda _=False, c=code: self.language_chosen.emit(c))
             row.addWidget(choice)
@@ -69,8 +68,9 @@ class StartScreen(Screen):
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(tr("マイナンバーカードを置いてください。"))
-        self.hint.setText(tr("顔写真を上にして置いてください。"))
+        title, *rest = self.lines()
+        self.title.setText(title)
+        self.hint.setText("\n".join(rest))
         current = current_language()
         for code, choice in self.languages.items():
             choice.setProperty("role", "primary" if code == current else "")
