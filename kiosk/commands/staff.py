@@ -38,12 +38,23 @@ def register(sub: Any) -> None:
     register_station(cmds)
 
 
+def _has_terminal() -> bool:
+    """Whether a hidden prompt can be shown (getpass would otherwise echo from stdin)."""
+    try:
+        with open("/dev/tty", "rb"):
+            return True
+    except OSError:
+        return sys.stdin is not None and sys.stdin.isatty()
+
+
 def _read(args: argparse.Namespace, confirm: bool) -> str:
     try:
         if args.from_stdin:
             if sys.stdin is None:
                 raise KioskError("--from-stdin: there is no standard input")
             return sys.stdin.readline().rstrip("\r\n")
+        if not _has_terminal():
+            raise KioskError(NO_TERMINAL)
         first = getpass.getpass("staff password: ")
         if confirm and getpass.getpass("again: ") != first:
             raise KioskError("the two entries differ; nothing was changed")

@@ -35,8 +35,7 @@ KNOWN: tuple[Known, ...] = (
         OSError,
         "kiosk/records/store.py",
         "File name too long",
-        "open_database: Path.exists() raises OSError (ENAMETOOLONG) for a file name over 255 "
-        "bytes",
+        "open_database: Path.exists() raises OSError (ENAMETOOLONG) for a file name over 255 bytes",
     ),
 )
 

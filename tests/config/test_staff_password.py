@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
+from kiosk.commands import staff
 from kiosk.config import (
     Settings,
     SettingsError,
@@ -57,16 +58,22 @@ def test_an_unwritable_home_is_one_line_with_exit_code_2(
     assert "cannot write the staff password file" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("terminal", [True, False])
 def test_no_terminal_says_how_to_give_the_password(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    terminal: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def no_terminal(prompt: str = "") -> str:
+    asked: list[str] = []
+
+    def closed_terminal(prompt: str = "") -> str:
+        asked.append(prompt)
         raise EOFError
 
-    monkeypatch.setattr(getpass, "getpass", no_terminal)
+    monkeypatch.setattr(staff, "_has_terminal", lambda: terminal)
+    monkeypatch.setattr(getpass, "getpass", closed_terminal)
     assert main(["staff", "set-password"]) == 2
     err = capsys.readouterr().err
     assert "--from-stdin" in err and err.count("\n") == 1
+    assert bool(asked) is terminal  # without a terminal nothing is asked (it would echo)
     assert not Settings().staff_password_path().exists()
 
 
