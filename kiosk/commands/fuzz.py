@@ -48,12 +48,16 @@ def register(sub: Any) -> None:
 
 def _fuzz(args: argparse.Namespace) -> int:
     try:
+        from hypothesis.configuration import set_hypothesis_home_dir
+
         from kiosk.fuzz.registry import TARGETS
         from kiosk.fuzz.session import run_target, save_reproducer
     except ImportError as exc:
         if exc.name and exc.name.startswith("hypothesis"):
             raise FuzzError("kiosk fuzz needs Hypothesis: install the dev extra") from None
         raise
+    folder = kiosk_home() / "fuzz"
+    set_hypothesis_home_dir(folder / "hypothesis")  # not .hypothesis/ in the current folder
     if args.list:
         for target in TARGETS.values():
             print(f"{target.name:12} {target.summary}")
@@ -67,7 +71,6 @@ def _fuzz(args: argparse.Namespace) -> int:
     if not 0 < args.minutes <= 24 * 60:
         raise FuzzError("--minutes: more than 0 and at most a day (1440)")
     seconds = args.minutes * 60 / len(names)
-    folder = kiosk_home() / "fuzz"
     reports = []
     for name in names:
         target = TARGETS[name]

@@ -75,15 +75,9 @@ def _confined(work: Path) -> Iterator[None]:
 def feed(value: tuple[str, bytes | None, bool], work: Path) -> None:
     template, before, in_settings = value
     url = template.replace(WORK, str(work))
-    if before is not None and url.startswith("sqlite:///") and "\x00" not in url:
-        place = Path(url.removeprefix("sqlite://")[1:])
-        with contextlib.suppress(OSError, ValueError):
-            if before == b"<folder>":
-                place.mkdir(parents=True, exist_ok=True)
-            else:
-                place.parent.mkdir(parents=True, exist_ok=True)
-                place.write_bytes(before)
-    with _confined(work):
+    with _confined(work):  # relative SQLite paths are relative to the current folder
+        if before is not None and url.startswith("sqlite:///") and "\x00" not in url:
+            _put_before(work / url.removeprefix("sqlite:///"), before, work)
         settings = Settings(outbox=work / "outbox", card_salt_file=work / "salt")
         if in_settings:
             settings = settings.with_overrides({"records_url": url})
@@ -94,6 +88,18 @@ def feed(value: tuple[str, bytes | None, bool], work: Path) -> None:
             at = datetime.now(UTC)
             records.record_event(AuditEvent(AuditKind.STAFF, at, staff_id="staff-01"))
             records.today(at)
+
+
+def _put_before(place: Path, before: bytes, work: Path) -> None:
+    """Leave garbage bytes, or a folder, where the database will be looked for."""
+    with contextlib.suppress(OSError, ValueError):
+        if not place.resolve().is_relative_to(work.resolve()):
+            return  # never outside the scratch folder
+        if before == b"<folder>":
+            place.mkdir(parents=True, exist_ok=True)
+        else:
+            place.parent.mkdir(parents=True, exist_ok=True)
+            place.write_bytes(before)
 
 
 def _encode(value: tuple[str, bytes | None, bool]) -> bytes:

@@ -6,6 +6,9 @@ with a result or its own error, in time and within the memory bound.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from kiosk.fuzz.registry import TARGETS
@@ -13,9 +16,13 @@ from kiosk.fuzz.session import run_target
 
 
 @pytest.mark.parametrize("name", sorted(TARGETS))
-def test_target_finds_nothing(name: str) -> None:
+def test_target_finds_nothing(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = TARGETS[name]
+    here = tmp_path / "current-folder"
+    here.mkdir()
+    monkeypatch.chdir(here)
     report = run_target(target, derandomize=True, deadline_s=60)
+    assert sorted(os.listdir(here)) == []  # every input is fed inside its scratch folder
     failure = report.failure
     assert failure is None, (
         f"{name}: {failure.error}\ninput: {target.encode(failure.value)[:300]!r}\n"
