@@ -49,6 +49,10 @@ The file (every key optional)::
     [eligibility]
     latency_ms = 0                           # simulated service delay (at most 60000)
     failure_rate = 0.0                       # 0..1, simulated connection errors
+    trusted_ca_files = ["/etc/kiosk/jpki-auth-ca.pem"]   # real JPKI CAs (PEM/DER) trusted
+                                             # beside the simulated one (real cards)
+    real_card_profile = "standard"           # deck profile whose insurance answers for a
+                                             # real card (default: 該当資格なし)
 """
 
 from __future__ import annotations
@@ -129,6 +133,8 @@ class Settings:
     staff_password_file: Path | None = None
     eligibility_latency_ms: float = 0.0
     eligibility_failure_rate: float = 0.0
+    trusted_ca_files: tuple[Path, ...] = ()
+    real_card_profile: str | None = None
 
     def outbox_dir(self) -> Path:
         """Where result XML files for the clinic system go (default kiosk_home()/outbox)."""
@@ -184,6 +190,8 @@ FILE_KEYS: dict[tuple[str, str], str] = {
     ("staff", "password_file"): "staff_password_file",
     ("eligibility", "latency_ms"): "eligibility_latency_ms",
     ("eligibility", "failure_rate"): "eligibility_failure_rate",
+    ("eligibility", "trusted_ca_files"): "trusted_ca_files",
+    ("eligibility", "real_card_profile"): "real_card_profile",
 }
 _FIELD_TO_KEY = {f: f"{t}.{k}" for (t, k), f in FILE_KEYS.items()}
 LANGUAGES = ("ja", "en")
@@ -304,6 +312,12 @@ def _convert(field_name: str, value: Any) -> Any:
         if len(set(items)) != len(items):
             raise ValueError("an item is listed twice")
         return tuple(sorted(items, key=list(ConsentItem).index))
+    if field_name == "trusted_ca_files":
+        if not isinstance(value, list | tuple) or not all(
+            isinstance(v, str | os.PathLike) and str(v) for v in value
+        ):
+            raise ValueError('must be a list of file paths such as ["/etc/kiosk/jpki-ca.pem"]')
+        return tuple(Path(v).expanduser() for v in value)
     default = getattr(Settings(), field_name)
     kind = str({f.name: f.type for f in dataclasses.fields(Settings)}[field_name])
     if isinstance(default, bool):

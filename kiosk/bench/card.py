@@ -21,10 +21,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from kiosk.card.applets import Applet
+from kiosk.card.errors import CardError
+from kiosk.card.pcsc import PcscTransport, list_readers
 from kiosk.card.session import MyNumberCard
 from kiosk.card.transport import CountingTransport, Transport, redact
 from kiosk.devices import VPCD_READER, served
 from kiosk.paths import kiosk_home_at
+from kiosk.simcard.deck import get_profile
+from kiosk.simcard.issue import issue_card
+from kiosk.simcard.virtual import VirtualCard
 
 if TYPE_CHECKING:
     from kiosk.simcard.virtual import VirtualCard
@@ -65,8 +70,6 @@ def _measure(open_transport: Callable[[], Transport], verify_b: str | None, runs
 
 
 def _virtual(args: argparse.Namespace) -> Any:
-    from kiosk.simcard.issue import issue_card
-    from kiosk.simcard.virtual import VirtualCard
 
     return VirtualCard(
         issue_card(args.profile), apdu_delay_ms=args.apdu_delay_ms, sign_ms=args.sign_ms
@@ -92,7 +95,6 @@ def _all_pins_apdus(card: Any) -> int:
 
 
 def _prove_possession(args: argparse.Namespace, card: Any) -> dict:
-    from kiosk.simcard.deck import get_profile
 
     pin = get_profile(args.profile).auth_pin
     times = []
@@ -123,8 +125,6 @@ class _CountingCard:
 
 
 def _pcscd_problem() -> str | None:
-    from kiosk.card.errors import CardError
-    from kiosk.card.pcsc import list_readers
 
     try:
         readers = list_readers()
@@ -191,8 +191,6 @@ def _figures(args: argparse.Namespace) -> dict[str, Any]:
     }
     reader = args.reader
     if reader:
-        from kiosk.card.pcsc import PcscTransport
-
         if reader.startswith(VPCD_READER):
             served_card = _virtual(args)
             with served(served_card, reader):

@@ -31,7 +31,12 @@ from contextlib import closing
 from typing import Any
 
 from kiosk.errors import KioskError
-from kiosk.face.verifier import VerifierPolicy
+from kiosk.face.chip import chip_photo_jp2
+from kiosk.face.engine import load_engine
+from kiosk.face.people import find_photo, load_rgb
+from kiosk.face.synthetic import PersonCamera, person_layout
+from kiosk.face.verifier import DlibVerifier, VerifierPolicy
+from kiosk.face.worker import VerifierProcess, peak_rss_mb
 
 CONTINUOUS = VerifierPolicy(
     agreeing_frames=10**6, max_attempts=10**6, timeout_s=1e9, require_liveness=False
@@ -53,13 +58,11 @@ _ENGINE: list[Any] = []  # the helper process's engine, loaded once
 
 
 def _helper_start() -> None:
-    from kiosk.face.engine import load_engine
 
     _ENGINE.append(load_engine())
 
 
 def _helper_layout(person: str) -> Any:
-    from kiosk.face.synthetic import person_layout
 
     return person_layout(person, engine=_ENGINE[0])
 
@@ -118,9 +121,6 @@ def _preview_with_thread(
     dlib keeps the GIL while it computes, so the preview stalls)."""
     from PIL import Image
 
-    from kiosk.face.synthetic import PersonCamera
-    from kiosk.face.verifier import DlibVerifier
-
     verifier = DlibVerifier(CONTINUOUS)
     verifier.prepare(card)
     latest: list[Any] = []
@@ -163,11 +163,6 @@ def _gap_p95_ms(stamps: list[float]) -> float:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from PIL import Image
-
-    from kiosk.face.chip import chip_photo_jp2
-    from kiosk.face.people import find_photo, load_rgb
-    from kiosk.face.synthetic import PersonCamera
-    from kiosk.face.worker import VerifierProcess, peak_rss_mb
 
     if args.frames < 1:
         raise KioskError("--frames must be 1 or more")

@@ -35,7 +35,15 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.bench._disk import IoFloor, filesystem
-from kiosk.paths import kiosk_home
+from kiosk.config import Settings
+from kiosk.paths import kiosk_home, kiosk_home_at
+from kiosk.reception.states import State
+from kiosk.simcard.cardfile import load_card, save_card
+from kiosk.simcard.deck import get_profile
+from kiosk.simcard.issue import issue_card
+from kiosk.simcard.virtual import VirtualCard
+from kiosk.wiring.camera_face import CameraFace
+from kiosk.wiring.services import build_services
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,7 +79,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _reception(services: Any, flow: Any, card: Any, pin: str | None) -> bool:
-    from kiosk.reception.states import State
 
     services.insert_card(card)
     flow.card_placed()
@@ -144,12 +151,6 @@ def _face_worker(
     home: Path, card_path: Path, args: argparse.Namespace, barrier: Any, results: Any
 ) -> None:
     """One kiosk in its own process: warm up, wait for the others, time N face receptions."""
-    from kiosk.config import Settings
-    from kiosk.paths import kiosk_home_at
-    from kiosk.simcard.cardfile import load_card
-    from kiosk.simcard.virtual import VirtualCard
-    from kiosk.wiring.camera_face import CameraFace
-    from kiosk.wiring.services import build_services
 
     with kiosk_home_at(home):
         card = VirtualCard(load_card(card_path))
@@ -219,12 +220,6 @@ def _face_path(args: argparse.Namespace, home: Path, card_path: Path) -> dict[st
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from kiosk.config import Settings
-    from kiosk.paths import kiosk_home_at
-    from kiosk.simcard.deck import get_profile
-    from kiosk.simcard.issue import issue_card
-    from kiosk.simcard.virtual import VirtualCard
-    from kiosk.wiring.services import build_services
 
     figures: dict[str, Any] = {}
     with contextlib.ExitStack() as stack:
@@ -248,7 +243,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         if not args.no_face:
             card_path = home / "bench.card"
-            from kiosk.simcard.cardfile import save_card
 
             save_card(card_path, card.state)
             figures |= _face_path(args, home, card_path)

@@ -10,7 +10,15 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from kiosk.face.camera import open_camera
+from kiosk.face.checkup import CheckLog, sentences
+from kiosk.face.chip import chip_photo_jp2
+from kiosk.face.det import draw_det
+from kiosk.face.engine import load_engine
 from kiosk.face.errors import FaceError
+from kiosk.face.evaluate import LIVE_FRAMES, distance_of, evaluate
+from kiosk.face.people import load_rgb
+from kiosk.face.verifier import DEFAULT_TOLERANCE, DlibVerifier, VerifierPolicy
 from kiosk.texts import say
 
 
@@ -55,7 +63,6 @@ def register(sub: Any) -> None:
 
 
 def _tolerance(value: float | None) -> float:
-    from kiosk.face.verifier import DEFAULT_TOLERANCE
 
     if value is None:
         return DEFAULT_TOLERANCE
@@ -65,9 +72,6 @@ def _tolerance(value: float | None) -> float:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from kiosk.face.engine import load_engine
-    from kiosk.face.evaluate import distance_of
-    from kiosk.face.people import load_rgb
 
     tolerance = _tolerance(args.tolerance)
     for path in (args.card_image, args.live_image):
@@ -84,8 +88,6 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from kiosk.face.det import draw_det
-    from kiosk.face.evaluate import LIVE_FRAMES, evaluate
 
     frames = LIVE_FRAMES if args.frames is None else args.frames
     if not 1 <= frames <= 5:
@@ -126,11 +128,6 @@ def _num(value: float | None) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from kiosk.face.camera import open_camera
-    from kiosk.face.checkup import CheckLog, sentences
-    from kiosk.face.chip import chip_photo_jp2
-    from kiosk.face.people import load_rgb
-    from kiosk.face.verifier import DlibVerifier, VerifierPolicy
 
     if args.frames < 1:
         raise FaceError("--frames must be at least 1")

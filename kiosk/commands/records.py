@@ -9,8 +9,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from kiosk.config import load_settings
+from kiosk.eligibility.model import JST
 from kiosk.errors import KioskError
+from kiosk.records.chain import Finding
+from kiosk.records.chainkey import load_chain_key, read_chain_key
 from kiosk.records.export import write_csv, write_fhir_bundle, write_fhir_ndjson
+from kiosk.records.store import RecordStore, existing_file
 
 WRITERS = {"fhir": write_fhir_bundle, "fhir-ndjson": write_fhir_ndjson, "csv": write_csv}
 """Export format -> the function streaming records to a text file."""
@@ -74,8 +79,6 @@ def register(sub: Any) -> None:
 
 def _store(args: argparse.Namespace) -> Any:
     """The records named by the arguments, opened read-only."""
-    from kiosk.config import load_settings
-    from kiosk.records.store import RecordStore
 
     settings = load_settings(args.settings)
     url = args.records or os.environ.get("KIOSK_RECORDS") or settings.records_url
@@ -93,17 +96,12 @@ def _warn_past_head(store: Any) -> None:
 
 
 def _today_range() -> tuple[datetime, datetime]:
-    from kiosk.eligibility.model import JST
 
     start = datetime.now(JST).replace(hour=0, minute=0, second=0, microsecond=0)
     return start, start + timedelta(days=1)
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from kiosk.config import load_settings
-    from kiosk.records.chain import Finding
-    from kiosk.records.chainkey import load_chain_key, read_chain_key
-    from kiosk.records.store import RecordStore, existing_file
 
     settings = load_settings(args.settings)
     key = read_chain_key(Path(args.key)) if args.key else None
@@ -161,7 +159,6 @@ _SHOWN = 30
 
 
 def _list(args: argparse.Namespace) -> int:
-    from kiosk.eligibility.model import JST
 
     since, until = _today_range() if args.today else (None, None)
     with _store(args) as store:

@@ -14,7 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kiosk.config import load_settings
+from kiosk.deploy.sdnotify import Watchdog, notify
 from kiosk.errors import KioskError
+from kiosk.records.calls import CallBoard
+from kiosk.records.store import default_url
+from kiosk.simcard.deck import get_profile
+from kiosk.station.kiosk_link import KioskLink
+from kiosk.ui.staff_password import require_staff_password
+from kiosk.wiring.services import build_services
 
 
 def register(sub: Any) -> None:
@@ -27,6 +35,12 @@ def register(sub: Any) -> None:
         "--camera",
         help="camera: person:<name>, image:<path>, video:<path>, cv:<index>, scripted:match "
         "(default: person: camera of the card holder)",
+    )
+    parser.add_argument(
+        "--card-camera",
+        help="card-front camera that 照合番号B is read from (OCR): image:<path>, cv:<index>, "
+        "or printed (the virtual card's own front); without it a card in a PC/SC reader has "
+        "no face path",
     )
     parser.add_argument("--settings", type=Path, help="facility settings file (TOML)")
     parser.add_argument("--records", help="records store: sqlite file path or postgresql://…")
@@ -54,16 +68,12 @@ def run(args: argparse.Namespace) -> int:
         from PySide6.QtWidgets import QApplication
     except ImportError:
         raise KioskError("the kiosk window needs PySide6: pip install 'kiosk[ui]'") from None
-    from kiosk.config import load_settings
     from kiosk.ui import theme
     from kiosk.ui.app import KioskApp, face_for_ui
     from kiosk.ui.first_paint import watch_first_paint
-    from kiosk.wiring.services import build_services
 
     settings = load_settings(args.settings)
     if args.fullscreen:
-        from kiosk.ui.staff_password import require_staff_password
-
         require_staff_password(settings)
     camera = args.camera or _holder_camera(args.card)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -71,7 +81,9 @@ def run(args: argparse.Namespace) -> int:
     theme.apply(app)
     painted = threading.Event()
     face = DeferredFace(lambda: face_for_ui(camera, settings), painted)
-    services = build_services(settings, camera=camera, records=args.records, face=face)
+    services = build_services(
+        settings, camera=camera, records=args.records, face=face, card_camera=args.card_camera
+    )
     kiosk = KioskApp(
         app,
         services,
@@ -87,8 +99,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         return int(app.exec())
     finally:
-        from kiosk.deploy.sdnotify import notify
-
         notify("STOPPING=1")
         del watchdog, first_paint
         for stop in desk:
@@ -148,10 +158,7 @@ def _station(args: argparse.Namespace, settings: Any, services: Any, kiosk: Any)
     """The kiosk's link to the staff station and, on this machine, the station itself at
     http://127.0.0.1:8470/ (another process already serving it is fine). Returns what stops
     them."""
-    from kiosk.records.calls import CallBoard
-    from kiosk.records.store import default_url
     from kiosk.station.app import StationConfig
-    from kiosk.station.kiosk_link import KioskLink
     from kiosk.station.server import Binding, StationError, StationThread
     from kiosk.ui.bridge import BridgeDoor
 
@@ -184,7 +191,6 @@ def _station(args: argparse.Namespace, settings: Any, services: Any, kiosk: Any)
 
 def _holder_camera(card: str | None) -> str:
     """The default camera: the live-looking holder of the deck card placed at start."""
-    from kiosk.simcard.deck import get_profile
 
     profile = card.split(":", 1)[1] if card and card.startswith("virtual:") else "standard"
     try:
@@ -199,8 +205,6 @@ def _systemd(app: Any) -> Any:
     The pings come from a timer on the GUI thread, so a frozen event loop stops them.
     """
     from PySide6.QtCore import QTimer
-
-    from kiosk.deploy.sdnotify import Watchdog, notify
 
     watchdog = Watchdog.from_environment()
     if watchdog is not None:

@@ -16,6 +16,8 @@ from typing import Any
 from kiosk.config import load_settings, set_staff_password, staff_password_ok
 from kiosk.config import staff_password_problem as _problem
 from kiosk.errors import KioskError
+from kiosk.records.store import default_url
+from kiosk.station.desk import connect
 
 NO_TERMINAL = (
     "no terminal to ask the staff password on: give it on the first line of stdin with "
@@ -112,8 +114,6 @@ def register_station(cmds: Any) -> None:
 def _records_url(args: argparse.Namespace, settings: Any) -> str:
     import os
 
-    from kiosk.records.store import default_url
-
     url: str = args.records or os.environ.get("KIOSK_RECORDS") or settings.records_url or ""
     if url and "://" not in url:
         url = f"sqlite:///{Path(url).resolve()}"
@@ -122,9 +122,6 @@ def _records_url(args: argparse.Namespace, settings: Any) -> str:
 
 def add_account(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
-
-    from kiosk.config import load_settings
-    from kiosk.station.desk import connect
 
     settings = load_settings(args.settings)
     if args.password_from_stdin:
@@ -144,7 +141,6 @@ def add_account(args: argparse.Namespace) -> int:
 
 
 def serve_station(args: argparse.Namespace) -> int:
-    from kiosk.config import load_settings
     from kiosk.station.app import StationConfig
     from kiosk.station.server import Binding, check_binding, serve
 

@@ -30,7 +30,10 @@ from kiosk.eligibility.model import (
     QualificationResult,
     QualificationValidity,
 )
+from kiosk.eligibility.trust import TrustedCas
 from kiosk.paths import kiosk_home
+from kiosk.simcard.ca import CertificateAuthority
+from kiosk.simcard.deck import load_deck
 
 if TYPE_CHECKING:
     from kiosk.config import Settings
@@ -64,6 +67,10 @@ class EligibilityService(Protocol):
 class SimulatedEligibilityService:
     """Answers from the simulated CA and the deck; latency and failures can be injected.
 
+    A certificate of a CA in ``trusted`` (real JPKI CAs, for real cards) is accepted like
+    one of the simulated CA while valid; its holder is answered from the deck profile
+    ``real_card_profile`` (none: 該当資格なし), and counts as registered unless that profile
+    says otherwise.
     ``latency_s`` delays every call (a real service takes a second or two);
     ``failure_rate`` (0..1) makes that share of calls raise :class:`ServiceUnavailable`;
     :meth:`fail_next` makes the next ``n`` calls fail (tests, the fault suite).
@@ -80,8 +87,12 @@ class SimulatedEligibilityService:
         rng: random.Random | None = None,
         home: Path | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        trusted: TrustedCas | None = None,
+        real_card_profile: str | None = None,
     ) -> None:
         self._ca = ca
+        self.trusted = trusted if trusted is not None else TrustedCas()
+        self.real_card_profile = real_card_profile
         self._profiles = profiles
         self.latency_s = latency_s
         self.failure_rate = failure_rate
@@ -96,6 +107,10 @@ class SimulatedEligibilityService:
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> SimulatedEligibilityService:
+        """The service as the facility settings describe it; a trusted CA file that cannot
+        be used raises :class:`~kiosk.eligibility.trust.TrustError` here, at start."""
+        kwargs.setdefault("trusted", TrustedCas.load(settings.trusted_ca_files))
+        kwargs.setdefault("real_card_profile", settings.real_card_profile)
         return cls(
             latency_s=settings.eligibility_latency_ms / 1000.0,
             failure_rate=settings.eligibility_failure_rate,
@@ -134,6 +149,9 @@ class SimulatedEligibilityService:
         if str(serial) in self._registrations():
             return True
         profile = self._profile_of(serial)
+        if profile is None and self._real_card(auth_cert_der):
+            real = self._real_profile()
+            return real is None or real.registered_for_insurance
         return profile is not None and profile.registered_for_insurance
 
     def register(self, auth_cert_der: bytes) -> None:
@@ -163,6 +181,8 @@ class SimulatedEligibilityService:
         alert, expires = self._check_certificate(auth_cert_der, at)
         serial = _serial(auth_cert_der)
         profile = self._profile_of(serial) if serial is not None else None
+        if profile is None and self._real_card(auth_cert_der):
+            profile = self._real_profile()
         insurance = profile.insurance if profile is not None else None
         if profile is None or insurance is None:
             return QualificationResult(
@@ -188,8 +208,6 @@ class SimulatedEligibilityService:
 
     def _authority(self) -> CertificateAuthority:
         if self._ca is None:
-            from kiosk.simcard.ca import CertificateAuthority
-
             self._ca = CertificateAuthority.load(self._home)
         return self._ca
 
@@ -209,8 +227,6 @@ class SimulatedEligibilityService:
         if name is None:
             return None
         if self._profiles is None:
-            from kiosk.simcard.deck import load_deck
-
             deck = load_deck()  # read once per service
             self._profiles = deck.__getitem__
         try:
@@ -218,10 +234,32 @@ class SimulatedEligibilityService:
         except LookupError:
             return None
 
+    def _real_card(self, cert_der: bytes) -> bool:
+        """Whether the certificate comes from a trusted (real) CA rather than the simulated."""
+        return bool(self.trusted) and self.trusted.issuer_of(cert_der) is not None
+
+    def _real_profile(self) -> Profile | None:
+        if not self.real_card_profile:
+            return None
+        from kiosk.simcard.deck import DeckError, get_profile
+
+        try:
+            return get_profile(self.real_card_profile)
+        except DeckError:
+            return None
+
+    def certificate_status(self, cert_der: bytes, at: datetime) -> str:
+        """valid / expired / not_yet_valid / revoked / unknown_ca: the simulated CA (and its
+        CRL) first, then the trusted CAs."""
+        status = str(self._authority().verify_auth_certificate(cert_der, at))
+        if status == "unknown_ca" and self.trusted:
+            status = self.trusted.status(cert_der, at)
+        return status
+
     def _check_certificate(
         self, cert_der: bytes, at: datetime
     ) -> tuple[CertificateAlert | None, datetime | None]:
-        status = str(self._authority().verify_auth_certificate(cert_der, at))
+        status = self.certificate_status(cert_der, at)
         if status == "revoked":
             raise CertificateRejected(
                 "revoked",

@@ -187,8 +187,9 @@ def _identity_options(
     }
     if locked:
         details["locked_pin"] = "auth"
-        details["unlock_where_ja"] = catalogue().get("pin-locked.unlock_where", "ja")
-        details["unlock_where_en"] = catalogue().get("pin-locked.unlock_where", "en")
+        where = "pin-locked.unlock_where_face_only" if face_only else "pin-locked.unlock_where"
+        details["unlock_where_ja"] = catalogue().get(where, "ja")
+        details["unlock_where_en"] = catalogue().get(where, "en")
     options: list[Option] = []
     if state == State.FACE_FAILED:
         options.append(Option(E.RETRY_FACE, "option.retry_face", enabled=face_left > 0))

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from kiosk.reception import Change, Event, Screen
+from kiosk.vocabulary import ReaderError
 
 TRANSIENT_IDS = frozenset({"pin-check", "qualifying", "finishing"})
 """Flow states entered and left inside one event: the screen on show stays."""
@@ -37,7 +38,7 @@ def present(
     if sid in WIDGETS:
         data["stage"] = sid
     elif sid == "card-error":
-        data["code"] = str(details.get("error_code", "001"))
+        data["code"] = str(details.get("error_code", ReaderError.NOT_RECOGNISED.value))
     elif sid == "expiry-alert":
         text = details.get("expiry_date")
         if isinstance(text, str):

@@ -456,3 +456,14 @@ def test_a_card_that_cannot_prove_possession_is_not_accepted(kits: Any) -> None:
     kit.flow.choose_pin()
     assert kit.flow.pin_entered(kits.PIN) == State.CARD_ERROR
     assert kit.records.receptions == []
+
+
+def test_a_face_only_card_is_told_only_the_municipal_office(kits: Any) -> None:
+    kit = kits.make(card={"face_only": True, "auth_tries": 0})
+    kit.flow.card_placed()
+    details = kit.flow.screen().details
+    assert details["unlock_where_ja"] == "お住まいの市区町村の窓口"
+    assert "コンビニ" not in details["unlock_where_ja"]
+    other = kits.make(card={"auth_tries": 0})
+    other.flow.card_placed()
+    assert "コンビニ" in other.flow.screen().details["unlock_where_ja"]
