@@ -104,4 +104,4 @@ def test_next_patient_starts_in_japanese(qtbot, make_app, ui) -> None:
     app.kiosk.remove_card()
     ui.wait_screen(app, "cancelled")
     app.kiosk.bridge.request("card_removed")
-    qtbot.waitUntil(lambda: app.window.languages.current == "ja", timeout=5000)
+    qtbot.waitUntil(lambda: app.window.languages.current == "ja", timeout=60_000)

@@ -22,11 +22,11 @@ def test_wrong_pins_lock_the_auth_pin_then_face_finishes(qtbot, make_app, ui) ->
     pin_screen = app.window.current()
     assert pin_screen.tries.text() == "残り 3 回"
     ui.type_pin(app, wrong)
-    qtbot.waitUntil(lambda: pin_screen.data.get("tries_left") == 2, timeout=5000)
+    qtbot.waitUntil(lambda: pin_screen.data.get("tries_left") == 2, timeout=60_000)
     assert pin_screen.message.text() == "暗証番号が違います。あと2回間違えるとロックされます。"
     assert pin_screen.dots.text() == "○○○○"  # the digits are gone
     ui.type_pin(app, wrong)
-    qtbot.waitUntil(lambda: pin_screen.data.get("tries_left") == 1, timeout=5000)
+    qtbot.waitUntil(lambda: pin_screen.data.get("tries_left") == 1, timeout=60_000)
     ui.type_pin(app, wrong)
     ui.wait_screen(app, "pin-locked")
     locked = app.window.current()
@@ -34,13 +34,13 @@ def test_wrong_pins_lock_the_auth_pin_then_face_finishes(qtbot, make_app, ui) ->
     assert "市区町村" in locked.hint.text()
     # the operator panel shows the card's own counter: auth locked, the others untouched
     panel = app.kiosk.panel
-    qtbot.waitUntil(lambda: panel.counter_text("auth").startswith("0 / 3"), timeout=5000)
+    qtbot.waitUntil(lambda: panel.counter_text("auth").startswith("0 / 3"), timeout=60_000)
     assert panel.counter_text("hojo") == "3 / 3"
     assert panel.counter_text("sign") == "5 / 5"
     ui.tap(locked, "face")
     ui.wait_screen(app, "consent-item")
     ui.tap(app.window.current(), "agree")
-    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=5000)
+    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=60_000)
     ui.tap(app.window.current(), "agree")
     ui.wait_screen(app, "high-cost")
     ui.tap(app.window.current(), "not_use")
@@ -64,11 +64,11 @@ def test_a_right_pin_after_a_wrong_one_checks_in_by_pin(qtbot, make_app, ui, cap
     ui.wait_screen(app, "pin")
     pin_screen = app.window.current()
     ui.type_pin(app, _other_pin(real))
-    qtbot.waitUntil(lambda: pin_screen.data.get("tries_left") == 2, timeout=5000)
+    qtbot.waitUntil(lambda: pin_screen.data.get("tries_left") == 2, timeout=60_000)
     ui.type_pin(app, real)
     ui.wait_screen(app, "consent-item")
     ui.tap(app.window.current(), "disagree")
-    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=5000)
+    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=60_000)
     ui.tap(app.window.current(), "disagree")
     ui.wait_screen(app, "high-cost")
     ui.tap(app.window.current(), "not_use")
