@@ -22,22 +22,7 @@ class Known:
     note: str
 
 
-KNOWN: tuple[Known, ...] = (
-    Known(
-        "records-url",
-        ValueError,
-        "kiosk/records/db_sqlite.py",
-        "null",
-        "SqliteDatabase: sqlite3.connect raises ValueError for a NUL in the path",
-    ),
-    Known(
-        "records-url",
-        OSError,
-        "kiosk/records/store.py",
-        "File name too long",
-        "open_database: Path.exists() raises OSError (ENAMETOOLONG) for a file name over 255 bytes",
-    ),
-)
+KNOWN: tuple[Known, ...] = ()
 
 
 def known(target: str, exc: BaseException) -> Known | None:
