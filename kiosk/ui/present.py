@@ -50,6 +50,8 @@ def present(
             data["index"], data["total"] = index + 1, total
     elif sid == "idle-warning":
         data["seconds_left"] = details.get("idle_seconds_left")
+    elif sid == "face-failed":
+        data["reason"] = str(details.get("face_reason") or "")
     return WIDGETS.get(sid, sid), data
 
 

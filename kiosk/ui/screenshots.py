@@ -47,7 +47,21 @@ SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
     ("method-pin-locked", State.METHOD, Visit(auth_tries_left=0), ""),
     ("method-face-only", State.METHOD, Visit(reading=CardReading(b"", 0, True)), ""),
     ("face", State.FACE, Visit(), ""),
+    ("face-starting", State.FACE, Visit(), ""),
+    ("face-matched", State.FACE, Visit(), ""),
     ("face-failed", State.FACE_FAILED, Visit(auth_tries_left=3, face_failures=1), ""),
+    (
+        "face-failed-no-match",
+        State.FACE_FAILED,
+        Visit(auth_tries_left=3, face_failures=1, face_reason="no_match"),
+        "",
+    ),
+    (
+        "face-failed-not-live",
+        State.FACE_FAILED,
+        Visit(auth_tries_left=3, face_failures=1, face_reason="not_live"),
+        "",
+    ),
     (
         "face-failed-camera",
         State.FACE_FAILED,
@@ -56,6 +70,7 @@ SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
     ),
     ("pin", State.PIN, Visit(auth_tries_left=3), ""),
     ("pin-wrong", State.PIN, Visit(auth_tries_left=2), Event.PIN_WRONG),
+    ("pin-last-try", State.PIN, Visit(auth_tries_left=1), Event.PIN_WRONG),
     ("pin-locked", State.PIN_LOCKED, Visit(auth_tries_left=0), Event.PIN_WRONG),
     ("staff-wait", State.STAFF_WAIT, Visit(), ""),
     ("consent-medication", State.CONSENT, Visit(), ""),
@@ -80,8 +95,10 @@ def variants() -> list[tuple[str, str, dict[str, Any]]]:
         shown = present(build_screen(state, visit, policy), event, TODAY)
         assert shown is not None  # noqa: S101 (no transient state is listed)
         widget, data = shown
-        if state == State.FACE:
-            data |= {"guidance": "face.too_far", "progress": 0.4}
+        if name == "face":
+            data |= {"guidance": "face.blink", "progress": 0.8}
+        elif name == "face-matched":
+            data |= {"guidance": "face.matched", "progress": 1.0}
         out.append((name, widget, data))
     return out
 
@@ -112,7 +129,7 @@ def render_all(
     out.mkdir(parents=True, exist_ok=True)
     langs = Languages(app)
     window = KioskWindow(langs)
-    window.show_frame(stand_in_frame())
+    frame = stand_in_frame()
     written: list[Path] = []
     shots = variants()
     try:
@@ -123,6 +140,8 @@ def render_all(
                 window.set_language(language)
                 for name, screen_id, data in shots:
                     window.show_screen(screen_id, data)
+                    if screen_id == "face" and name != "face-starting":
+                        window.show_frame(frame)
                     app.processEvents()
                     path = out / f"{name}_{language}_{width}x{height}.png"
                     window.grab().save(str(path))
