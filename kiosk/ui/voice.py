@@ -59,7 +59,7 @@ class VoiceGuide(QObject):
         self._effects: dict[str, Any] = {}
         self._voice: Any = None
         self.reason = self._why_off()
-        if self.reason:
+        if self.reason and enabled:
             log.warning("voice guidance is off: %s", self.reason)
 
     # -- state ----------------------------------------------------------------------------
@@ -142,6 +142,7 @@ class VoiceGuide(QObject):
         process, self._process = self._process, None
         if process is not None and process.state() != QProcess.ProcessState.NotRunning:
             process.kill()
+            process.waitForFinished(1000)
         if self._voice is not None:
             self._voice.stop()
 

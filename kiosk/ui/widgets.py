@@ -24,9 +24,6 @@ from kiosk.ui import theme
 from kiosk.ui.i18n import current_language, say, say_lines
 from kiosk.ui.phrases import PhraseLabel
 
-TITLE_ENDINGS = ("。", ".")
-"""Sentence endings a heading does not show."""
-
 
 def label(role: str, *, wrap: bool = True, center: bool = True) -> QLabel:
     """A label styled by ``role`` (title, body, fact, small, alert, warning, code, dots …);
@@ -59,11 +56,10 @@ def restyle(widget: QWidget) -> None:
 
 
 def heading(text: str) -> str:
-    """A title as shown: without a closing 「。」 or full stop."""
+    """A title as shown: without the language's closing 「。」 or full stop."""
     text = text.strip()
-    while text.endswith(TITLE_ENDINGS):
-        text = text[:-1]
-    return text
+    stop = say("format.full_stop")
+    return text.removesuffix(stop) if stop else text
 
 
 def button_name(option: Option) -> str:

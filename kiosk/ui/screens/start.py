@@ -59,4 +59,4 @@ class StartScreen(Screen):
         self.hint.setText("\n".join(rest))
 
     def spoken_text(self) -> str:
-        return f"{self.title.text()}。 {self.hint.text()}"
+        return f"{self.title.text()} {self.hint.text()}"
