@@ -2,7 +2,8 @@
 
 Checks the facility settings, the PC/SC daemon, a card reader, the camera, a Japanese font,
 the libraries of the screen (Qt on X and on Wayland) and of sound, voice guidance, the records
-database and the outbox (writable, room on the disk), the staff password, and the face models; prints what to fix for each failure and exits 1 when anything failed (0: ready).
+database and the outbox (writable, room on the disk), the staff password, and the face
+models; prints what to fix for each failure and exits 1 when anything failed (0: ready).
 Warnings (e.g. only a virtual reader) do not fail. Nothing is changed except that a missing
 records database is created, as the kiosk would at start.
 """

@@ -96,9 +96,7 @@ def unresolved(library: Path) -> list[str]:
     done = subprocess.run(  # noqa: S603 - fixed argv
         [tool, str(library)], capture_output=True, text=True, timeout=30, check=False
     )
-    return sorted(
-        {line.split()[0] for line in done.stdout.splitlines() if "not found" in line}
-    )
+    return sorted({line.split()[0] for line in done.stdout.splitlines() if "not found" in line})
 
 
 def missing(part: str, plugins: Path | None = None) -> Missing:

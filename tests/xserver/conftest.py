@@ -32,7 +32,8 @@ sys.stdout.buffer.write(bytes(buffer.data()))
 
 
 WINDOW = re.compile(
-    r'^(?P<id>0x[0-9a-f]+) (?:"(?P<name>[^"]*)")?.*?\s(?P<w>\d+)x(?P<h>\d+)\+(?P<x>-?\d+)\+(?P<y>-?\d+)'
+    r'^(?P<id>0x[0-9a-f]+) (?:"(?P<name>[^"]*)")?.*?'
+    r"\s(?P<w>\d+)x(?P<h>\d+)\+(?P<x>-?\d+)\+(?P<y>-?\d+)"
 )
 """One line of ``xwininfo -children``: id, name and geometry."""
 

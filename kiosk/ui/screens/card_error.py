@@ -22,7 +22,7 @@ class CardErrorScreen(Screen):
         self.more.setObjectName("take_card")
         self.body.addWidget(self.more)
         self.body.addStretch(1)
-        self.actions = self.add_actions(Choices())
+        self.answers = self.add_actions(Choices())
 
     def texts(self) -> tuple[Text, ...]:
         body = self.data.get("body")
