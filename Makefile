@@ -3,7 +3,7 @@
 #   make test   set up, then run the test suite
 VENV   := .venv
 STAMP  := $(VENV)/.installed
-EXTRAS := pcsc,face,ui,postgres,dev
+EXTRAS := pcsc,face,ui,postgres,station,dev
 
 .PHONY: run test setup lint
 run: setup

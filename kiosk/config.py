@@ -22,7 +22,8 @@ The file (every key optional)::
     idle_seconds = 60                        # untouched this long: warn
     warning_seconds = 20                     # then this long to continue (>= 20)
     staff_wait_seconds = 300                 # waiting for 目視確認
-    display_seconds = 10                     # end screens before the start screen
+    display_seconds = 10                     # end screens, then 「カードをお取りください」
+    card_left_alert_seconds = 30             # card still on the reader: alert the staff
 
     [certificate]
     alert_months = 3                         # expiry alert from 3 months before expiry
@@ -45,6 +46,10 @@ The file (every key optional)::
     [eligibility]
     latency_ms = 0                           # simulated service delay
     failure_rate = 0.0                       # 0..1, simulated connection errors
+    trusted_ca_files = ["/etc/kiosk/jpki-auth-ca.pem"]   # real JPKI CAs (PEM/DER) trusted
+                                             # beside the simulated one (real cards)
+    real_card_profile = "standard"           # deck profile whose insurance answers for a
+                                             # real card (default: 該当資格なし)
 """
 
 from __future__ import annotations
@@ -84,6 +89,7 @@ class Settings:
     idle_warning_s: float = 20.0
     staff_wait_timeout_s: float = 300.0
     display_s: float = 10.0
+    card_left_alert_s: float = 30.0
     alert_months: int = 3
     grace_months: int = 3
     face_attempts: int = 3
@@ -96,6 +102,8 @@ class Settings:
     staff_password_file: Path | None = None
     eligibility_latency_ms: float = 0.0
     eligibility_failure_rate: float = 0.0
+    trusted_ca_files: tuple[Path, ...] = ()
+    real_card_profile: str | None = None
 
     def outbox_dir(self) -> Path:
         """Where result XML files for the clinic system go (default kiosk_home()/outbox)."""
@@ -138,6 +146,7 @@ _FILE_KEYS: dict[tuple[str, str], str] = {
     ("timeouts", "warning_seconds"): "idle_warning_s",
     ("timeouts", "staff_wait_seconds"): "staff_wait_timeout_s",
     ("timeouts", "display_seconds"): "display_s",
+    ("timeouts", "card_left_alert_seconds"): "card_left_alert_s",
     ("certificate", "alert_months"): "alert_months",
     ("certificate", "grace_months"): "grace_months",
     ("face", "attempts"): "face_attempts",
@@ -150,6 +159,8 @@ _FILE_KEYS: dict[tuple[str, str], str] = {
     ("staff", "password_file"): "staff_password_file",
     ("eligibility", "latency_ms"): "eligibility_latency_ms",
     ("eligibility", "failure_rate"): "eligibility_failure_rate",
+    ("eligibility", "trusted_ca_files"): "trusted_ca_files",
+    ("eligibility", "real_card_profile"): "real_card_profile",
 }
 _FIELD_TO_KEY = {f: f"{t}.{k}" for (t, k), f in _FILE_KEYS.items()}
 LANGUAGES = ("ja", "en")
@@ -247,6 +258,12 @@ def _convert(field_name: str, value: Any) -> Any:
         if len(set(items)) != len(items):
             raise ValueError("an item is listed twice")
         return tuple(sorted(items, key=list(ConsentItem).index))
+    if field_name == "trusted_ca_files":
+        if not isinstance(value, list | tuple) or not all(
+            isinstance(v, str | os.PathLike) and str(v) for v in value
+        ):
+            raise ValueError('must be a list of file paths such as ["/etc/kiosk/jpki-ca.pem"]')
+        return tuple(Path(v).expanduser() for v in value)
     default = getattr(Settings(), field_name)
     kind = str({f.name: f.type for f in dataclasses.fields(Settings)}[field_name])
     if isinstance(default, bool):
@@ -296,6 +313,7 @@ def _checked(values: dict[str, Any], where: Any) -> Settings:
         ),
         ("staff_wait_timeout_s", values["staff_wait_timeout_s"] > 0, "must be more than 0"),
         ("display_s", values["display_s"] > 0, "must be more than 0 seconds"),
+        ("card_left_alert_s", values["card_left_alert_s"] > 0, "must be more than 0 seconds"),
         ("alert_months", 0 <= values["alert_months"] <= 12, "must be between 0 and 12"),
         ("grace_months", 0 <= values["grace_months"] <= 12, "must be between 0 and 12"),
         ("face_attempts", 1 <= values["face_attempts"] <= 10, "must be between 1 and 10"),

@@ -41,6 +41,9 @@ from pathlib import Path
 
 import numpy as np
 
+from kiosk.paths import assets_dir
+from kiosk.simcard.deck import load_deck
+
 MAX_BYTES = 256 * 2**20
 VERIFY_P2 = (0x80, 0x91, 0x98, 0x9B, 0x9C)
 """VERIFY references: the selected EF, and the short EF ids of 入力補助 (11), auth (18), sign
@@ -87,7 +90,6 @@ class Secrets:
     @classmethod
     def from_deck(cls, numbers: Iterable[str] = ()) -> Secrets:
         """Every test PIN of the card deck, and the given individual numbers."""
-        from kiosk.simcard.deck import load_deck
 
         pins: dict[str, str] = {}
         for name, profile in load_deck().items():
@@ -352,7 +354,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--allow-images", type=Path, action="append", default=[])
     args = parser.parse_args(argv)
     numbers = args.numbers.read_text().split() if args.numbers else []
-    from kiosk.paths import assets_dir
 
     scanner = Scanner(Secrets.from_deck(numbers), image_roots=[assets_dir(), *args.allow_images])
     findings = scanner.scan(args.paths)

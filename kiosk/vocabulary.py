@@ -55,6 +55,10 @@ class ReaderError(StrEnum):
         return self is not ReaderError.SYSTEM
 
 
+CARD_CODES = frozenset(code.value for code in ReaderError if code.from_card)
+"""The codes about the card, kept in the records (001, 002, 006)."""
+
+
 class Outcome(StrEnum):
     """How a reception ended. Only COMPLETED keeps consents."""
 

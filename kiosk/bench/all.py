@@ -1,7 +1,8 @@
 """Every other benchmark, each in its own process, as one JSON object with targets.
 
 ``kiosk bench all --json`` runs ``kiosk bench <name> --json`` for each benchmark module (card,
-face, flow, startup — whichever exist) in a subprocess, so one benchmark's imports, models and
+face, flow, startup — whichever exist; ``records``, minutes long, only when named in
+``--only``) in a subprocess, so one benchmark's imports, models and
 memory do not colour another's. The object holds, per benchmark, its figures, the wall time,
 and ``targets``: each figure next to its target (met or not) and to what it is compared with
 (OpenSC's APDU count for reading the certificate, the naive face_recognition pipeline).
@@ -20,11 +21,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import kiosk.bench
+from kiosk.errors import KioskError
+
 QUICK_ARGS: dict[str, list[str]] = {
     "card": ["--runs", "5"],
     "face": ["--frames", "5", "--seconds", "2"],
     "flow": ["--seconds", "1", "--face-receptions", "2", "--workers", "1"],
+    "startup": ["--runs", "2"],
+    "records": ["--receptions", "2000", "--appends", "20"],
 }
+ON_REQUEST = frozenset({"records"})
+"""Benchmarks run only when named in ``--only`` (``kiosk bench records`` fills 100,000)."""
 MAIN = "import sys; from kiosk.cli import main; sys.exit(main())"
 
 
@@ -83,10 +91,18 @@ TARGETS: dict[str, list[Target]] = {
     ],
     "flow": [
         Target("pin_receptions_per_s", 200, "higher", "receptions/s"),
+        Target("pin_own_ms", 2.5, "lower", "ms"),
+        Target("pin_cpu_ms", 2.5, "lower", "ms"),
         Target("face_receptions_per_s", 3, "higher", "receptions/s"),
     ],
     "startup": [
-        Target("start_screen_ms", 1500, "lower", "ms"),
+        Target("start_screen_ms", 1000, "lower", "ms"),
+        Target("version_ms", 150, "lower", "ms"),
+    ],
+    "records": [
+        Target("append_filled_over_fresh", 1.2, "lower", "x fresh"),
+        Target("verify_peak_rss_mb", 300, "lower", "MB"),
+        Target("export_peak_rss_mb", 300, "lower", "MB"),
     ],
 }  # fmt: skip
 
@@ -101,9 +117,11 @@ def _get(figures: Any, path: str) -> Any:
 
 def names() -> list[str]:
     """The other benchmarks (modules of kiosk.bench)."""
-    import kiosk.bench
-
-    return sorted(m.name for m in pkgutil.iter_modules(kiosk.bench.__path__) if m.name != "all")
+    return sorted(
+        m.name
+        for m in pkgutil.iter_modules(kiosk.bench.__path__)
+        if m.name != "all" and not m.name.startswith("_")
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -155,10 +173,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         wanted = [n.strip() for n in args.only.split(",") if n.strip()]
         unknown = sorted(set(wanted) - set(chosen))
         if unknown:
-            from kiosk.errors import KioskError
-
             raise KioskError(f"unknown benchmarks {unknown}; known: {', '.join(chosen)}")
         chosen = [n for n in chosen if n in wanted]
+    else:
+        chosen = [n for n in chosen if n not in ON_REQUEST]
     results: dict[str, Any] = {}
     for name in chosen:
         extra = QUICK_ARGS.get(name, []) if args.quick else []

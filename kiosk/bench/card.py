@@ -14,14 +14,22 @@ import argparse
 import shutil
 import statistics
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from kiosk.card.applets import Applet
+from kiosk.card.errors import CardError
+from kiosk.card.pcsc import PcscTransport, list_readers
 from kiosk.card.session import MyNumberCard
 from kiosk.card.transport import CountingTransport, Transport, redact
 from kiosk.devices import VPCD_READER, served
+from kiosk.paths import kiosk_home_at
+from kiosk.simcard.deck import get_profile
+from kiosk.simcard.issue import issue_card
+from kiosk.simcard.virtual import VirtualCard
 
 if TYPE_CHECKING:
     from kiosk.simcard.virtual import VirtualCard
@@ -62,8 +70,6 @@ def _measure(open_transport: Callable[[], Transport], verify_b: str | None, runs
 
 
 def _virtual(args: argparse.Namespace) -> Any:
-    from kiosk.simcard.issue import issue_card
-    from kiosk.simcard.virtual import VirtualCard
 
     return VirtualCard(
         issue_card(args.profile), apdu_delay_ms=args.apdu_delay_ms, sign_ms=args.sign_ms
@@ -89,7 +95,6 @@ def _all_pins_apdus(card: Any) -> int:
 
 
 def _prove_possession(args: argparse.Namespace, card: Any) -> dict:
-    from kiosk.simcard.deck import get_profile
 
     pin = get_profile(args.profile).auth_pin
     times = []
@@ -120,8 +125,6 @@ class _CountingCard:
 
 
 def _pcscd_problem() -> str | None:
-    from kiosk.card.errors import CardError
-    from kiosk.card.pcsc import list_readers
 
     try:
         readers = list_readers()
@@ -173,6 +176,12 @@ def _cert_apdus(commands: list[str]) -> tuple[int | None, dict]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    """The figures; the cards are issued in a temporary kiosk home (the CA ledger's)."""
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-card-") as home, kiosk_home_at(Path(home)):
+        return _figures(args)
+
+
+def _figures(args: argparse.Namespace) -> dict[str, Any]:
     card = _virtual(args)
     figures: dict[str, Any] = {
         "in_process": _in_process(args, card),
@@ -182,8 +191,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
     reader = args.reader
     if reader:
-        from kiosk.card.pcsc import PcscTransport
-
         if reader.startswith(VPCD_READER):
             served_card = _virtual(args)
             with served(served_card, reader):

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from kiosk.card.applets import Applet, JpkiFile, JukiFile, KenhojoFile
 from kiosk.card.errors import BadPinFormat
+from kiosk.card.wareki import era_yymmdd
 from kiosk.vocabulary import FOUR_DIGITS, PinKind
 
 
@@ -153,8 +155,46 @@ PINS: dict[PinKind, PinInfo] = {
     ),
 }
 
+_NO_SIGN_CERTIFICATE_JA = (
+    "顔認証マイナンバーカードには署名用電子証明書がないため、この暗証番号は使いません。"
+)
+_NO_SIGN_CERTIFICATE_EN = (
+    "A face-only card has no signature certificate: this password is never used."
+)
+
+
+@dataclass(frozen=True)
+class UnlockAdvice:
+    """Where a locked PIN of one particular card is reset, in staff's words."""
+
+    places: tuple[UnlockPlace, ...]
+    ja: str
+    en: str
+
+
+def unlock_advice(kind: PinKind, *, face_only: bool = False) -> UnlockAdvice:
+    """Where ``kind`` is reset on this card. A face-only card (顔認証マイナンバーカード) has no
+    signature certificate and nobody knows its PINs: the convenience-store reset (which needs
+    the other JPKI PIN) does not apply, so everything is reset at the municipal office, and its
+    signature password has no use at all."""
+    info = PINS[kind]
+    if not face_only:
+        return UnlockAdvice(info.unlock, info.unlock_ja, info.unlock_en)
+    if kind is PinKind.SIGN:
+        return UnlockAdvice((), _NO_SIGN_CERTIFICATE_JA, _NO_SIGN_CERTIFICATE_EN)
+    return UnlockAdvice((UnlockPlace.OFFICE,), _OFFICE_ONLY_JA, _OFFICE_ONLY_EN)
+
+
+FOUR_DIGIT_KINDS = tuple(kind for kind, info in PINS.items() if info.pattern == FOUR_DIGITS)
+"""The 4-digit PINs (auth, 入力補助, 住基, 共通): those a face-only card has blocked."""
+
 VERIFY_B_PATTERN = r"[0-9]{14}"
 """照合番号B: birth date YYMMDD in the era + expiry year + 4-digit security code."""
+
+
+def verify_b_number(birth: date, expiry_year: int, security_code: str) -> str:
+    """照合番号B of a card: born 1980-02-17 (昭和55), expiry 2035, code 2285 -> 55021720352285."""
+    return f"{era_yymmdd(birth)}{expiry_year:04d}{security_code}"
 
 
 def check_verify_b(value: str) -> bytes:

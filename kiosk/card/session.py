@@ -12,6 +12,7 @@ extended READ BINARY by short EF id; :meth:`MyNumberCard.all_pin_status` asks ev
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -40,7 +41,13 @@ from kiosk.card.errors import (
     WrongLength,
     WrongParameters,
 )
-from kiosk.card.pins import PINS, check_verify_b
+from kiosk.card.pins import (
+    FOUR_DIGIT_KINDS,
+    PINS,
+    UnlockAdvice,
+    check_verify_b,
+    unlock_advice,
+)
 from kiosk.card.status import SW, check, is_verify_failed, tries_left
 from kiosk.card.transport import Transport
 from kiosk.vocabulary import PinKind
@@ -72,10 +79,24 @@ class PinStatus:
     kind: PinKind
     tries_left: int
     limit: int
+    face_only: bool = False  # the card looks like a 顔認証マイナンバーカード
 
     @property
     def blocked(self) -> bool:
         return self.tries_left <= 0
+
+    @property
+    def unlock(self) -> UnlockAdvice:
+        """Where this PIN is reset on this card (a face-only card: the office only)."""
+        return unlock_advice(self.kind, face_only=self.face_only)
+
+    @property
+    def unlock_ja(self) -> str:
+        return self.unlock.ja
+
+    @property
+    def unlock_en(self) -> str:
+        return self.unlock.en
 
     def to_dict(self) -> dict[str, object]:
         """JSON shape for ``kiosk card pins --json`` (names, counts, where to unlock)."""
@@ -89,9 +110,10 @@ class PinStatus:
             "tries_left": self.tries_left,
             "limit": self.limit,
             "blocked": self.blocked,
-            "unlock_at": [place.value for place in info.unlock],
-            "unlock_ja": info.unlock_ja,
-            "unlock_en": info.unlock_en,
+            "unlock_at": [place.value for place in self.unlock.places],
+            "unlock_ja": self.unlock_ja,
+            "unlock_en": self.unlock_en,
+            "face_only": self.face_only,
         }
 
 
@@ -103,6 +125,7 @@ class ReceptionRead:
     auth_tries_left: int
     sign_tries_left: int
     face_photo: bytes | None = field(repr=False)  # JPEG 2000; None without 照合番号B
+    sign_certificate: bool | None = None  # None: not asked (the auth PIN is not blocked)
 
     @property
     def auth_pin_blocked(self) -> bool:
@@ -110,12 +133,13 @@ class ReceptionRead:
 
     @property
     def face_only(self) -> bool:
-        """True when the chip looks like a 顔認証マイナンバーカード: both JPKI PINs blocked.
+        """True when the chip looks like a 顔認証マイナンバーカード: the auth PIN blocked and
+        no signature certificate (such a card's 4-digit PINs are set at random and blocked at
+        issue, and it gets no signature certificate; its signature password is never used).
 
-        Such a card's PINs are set at random and blocked at issue; the printed 追記欄
-        (「顔認証」) is the authoritative sign, the chip only suggests it.
+        The printed 追記欄 (「顔認証」) is the authoritative sign, the chip only suggests it.
         """
-        return self.auth_tries_left <= 0 and self.sign_tries_left <= 0
+        return self.auth_pin_blocked and self.sign_certificate is False
 
 
 @dataclass(frozen=True)
@@ -238,6 +262,24 @@ class MyNumberCard:
         self.select(Applet.JPKI)
         return self.read_object(JpkiFile.AUTH_CA_CERT, "auth CA certificate")
 
+    def has_sign_certificate(self) -> bool | None:
+        """Whether the card holds a signature certificate (JPKI EF 0001), asked without the
+        signature password: READ BINARY of one byte by short EF id answers 6982 (there, but
+        protected) or 6A82 (absent); a card that refuses the short form is asked with
+        SELECT EF 0001. None when the card's answers say neither."""
+        self.select(Applet.JPKI)
+        apdu = CommandApdu(0x00, INS_READ_BINARY, 0x80 | JpkiFile.SIGN_CERT, 0x00, le=1)
+        _, sw = self._send(apdu)
+        if sw in (SW.SECURITY_STATUS_NOT_SATISFIED, SW.OK):
+            return True
+        if sw == SW.FILE_NOT_FOUND:
+            return False
+        apdu = CommandApdu(0x00, INS_SELECT, 0x02, 0x0C, JpkiFile.SIGN_CERT.to_bytes(2, "big"))
+        _, sw = self._send(apdu)
+        if sw == SW.OK:
+            return True
+        return False if sw == SW.FILE_NOT_FOUND else None
+
     # -- PINs -------------------------------------------------------------------------------
 
     def pin_status(self, kind: PinKind) -> PinStatus:
@@ -267,8 +309,16 @@ class MyNumberCard:
         raise StatusError(sw, f"tries left of the {info.name_en}: unexpected answer")
 
     def all_pin_status(self) -> list[PinStatus]:
-        """Every PIN's state (auth, sign, 入力補助, 住基, 共通) in applet order, tries unspent."""
-        return [self.pin_status(kind) for kind in PinKind]
+        """Every PIN's state (auth, sign, 入力補助, 住基, 共通) in applet order, tries unspent.
+
+        When every 4-digit PIN is blocked the card is also asked whether it holds a signature
+        certificate (one APDU): without one it looks like a face-only card, and each status
+        says so (its unlock advice then names only the municipal office)."""
+        statuses = [self.pin_status(kind) for kind in PinKind]
+        blocked = all(s.blocked for s in statuses if s.kind in FOUR_DIGIT_KINDS)
+        if blocked and self.has_sign_certificate() is False:
+            statuses = [dataclasses.replace(s, face_only=True) for s in statuses]
+        return statuses
 
     def _verify(self, applet: Applet, ef: int, secret: bytes, what: str) -> None:
         self.select(applet)
@@ -387,7 +437,8 @@ class MyNumberCard:
 
         7 APDUs with ``verify_b`` on a card that allows extended READ BINARY by short EF id
         (SELECT JPKI, READ 000A, ask 0018, ask 001B, SELECT 券面AP, VERIFY 照合番号B,
-        READ 0002); 4 without it (no photo). No PIN try is spent.
+        READ 0002); 4 without it (no photo); one more when the auth PIN is blocked (is there
+        a signature certificate? — a face-only card has none). No PIN try is spent.
 
         Raises :class:`NoCard` / :class:`TransportError` (card unreadable or removed),
         :class:`NotMyNumberCard` (no JPKI applet), :class:`WrongPin` / :class:`PinBlocked`
@@ -396,8 +447,9 @@ class MyNumberCard:
         certificate = self.read_auth_certificate()
         auth = self.pin_status(PinKind.AUTH)
         sign = self.pin_status(PinKind.SIGN)
+        sign_certificate = self.has_sign_certificate() if auth.blocked else None
         photo = self.read_face_photo(verify_b) if verify_b is not None else None
-        return ReceptionRead(certificate, auth.tries_left, sign.tries_left, photo)
+        return ReceptionRead(certificate, auth.tries_left, sign.tries_left, photo, sign_certificate)
 
     def close(self) -> None:
         """Release the card (the transport powers it off / disconnects)."""

@@ -12,7 +12,9 @@ import kiosk.bench
 
 
 def _names() -> list[str]:
-    return sorted(m.name for m in pkgutil.iter_modules(kiosk.bench.__path__))
+    return sorted(
+        m.name for m in pkgutil.iter_modules(kiosk.bench.__path__) if not m.name.startswith("_")
+    )
 
 
 def register(sub: Any) -> None:

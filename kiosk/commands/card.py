@@ -23,12 +23,22 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from kiosk.card.certificate import CertificateInfo
 from kiosk.card.errors import CardError
 from kiosk.card.pins import PINS
 from kiosk.card.session import MyNumberCard, PinStatus
 from kiosk.card.transport import Transport
+from kiosk.devices import open_card, open_virtual_card
 from kiosk.errors import KioskError
+from kiosk.simcard import admin
+from kiosk.simcard.admin import lock_pins
+from kiosk.simcard.ca import CertificateAuthority
+from kiosk.simcard.cardfile import CardFile, save_card
+from kiosk.simcard.deck import get_profile
 from kiosk.simcard.errors import shown_path
+from kiosk.simcard.issue import issue_card
+from kiosk.simcard.state import verification_number_b
+from kiosk.simcard.vpcd import serve
 from kiosk.vocabulary import PinKind
 
 OFFICE_PINS = ("auth", "sign", "hojo", "juki", "kyotsu")
@@ -149,7 +159,6 @@ def _ask(args: argparse.Namespace, names: list[str]) -> dict[str, str]:
 def _open(spec: str, *, changes: bool = False) -> Transport:
     """The card named by ``spec``. ``changes``: the command spends tries or sets PINs, so a
     card file that cannot be changed here (a read-only folder) is refused before it starts."""
-    from kiosk.devices import open_card
 
     transport = open_card(spec)
     store = getattr(transport, "store", None)
@@ -193,8 +202,6 @@ def _check_changeable(store: Any) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from kiosk.simcard.cardfile import CardFile, save_card
-    from kiosk.simcard.issue import issue_card
 
     out: Path = args.out
     if out.exists() and not args.force:
@@ -217,8 +224,6 @@ def _verify_b(args: argparse.Namespace) -> str | None:
         return str(args.verify_b)
     parts = (args.birth, args.expiry_year, args.security_code)
     if all(p is not None for p in parts):
-        from kiosk.simcard.state import verification_number_b
-
         return verification_number_b(args.birth, date(args.expiry_year, 1, 1), args.security_code)
     if any(p is not None for p in parts):
         raise CardCommandError("give all of --birth, --expiry-year and --security-code")
@@ -226,7 +231,6 @@ def _verify_b(args: argparse.Namespace) -> str | None:
 
 
 def _certificate_facts(der: bytes) -> dict[str, Any]:
-    from kiosk.card.certificate import CertificateInfo
 
     info = CertificateInfo.from_der(der)
     now = datetime.now(UTC)
@@ -237,8 +241,6 @@ def _certificate_facts(der: bytes) -> dict[str, Any]:
         "timing": info.timing(now).value,
     }
     try:
-        from kiosk.simcard.ca import CertificateAuthority
-
         facts["ca_status"] = CertificateAuthority.load().verify_auth_certificate(der, now).value
     except KioskError as exc:
         facts["ca_status"] = None
@@ -253,9 +255,6 @@ def _certificate_facts(der: bytes) -> dict[str, Any]:
 def _registration_by_ledger(serial: int) -> bool | None:
     """A card in a reader: the simulated CA's ledger knows which deck profile it came from."""
     try:
-        from kiosk.simcard.ca import CertificateAuthority
-        from kiosk.simcard.deck import get_profile
-
         profile = CertificateAuthority.load().profile_of(serial)
         return None if profile is None else get_profile(profile).registered_for_insurance
     except KioskError:
@@ -358,14 +357,13 @@ def _print_pin(status: PinStatus) -> None:
     state = "ロック中 LOCKED" if status.blocked else f"残り {status.tries_left}/{status.limit} 回"
     print(f"{info.label_ja}  — {info.label_en}: {state}")
     if status.blocked:
-        print(f"    {info.unlock_ja}\n    {info.unlock_en}")
+        print(f"    {status.unlock_ja}\n    {status.unlock_en}")
 
 
 # -- administration (card files only) -------------------------------------------------------
 
 
 def _card_file(path: Path) -> Any:
-    from kiosk.simcard.cardfile import CardFile
 
     if not path.exists():
         raise CardCommandError(f"no card file {path}: make one with `kiosk card new`")
@@ -373,7 +371,6 @@ def _card_file(path: Path) -> Any:
 
 
 def cmd_lock_pins(args: argparse.Namespace) -> int:
-    from kiosk.simcard.admin import lock_pins
 
     store = _card_file(args.card)
     store.load()  # an unusable file is refused before anything is made beside it
@@ -385,7 +382,6 @@ def cmd_lock_pins(args: argparse.Namespace) -> int:
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
-    from kiosk.simcard import admin
 
     store = _card_file(args.card)
     if args.at == "office":
@@ -433,8 +429,6 @@ def cmd_change_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kiosk.devices import open_virtual_card
-    from kiosk.simcard.vpcd import serve
 
     host, _, port_text = str(args.vpcd).rpartition(":")
     if not host or not port_text.isdigit():

@@ -22,6 +22,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.card.errors import CardError
+from kiosk.card.pcsc import list_readers
+from kiosk.config import Settings, load_settings
+from kiosk.devices import VPCD_READER
+from kiosk.errors import KioskError
+from kiosk.records.recorder import open_store
+from kiosk.ui.staff_password import staff_password_set
+
 PCSCD_SOCKET = "/run/pcscd/pcscd.comm"
 MIN_FREE_MB = 200
 
@@ -74,13 +82,10 @@ def run_checks(
     settings_file: Path | None, *, camera: str = "cv:0", records: str | None = None
 ) -> list[Check]:
     """Every check, in the order a technician fixes them."""
-    from kiosk.config import Settings
 
     checks: list[Check] = []
     settings = Settings()
     try:
-        from kiosk.config import load_settings
-
         settings = load_settings(settings_file)
         where = settings_file or os.environ.get("KIOSK_SETTINGS") or "defaults"
         checks.append(Check("settings", True, f"facility settings read ({where})"))
@@ -140,9 +145,6 @@ def check_pcscd() -> str:
 
 
 def check_reader() -> str:
-    from kiosk.card.errors import CardError
-    from kiosk.card.pcsc import list_readers
-    from kiosk.devices import VPCD_READER
 
     try:
         readers = list_readers()
@@ -168,7 +170,6 @@ def check_camera(spec: str) -> str:
         from kiosk.face.camera import open_camera
     except ImportError as exc:
         raise Failed(f"the camera code cannot load: {exc}", "pip install 'kiosk[face]'") from None
-    from kiosk.errors import KioskError
 
     try:
         source = open_camera(spec)
@@ -234,8 +235,6 @@ def check_voice() -> str:
 
 
 def check_records(settings: Any, url: str | None) -> str:
-    from kiosk.errors import KioskError
-    from kiosk.records.recorder import open_store
 
     try:
         with open_store(settings, url) as store:
@@ -287,7 +286,6 @@ def check_outbox(settings: Any) -> str:
 
 
 def check_staff_password(settings: Any) -> str:
-    from kiosk.ui.staff_password import staff_password_set
 
     if not staff_password_set(settings):
         raise Failed(

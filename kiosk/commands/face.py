@@ -10,7 +10,15 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from kiosk.face.camera import open_camera
+from kiosk.face.checkup import CheckLog, sentences
+from kiosk.face.chip import chip_photo_jp2
+from kiosk.face.det import draw_det
+from kiosk.face.engine import load_engine
 from kiosk.face.errors import FaceError
+from kiosk.face.evaluate import LIVE_FRAMES, distance_of, evaluate
+from kiosk.face.people import load_rgb
+from kiosk.face.verifier import DEFAULT_TOLERANCE, DlibVerifier, VerifierPolicy
 from kiosk.texts import say
 
 
@@ -28,9 +36,20 @@ def register(sub: Any) -> None:
     compare.add_argument("--json", action="store_true", help="print one JSON object")
     compare.set_defaults(func=_compare)
 
-    evaluate = commands.add_parser("eval", help="accuracy on a card,live,same CSV")
-    evaluate.add_argument("pairs", type=Path, help="CSV with header card,live,same")
+    evaluate = commands.add_parser(
+        "eval", help="accuracy on a card,live,same CSV or a folder of people's photos"
+    )
+    evaluate.add_argument(
+        "pairs",
+        type=Path,
+        help="CSV with header card,live,same, or a folder (one sub-folder per person, or files "
+        "named person + number): every ordered pair of two different photos",
+    )
     evaluate.add_argument("--tolerance", type=float, default=None, help="match threshold")
+    evaluate.add_argument(
+        "--frames", type=int, default=None, help="camera frames fused per live photo (default 3)"
+    )
+    evaluate.add_argument("--det", type=Path, default=None, help="write the DET curve (PNG) here")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.set_defaults(func=_eval)
 
@@ -44,7 +63,6 @@ def register(sub: Any) -> None:
 
 
 def _tolerance(value: float | None) -> float:
-    from kiosk.face.verifier import DEFAULT_TOLERANCE
 
     if value is None:
         return DEFAULT_TOLERANCE
@@ -54,9 +72,6 @@ def _tolerance(value: float | None) -> float:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from kiosk.face.engine import load_engine
-    from kiosk.face.evaluate import distance_of
-    from kiosk.face.people import load_rgb
 
     tolerance = _tolerance(args.tolerance)
     for path in (args.card_image, args.live_image):
@@ -73,9 +88,18 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from kiosk.face.evaluate import evaluate
 
-    report = evaluate(args.pairs, _tolerance(args.tolerance))
+    frames = LIVE_FRAMES if args.frames is None else args.frames
+    if not 1 <= frames <= 5:
+        raise FaceError("--frames must be between 1 and 5")
+    if args.det is not None and args.det.suffix.lower() != ".png":
+        raise FaceError(f"--det {args.det}: the DET picture is a PNG file (name it ….png)")
+    if args.det is not None and not args.det.parent.is_dir():
+        raise FaceError(f"--det {args.det}: the folder {args.det.parent} does not exist")
+    report = evaluate(args.pairs, _tolerance(args.tolerance), frames=frames)
+    if args.det is not None:
+        draw_det(report, args.det, f"kiosk face eval {args.pairs.name}")
+        report["det"] = str(args.det)
     if args.json:
         print(json.dumps(report))
         return 0
@@ -87,31 +111,43 @@ def _eval(args: argparse.Namespace) -> int:
         return "n/a" if value is None else f"{value:.3f}"
 
     print(
-        f"tolerance {report['tolerance']}: FMR {rate(report['fmr'])}, "
-        f"FNMR {rate(report['fnmr'])} over {len(report['pairs'])} pairs"
+        f"tolerance {report['tolerance']}: FMR {rate(report['fmr'])} "
+        f"({report['false_matches']}/{report['impostor_pairs']}), "
+        f"FNMR {rate(report['fnmr'])} "
+        f"({report['false_non_matches']}/{report['genuine_pairs']}) over "
+        f"{len(report['pairs'])} pairs; closest different-person pair "
+        f"{_num(report['closest_impostor'])}, farthest same-person pair "
+        f"{_num(report['farthest_genuine'])}; the tolerance rule gives "
+        f"{_num(report['rule_tolerance'])} on these pairs"
     )
     return 0
 
 
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def _check(args: argparse.Namespace) -> int:
-    from kiosk.face.camera import open_camera
-    from kiosk.face.chip import chip_photo_jp2
-    from kiosk.face.people import load_rgb
-    from kiosk.face.verifier import DlibVerifier, VerifierPolicy
 
     if args.frames < 1:
         raise FaceError("--frames must be at least 1")
-    verifier = DlibVerifier(VerifierPolicy(require_liveness=True))
+    policy = VerifierPolicy(require_liveness=True)
+    verifier = DlibVerifier(policy)
     if args.card is not None:
+        if not args.card.is_file():
+            raise FaceError(f"{args.card} does not exist")
         verifier.prepare(chip_photo_jp2(load_rgb(args.card)))
     else:
         verifier.watch()
+    live = args.camera.startswith("cv:")  # a real camera: frames come in real time
     with verifier, closing(open_camera(args.camera)) as camera:
+        log = CheckLog(camera.size, camera.fps, policy.quality)
         start = time.monotonic()
         for index in range(args.frames):
             frame = camera.read()
-            now = start + index / camera.fps
+            now = time.monotonic() if live else start + index / camera.fps
             result = verifier.check(frame, now)
+            log.add(frame, result, now - start if live else index / camera.fps)
             del frame
             if args.json:
                 print(json.dumps(_frame_json(index, result, args.lang)), flush=True)
@@ -124,6 +160,15 @@ def _check(args: argparse.Namespace) -> int:
                 )
             if result.verdict.final:
                 break
+        log.checked_in_s = time.monotonic() - start
+    summary = log.summary()
+    words = sentences(summary, policy.quality, args.lang)
+    if args.json:
+        print(json.dumps({"summary": summary, "text": words}, ensure_ascii=False), flush=True)
+    else:
+        print()
+        for line in words:
+            print(line)
     return 0
 
 

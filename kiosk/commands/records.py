@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from kiosk.config import load_settings
+from kiosk.eligibility.model import JST
 from kiosk.errors import KioskError
+from kiosk.records.chain import Finding
+from kiosk.records.chainkey import load_chain_key, read_chain_key
+from kiosk.records.export import write_csv, write_fhir_bundle, write_fhir_ndjson
+from kiosk.records.store import RecordStore, existing_file
+
+WRITERS = {"fhir": write_fhir_bundle, "fhir-ndjson": write_fhir_ndjson, "csv": write_csv}
+"""Export format -> the function streaming records to a text file."""
 
 
 def register(sub: Any) -> None:
@@ -59,9 +67,11 @@ def register(sub: Any) -> None:
     listing.add_argument("--events", action="store_true", help="include audit events")
     listing.set_defaults(func=_list)
 
-    export = commands.add_parser("export", help="export consents as FHIR R4 or CSV")
+    export = commands.add_parser(
+        "export", help="export consents as FHIR R4 (a Bundle, or NDJSON) or CSV, streamed"
+    )
     common(export)
-    export.add_argument("--format", choices=("fhir", "csv"), default="fhir")
+    export.add_argument("--format", choices=tuple(WRITERS), default="fhir")
     export.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
     export.add_argument("--today", action="store_true", help="only today's (Japan time)")
     export.set_defaults(func=_export)
@@ -69,8 +79,6 @@ def register(sub: Any) -> None:
 
 def _store(args: argparse.Namespace) -> Any:
     """The records named by the arguments, opened read-only."""
-    from kiosk.config import load_settings
-    from kiosk.records.store import RecordStore
 
     settings = load_settings(args.settings)
     url = args.records or os.environ.get("KIOSK_RECORDS") or settings.records_url
@@ -88,17 +96,12 @@ def _warn_past_head(store: Any) -> None:
 
 
 def _today_range() -> tuple[datetime, datetime]:
-    from kiosk.eligibility.model import JST
 
     start = datetime.now(JST).replace(hour=0, minute=0, second=0, microsecond=0)
     return start, start + timedelta(days=1)
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from kiosk.config import load_settings
-    from kiosk.records.chain import Finding
-    from kiosk.records.chainkey import load_chain_key, read_chain_key
-    from kiosk.records.store import RecordStore, existing_file
 
     settings = load_settings(args.settings)
     key = read_chain_key(Path(args.key)) if args.key else None
@@ -156,7 +159,6 @@ _SHOWN = 30
 
 
 def _list(args: argparse.Namespace) -> int:
-    from kiosk.eligibility.model import JST
 
     since, until = _today_range() if args.today else (None, None)
     with _store(args) as store:
@@ -185,26 +187,26 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from kiosk.records.export import csv_text, fhir_bundle
-
     since, until = _today_range() if args.today else (None, None)
+    write = WRITERS[args.format]
     with _store(args) as store:
-        rows = store.records(since=since, until=until, kind="reception")
+        rows = store.stream(since=since, until=until, kind="reception")
+        if not args.out:
+            write(rows, sys.stdout)
+            _warn_past_head(store)
+            return 0
+        out = Path(args.out)
+        tmp = out.with_name(f".{out.name}.tmp")
+        try:
+            with tmp.open("w", encoding="utf-8", newline="") as file:
+                write(rows, file)
+            os.replace(tmp, out)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise KioskError(f"cannot write {out}: {exc.strerror}") from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         _warn_past_head(store)
-    if args.format == "fhir":
-        text = json.dumps(fhir_bundle(rows), ensure_ascii=False, indent=2) + "\n"
-    else:
-        text = csv_text(rows)
-    if not args.out:
-        sys.stdout.write(text)
-        return 0
-    out = Path(args.out)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise KioskError(f"cannot write {out}: {exc.strerror}") from None
     print(f"wrote {out}", file=sys.stderr)
     return 0

@@ -11,10 +11,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kiosk.config import load_settings
+from kiosk.deploy.sdnotify import Watchdog, notify
 from kiosk.errors import KioskError
+from kiosk.records.calls import CallBoard
+from kiosk.records.store import default_url
+from kiosk.simcard.deck import get_profile
+from kiosk.station.kiosk_link import KioskLink
+from kiosk.ui.staff_password import require_staff_password
+from kiosk.wiring.services import build_services
 
 
 def register(sub: Any) -> None:
@@ -28,10 +38,22 @@ def register(sub: Any) -> None:
         help="camera: person:<name>, image:<path>, video:<path>, cv:<index>, scripted:match "
         "(default: person: camera of the card holder)",
     )
+    parser.add_argument(
+        "--card-camera",
+        help="card-front camera that 照合番号B is read from (OCR): image:<path>, cv:<index>, "
+        "or printed (the virtual card's own front); without it a card in a PC/SC reader has "
+        "no face path",
+    )
     parser.add_argument("--settings", type=Path, help="facility settings file (TOML)")
     parser.add_argument("--records", help="records store: sqlite file path or postgresql://…")
     parser.add_argument(
         "--no-voice", action="store_true", help="no voice guidance and no sounds (beep, chime)"
+    )
+    parser.add_argument(
+        "--station-port",
+        type=int,
+        default=8470,
+        help="serve the staff station on 127.0.0.1:PORT (default 8470; 0: do not serve it)",
     )
     parser.set_defaults(func=run)
 
@@ -84,23 +106,22 @@ def run(args: argparse.Namespace) -> int:
         from PySide6.QtWidgets import QApplication
     except ImportError:
         raise KioskError("the kiosk window needs PySide6: pip install 'kiosk[ui]'") from None
-    from kiosk.config import load_settings
     from kiosk.ui import theme
     from kiosk.ui.app import KioskApp, face_for_ui
-    from kiosk.wiring.services import build_services
+    from kiosk.ui.first_paint import watch_first_paint
 
     settings = load_settings(args.settings)
     if args.fullscreen:
-        from kiosk.ui.staff_password import require_staff_password
-
         require_staff_password(settings)
     camera = args.camera or _holder_camera(args.card)
-    services = build_services(
-        settings, camera=camera, records=args.records, face=face_for_ui(camera, settings)
-    )
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)  # noqa: S101 (made above)
     theme.apply(app)
+    painted = threading.Event()
+    face = DeferredFace(lambda: face_for_ui(camera, settings), painted)
+    services = build_services(
+        settings, camera=camera, records=args.records, face=face, card_camera=args.card_camera
+    )
     kiosk = KioskApp(
         app,
         services,
@@ -109,22 +130,105 @@ def run(args: argparse.Namespace) -> int:
     )
     if settings.language == "en":
         kiosk.window.set_language("en")
+    first_paint = watch_first_paint(kiosk.window, painted)  # KIOSK_ANNOUNCE_FIRST_PAINT=1
     kiosk.start(fullscreen=args.fullscreen, card=args.card)
+    desk = _station(args, settings, services, kiosk)
     watchdog = _systemd(app)  # held here: the timer's connection alone does not keep it
     try:
         return int(app.exec())
     finally:
-        from kiosk.deploy.sdnotify import notify
-
         notify("STOPPING=1")
-        del watchdog
+        del watchdog, first_paint
+        for stop in desk:
+            stop()
         kiosk.stop()
         services.close()
 
 
+FACE_AFTER_PAINT_S = 10.0
+"""How long the face verifier waits for the first frame before it loads anyway."""
+
+
+class DeferredFace:
+    """The window's face verifier, built at warm-up on the flow's thread once the first frame
+    is painted: the face libraries (numpy, OpenCV, dlib) then load while the start screen is
+    already up, not before it. Everything else is the built verifier's."""
+
+    def __init__(self, build: Callable[[], Any], painted: threading.Event) -> None:
+        self._build = build
+        self._painted = painted
+        self._face: Any = None
+        self._lock = threading.Lock()
+
+    def built(self) -> Any:
+        with self._lock:
+            if self._face is None:
+                self._face = self._build()
+            return self._face
+
+    def warm_up(self) -> None:
+        """What the window's warm-up does for a face verifier, after the first frame."""
+        self._painted.wait(FACE_AFTER_PAINT_S)
+        face = self.built()
+        warm = getattr(face, "warm_up", None)
+        if callable(warm):
+            warm()
+            return
+        camera = getattr(face, "_camera", None)  # CameraFace: opens its source once
+        if callable(camera):
+            camera()
+        start = getattr(getattr(face, "_verifier", None), "start", None)
+        if callable(start):
+            start()
+
+    def close(self) -> None:
+        with self._lock:
+            face, self._face = self._face, None
+        close = getattr(face, "close", None)
+        if callable(close):
+            close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.built(), name)
+
+
+def _station(args: argparse.Namespace, settings: Any, services: Any, kiosk: Any) -> list[Any]:
+    """The kiosk's link to the staff station and, on this machine, the station itself at
+    http://127.0.0.1:8470/ (another process already serving it is fine). Returns what stops
+    them."""
+    from kiosk.station.app import StationConfig
+    from kiosk.station.server import Binding, StationError, StationThread
+    from kiosk.ui.bridge import BridgeDoor
+
+    url = args.records or os.environ.get("KIOSK_RECORDS") or settings.records_url or default_url()
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).resolve()}"
+    stops: list[Any] = []
+    try:
+        board = CallBoard.open(url)
+    except KioskError as exc:
+        print(f"kiosk run: the staff station is unreachable: {exc}", file=sys.stderr)
+        return stops
+    link = KioskLink(
+        kiosk.flow, board, settings.kiosk_id, BridgeDoor(kiosk.bridge), slot=services.slot
+    )
+    link.start()
+    stops += [link.stop, board.close]
+    if args.station_port:
+        try:
+            server = StationThread(
+                Binding("127.0.0.1", args.station_port), StationConfig(url, settings)
+            ).start()
+        except StationError as exc:
+            print(f"kiosk run: {exc}", file=sys.stderr)
+        else:
+            print(f"staff station: {server.binding.url}", file=sys.stderr)
+            stops.insert(0, server.stop)
+    return stops
+
+
 def _holder_camera(card: str | None) -> str:
     """The default camera: the live-looking holder of the deck card placed at start."""
-    from kiosk.simcard.deck import get_profile
 
     profile = card.split(":", 1)[1] if card and card.startswith("virtual:") else "standard"
     try:
@@ -139,8 +243,6 @@ def _systemd(app: Any) -> Any:
     The pings come from a timer on the GUI thread, so a frozen event loop stops them.
     """
     from PySide6.QtCore import QTimer
-
-    from kiosk.deploy.sdnotify import Watchdog, notify
 
     watchdog = Watchdog.from_environment()
     if watchdog is not None:

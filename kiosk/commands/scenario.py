@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk.scenarios.runner import run_scenarios
+
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("scenario", help="run headless reception scenarios (YAML)")
@@ -34,7 +36,6 @@ def register(sub: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from kiosk.scenarios.runner import run_scenarios
 
     def emit(event: dict[str, Any]) -> None:
         print(json.dumps(event, ensure_ascii=False, default=str), flush=True)

@@ -12,7 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk.config import load_settings, set_staff_password, staff_password_ok
 from kiosk.errors import KioskError
+from kiosk.records.store import default_url
+from kiosk.station.desk import connect
 
 
 def register(sub: Any) -> None:
@@ -27,6 +30,7 @@ def register(sub: Any) -> None:
     p.add_argument("--settings", type=Path, help="facility settings file (TOML)")
     p.add_argument("--from-stdin", action="store_true", help="read it from stdin's first line")
     p.set_defaults(func=check_password)
+    register_station(cmds)
 
 
 def _read(args: argparse.Namespace, confirm: bool) -> str:
@@ -39,7 +43,6 @@ def _read(args: argparse.Namespace, confirm: bool) -> str:
 
 
 def set_password(args: argparse.Namespace) -> int:
-    from kiosk.config import load_settings, set_staff_password
 
     settings = load_settings(args.settings)
     path = set_staff_password(settings, _read(args, confirm=True))
@@ -48,7 +51,6 @@ def set_password(args: argparse.Namespace) -> int:
 
 
 def check_password(args: argparse.Namespace) -> int:
-    from kiosk.config import load_settings, staff_password_ok
 
     settings = load_settings(args.settings)
     if staff_password_ok(settings, _read(args, confirm=False)):
@@ -56,3 +58,75 @@ def check_password(args: argparse.Namespace) -> int:
         return 0
     print("wrong password, or none set", file=sys.stderr)
     return 1
+
+
+# --- the staff station: accounts and the web server ----------------------------------------
+
+
+def register_station(cmds: Any) -> None:
+    p = cmds.add_parser("add", help="add a staff account for the staff station")
+    p.add_argument("staff_id", metavar="NAME", help="the staff ID (a-z 0-9 . _ -, 2-32)")
+    p.add_argument("--display-name", default="", help="the name shown on the station")
+    p.add_argument(
+        "--password-from-stdin", action="store_true", help="read the password from stdin"
+    )
+    p.add_argument("--records", help="records store: sqlite file path or postgresql://…")
+    p.add_argument("--settings", type=Path, help="facility settings file (TOML)")
+    p.set_defaults(func=add_account)
+    p = cmds.add_parser("serve", help="run the staff station (a web page for the desk)")
+    p.add_argument("--host", default="127.0.0.1", help="address (not loopback: TLS needed)")
+    p.add_argument("--port", type=int, default=8470, help="port (default 8470)")
+    p.add_argument("--tls-cert", type=Path, help="TLS certificate (PEM)")
+    p.add_argument("--tls-key", type=Path, help="TLS private key (PEM)")
+    p.add_argument("--records", help="records store: sqlite file path or postgresql://…")
+    p.add_argument("--settings", type=Path, help="facility settings file (TOML)")
+    p.set_defaults(func=serve_station)
+
+
+def _records_url(args: argparse.Namespace, settings: Any) -> str:
+    import os
+
+    url: str = args.records or os.environ.get("KIOSK_RECORDS") or settings.records_url or ""
+    if url and "://" not in url:
+        url = f"sqlite:///{Path(url).resolve()}"
+    return url or default_url()
+
+
+def add_account(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    settings = load_settings(args.settings)
+    if args.password_from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("password for the new staff account: ")
+        if getpass.getpass("again: ") != password:
+            raise KioskError("the two entries differ; no account was added")
+    parts = connect(_records_url(args, settings))
+    try:
+        parts.accounts.add(args.staff_id, password, name=args.display_name, at=datetime.now(UTC))
+    finally:
+        password = ""
+        parts.db.close()
+    print(f"staff account {args.staff_id} added")
+    return 0
+
+
+def serve_station(args: argparse.Namespace) -> int:
+    from kiosk.station.app import StationConfig
+    from kiosk.station.server import Binding, check_binding, serve
+
+    settings = load_settings(args.settings)
+    binding = check_binding(Binding(args.host, args.port, args.tls_cert, args.tls_key))
+    url = _records_url(args, settings)
+    print(f"staff station on {binding.url} (records: {_safe_url(url)})", flush=True)
+    serve(binding, StationConfig(url, settings, secure=binding.tls))
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}@{host}"
+    return url

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kiosk.errors import KioskError
+from kiosk.vocabulary import ReaderError
 
 
 class EligibilityError(KioskError):
@@ -13,7 +14,7 @@ class CertificateRejected(EligibilityError):
     """The user-authentication certificate is revoked, expired (past the grace period) or not
     issued by the JPKI CA: the reader shows error code 006."""
 
-    code = "006"
+    code = ReaderError.CERTIFICATE_INVALID.value
 
     def __init__(self, status: str, message: str) -> None:
         super().__init__(message)

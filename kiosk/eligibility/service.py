@@ -30,7 +30,10 @@ from kiosk.eligibility.model import (
     QualificationResult,
     QualificationValidity,
 )
+from kiosk.eligibility.trust import TrustedCas
 from kiosk.paths import kiosk_home
+from kiosk.simcard.ca import CertificateAuthority
+from kiosk.simcard.deck import load_deck
 
 if TYPE_CHECKING:
     from kiosk.config import Settings
@@ -64,6 +67,10 @@ class EligibilityService(Protocol):
 class SimulatedEligibilityService:
     """Answers from the simulated CA and the deck; latency and failures can be injected.
 
+    A certificate of a CA in ``trusted`` (real JPKI CAs, for real cards) is accepted like
+    one of the simulated CA while valid; its holder is answered from the deck profile
+    ``real_card_profile`` (none: 該当資格なし), and counts as registered unless that profile
+    says otherwise.
     ``latency_s`` delays every call (a real service takes a second or two);
     ``failure_rate`` (0..1) makes that share of calls raise :class:`ServiceUnavailable`;
     :meth:`fail_next` makes the next ``n`` calls fail (tests, the fault suite).
@@ -80,8 +87,12 @@ class SimulatedEligibilityService:
         rng: random.Random | None = None,
         home: Path | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        trusted: TrustedCas | None = None,
+        real_card_profile: str | None = None,
     ) -> None:
         self._ca = ca
+        self.trusted = trusted if trusted is not None else TrustedCas()
+        self.real_card_profile = real_card_profile
         self._profiles = profiles
         self.latency_s = latency_s
         self.failure_rate = failure_rate
@@ -90,9 +101,16 @@ class SimulatedEligibilityService:
         self._sleep = sleep
         self._fail_next = 0
         self._lock = threading.Lock()
+        # insurance record -> its answer, built once (the deck's records do not change)
+        self._answers: dict[int, tuple[Insurance, InsuredPerson, InsuranceRecord | None]] = {}
+        self._registered: tuple[tuple[int, ...] | None, set[str]] = (None, set())
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> SimulatedEligibilityService:
+        """The service as the facility settings describe it; a trusted CA file that cannot
+        be used raises :class:`~kiosk.eligibility.trust.TrustError` here, at start."""
+        kwargs.setdefault("trusted", TrustedCas.load(settings.trusted_ca_files))
+        kwargs.setdefault("real_card_profile", settings.real_card_profile)
         return cls(
             latency_s=settings.eligibility_latency_ms / 1000.0,
             failure_rate=settings.eligibility_failure_rate,
@@ -131,6 +149,9 @@ class SimulatedEligibilityService:
         if str(serial) in self._registrations():
             return True
         profile = self._profile_of(serial)
+        if profile is None and self._real_card(auth_cert_der):
+            real = self._real_profile()
+            return real is None or real.registered_for_insurance
         return profile is not None and profile.registered_for_insurance
 
     def register(self, auth_cert_der: bytes) -> None:
@@ -160,6 +181,8 @@ class SimulatedEligibilityService:
         alert, expires = self._check_certificate(auth_cert_der, at)
         serial = _serial(auth_cert_der)
         profile = self._profile_of(serial) if serial is not None else None
+        if profile is None and self._real_card(auth_cert_der):
+            profile = self._real_profile()
         insurance = profile.insurance if profile is not None else None
         if profile is None or insurance is None:
             return QualificationResult(
@@ -170,11 +193,12 @@ class SimulatedEligibilityService:
                 consents=consents,
             )
         validity = QualificationValidity(int(insurance.validity))
+        person, record = self._answer(insurance)
         return QualificationResult(
             validity,
             at,
-            person=_person(insurance),
-            insurance=_record(insurance) if insurance.has_qualification else None,
+            person=person,
+            insurance=record,
             certificate_alert=alert,
             certificate_expires=expires,
             consents=consents,
@@ -184,18 +208,25 @@ class SimulatedEligibilityService:
 
     def _authority(self) -> CertificateAuthority:
         if self._ca is None:
-            from kiosk.simcard.ca import CertificateAuthority
-
             self._ca = CertificateAuthority.load(self._home)
         return self._ca
+
+    def _answer(self, insurance: Insurance) -> tuple[InsuredPerson, InsuranceRecord | None]:
+        """The insured person and record of a deck insurance entry, built once."""
+        cached = self._answers.get(id(insurance))
+        if cached is not None and cached[0] is insurance:
+            return cached[1], cached[2]
+        person = _person(insurance)
+        record = _record(insurance) if insurance.has_qualification else None
+        with self._lock:
+            self._answers[id(insurance)] = (insurance, person, record)
+        return person, record
 
     def _profile_of(self, serial: int) -> Profile | None:
         name = self._authority().profile_of(serial)
         if name is None:
             return None
         if self._profiles is None:
-            from kiosk.simcard.deck import load_deck
-
             deck = load_deck()  # read once per service
             self._profiles = deck.__getitem__
         try:
@@ -203,10 +234,32 @@ class SimulatedEligibilityService:
         except LookupError:
             return None
 
+    def _real_card(self, cert_der: bytes) -> bool:
+        """Whether the certificate comes from a trusted (real) CA rather than the simulated."""
+        return bool(self.trusted) and self.trusted.issuer_of(cert_der) is not None
+
+    def _real_profile(self) -> Profile | None:
+        if not self.real_card_profile:
+            return None
+        from kiosk.simcard.deck import DeckError, get_profile
+
+        try:
+            return get_profile(self.real_card_profile)
+        except DeckError:
+            return None
+
+    def certificate_status(self, cert_der: bytes, at: datetime) -> str:
+        """valid / expired / not_yet_valid / revoked / unknown_ca: the simulated CA (and its
+        CRL) first, then the trusted CAs."""
+        status = str(self._authority().verify_auth_certificate(cert_der, at))
+        if status == "unknown_ca" and self.trusted:
+            status = self.trusted.status(cert_der, at)
+        return status
+
     def _check_certificate(
         self, cert_der: bytes, at: datetime
     ) -> tuple[CertificateAlert | None, datetime | None]:
-        status = str(self._authority().verify_auth_certificate(cert_der, at))
+        status = self.certificate_status(cert_der, at)
         if status == "revoked":
             raise CertificateRejected(
                 "revoked",
@@ -239,11 +292,23 @@ class SimulatedEligibilityService:
         )
 
     def _registrations(self) -> set[str]:
+        """The registered serials; the file is read again only when it changed."""
+        path = self._registry_path()
         try:
-            data = json.loads(self._registry_path().read_text(encoding="utf-8"))
+            st = os.stat(path)
+            stamp: tuple[int, ...] | None = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        except OSError:
+            stamp = None
+        known, serials = self._registered
+        if stamp is not None and stamp == known:
+            return set(serials)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return set()
-        return {str(s) for s in data} if isinstance(data, list) else set()
+        found = {str(s) for s in data} if isinstance(data, list) else set()
+        self._registered = (stamp, found)
+        return set(found)
 
 
 def _serial(cert_der: bytes) -> int | None:

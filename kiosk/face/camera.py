@@ -12,14 +12,28 @@ defaults to 1280x720, the usual kiosk camera. A source that cannot open, fails o
 from __future__ import annotations
 
 from pathlib import Path
-from types import TracebackType
 from typing import Protocol, runtime_checkable
 
 import numpy as np
-from PIL import Image
 
+from kiosk.face.camera_cv import OpenCvCamera
 from kiosk.face.errors import CameraError, CameraSpecError
 from kiosk.face.people import load_rgb
+from kiosk.face.source import CameraEndedError, Closing, fit
+from kiosk.face.synthetic import PersonCamera
+
+__all__ = [
+    "IMAGE_SUFFIXES",
+    "KIOSK_CAMERA_SIZE",
+    "PERSON_FLAGS",
+    "CameraEndedError",
+    "CameraSource",
+    "FolderCamera",
+    "ImageCamera",
+    "OpenCvCamera",
+    "PersonCamera",
+    "open_camera",
+]
 
 KIOSK_CAMERA_SIZE = (1280, 720)
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".ppm", ".webp", ".jp2", ".tif"})
@@ -34,10 +48,6 @@ PERSON_FLAGS: dict[str, dict[str, object]] = {
 """``person:<name>?flag,flag``: ``photo`` a printed photo moved about (no blink), ``still`` a
 photo held still (identical frames), ``mask`` a face mask over nose and mouth, ``closed`` eyes
 kept shut."""
-
-
-class CameraEndedError(CameraError):
-    """A finite source (video file, image folder) has no more frames."""
 
 
 @runtime_checkable
@@ -56,35 +66,13 @@ class CameraSource(Protocol):
         """Release the device or files."""
 
 
-class _Closing:
-    def close(self) -> None:  # pragma: no cover - overridden where there is something to free
-        pass
-
-    def __enter__(self) -> _Closing:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-def _fit(frame: np.ndarray, size: tuple[int, int] | None) -> np.ndarray:
-    if size is None or (frame.shape[1], frame.shape[0]) == size:
-        return frame
-    return np.asarray(Image.fromarray(frame).resize(size, Image.Resampling.BILINEAR))
-
-
-class ImageCamera(_Closing):
+class ImageCamera(Closing):
     """The same still image, every frame (a printed photo held perfectly still)."""
 
     def __init__(self, path: Path, size: tuple[int, int] | None = None, fps: float = 30.0) -> None:
         if not path.is_file():
             raise CameraError(f"image source {path} does not exist")
-        self._frame = _fit(load_rgb(path), size)
+        self._frame = fit(load_rgb(path), size)
         self._frame.setflags(write=False)
         self.size = (self._frame.shape[1], self._frame.shape[0])
         self.fps = fps
@@ -93,7 +81,7 @@ class ImageCamera(_Closing):
         return self._frame.copy()
 
 
-class FolderCamera(_Closing):
+class FolderCamera(Closing):
     """The images of a folder in name order, then :class:`CameraEndedError` (or again)."""
 
     def __init__(
@@ -110,7 +98,7 @@ class FolderCamera(_Closing):
             raise CameraError(f"image folder {path} has no images")
         self._index = 0
         self._loop = loop
-        first = _fit(load_rgb(self._files[0]), size)
+        first = fit(load_rgb(self._files[0]), size)
         self.size = size or (first.shape[1], first.shape[0])
         self.fps = fps
 
@@ -123,7 +111,7 @@ class FolderCamera(_Closing):
         self._index += 1
         if not path.is_file():
             raise CameraError(f"image {path.name} disappeared from the sequence")
-        return _fit(load_rgb(path), self.size)
+        return fit(load_rgb(path), self.size)
 
 
 def open_camera(
@@ -145,8 +133,6 @@ def open_camera(
     if kind == "dir":
         return FolderCamera(Path(rest), size, fps, loop=bool(options.get("loop", False)))
     if kind == "person":
-        from kiosk.face.synthetic import PersonCamera
-
         name, _, flags = rest.partition("?")
         for flag in filter(None, flags.split(",")):
             if flag not in PERSON_FLAGS:
@@ -156,8 +142,6 @@ def open_camera(
             options = {**PERSON_FLAGS[flag], **options}
         return PersonCamera(name, size or KIOSK_CAMERA_SIZE, fps, **options)  # type: ignore[arg-type]
     if kind in ("cv", "video"):
-        from kiosk.face.camera_cv import OpenCvCamera
-
         if kind == "cv":
             try:
                 index = int(rest)

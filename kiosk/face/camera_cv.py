@@ -7,25 +7,15 @@ from typing import Any
 
 import numpy as np
 
-from kiosk.face.camera import CameraEndedError, _Closing
-from kiosk.face.errors import CameraError, ModelMissingError
+from kiosk.face.errors import CameraError
+from kiosk.face.source import CameraEndedError, Closing, opencv
 
 
-def _cv2() -> Any:
-    try:
-        import cv2
-    except ImportError:
-        raise ModelMissingError(
-            "camera and video sources need OpenCV: pip install opencv-python-headless"
-        ) from None
-    return cv2
-
-
-class OpenCvCamera(_Closing):
+class OpenCvCamera(Closing):
     """A webcam (by index) or a video file through cv2.VideoCapture."""
 
     def __init__(self, device: int | Path, size: tuple[int, int] | None = None) -> None:
-        cv2 = _cv2()
+        cv2 = opencv()
         self._cv2 = cv2
         self._name = f"camera {device}" if isinstance(device, int) else f"video {device}"
         self._file = not isinstance(device, int)

@@ -1,4 +1,5 @@
-"""Ending a face child process (the verifier and the encoder run dlib out of the GUI's way)."""
+"""Face child processes (the verifier and the encoder run dlib out of the GUI's way): ending
+one, and reading its peak memory."""
 
 from __future__ import annotations
 
@@ -19,3 +20,15 @@ def end_child(process: BaseProcess, conn: Connection | None, timeout_s: float = 
         process.join(timeout_s)
     if conn is not None:
         conn.close()
+
+
+def peak_rss_mb(pid: int | str = "self") -> float | None:
+    """Peak resident memory (VmHWM) of a process in MB, from /proc (None when unavailable)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024.0, 1)
+    except OSError:
+        return None
+    return None

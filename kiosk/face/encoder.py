@@ -1,15 +1,17 @@
-"""Face encodings on the second core: a spawned child that turns (image, box) into an encoding.
+"""Face encodings on the second core: a spawned child that turns aligned face chips into
+encodings.
 
 One encoding (dlib's ResNet on a 150x150 chip) costs about 60 ms of CPU and keeps Python's
 GIL, so a thread cannot overlap it with detection. :class:`EncoderProcess` runs it in a child
-process instead, while the verifier's own process detects and takes landmarks of the next
-frames (see :class:`~kiosk.face.verifier.DlibVerifier` with ``encoder=``). The child is
-stateless: it answers each job with its encoding and keeps nothing (no image, no encoding) once
-the answer is sent. Frames cross the pipe cropped to the face and a margin (``crop_for``), which
-gives the same encoding bit for bit as the full frame.
+process instead, while the verifier's own process detects, aligns and takes landmarks of the
+next frames (see :class:`~kiosk.face.verifier.DlibVerifier` with ``encoder=``). The child is
+stateless: it answers each job (one or several chips: a live frame's, or the card photo's
+views) with their encodings and keeps nothing (no chip, no encoding) once the answer is sent.
+Only the aligned chips cross the pipe (66 KB each), never a frame; the child's encodings are
+the same bit for bit as this process's.
 
 One job at a time is in the child (a second one would block the sender until the child reads
-it, as a frame is larger than the pipe's buffer). :func:`shared_encoder` is the process's one
+it, as several chips are larger than the pipe's buffer). :func:`shared_encoder` is the process's one
 child (started on first use, models loaded once, ended at exit); a verifier claims it for an
 attempt and releases it after the verdict, so two verifiers never share it at once.
 """
@@ -27,28 +29,12 @@ from typing import Any
 
 import numpy as np
 
-from kiosk.face.child import end_child
-from kiosk.face.results import Box
-
-CROP_MARGIN = 0.75
-"""Margin around the face box, in face widths, of the crop sent to the child (0.5 already
-gives the same encoding as the whole frame on the licensed photos)."""
-
-
-def crop_for(frame: np.ndarray, box: Box, margin: float = CROP_MARGIN) -> tuple[np.ndarray, Box]:
-    """The part of ``frame`` around ``box`` (plus ``margin`` face widths) and the box in it."""
-    h, w = frame.shape[:2]
-    pad = int(margin * max(box.width, box.height)) + 8
-    top, left = max(0, box.top - pad), max(0, box.left - pad)
-    bottom, right = min(h, box.bottom + pad), min(w, box.right + pad)
-    crop = np.ascontiguousarray(frame[top:bottom, left:right])
-    return crop, Box(box.top - top, box.right - left, box.bottom - top, box.left - left)
+from kiosk.face.child import end_child, peak_rss_mb
+from kiosk.face.engine import load_engine
 
 
 def _serve(conn: Connection) -> None:
-    """Child: load the models, say "ready", then answer encode jobs until "close" or EOF."""
-    from kiosk.face.engine import load_engine
-
+    """Child: load the models, say "ready", then answer describe jobs until "close" or EOF."""
     try:
         engine = load_engine()
     except Exception as exc:  # reported to the parent, which works alone
@@ -61,15 +47,15 @@ def _serve(conn: Connection) -> None:
             request = conn.recv()
         except (EOFError, OSError):
             break
-        if request[0] != "encode":
+        if request[0] != "describe":
             break
-        _kind, job, image, box = request
+        _kind, job, chips = request
         del request
         try:
-            reply: tuple[Any, ...] = ("done", job, engine.encode(image, [Box(*box)])[0])
+            reply: tuple[Any, ...] = ("done", job, engine.describe(chips))
         except Exception as exc:  # the parent redoes the job itself
             reply = ("error", job, type(exc).__name__)
-        del image
+        del chips
         try:
             conn.send(reply)
         except (BrokenPipeError, OSError):
@@ -119,8 +105,6 @@ class EncoderProcess:
 
     def peak_rss_mb(self) -> float | None:
         """The child's peak resident memory so far in MB (Linux /proc; None elsewhere)."""
-        from kiosk.face.worker import peak_rss_mb
-
         return None if self._process is None else peak_rss_mb(self._process.pid)
 
     @property
@@ -178,23 +162,22 @@ class EncoderProcess:
                 self._stop()
         return True
 
-    def send(self, job: int, frame: np.ndarray, box: Box) -> bool:
-        """Give the child the face at ``box`` of ``frame``; False when it cannot take it now."""
+    def send(self, job: int, chips: list[np.ndarray]) -> bool:
+        """Give the child aligned chips to encode; False when it cannot take them now."""
         if not self.ready() or self._conn is None:
             return False
-        crop, inner = crop_for(frame, box)
         try:
-            self._conn.send(("encode", job, crop, tuple(inner)))
+            self._conn.send(("describe", job, chips))
         except (BrokenPipeError, OSError):
             self._stop()
             return False
         self.in_flight = job
         return True
 
-    def receive(self, timeout: float | None = 0.0) -> tuple[int, np.ndarray | None] | None:
-        """The in-flight job's (id, encoding) once answered within ``timeout`` s, else None.
+    def receive(self, timeout: float | None = 0.0) -> tuple[int, list[np.ndarray] | None] | None:
+        """The in-flight job's (id, encodings) once answered within ``timeout`` s, else None.
 
-        The encoding is None when the child failed or went away: the caller redoes the job.
+        The encodings are None when the child failed or went away: the caller redoes the job.
         """
         if self.in_flight is None or self._conn is None:
             return None
@@ -209,8 +192,8 @@ class EncoderProcess:
         self.in_flight = None
         if reply[0] != "done" or reply[1] != job:
             return job, None
-        encoding: np.ndarray = reply[2]
-        return job, encoding
+        encodings: list[np.ndarray] = reply[2]
+        return job, encodings
 
     def drain(self, timeout: float = 30.0) -> None:
         """Wait for (and drop) the answer of a job still in the child."""

@@ -1,14 +1,21 @@
-"""Adapter over face_recognition/dlib: detection, 68-point landmarks and 128-d encodings.
+"""Adapter over face_recognition/dlib: detection, 68-point landmarks, aligned face chips and
+128-d encodings.
 
 This is the only module that imports face_recognition (and through it dlib and the model
 files). Nothing is imported or loaded until :func:`load_engine` is called, from a worker — the
 models take a second or two to load and about 100 MB of memory. Images are numpy RGB uint8
 arrays (H x W x 3); boxes are :class:`~kiosk.face.results.Box` in that image's pixels.
+
+The verifier encodes in two steps: :meth:`FaceEngine.align` takes the 68-point landmarks once
+(they serve quality and liveness too) and cuts the face out as dlib's aligned 150x150 chip;
+:meth:`FaceEngine.describe` runs the encoding network on chips. A chip is small (66 KB), so it
+is what crosses the pipe to the encoder child, never the frame.
 """
 
 from __future__ import annotations
 
 import threading
+import warnings
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +25,11 @@ from kiosk.face.errors import ModelMissingError
 from kiosk.face.results import Box
 
 Landmarks = dict[str, list[tuple[int, int]]]
+
+CHIP_SIZE = 150
+"""Side in pixels of the aligned face chip the encoding network reads."""
+CHIP_PADDING = 0.25
+"""Margin of the chip around the aligned face (what dlib's network was trained with)."""
 
 _INSTALL = (
     "face verification needs face_recognition with its models and dlib: "
@@ -63,13 +75,52 @@ class FaceEngine:
             )
         return marks
 
+    def align(self, image: np.ndarray, box: Box) -> tuple[np.ndarray, Landmarks]:
+        """The face at ``box`` as dlib's aligned chip (150x150 RGB, eyes and mouth in place,
+        cut from ``image`` at full resolution) and its 68-point landmarks."""
+        dlib = self._api.api.dlib
+        with self._lock:
+            rect = dlib.rectangle(box.left, box.top, box.right, box.bottom)
+            shape = self._api.api.pose_predictor_68_point(image, rect)
+            chip = np.asarray(dlib.get_face_chip(image, shape, CHIP_SIZE, CHIP_PADDING))
+        points = [(p.x, p.y) for p in shape.parts()]
+        return chip, named_landmarks(points)
+
+    def describe(self, chips: list[np.ndarray]) -> list[np.ndarray]:
+        """One 128-d encoding (float64) per aligned chip (see :meth:`align`)."""
+        with self._lock:
+            encoder = self._api.api.face_encoder
+            return [
+                np.asarray(encoder.compute_face_descriptor(np.ascontiguousarray(chip), 1))
+                for chip in chips
+            ]
+
     def encode(self, image: np.ndarray, boxes: list[Box]) -> list[np.ndarray]:
-        """One 128-d encoding (float64) per box, from the image at the resolution given."""
+        """One 128-d encoding (float64) per box, from the image at the resolution given
+        (face_recognition's own pipeline: 5-point alignment, no chip views)."""
         with self._lock:
             encodings: list[np.ndarray] = self._api.face_encodings(
                 image, known_face_locations=[tuple(b) for b in boxes], num_jitters=1
             )
         return encodings
+
+
+def named_landmarks(points: list[tuple[int, int]]) -> Landmarks:
+    """The 68 points in face_recognition's named groups (chin, eyebrows, nose, eyes, lips)."""
+    return {
+        "chin": points[0:17],
+        "left_eyebrow": points[17:22],
+        "right_eyebrow": points[22:27],
+        "nose_bridge": points[27:31],
+        "nose_tip": points[31:36],
+        "left_eye": points[36:42],
+        "right_eye": points[42:48],
+        "top_lip": [*points[48:55], points[64], points[63], points[62], points[61], points[60]],
+        "bottom_lip": [
+            *points[54:60],
+            *(points[48], points[60], points[67], points[66], points[65], points[64]),
+        ],
+    }
 
 
 def distance(a: np.ndarray, b: np.ndarray) -> float:
@@ -84,8 +135,12 @@ def load_engine() -> FaceEngine:
     Raises :class:`ModelMissingError` naming what to install when a package is missing.
     """
     try:
-        import face_recognition
-        import face_recognition.api
+        with warnings.catch_warnings():
+            # face_recognition_models finds its files through the deprecated pkg_resources
+            warnings.filterwarnings("ignore", message=".*pkg_resources", category=UserWarning)
+            warnings.filterwarnings("ignore", category=DeprecationWarning)
+            import face_recognition
+            import face_recognition.api
     except ImportError as exc:
         raise ModelMissingError(f"{_INSTALL} ({exc.name or exc} is missing)") from None
     except SystemExit:  # face_recognition exits when face_recognition_models is missing

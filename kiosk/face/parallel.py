@@ -1,13 +1,14 @@
 """The encodings one attempt waits for, shared between this process and the encoder child.
 
 With an :class:`~kiosk.face.encoder.EncoderProcess`, the verifier does not encode a frame when
-it decides to: it queues the job here and goes on detecting the next frames, while the child
-encodes the card photo first and then the queued frames, one at a time. When the verifier has
-nothing else to do (liveness shown, enough frames queued), :meth:`PendingEncodings.settle`
-encodes queued jobs in this process too, so both cores work, and waits for the child's last
-answer. Distances to the card photo are computed here, once the card's encoding is known.
+it decides to: it queues the frame's aligned chip here and goes on detecting the next frames,
+while the child encodes the card photo's views first and then the queued chips, one job at a
+time. When the verifier has nothing else to do (liveness shown, enough frames queued),
+:meth:`PendingEncodings.settle` encodes queued jobs in this process too, so both cores work,
+and waits for the child's last answer. Live encodings are handed to the verifier (with their
+weights) once the card's encoding is known, in the order the frames came.
 
-Nothing outlives :meth:`PendingEncodings.forget`: the queued frames, the card encoding and the
+Nothing outlives :meth:`PendingEncodings.forget`: the queued chips, the card encoding and the
 live encodings waiting for it are dropped, and a job still in the child is waited for and its
 answer dropped. Work and results are the same as encoding each frame at once; only the order
 in time differs.
@@ -21,18 +22,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from kiosk.face.encoder import EncoderProcess
-from kiosk.face.engine import FaceEngine, distance
-from kiosk.face.results import Box
+from kiosk.face.engine import FaceEngine
+from kiosk.face.template import mean_encoding
 
 CHILD_TIMEOUT_S = 30.0
 """Longest wait for one answer of the child before it is ended and the job redone here."""
+
+Encoded = tuple[np.ndarray, float]
+"""A live frame's encoding and its weight in the fusion."""
 
 
 @dataclass
 class _Job:
     id: int
-    image: np.ndarray
-    box: Box
+    chips: list[np.ndarray]
+    weight: float
     card: bool
 
 
@@ -46,7 +50,7 @@ class PendingEncodings:
         self._sent: _Job | None = None
         self._card: np.ndarray | None = None
         self._card_due = False
-        self._early: list[np.ndarray] = []
+        self._early: list[Encoded] = []
         self._next_id = 0
 
     @classmethod
@@ -63,23 +67,28 @@ class PendingEncodings:
         return self._card_due
 
     @property
+    def card(self) -> np.ndarray | None:
+        """The card photo's encoding once known."""
+        return self._card
+
+    @property
     def live(self) -> int:
-        """Live frames queued, in the child or encoded but not yet compared."""
+        """Live frames queued, in the child or encoded but not yet handed over."""
         queued = sum(1 for job in self._queue if not job.card)
         sent = 1 if self._sent is not None and not self._sent.card else 0
         return queued + sent + len(self._early)
 
     # -- adding jobs -----------------------------------------------------------------------------
 
-    def add_card(self, image: np.ndarray, box: Box) -> None:
-        """The chip photo (decoded) and its face box: encoded before any frame."""
+    def add_card(self, views: list[np.ndarray]) -> None:
+        """The chip photo's aligned views: encoded (and averaged) before any frame."""
         self._card_due = True
-        self._queue.appendleft(_Job(self._new_id(), image, box, card=True))
+        self._queue.appendleft(_Job(self._new_id(), views, 1.0, card=True))
         self._feed()
 
-    def add_frame(self, frame: np.ndarray, box: Box) -> None:
-        """A live frame worth encoding (quality passed); the job keeps the frame until done."""
-        self._queue.append(_Job(self._new_id(), frame, box, card=False))
+    def add_frame(self, chip: np.ndarray, weight: float) -> None:
+        """A live frame's aligned chip (quality passed) and its weight in the fusion."""
+        self._queue.append(_Job(self._new_id(), [chip], weight, card=False))
         self._feed()
 
     def _new_id(self) -> int:
@@ -88,38 +97,38 @@ class PendingEncodings:
 
     # -- doing jobs ------------------------------------------------------------------------------
 
-    def step(self) -> list[float]:
-        """Without blocking: take the child's answer, give it the next job; the distances known
-        now. Without a working child every job is done here at once."""
-        distances = self._take(0.0)
+    def step(self) -> list[Encoded]:
+        """Without blocking: take the child's answer, give it the next job; the live encodings
+        ready now. Without a working child every job is done here at once."""
+        ready = self._take(0.0)
         self._feed()
         if not self._encoder.alive:
             while self._queue:
-                distances += self._run_here(self._queue.popleft())
-        return distances
+                ready += self._run_here(self._queue.popleft())
+        return ready
 
-    def settle(self) -> list[float]:
-        """Block until at least one more distance is known (or nothing is pending): keep the
-        child busy and encode queued jobs here meanwhile."""
-        distances: list[float] = []
-        while not distances and (self._queue or self._sent is not None):
-            distances += self._take(0.0)
+    def settle(self) -> list[Encoded]:
+        """Block until at least one more live encoding is ready (or nothing is pending): keep
+        the child busy and encode queued jobs here meanwhile."""
+        ready: list[Encoded] = []
+        while not ready and (self._queue or self._sent is not None):
+            ready += self._take(0.0)
             self._feed()
-            if distances:
+            if ready:
                 break
             if self._queue:
-                distances += self._run_here(self._queue.popleft())
+                ready += self._run_here(self._queue.popleft())
             elif self._sent is not None:
-                distances += self._take(CHILD_TIMEOUT_S)
-        return distances
+                ready += self._take(CHILD_TIMEOUT_S)
+        return ready
 
     def _feed(self) -> None:
         if self._sent is None and self._queue and self._encoder.ready():
             job = self._queue[0]
-            if self._encoder.send(job.id, job.image, job.box):
+            if self._encoder.send(job.id, job.chips):
                 self._sent = self._queue.popleft()
 
-    def _take(self, timeout: float) -> list[float]:
+    def _take(self, timeout: float) -> list[Encoded]:
         job = self._sent
         if job is None:
             return []
@@ -131,28 +140,27 @@ class PendingEncodings:
                 return self._run_here(job)
             return []
         self._sent = None
-        _job_id, encoding = answer
-        if encoding is None:  # the child failed or went away: redo the job here
+        _job_id, encodings = answer
+        if encodings is None:  # the child failed or went away: redo the job here
             return self._run_here(job)
-        return self._done(job, encoding)
+        return self._done(job, encodings)
 
-    def _run_here(self, job: _Job) -> list[float]:
-        encoding = self._engine.encode(job.image, [job.box])[0]
-        return self._done(job, encoding)
+    def _run_here(self, job: _Job) -> list[Encoded]:
+        return self._done(job, self._engine.describe(job.chips))
 
-    def _done(self, job: _Job, encoding: np.ndarray) -> list[float]:
-        job.image = np.empty((0, 0, 3), np.uint8)
+    def _done(self, job: _Job, encodings: list[np.ndarray]) -> list[Encoded]:
+        job.chips = []
         if job.card:
-            self._card = encoding
+            self._card = mean_encoding(encodings)
             early, self._early = self._early, []
-            return [distance(self._card, e) for e in early]
+            return early
         if self._card is None:
-            self._early.append(encoding)
+            self._early.append((encodings[0], job.weight))
             return []
-        return [distance(self._card, encoding)]
+        return [(encodings[0], job.weight)]
 
     def forget(self) -> None:
-        """Drop every job, encoding and frame; wait for and drop the child's pending answer."""
+        """Drop every job, encoding and chip; wait for and drop the child's pending answer."""
         self._queue.clear()
         self._early.clear()
         self._card = None

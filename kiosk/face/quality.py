@@ -124,6 +124,12 @@ def cover_scores(frame: np.ndarray, marks: Landmarks) -> tuple[float, float]:
     return chroma, ratio
 
 
+def face_luma(frame: np.ndarray, box: Box) -> float | None:
+    """Mean luma (0-255) inside the face box; None when the box holds no pixel."""
+    face = _patch(frame, box.left, box.top, box.right, box.bottom)
+    return float(_luma(face).mean()) if face.size else None
+
+
 def is_greyscale(frame: np.ndarray) -> bool:
     """True when the three channels are (nearly) equal, as in a chip photo."""
     sample = frame[::8, ::8].astype(np.int16)
@@ -153,9 +159,8 @@ def assess(
     cy = (largest.top + largest.bottom) / 2 / h - 0.5
     if abs(cx) > limits.max_offset_x or abs(cy) > limits.max_offset_y:
         issues.append(Guidance.OFF_CENTRE)
-    face = _patch(frame, largest.left, largest.top, largest.right, largest.bottom)
-    if face.size:
-        luma = float(_luma(face).mean())
+    luma = face_luma(frame, largest)
+    if luma is not None:
         if luma < limits.min_luma:
             issues.append(Guidance.TOO_DARK)
         elif luma > limits.max_luma:

@@ -23,14 +23,14 @@ import math
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
-from kiosk.face.camera import _Closing
-from kiosk.face.camera_cv import _cv2
 from kiosk.face.engine import FaceEngine, load_engine
 from kiosk.face.errors import FaceError
 from kiosk.face.people import find_photo, load_rgb
 from kiosk.face.quality import Landmarks
 from kiosk.face.results import Box
+from kiosk.face.source import Closing, opencv
 
 
 def _eye_closure(image: np.ndarray, marks: Landmarks, cv2: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -90,7 +90,7 @@ def person_layout(
 ) -> Layout:
     """Where the face of ``name``'s photo is, and its landmarks once placed in the frame (needs
     the models; pass the result to :class:`PersonCamera` to open it without them)."""
-    cv2 = _cv2()
+    cv2 = opencv()
     engine = engine or load_engine()
     rgb = load_rgb(find_photo(name).path)
     boxes = engine.detect(rgb, upsample=1)
@@ -111,7 +111,7 @@ def person_layout(
     return box, marks
 
 
-class PersonCamera(_Closing):
+class PersonCamera(Closing):
     """Synthetic live frames of one real person's photo (see the module docstring)."""
 
     def __init__(
@@ -132,7 +132,7 @@ class PersonCamera(_Closing):
         engine: FaceEngine | None = None,
         layout: Layout | None = None,
     ) -> None:
-        self._cv2 = _cv2()
+        self._cv2 = opencv()
         photo = find_photo(name)
         self.person = photo.person
         self.size = size
@@ -220,8 +220,6 @@ def compose(
 ) -> np.ndarray:
     """Several photos side by side in one frame (scaled to ``height_fraction`` of the height),
     on a grey background: a scene with several people."""
-    from PIL import Image
-
     canvas = Image.new("RGB", size, (110, 110, 110))
     slot = size[0] // max(1, len(images))
     for i, image in enumerate(images):

@@ -9,10 +9,15 @@ is dropped; ``forget()`` (or leaving the ``with`` block) drops them at any time 
 removal, a timeout, a cancel. To try again, call ``prepare`` again.
 
 Per live frame: downscale to ``detect_width`` px wide, HOG-detect there, keep the largest face,
-scale its box back up, take the 68-point landmarks and (when quality allows and more agreeing
-frames are needed) the encoding from the full-resolution frame — at once in this thread, or,
-with an ``encoder`` child, on the second core while the next frames are detected here
-(:mod:`kiosk.face.parallel`).
+scale its box back up, take the 68-point landmarks on the full-resolution frame and cut the
+aligned face chip with them; when quality allows and more frames are wanted, encode the chip —
+at once in this thread, or, with an ``encoder`` child, on the second core while the next frames
+are detected here (:mod:`kiosk.face.parallel`).
+
+The decision (:mod:`kiosk.face.template`): the card encoding is the mean over several views of
+the chip photo's face; the live encoding is the quality-weighted mean of the last
+``fusion_window`` encoded frames. A match needs ``agreeing_frames`` encoded frames whose fused
+encoding is within ``tolerance`` of the card's, and a live sign.
 """
 
 from __future__ import annotations
@@ -34,10 +39,15 @@ from kiosk.face.messages import Guidance
 from kiosk.face.parallel import PendingEncodings
 from kiosk.face.quality import Landmarks, QualityLimits, assess, cover_scores
 from kiosk.face.results import Box, FrameResult, Verdict
+from kiosk.face.template import LiveFusion, card_views, frame_weight, mean_encoding
 
-DEFAULT_TOLERANCE = 0.50
-"""Face distance at or below which a frame agrees with the card photo (see README: measured
-on the licensed photos through the card path; face_recognition's own default 0.6 is looser)."""
+DEFAULT_TOLERANCE = 0.57
+"""Fused face distance at or below which the live face matches the card photo. Chosen by the
+rule in docs/face.md: the largest multiple of 0.01 at least ``TOLERANCE_MARGIN`` below the
+closest different-person pair measured (the licensed photos and faces-dev)."""
+
+TOLERANCE_MARGIN = 0.05
+"""How far below the closest different-person distance measured the tolerance must stay."""
 
 BLOCKING = frozenset(
     {
@@ -60,9 +70,12 @@ class VerifierPolicy:
 
     tolerance: float = DEFAULT_TOLERANCE
     agreeing_frames: int = 3
-    """Encoded frames within tolerance needed for a match."""
+    """Encoded frames fused before a match can be decided (their fused encoding within
+    tolerance)."""
     max_attempts: int = 15
-    """Encoded frames after which, without enough agreeing ones, the verdict is NO_MATCH."""
+    """Encoded frames after which, without a match, the verdict is NO_MATCH."""
+    fusion_window: int = 5
+    """The last this many encoded frames make the fused live encoding."""
     timeout_s: float = 20.0
     """Seconds from the first frame after which the verdict is TIMEOUT."""
     detect_width: int = 400
@@ -95,7 +108,8 @@ class FaceVerifier(Protocol):
 
 
 class CardFace:
-    """The card photo's face encoding, made once; ``forget()`` drops it."""
+    """The card photo's face encoding (the mean over its views), made once; ``forget()`` drops
+    it."""
 
     def __init__(self, encoding: np.ndarray, box: Box) -> None:
         self._encoding: np.ndarray | None = encoding
@@ -113,18 +127,30 @@ class CardFace:
         return image, max(boxes, key=lambda b: b.area)
 
     @classmethod
-    def encode(cls, card_photo: bytes, engine: FaceEngine | None = None) -> CardFace:
-        """Decode the chip's JPEG 2000 photo, find its face and encode it."""
-        engine = engine or load_engine()
+    def views(cls, card_photo: bytes, engine: FaceEngine) -> tuple[list[np.ndarray], Box]:
+        """The aligned chips of the card photo's face to encode (see ``card_views``) and its box."""
         image, box = cls.locate(card_photo, engine)
-        encoding = engine.encode(image, [box])[0]
+        chip, _marks = engine.align(image, box)
         del image
+        return card_views(chip), box
+
+    @classmethod
+    def encode(cls, card_photo: bytes, engine: FaceEngine | None = None) -> CardFace:
+        """Decode the chip's JPEG 2000 photo, find its face and encode it (mean over views)."""
+        engine = engine or load_engine()
+        views, box = cls.views(card_photo, engine)
+        encoding = mean_encoding(engine.describe(views))
+        views.clear()
         return cls(encoding, box)
 
-    def distance_to(self, encoding: np.ndarray) -> float:
+    @property
+    def encoding(self) -> np.ndarray:
         if self._encoding is None:
             raise VerifierStateError("the card photo was forgotten; prepare again")
-        return distance(self._encoding, encoding)
+        return self._encoding
+
+    def distance_to(self, encoding: np.ndarray) -> float:
+        return distance(self.encoding, encoding)
 
     def forget(self) -> None:
         self._encoding = None
@@ -135,12 +161,12 @@ class DlibVerifier:
 
     With an ``encoder`` (:class:`~kiosk.face.encoder.EncoderProcess`, e.g.
     :func:`~kiosk.face.encoder.shared_encoder`) the encodings run on a second core: ``prepare``
-    only finds the card photo's face and hands its encoding to the child, and frames worth
-    encoding are queued (:class:`~kiosk.face.parallel.PendingEncodings`) while the next frames
-    are detected; once only encodings are missing, ``check`` encodes here too and waits for
-    them. The decisions are the same; a result's ``distance`` is then the last one that became
-    known with that frame. Without an encoder (or while another verifier holds it) every
-    encoding is made at once in this thread.
+    only finds and aligns the card photo's face and hands its views to the child, and frames
+    worth encoding are queued (:class:`~kiosk.face.parallel.PendingEncodings`) while the next
+    frames are detected; once only encodings are missing, ``check`` encodes here too and waits
+    for them. The decisions are the same; a result's ``distance`` is then the last fused
+    distance that became known with that frame. Without an encoder (or while another verifier
+    holds it) every encoding is made at once in this thread.
     """
 
     def __init__(
@@ -156,8 +182,9 @@ class DlibVerifier:
         self._jobs: PendingEncodings | None = None
         self._card: CardFace | None = None
         self._liveness = LivenessTracker(self.policy.liveness)
+        self._fusion = LiveFusion(self.policy.fusion_window)
+        self._fused: float | None = None
         self._started: float | None = None
-        self._agreeing = 0
         self._attempts = 0
         self._last: FrameResult | None = None
         self._watching = False
@@ -179,13 +206,13 @@ class DlibVerifier:
         if self._encoder is None:
             self._card = CardFace.encode(card_photo, self.engine)
             return
-        image, box = CardFace.locate(card_photo, self.engine)
+        views, box = CardFace.views(card_photo, self.engine)
         self._jobs = PendingEncodings.open(self.engine, self._encoder)
         if self._jobs is None:  # another verifier holds the child: encode here
-            self._card = CardFace(self.engine.encode(image, [box])[0], box)
+            self._card = CardFace(mean_encoding(self.engine.describe(views)), box)
         else:
-            self._jobs.add_card(image, box)
-        del image
+            self._jobs.add_card(views)
+        del views
 
     def watch(self) -> None:
         """Quality and liveness only, with no card photo (``kiosk face check``): frames are
@@ -213,8 +240,9 @@ class DlibVerifier:
             self._jobs = None
         self._liveness.forget()
         self._liveness = LivenessTracker(self.policy.liveness)
+        self._fusion.forget()
+        self._fused = None
         self._started = None
-        self._agreeing = 0
         self._attempts = 0
         self._last = None
         self._watching = False
@@ -233,7 +261,7 @@ class DlibVerifier:
             self._started = now
         self._fresh = None
         self._tend()
-        faces, largest, marks = self._find(frame)
+        faces, largest, marks, chip = self._find(frame)
         issues = assess(frame, faces, largest, marks, self.policy.quality)
         if largest is None:
             issues = self._covered_or_missing(frame)
@@ -252,16 +280,16 @@ class DlibVerifier:
         wanted = (
             self.ready
             and not self._watching
-            and self._agreeing + pending < self.policy.agreeing_frames
             and self._attempts + pending < self.policy.max_attempts
+            and (self._attempts + pending < self.policy.agreeing_frames or not self._within())
         )
-        if largest is not None and not blocking and wanted:
+        if chip is not None and marks is not None and not blocking and wanted:
+            weight = frame_weight(chip, marks)
             if self._jobs is not None:
-                self._jobs.add_frame(frame, largest)
+                self._jobs.add_frame(chip, weight)
             elif self._card is not None:
-                encoding = self.engine.encode(frame, [largest])[0]
-                distance_now = self._count(self._card.distance_to(encoding))
-                del encoding
+                distance_now = self._count(self.engine.describe([chip])[0], weight)
+        del chip
         if self._jobs is not None:
             self._collect(self._jobs, now)
             distance_now = self._fresh
@@ -274,7 +302,7 @@ class DlibVerifier:
             face=largest,
             faces=len(faces),
             distance=None if distance_now is None else round(distance_now, 4),
-            agreeing=self._agreeing,
+            agreeing=self._agreeing(),
             attempts=self._attempts,
             needed=self.policy.agreeing_frames,
             elapsed_ms=round((time.perf_counter() - t0) * 1000.0, 2),
@@ -285,19 +313,35 @@ class DlibVerifier:
         self._last = result
         return result
 
-    def _count(self, distance_now: float) -> float:
-        """One encoded frame's distance: an attempt, agreeing when within tolerance."""
+    def _count(self, encoding: np.ndarray, weight: float) -> float:
+        """One encoded frame: an attempt, fused with the last ones; the fused distance."""
+        card = self._card.encoding if self._card is not None else None
+        if card is None and self._jobs is not None:
+            card = self._jobs.card
+        if card is None:
+            raise VerifierStateError("the card photo was forgotten; prepare again")
         self._attempts += 1
-        if distance_now <= self.policy.tolerance:
-            self._agreeing += 1
-        return distance_now
+        self._fusion.add(encoding, weight)
+        fused = self._fusion.distance_to(card)
+        self._fused = fused
+        return 0.0 if fused is None else fused
+
+    def _within(self) -> bool:
+        """True when no frame is fused yet or the fused encoding is within tolerance."""
+        return self._fused is None or self._fused <= self.policy.tolerance
+
+    def _agreeing(self) -> int:
+        """Frames fused (up to the number needed) when the fused encoding is within tolerance."""
+        if self._fused is None or self._fused > self.policy.tolerance:
+            return 0
+        return min(len(self._fusion), self.policy.agreeing_frames)
 
     def _tend(self) -> None:
         """Parallel mode: count the child's answer if it came, hand it the next job (cheap; called
         between the steps of a frame so the child waits as little as possible)."""
         if self._jobs is not None:
-            for d in self._jobs.step():
-                self._fresh = self._count(d)
+            for encoding, weight in self._jobs.step():
+                self._fresh = self._count(encoding, weight)
 
     def _collect(self, jobs: PendingEncodings, now: float) -> None:
         """Count the distances that became known; when only encodings are missing (liveness
@@ -305,16 +349,19 @@ class DlibVerifier:
         self._tend()
         while jobs.live and not self._verdict(now).final:
             live = self._liveness.shown or not self.policy.require_liveness
-            queued_enough = self._agreeing + jobs.live >= self.policy.agreeing_frames
+            queued_enough = self._attempts + jobs.live >= self.policy.agreeing_frames
             if not (live and queued_enough):
                 break
             settled = jobs.settle()
             if not settled:
                 break
-            for d in settled:
-                self._fresh = self._count(d)
+            for encoding, weight in settled:
+                self._fresh = self._count(encoding, weight)
 
-    def _find(self, frame: np.ndarray) -> tuple[list[Box], Box | None, Landmarks | None]:
+    def _find(
+        self, frame: np.ndarray
+    ) -> tuple[list[Box], Box | None, Landmarks | None, np.ndarray | None]:
+        """Faces, the largest, its landmarks and aligned chip (cut at full resolution)."""
         h, w = frame.shape[:2]
         factor = min(1.0, self.policy.detect_width / w)
         small = self._downscale(frame, factor)
@@ -330,10 +377,10 @@ class DlibVerifier:
             del larger
         faces = [b.scaled(1.0 / factor, w, h) for b in found]
         if not faces:
-            return [], None, None
+            return [], None, None, None
         largest = max(faces, key=lambda b: b.area)
-        marks = self.engine.landmarks(frame, [largest])[0]
-        return faces, largest, marks
+        chip, marks = self.engine.align(frame, largest)
+        return faces, largest, marks, chip
 
     def _covered_or_missing(self, frame: np.ndarray) -> list[Guidance]:
         """No face: a weak detection whose lower face is flat means a covered face."""
@@ -355,7 +402,8 @@ class DlibVerifier:
     def _verdict(self, now: float) -> Verdict:
         policy = self.policy
         live = self._liveness.shown or not policy.require_liveness
-        if self._agreeing >= policy.agreeing_frames and live:
+        enough = len(self._fusion) >= policy.agreeing_frames
+        if enough and self._fused is not None and self._within() and live:
             return Verdict.MATCH
         if policy.require_liveness and self._liveness.expired(now):
             return Verdict.NOT_LIVE
@@ -377,7 +425,8 @@ class DlibVerifier:
         if issues:
             return issues[0]
         pending = 0 if self._jobs is None else self._jobs.live
-        waiting = self._watching or self._agreeing + pending >= self.policy.agreeing_frames
+        queued = len(self._fusion) + pending >= self.policy.agreeing_frames
+        waiting = self._watching or (queued and self._within())
         if waiting and not self._liveness.shown:
             return Guidance.BLINK
         return Guidance.HOLD_STILL

@@ -21,22 +21,10 @@ from typing import Any
 import numpy as np
 
 from kiosk.face import errors
-from kiosk.face.child import end_child
+from kiosk.face.child import end_child, peak_rss_mb
 from kiosk.face.errors import FaceError, VerifierStateError
 from kiosk.face.results import FrameResult
 from kiosk.face.verifier import DlibVerifier, VerifierPolicy
-
-
-def peak_rss_mb(pid: int | str = "self") -> float | None:
-    """Peak resident memory (VmHWM) of a process in MB, from /proc (None when unavailable)."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024.0, 1)
-    except OSError:
-        return None
-    return None
 
 
 def _serve(conn: Connection, policy: VerifierPolicy) -> None:

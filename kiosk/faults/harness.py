@@ -21,7 +21,7 @@ from kiosk.config import Settings
 from kiosk.reception.clock import ManualClock
 from kiosk.reception.flow import Change, Reception
 from kiosk.reception.ports import ReceptionResult, Records
-from kiosk.reception.states import DISPLAY, State
+from kiosk.reception.states import DISPLAY, LEFT_BEHIND, State
 from kiosk.simcard.deck import get_profile
 from kiosk.simcard.issue import issue_card, register_card
 from kiosk.simcard.virtual import VirtualCard
@@ -30,6 +30,8 @@ from kiosk.wiring.services import build_services
 
 S = State
 END_SCREENS = frozenset({S.DONE, S.CANCELLED, S.CARD_ERROR})
+OVER = END_SCREENS | LEFT_BEHIND
+"""The visit is over: an end screen, or the kiosk asking for the card."""
 OUTCOMES = frozenset(o.value for o in Outcome)
 """What the store keeps as a reception's outcome."""
 
@@ -119,7 +121,7 @@ class HeadlessKiosk:
         if change.state in END_SCREENS:
             code = screen.details.get("error_code")
             self.endings[f"{change.state.value}:{code}" if code else change.state.value] += 1
-        if change.state == S.START and change.previous == S.IDLE_WARNING:
+        if change.state == S.TAKE_CARD and change.previous == S.IDLE_WARNING:
             self.endings["timed-out"] += 1
 
     def problems(self) -> list[str]:
@@ -152,9 +154,10 @@ class HeadlessKiosk:
         return self.state
 
     def walk_away(self) -> State:
-        """Nobody touches the kiosk until it is back at the start (or 30 min pass)."""
+        """Nobody touches the kiosk until it is back at the start, or holds on asking for the
+        card left on it (or 30 min pass)."""
         for _ in range(1800):
-            if self.state == S.START:
+            if self.state in (S.START, S.CARD_LEFT):
                 break
             self.clock.advance(1.0)
             self.flow.tick()
@@ -167,7 +170,7 @@ class HeadlessKiosk:
         ``stop_at`` or ``steps`` answers."""
         for _ in range(steps):
             state = self.state
-            if state in END_SCREENS or state == S.START or state in stop_at:
+            if state in OVER or state == S.START or state in stop_at:
                 return state
             self.step(choices)
         return self.state
@@ -183,6 +186,8 @@ class HeadlessKiosk:
             self.take_card()
         if self.state in DISPLAY or self.state != S.START:
             self.walk_away()
+        if self.state in LEFT_BEHIND:
+            self.take_card()
         return self.state
 
     # -- what the store holds ---------------------------------------------------------------

@@ -33,7 +33,7 @@ from kiosk.errors import KioskError
 from kiosk.faults.card import CardFault, FaultyCard
 from kiosk.faults.eligibility import FailingEligibility, SlowEligibility
 from kiosk.faults.face import VanishingCamera
-from kiosk.faults.harness import CardBox, Choices, HeadlessKiosk, wrong_pin
+from kiosk.faults.harness import OVER, CardBox, Choices, HeadlessKiosk, wrong_pin
 from kiosk.faults.records import FlakyDatabase, outbox_disk_full
 from kiosk.paths import kiosk_home_at
 from kiosk.reception.errors import FlowError, Refused
@@ -269,7 +269,7 @@ class _Visit:
         right = self.soak.pins[kiosk_profile(kiosk)]
         for _ in range(30):
             state = kiosk.state
-            if state == S.START or state in (S.DONE, S.CANCELLED, S.CARD_ERROR):
+            if state == S.START or state in OVER:
                 return
             roll = rng.random()
             if roll < 0.02:

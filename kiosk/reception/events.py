@@ -15,6 +15,7 @@ class Event(StrEnum):
     CARD_REMOVED = "card_removed"
     TICK = "tick"  # time passes (inactivity, end screens)
     # the patient
+    RETRY_READ = "retry_read"  # 「もう一度読み取る」 on error 001
     CANCEL = "cancel"  # 「やめる」
     NEXT = "next"  # 「次へ」 on the expiry alert
     REGISTER = "register"  # value: True 登録する / False 登録しない

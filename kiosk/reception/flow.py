@@ -39,7 +39,7 @@ from kiosk.reception.ports import (
 )
 from kiosk.reception.rules import GUARDS, Facts
 from kiosk.reception.screens import Screen, build_screen
-from kiosk.reception.states import DISPLAY, INTERACTIVE, State
+from kiosk.reception.states import DISPLAY, INTERACTIVE, LEFT_BEHIND, State
 from kiosk.reception.visit import Visit
 from kiosk.vocabulary import AuditKind, IdentityMethod, Outcome, ReaderError
 
@@ -76,6 +76,8 @@ def _ordered(states: frozenset[State]) -> list[State]:
 
 
 _IDLE = _ordered(INTERACTIVE - {S.STAFF_WAIT})
+ENDINGS = frozenset({S.START, S.CANCELLED, S.CARD_ERROR, S.TAKE_CARD})
+"""States that end a visit when entered."""
 _CANCELLABLE = _ordered(INTERACTIVE | {S.IDLE_WARNING})
 
 Entry = Callable[[entry.Desk, Visit, Any], entry.Step]
@@ -140,15 +142,25 @@ class Reception(DeclaredMachine):
         Transition(E.PRESCRIPTION, S.PRESCRIPTION, S.FINISHING),
         Transition(E.RECORDED, S.FINISHING, S.DONE),
         Transition(E.RECORD_FAILED, S.FINISHING, S.CARD_ERROR),
-        # leaving: card taken away, cancel, inactivity, end screens
-        *transitions(E.CARD_REMOVED, [S.START, *_ordered(DISPLAY)], S.START),
+        # leaving: card taken away, cancel, inactivity, end screens, the card left behind
+        *transitions(E.CARD_REMOVED, [S.START, *_ordered(DISPLAY | LEFT_BEHIND)], S.START),
         *transitions(E.CARD_REMOVED, [*_CANCELLABLE, S.READING, S.PIN_CHECK], S.CANCELLED),
         *transitions(E.CANCEL, _CANCELLABLE, S.CANCELLED),
         *transitions(E.TICK, _IDLE, S.IDLE_WARNING, guard="idle_too_long"),
         Transition(E.TICK, S.STAFF_WAIT, S.IDLE_WARNING, guard="staff_wait_too_long"),
-        Transition(E.TICK, S.IDLE_WARNING, S.START, guard="warning_elapsed"),
-        *transitions(E.TICK, _ordered(DISPLAY), S.START, guard="displayed"),
+        Transition(E.TICK, S.IDLE_WARNING, S.TAKE_CARD, guard="warning_elapsed"),
         Transition(E.CONTINUE, S.IDLE_WARNING, HISTORY),
+        *[
+            t
+            for state in _ordered(DISPLAY)
+            for t in (
+                Transition(E.TICK, state, S.START, guard="card_gone", unless="still_showing"),
+                Transition(E.TICK, state, S.TAKE_CARD, guard="displayed"),
+            )
+        ],
+        Transition(E.TICK, S.TAKE_CARD, S.CARD_LEFT, guard="card_left_too_long"),
+        Transition(E.RETRY_READ, S.CARD_ERROR, S.READING, guard="card_unreadable"),
+        *[Transition(E.CALL_STAFF, s, s) for s in (S.CARD_ERROR, *_ordered(LEFT_BEHIND))],
     )
     ENTRY: ClassVar[dict[State, Entry]] = {
         S.READING: entry.read_card,
@@ -169,6 +181,7 @@ class Reception(DeclaredMachine):
         E.DISEASE_INFO: lambda v, yes, _: v.but(disease_info=yes is True),
         E.PRESCRIPTION: lambda v, yes, _: v.but(electronic_prescription=yes is True),
         E.PIN_OK: lambda v, _, __: v.but(method=IdentityMethod.PIN),
+        E.CALL_STAFF: lambda v, _, __: v.but(staff_called=True) if v.ended else v,
         E.STAFF_CONFIRM: lambda v, answer, _: v.but(
             method=IdentityMethod.VISUAL if answer.ok else None, staff_id=answer.staff_id
         ),
@@ -264,9 +277,9 @@ class Reception(DeclaredMachine):
         previous = State(moved_from.value)
         self._entered_at = self.clock.monotonic()
         self._last_event = event
-        if entered and self.state in (S.START, S.CANCELLED, S.CARD_ERROR):
-            self._end_visit(previous)
-        elif entered and event is E.CARD_PLACED:
+        if entered and self.state in ENDINGS:
+            self._end_visit(previous, event)
+        elif entered and self.state == S.READING:
             self.visit = Visit(staff_visual=self.visit.staff_visual)
         self._tell(previous, event)
         work = self.ENTRY.get(self.state) if entered else None
@@ -434,32 +447,41 @@ class Reception(DeclaredMachine):
 
     # -- the end of a visit ----------------------------------------------------------------
 
-    def _end_visit(self, previous: State) -> None:
-        """Note how the visit ended, forget everything about it (face encoding, photo, card
-        session); the error screen keeps only its code."""
+    def _end_visit(self, previous: State, event: Event) -> None:
+        """Note how the visit ended and forget everything about it (face encoding, photo,
+        card session); the end screens keep only the error code and how it ended."""
         visit = self.visit
-        outcome = self._outcome(previous)
+        if visit.ended:
+            if self.state == S.START:
+                self.visit = Visit()
+            return
+        ended_by, outcome = self._ending(previous, event)
         if outcome is not None:
             self._audit(visit, outcome, {}, state=previous)
         try:
             self.face.forget()
         finally:
-            self.visit = Visit(error=visit.error if self.state == S.CARD_ERROR else None)
+            error = visit.error if self.state == S.CARD_ERROR else None
+            self.visit = Visit() if self.state == S.START else Visit(error=error, ended_by=ended_by)
             if visit.card is not None:
                 try:
                     visit.card.close()
                 except KioskError:
                     log.debug("card already gone")
 
-    def _outcome(self, previous: State) -> Outcome | None:
+    def _ending(self, previous: State, event: Event) -> tuple[str, Outcome | None]:
+        """How the visit ended ("card_removed", "cancel", "timeout", "error", "done") and the
+        outcome the records keep (None: the completed reception is recorded already)."""
+        if event is E.CARD_REMOVED:
+            gone = "card_removed"
+            return gone, None if previous == S.DONE else Outcome.CARD_REMOVED
         if self.state == S.CARD_ERROR:
-            return Outcome.for_error(self.visit.error or ReaderError.NOT_RECOGNISED)
+            return "error", Outcome.for_error(self.visit.error or ReaderError.NOT_RECOGNISED)
         if self.state == S.CANCELLED:
-            removed = self._last_event is E.CARD_REMOVED
-            return Outcome.CARD_REMOVED if removed else Outcome.CANCELLED
-        if previous in (S.DONE, S.CANCELLED, S.CARD_ERROR, S.START):
-            return None
-        return Outcome.TIMED_OUT
+            return "cancel", Outcome.CANCELLED
+        if previous == S.DONE:
+            return "done", None
+        return "timeout", Outcome.TIMED_OUT
 
     # -- helpers ---------------------------------------------------------------------------
 

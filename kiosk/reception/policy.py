@@ -26,7 +26,8 @@ class FlowPolicy:
     idle_timeout_s: float
     idle_warning_s: float
     staff_wait_timeout_s: float
-    display_s: float  # end screens (done, cancelled, card error) before the start
+    display_s: float  # end screens (done, cancelled, card error) before asking for the card
+    card_left_alert_s: float  # the card left on the reader this long: the staff are alerted
     alert_months: int  # certificate-expiry alert from this many months before expiry…
     grace_months: int  # …and the card still works this many months after it
     medical_institution_code: str

@@ -17,7 +17,7 @@ from kiosk.reception.events import StaffAnswer
 from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import CertificateCheck
 from kiosk.reception.visit import Visit
-from kiosk.vocabulary import AUTH_PIN
+from kiosk.vocabulary import AUTH_PIN, ReaderError
 
 USABLE = frozenset({"valid", "expired"})
 """Certificate statuses that may still pass (an expired one only within the grace months)."""
@@ -155,6 +155,24 @@ def displayed(f: Facts) -> bool:
     return f.shown_s >= f.policy.display_s
 
 
+def still_showing(f: Facts) -> bool:
+    return f.shown_s < f.policy.display_s
+
+
+def card_gone(f: Facts) -> bool:
+    """The visit ended because the card was taken away."""
+    return f.visit.card_gone
+
+
+def card_left_too_long(f: Facts) -> bool:
+    return f.shown_s >= f.policy.card_left_alert_s
+
+
+def card_unreadable(f: Facts) -> bool:
+    """Error 001: the card could not be read (it may read when placed again)."""
+    return f.visit.error is ReaderError.NOT_RECOGNISED
+
+
 GUARDS: dict[str, Callable[[Facts], bool]] = {
     rule.__name__: rule
     for rule in (
@@ -180,6 +198,10 @@ GUARDS: dict[str, Callable[[Facts], bool]] = {
         staff_wait_too_long,
         warning_elapsed,
         displayed,
+        still_showing,
+        card_gone,
+        card_left_too_long,
+        card_unreadable,
     )
 }
 """Every rule by name, as the transition table names them."""

@@ -74,6 +74,8 @@ NO_CANCEL = frozenset(
         State.DONE,
         State.CANCELLED,
         State.CARD_ERROR,
+        State.TAKE_CARD,
+        State.CARD_LEFT,
         State.READING,
         State.PIN_CHECK,
         State.QUALIFYING,
@@ -92,10 +94,23 @@ def build_screen(state: State, visit: Visit, policy: FlowPolicy) -> Screen:
     details: dict[str, Any] = {"staff_mode": "visual" if visit.staff_visual else "unattended"}
     body = [Text(f"{state.value}.body")]
     options: list[Option] = []
+    if visit.ended:
+        details["ended_by"] = visit.ended_by
+        details["staff_called"] = visit.staff_called
     if state == State.CARD_ERROR:
         code = visit.error or ReaderError.NOT_RECOGNISED
         details["error_code"] = code.value
-        return Screen(state.value, (Text(f"card-error.{code.value}"),), (), details)
+        if code is ReaderError.NOT_RECOGNISED:
+            help_option = Option(E.RETRY_READ, "option.retry_read")
+        else:
+            help_option = Option(E.CALL_STAFF, "option.call_staff", enabled=not visit.staff_called)
+        return Screen(state.value, (Text(f"card-error.{code.value}"),), (help_option,), details)
+    if state == State.CANCELLED and visit.card_gone:
+        body = [Text("cancelled.card_removed")]
+    elif state == State.TAKE_CARD and visit.ended_by == "timeout":
+        body = [Text("take-card.timeout")]
+    if state in (State.TAKE_CARD, State.CARD_LEFT):
+        options.append(Option(E.CALL_STAFF, "option.call_staff", enabled=not visit.staff_called))
     if state == State.EXPIRY_ALERT and visit.cert is not None:
         day = visit.cert.not_after.date()
         body = [Text("expiry-alert.body", {"date": day})]
@@ -172,8 +187,9 @@ def _identity_options(
     }
     if locked:
         details["locked_pin"] = "auth"
-        details["unlock_where_ja"] = catalogue().get("pin-locked.unlock_where", "ja")
-        details["unlock_where_en"] = catalogue().get("pin-locked.unlock_where", "en")
+        where = "pin-locked.unlock_where_face_only" if face_only else "pin-locked.unlock_where"
+        details["unlock_where_ja"] = catalogue().get(where, "ja")
+        details["unlock_where_en"] = catalogue().get(where, "en")
     options: list[Option] = []
     if state == State.FACE_FAILED:
         options.append(Option(E.RETRY_FACE, "option.retry_face", enabled=face_left > 0))

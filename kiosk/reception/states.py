@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["DISPLAY", "INTERACTIVE", "TRANSIENT", "State"]
+__all__ = ["DISPLAY", "INTERACTIVE", "LEFT_BEHIND", "TRANSIENT", "State"]
 
 
 class State(StrEnum):
@@ -32,13 +32,21 @@ class State(StrEnum):
     DONE = "done"
     CANCELLED = "cancelled"
     IDLE_WARNING = "idle-warning"
+    TAKE_CARD = "take-card"  # the visit is over and the card still lies on the reader
+    CARD_LEFT = "card-left"  # …for so long that the staff were alerted
 
 
 TRANSIENT = frozenset({State.READING, State.PIN_CHECK, State.QUALIFYING, State.FINISHING})
 """States entered and left inside one event call (the work happens on entry)."""
 
 DISPLAY = frozenset({State.CARD_ERROR, State.DONE, State.CANCELLED})
-"""End screens: they return to the start when the card is taken or after a short display."""
+"""End screens: after a short display they ask for the card (or return to the start when the
+card was already taken)."""
 
-INTERACTIVE = frozenset(State) - TRANSIENT - DISPLAY - {State.START, State.IDLE_WARNING}
+LEFT_BEHIND = frozenset({State.TAKE_CARD, State.CARD_LEFT})
+"""The visit is over; the kiosk asks for the card until it is taken."""
+
+INTERACTIVE = (
+    frozenset(State) - TRANSIENT - DISPLAY - LEFT_BEHIND - {State.START, State.IDLE_WARNING}
+)
 """States waiting for the patient or the staff: inactivity and cancel apply to them."""

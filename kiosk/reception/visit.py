@@ -44,6 +44,8 @@ class Visit:
     electronic_prescription: bool | None = None
     result_path: str | None = None
     idle_seconds_left: float = 0.0  # on the idle warning
+    ended_by: str = ""  # once over: "card_removed", "cancel", "timeout", "error" or "done"
+    staff_called: bool = False  # the patient asked for help on an end screen
 
     @property
     def consent_index(self) -> int:
@@ -57,6 +59,15 @@ class Visit:
     @property
     def auth_pin_locked(self) -> bool:
         return self.auth_tries_left is not None and self.auth_tries_left <= 0
+
+    @property
+    def ended(self) -> bool:
+        return bool(self.ended_by)
+
+    @property
+    def card_gone(self) -> bool:
+        """The card was taken away (the visit ended by its removal)."""
+        return self.ended_by == "card_removed"
 
     def but(self, **changes: Any) -> Visit:
         """A copy with ``changes``."""

@@ -1,17 +1,22 @@
-"""Exports of the consent records: FHIR R4 ``Consent`` resources (a Bundle) or CSV.
+"""Exports of the consent records: FHIR R4 ``Consent`` resources (a Bundle or NDJSON) or CSV.
 
 One ``Consent`` per answered item of each completed reception: ``status`` active (同意する)
 or rejected (同意しない), ``scope`` patient-privacy, ``category`` LOINC 59284-0, the patient
 named by the card reference, ``dateTime`` when given, ``provision.period`` the 24 hours it
 lets the facility view the data, ``policy`` and ``provision.purpose`` naming the item.
+
+The ``write_*`` functions stream: they take records one at a time (``RecordStore.stream``)
+and write each entry or row as it comes, so memory stays flat however many there are.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
-from typing import Any
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
 
 from kiosk.records.store import StoredRecord
 
@@ -44,8 +49,12 @@ def consent_answers(record: StoredRecord) -> list[tuple[str, bool]]:
 
 
 def fhir_bundle(records: Iterable[StoredRecord]) -> dict[str, Any]:
-    """A FHIR R4 Bundle (type collection) of Consent resources."""
-    entries = []
+    """A FHIR R4 Bundle (type collection) of Consent resources, in memory (small sets)."""
+    return {"resourceType": "Bundle", "type": "collection", "entry": list(fhir_entries(records))}
+
+
+def fhir_entries(records: Iterable[StoredRecord]) -> Iterator[dict[str, Any]]:
+    """The Bundle's entries (``fullUrl`` + Consent resource), one at a time."""
     for record in records:
         consents = record.body.get("consents") or {}
         for item, given in consent_answers(record):
@@ -92,8 +101,31 @@ def fhir_bundle(records: Iterable[StoredRecord]) -> dict[str, Any]:
                     "purpose": [{"system": ITEM_SYSTEM, "code": item, "display": display}],
                 },
             }
-            entries.append({"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource})
-    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+            yield {"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource}
+
+
+def write_fhir_bundle(records: Iterable[StoredRecord], out: TextIO) -> int:
+    """Stream the Bundle to ``out``, one entry a line as it comes; return the number of
+    entries. The text is one JSON object, the value of :func:`fhir_bundle`."""
+    out.write('{"resourceType": "Bundle", "type": "collection", "entry": [')
+    count = 0
+    for entry in fhir_entries(records):
+        out.write("\n" if count == 0 else ",\n")
+        out.write(json.dumps(entry, ensure_ascii=False))
+        count += 1
+    out.write("\n]}\n" if count else "]}\n")
+    return count
+
+
+def write_fhir_ndjson(records: Iterable[StoredRecord], out: TextIO) -> int:
+    """Stream the Consent resources to ``out`` as NDJSON (FHIR bulk data: one resource a
+    line); return the number of resources."""
+    count = 0
+    for entry in fhir_entries(records):
+        out.write(json.dumps(entry["resource"], ensure_ascii=False, separators=(",", ":")))
+        out.write("\n")
+        count += 1
+    return count
 
 
 CSV_COLUMNS = (
@@ -120,44 +152,53 @@ CSV_COLUMNS = (
 
 
 def csv_text(records: Iterable[StoredRecord]) -> str:
-    """One row per reception (completed or not); consent columns given / refused / empty."""
+    """The CSV export as one string, in memory (small sets)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for record in records:
-        if record.kind != "reception":
-            continue
-        body = record.body
-        consents = body.get("consents") or {}
-        items = consents.get("items", {})
-
-        def yes_no(value: Any) -> str:
-            return "" if value is None else ("given" if value else "refused")
-
-        writer.writerow(
-            [
-                record.seq,
-                record.at.isoformat(),
-                record.kiosk_id,
-                record.reception_id,
-                body.get("outcome"),
-                body.get("card") or "",
-                body.get("identity") or "",
-                body.get("staff_id") or "",
-                body.get("validity") or "",
-                body.get("error_code") or "",
-                *(items.get(i, "") for i in ("medication", "checkups", "treatment", "surgery")),
-                yes_no(consents.get("limit_info")),
-                yes_no(consents.get("specific_disease")),
-                body.get("prescription") or "",
-                consents.get("given_at", ""),
-                consents.get("expires_at", ""),
-            ]
-        )
+    write_csv(records, out)
     return out.getvalue()
 
 
-def _uuid(name: str) -> str:
-    import uuid
+def write_csv(records: Iterable[StoredRecord], out: TextIO) -> int:
+    """Stream one row per reception (completed or not) to ``out``; consent columns given /
+    refused / empty. Return the number of rows."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for record in records:
+        if record.kind != "reception":
+            continue
+        writer.writerow(_csv_row(record))
+        count += 1
+    return count
 
+
+def _yes_no(value: Any) -> str:
+    return "" if value is None else ("given" if value else "refused")
+
+
+def _csv_row(record: StoredRecord) -> list[Any]:
+    body = record.body
+    consents = body.get("consents") or {}
+    items = consents.get("items", {})
+    return [
+        record.seq,
+        record.at.isoformat(),
+        record.kiosk_id,
+        record.reception_id,
+        body.get("outcome"),
+        body.get("card") or "",
+        body.get("identity") or "",
+        body.get("staff_id") or "",
+        body.get("validity") or "",
+        body.get("error_code") or "",
+        *(items.get(i, "") for i in ("medication", "checkups", "treatment", "surgery")),
+        _yes_no(consents.get("limit_info")),
+        _yes_no(consents.get("specific_disease")),
+        body.get("prescription") or "",
+        consents.get("given_at", ""),
+        consents.get("expires_at", ""),
+    ]
+
+
+def _uuid(name: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{ITEM_SYSTEM}:{name}"))

@@ -31,7 +31,7 @@ from kiosk.records.model import AuditEvent, check_staff_id
 from kiosk.records.outbox import PARTIAL, Outbox, Staged
 from kiosk.records.result_xml import build_result_xml
 from kiosk.records.store import NewRecord, RecordStore, StoredRecord, iso
-from kiosk.vocabulary import IdentityMethod, Outcome
+from kiosk.vocabulary import CARD_CODES, IdentityMethod, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +173,7 @@ class Records:
         outcome = Outcome(outcome)
         if outcome is Outcome.COMPLETED:
             raise RecordError("a completed reception is recorded with record_reception()")
-        if error_code is not None and error_code not in ("001", "002", "006"):
+        if error_code is not None and error_code not in CARD_CODES:
             raise RecordError(f"unknown reader error code {error_code!r}")
         body = {
             "outcome": outcome.value,

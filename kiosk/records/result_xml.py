@@ -133,11 +133,34 @@ def build_result_xml(
             _add(item, f"{prefix}ConsTime", given)
             _add(item, f"{prefix}AvailableTime", available)
 
-    ET.indent(root)
-    text: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return (
-        text.replace(
-            b"<?xml version='1.0' encoding='utf-8'?>", b'<?xml version="1.0" encoding="UTF-8"?>', 1
-        )
-        + b"\n"
-    )
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>']
+    _serialize(root, 0, lines)
+    lines.append("")
+    return "\n".join(lines).encode("utf-8")
+
+
+def _serialize(element: ET.Element, depth: int, lines: list[str]) -> None:
+    """``element`` as ElementTree writes it after ``ET.indent`` (two spaces a level), one
+    element a line. The result has no attributes, namespaces or mixed content."""
+    pad = "  " * depth
+    name = element.tag
+    if len(element):
+        lines.append(f"{pad}<{name}>")
+        for child in element:
+            _serialize(child, depth + 1, lines)
+        lines.append(f"{pad}</{name}>")
+    elif element.text:
+        lines.append(f"{pad}<{name}>{_escape(element.text)}</{name}>")
+    else:
+        lines.append(f"{pad}<{name} />")
+
+
+def _escape(text: str) -> str:
+    """Character data as ElementTree escapes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text

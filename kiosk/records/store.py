@@ -44,6 +44,7 @@ from kiosk.records.chain import (
 )
 from kiosk.records.chainkey import ChainKey, load_chain_key
 from kiosk.records.checkpoint import CheckpointLog, read_checkpoints
+from kiosk.records.db_sqlite import SqliteDatabase
 from kiosk.records.errors import RecordError
 
 log = logging.getLogger(__name__)
@@ -162,8 +163,6 @@ def open_database(
     ``read_only`` opens without ever writing (implies ``create=False``); ``immutable`` reads
     a SQLite file that nothing writes (an archived copy)."""
     if url.startswith("sqlite://"):
-        from kiosk.records.db_sqlite import SqliteDatabase
-
         file = sqlite_file(url)
         if file.exists() and not file.is_file():
             existing_file(file, url)
@@ -442,28 +441,27 @@ class RecordStore:
         reception_id: str | None = None,
     ) -> list[StoredRecord]:
         """Stored records in chain order, filtered by time [since, until), kind, reception."""
-        where, params = [], []
-        if since is not None:
-            where.append("at >= ?")
-            params.append(iso(since))
-        if until is not None:
-            where.append("at < ?")
-            params.append(iso(until))
-        if kind is not None:
-            where.append("kind = ?")
-            params.append(kind)
-        if reception_id is not None:
-            where.append("reception_id = ?")
-            params.append(reception_id)
-        clause = f" WHERE {' AND '.join(where)}" if where else ""
-        rows = self.db.execute(
-            # the clause is built from the constant fragments above; values are parameters
-            "SELECT seq, kind, at, kiosk_id, reception_id, body FROM chain"  # noqa: S608
-            + clause
-            + " ORDER BY seq",
-            params,
-        )
-        return [_stored(r) for r in rows]
+        sql, params = _select(since, until, kind, reception_id)
+        return [_stored(row) for row in self.db.execute(sql, params)]
+
+    def stream(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        kind: str | None = None,
+    ) -> Iterator[StoredRecord]:
+        """Like :meth:`records`, one record at a time inside one read snapshot: memory stays
+        flat however many there are (exports)."""
+        sql, params = _select(since, until, kind, None)
+        rows = self.db.iterate(sql, params)
+        try:
+            for row in rows:
+                yield _stored(row)
+        finally:
+            close = getattr(rows, "close", None)
+            if close is not None:
+                close()  # end the read snapshot even when the reader stopped early
 
     def past_head(self) -> int:
         """How many records lie past the chain head (0 in an intact chain)."""
@@ -556,6 +554,29 @@ def _stored(row: Sequence[Any]) -> StoredRecord:
         raise RecordError(
             f"record #{seq} cannot be read (damaged body or time): run `kiosk records verify`"
         ) from None
+
+
+def _select(
+    since: datetime | None, until: datetime | None, kind: str | None, reception_id: str | None
+) -> tuple[str, list[Any]]:
+    """The query for stored records in chain order with these filters."""
+    where, params = [], []
+    if since is not None:
+        where.append("at >= ?")
+        params.append(iso(since))
+    if until is not None:
+        where.append("at < ?")
+        params.append(iso(until))
+    if kind is not None:
+        where.append("kind = ?")
+        params.append(kind)
+    if reception_id is not None:
+        where.append("reception_id = ?")
+        params.append(reception_id)
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    # the clause is built from the constant fragments above; values are parameters
+    sql = "SELECT seq, kind, at, kiosk_id, reception_id, body FROM chain" + clause  # noqa: S608
+    return sql + " ORDER BY seq", params
 
 
 @contextmanager

@@ -29,6 +29,7 @@ from kiosk.card.apdu import (
 )
 from kiosk.card.applets import Applet, JpkiFile, JukiFile, KenhojoFile
 from kiosk.card.status import SW, describe, is_verify_failed, tries_left
+from kiosk.simcard.ca import CertificateAuthority, CertificateKind
 from kiosk.simcard.deck import FOUR_DIGIT_PINS, PIN_LABELS, USER_PINS, check_pin_format
 from kiosk.simcard.errors import SimCardError
 from kiosk.simcard.issue import FACE_ONLY_REMARK, random_pin
@@ -114,8 +115,6 @@ def lock_pins(state: CardState, *, ca: CertificateAuthority | None = None) -> No
         state.pins[name].tries_left = 0
     if state.sign_cert is not None:
         from cryptography import x509
-
-        from kiosk.simcard.ca import CertificateAuthority, CertificateKind
 
         authority = ca if ca is not None else CertificateAuthority.load()
         serial = x509.load_der_x509_certificate(state.sign_cert).serial_number

@@ -8,6 +8,10 @@ files move between machines; when that folder is missing they are generated into
 ``kiosk_home()/ca/`` instead. The mutable part lives in ``kiosk_home()/ca/``: ``ledger.json``
 (certificate serial -> profile, person, card serial), ``revoked.json`` and the DER CRLs
 ``auth.crl`` / ``sign.crl``.
+
+Checking a certificate costs no file read while nothing changed: a CRL is parsed once and
+parsed again only when its file changes (another inode, size, mtime or ctime), the ledger
+likewise, and a certificate's signature is checked once per certificate and CA.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import functools
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -78,6 +83,62 @@ class LedgerEntry:
     person: str
     card_serial: str
     not_after: datetime
+
+
+@dataclass(frozen=True)
+class _Crl:
+    """A CRL file as last read: its stamp, bytes, revoked serials and next update."""
+
+    stamp: tuple[int, ...]
+    der: bytes
+    revoked: frozenset[int]
+    next_update: datetime | None
+
+
+@dataclass(frozen=True)
+class _Issued:
+    """What a certificate's check keeps once its signature is known to be the CA's."""
+
+    serial: int
+    not_before: datetime
+    not_after: datetime
+
+
+_CRLS: dict[str, _Crl] = {}  # CRL path -> the CRL as last read
+_JSON: dict[str, tuple[tuple[int, ...], dict[str, Any]]] = {}  # path -> (stamp, content)
+_CACHE_LOCK = threading.Lock()
+
+
+def _stamp(st: os.stat_result) -> tuple[int, ...]:
+    """What changes when a file is rewritten (in place or by rename)."""
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _file_stamp(path: Path) -> tuple[int, ...] | None:
+    try:
+        return _stamp(os.stat(path))
+    except OSError:
+        return None
+
+
+def _read_with_stamp(path: Path) -> tuple[tuple[int, ...], bytes]:
+    """The file's bytes and the stamp of exactly the file read (OSError if it cannot be)."""
+    with open(path, "rb") as file:
+        return _stamp(os.fstat(file.fileno())), file.read()
+
+
+@functools.lru_cache(maxsize=256)
+def _issued_by(ca: _Authority, cert_der: bytes) -> _Issued | None:
+    """``cert_der`` parsed, if ``ca`` signed it (None: not a certificate, or not ``ca``'s)."""
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+
+    try:
+        cert = x509.load_der_x509_certificate(cert_der)
+        cert.verify_directly_issued_by(ca.cert)
+    except (ValueError, TypeError, InvalidSignature):
+        return None
+    return _Issued(cert.serial_number, cert.not_valid_before_utc, cert.not_valid_after_utc)
 
 
 def _utc(at: datetime) -> datetime:
@@ -347,7 +408,7 @@ class CertificateAuthority:
         return True
 
     def ledger_entry(self, cert_serial: int) -> LedgerEntry | None:
-        raw = self._read_json("ledger.json").get(str(cert_serial))
+        raw = self._read_json_cached("ledger.json").get(str(cert_serial))
         if not isinstance(raw, dict):
             return None
         try:
@@ -404,20 +465,37 @@ class CertificateAuthority:
     def crl_der(self, kind: CertificateKind | str = CertificateKind.AUTH) -> bytes:
         """The current CRL of the ``kind`` CA (DER, signed by that CA); re-issued when the
         file is missing, unreadable or past its nextUpdate."""
+        return self._crl(CertificateKind(kind)).der
+
+    def _crl(self, kind: CertificateKind) -> _Crl:
+        """The CRL of ``kind``, read again only when its file changed (or it is out of date)."""
+        path = self.state_dir / f"{kind}.crl"
+        key = str(path)
+        cached = _CRLS.get(key)
+        if cached is not None and cached.stamp == _file_stamp(path) and _current(cached):
+            return cached
+        with self._locked():
+            crl = self._read_crl(path)
+            if crl is None or not _current(crl):
+                self._write_crl(kind, self._read_json("revoked.json"))
+                crl = self._read_crl(path)
+                if crl is None:
+                    raise CaError(f"the simulated CA cannot read the CRL it wrote at {path}")
+        with _CACHE_LOCK:
+            _CRLS[key] = crl
+        return crl
+
+    @staticmethod
+    def _read_crl(path: Path) -> _Crl | None:
         from cryptography import x509
 
-        kind = CertificateKind(kind)
-        path = self.state_dir / f"{kind}.crl"
-        with self._locked():
-            try:
-                der = path.read_bytes()
-                next_update = x509.load_der_x509_crl(der).next_update_utc
-                if next_update is not None and next_update > datetime.now(UTC):
-                    return der
-            except (OSError, ValueError):
-                pass
-            self._write_crl(kind, self._read_json("revoked.json"))
-            return path.read_bytes()
+        try:
+            stamp, der = _read_with_stamp(path)
+            crl = x509.load_der_x509_crl(der)
+        except (OSError, ValueError):
+            return None
+        revoked = frozenset(entry.serial_number for entry in crl)
+        return _Crl(stamp, der, revoked, crl.next_update_utc)
 
     def _write_crl(self, kind: CertificateKind, revoked: dict[str, Any]) -> None:
         from cryptography import x509
@@ -455,22 +533,16 @@ class CertificateAuthority:
     ) -> CertificateStatus:
         """Check ``cert_der`` against the ``kind`` CA: signature, CRL, then validity at ``at``
         (naive datetimes are taken as UTC). Garbage is UNKNOWN_CA, never an exception."""
-        from cryptography import x509
-        from cryptography.exceptions import InvalidSignature
-
-        ca = self._ca[CertificateKind(kind)]
-        try:
-            cert = x509.load_der_x509_certificate(bytes(cert_der))
-            cert.verify_directly_issued_by(ca.cert)
-        except (ValueError, TypeError, InvalidSignature):
+        kind = CertificateKind(kind)
+        issued = _issued_by(self._ca[kind], bytes(cert_der))
+        if issued is None:
             return CertificateStatus.UNKNOWN_CA
-        crl = x509.load_der_x509_crl(self.crl_der(kind))
-        if crl.get_revoked_certificate_by_serial_number(cert.serial_number) is not None:
+        if issued.serial in self._crl(kind).revoked:
             return CertificateStatus.REVOKED
         when = _utc(at)
-        if when < cert.not_valid_before_utc:
+        if when < issued.not_before:
             return CertificateStatus.NOT_YET_VALID
-        if when > cert.not_valid_after_utc:
+        if when > issued.not_after:
             return CertificateStatus.EXPIRED
         return CertificateStatus.VALID
 
@@ -510,6 +582,33 @@ class CertificateAuthority:
             raise CaError(f"the simulated CA's {name} in {self.state_dir} is not a JSON object")
         return data
 
+    def _read_json_cached(self, name: str) -> dict[str, Any]:
+        """Like :meth:`_read_json`, read again only when the file changed; never modify the
+        result (read-modify-write goes through :meth:`_read_json` under the lock)."""
+        path = self.state_dir / name
+        key = str(path)
+        cached = _JSON.get(key)
+        if cached is not None and cached[0] == _file_stamp(path):
+            return cached[1]
+        try:
+            stamp, raw = _read_with_stamp(path)
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            raise CaError(f"the simulated CA's {name} in {self.state_dir} is unreadable") from exc
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except ValueError as exc:
+            raise CaError(
+                f"the simulated CA's {name} in {self.state_dir} is unreadable; "
+                "move it away to start a fresh ledger"
+            ) from exc
+        if not isinstance(data, dict):
+            raise CaError(f"the simulated CA's {name} in {self.state_dir} is not a JSON object")
+        with _CACHE_LOCK:
+            _JSON[key] = (stamp, data)
+        return data
+
     def _write_json(self, name: str, data: dict[str, Any]) -> None:
         text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
         self._write_file(name, text.encode("utf-8"))
@@ -522,6 +621,10 @@ class CertificateAuthority:
                 f"the simulated CA's {name} in {self.state_dir} cannot be written "
                 f"({_problem(exc)}); it is as it was"
             ) from None
+
+
+def _current(crl: _Crl) -> bool:
+    return crl.next_update is None or crl.next_update > datetime.now(UTC)
 
 
 def verify_auth_certificate(

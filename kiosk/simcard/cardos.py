@@ -62,6 +62,7 @@ from kiosk.simcard.files import (
     PinFile,
 )
 from kiosk.simcard.state import PIN_LIMITS, CardState, Pin, PinName
+from kiosk.vocabulary import FOUR_DIGITS
 
 log = logging.getLogger("kiosk.simcard.cardos")
 
@@ -83,7 +84,7 @@ APPLETS: dict[bytes, Builder] = {
 
 DERIVED_SECRETS = frozenset({PinName.VERIFY_A, PinName.VERIFY_B})
 
-_FOUR_DIGITS = re.compile(rb"[0-9]{4}")
+_FOUR_DIGITS = re.compile(FOUR_DIGITS.encode("ascii"))
 _SIGN_PASSWORD = re.compile(rb"[A-Z0-9]{6,16}")
 
 

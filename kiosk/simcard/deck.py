@@ -32,6 +32,7 @@ from kiosk.simcard.deck_insurance import (
 )
 from kiosk.simcard.errors import SimCardError
 from kiosk.simcard.state import PIN_LIMITS, CardFace, PinName
+from kiosk.vocabulary import FOUR_DIGITS
 
 JST = timezone(timedelta(hours=9), "JST")
 
@@ -39,7 +40,7 @@ USER_PINS = (PinName.AUTH, PinName.SIGN, PinName.HOJO, PinName.JUKI, PinName.KYO
 """The PINs a holder chooses (the others are 照合番号A/B, derived from the card)."""
 FOUR_DIGIT_PINS = (PinName.AUTH, PinName.HOJO, PinName.JUKI, PinName.KYOTSU)
 
-_FOUR_DIGITS = re.compile(r"[0-9]{4}")
+_FOUR_DIGITS = re.compile(FOUR_DIGITS)
 _SIGN_PASSWORD = re.compile(r"[A-Z0-9]{6,16}")
 _RELATIVE = re.compile(r"([+-])(\d+)([dmy])")
 _BIRTHDAY = re.compile(r"(\d+)(?:st|nd|rd|th)-birthday")
@@ -152,6 +153,7 @@ class Profile:
     face_only: bool = False
     registered_for_insurance: bool = True
     revoked: bool = False
+    broken_chip: bool = False  # the JPKI certificate EF answers garbage (reader error 001)
     remarks: tuple[str, ...] = ()
     insurance: Insurance | None = field(default=None, compare=False)
 
@@ -298,6 +300,7 @@ def _profile(name: str, raw_profiles: dict[str, Any], path: Path) -> Profile:
             face_only=bool(raw.get("face_only", False)),
             registered_for_insurance=bool(raw.get("registered_for_insurance", True)),
             revoked=bool(raw.get("revoked", False)),
+            broken_chip=bool(raw.get("broken_chip", False)),
             remarks=tuple(str(r) for r in raw.get("remarks", ())),
         )
     except KeyError as exc:

@@ -13,8 +13,11 @@ import string
 from datetime import date
 from typing import TYPE_CHECKING
 
+from kiosk.simcard.ca import CertificateAuthority, CertificateKind, LedgerEntry
 from kiosk.simcard.deck import (
+    FOUR_DIGIT_PINS,
     USER_PINS,
+    DeckError,
     PinFormatError,
     Profile,
     check_pin_format,
@@ -32,6 +35,9 @@ __all__ = ["PinFormatError", "issue_card", "new_card_serial", "random_pin", "reg
 SALT_BYTES = 16
 SEED_BYTES = 16
 FACE_ONLY_REMARK = "顔認証"
+BROKEN_CHIP_CERTIFICATE = bytes(range(0xF0, 0x100)) * 8
+"""What a broken chip's JPKI applet holds for the auth certificate: no DER at all (a reader
+shows error 001, card not recognised)."""
 
 
 def new_card_serial() -> str:
@@ -77,7 +83,7 @@ def issue_card(
     dates (default: the local date). The certificates are recorded in the CA's ledger
     (``ca`` defaults to :meth:`CertificateAuthority.load`); the revoked-certificate profile
     has them revoked at once. A face-only profile ignores ``auth_pin`` / ``sign_pin``: its
-    PINs are random and blocked, as on the real card.
+    PINs are random, the 4-digit ones blocked, as on the real card.
     """
     prof = get_profile(profile) if isinstance(profile, str) else profile
     if auth_pin is not None:
@@ -104,6 +110,8 @@ def issue_card(
     _set_pins(state, prof, auth_pin=auth_pin, sign_pin=sign_pin)
     if prof.has_jpki:
         _certify(state, prof, today, ca)
+    if prof.broken_chip:
+        state.auth_cert = BROKEN_CHIP_CERTIFICATE
     return state
 
 
@@ -111,10 +119,12 @@ def _set_pins(
     state: CardState, prof: Profile, *, auth_pin: str | None, sign_pin: str | None
 ) -> None:
     if prof.face_only:
-        # 顔認証マイナンバーカード: nobody knows any PIN; every one is random and blocked
+        # 顔認証マイナンバーカード: nobody knows any PIN; every one is random, the 4-digit ones
+        # blocked; the signature password stays as set (there is no signature certificate)
         for name in USER_PINS:
             state.set_pin(name, random_pin(name))
-            state.pins[name].tries_left = 0
+            if name in FOUR_DIGIT_PINS:
+                state.pins[name].tries_left = 0
         return
     chosen = {PinName.AUTH: auth_pin, PinName.SIGN: sign_pin}
     for name in USER_PINS:
@@ -125,7 +135,6 @@ def _set_pins(
 
 
 def _certify(state: CardState, prof: Profile, today: date, ca: CertificateAuthority | None) -> None:
-    from kiosk.simcard.ca import CertificateAuthority, CertificateKind
 
     authority = ca if ca is not None else CertificateAuthority.load()
     not_before, not_after = prof.cert_validity(today)
@@ -170,9 +179,6 @@ def register_card(state: CardState, *, ca: CertificateAuthority | None = None) -
     recorded. Calling it for a card the ledger already knows changes nothing.
     """
     from cryptography import x509
-
-    from kiosk.simcard.ca import CertificateAuthority, CertificateKind, LedgerEntry
-    from kiosk.simcard.deck import DeckError
 
     authority = ca if ca is not None else CertificateAuthority.load()
     try:

@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.card.applets import ATR
+from kiosk.simcard.cardfile import CardFile
 from kiosk.simcard.cardos import CardOS
 from kiosk.simcard.files import CardContext
+from kiosk.simcard.people import face_photo_jp2
 from kiosk.simcard.state import CardState
 
 if TYPE_CHECKING:
@@ -29,7 +31,6 @@ if TYPE_CHECKING:
 
 def default_photo(person_id: str) -> bytes:
     """The chip's face photo of a person from the deck (greyscale JPEG 2000)."""
-    from kiosk.simcard.people import face_photo_jp2
 
     return face_photo_jp2(person_id)
 
@@ -117,7 +118,6 @@ def open_card_file(path: str | Path, **options: Any) -> VirtualCard:
     ``options`` are passed to :class:`VirtualCard` (``photo``, ``apdu_delay_ms``, ``sign_ms``).
     Raises :class:`~kiosk.simcard.errors.CardFileError` for a missing or unusable file.
     """
-    from kiosk.simcard.cardfile import CardFile
 
     store = CardFile(path)
     return VirtualCard(store.load(), store=store, **options)

@@ -128,7 +128,8 @@ class KioskApp(QObject):
             self.window.cover_screen()
         else:
             place_windows(self.window, self.panel, self.console)
-        self.read_today()
+        if not self.window.kiosk_mode:
+            self.read_today()
         self.warm_up()
         if card:
             self.place_card(card)
@@ -169,6 +170,11 @@ class KioskApp(QObject):
         self.voice.close()
 
     def show_console(self) -> None:
+        """Outside kiosk mode only: in kiosk mode staff work at the staff station, never
+        over the patient's screen."""
+        if self.window.kiosk_mode:
+            log.info("kiosk mode: the staff console stays closed; staff use the station")
+            return
         self.console.show()
         self.console.raise_()
         self.console.activateWindow()
@@ -266,6 +272,8 @@ class KioskApp(QObject):
         self.console.set_waiting(change.state == State.STAFF_WAIT)
         if change.state in PIN_STATES and change.event != "tick" and self.console.logged_in:
             self.read_pins()
+        if self.window.kiosk_mode:
+            return  # the console is not used in kiosk mode: nothing to read for it
         if change.state in (State.DONE, State.CANCELLED, State.START) and change.event != "tick":
             self.read_today()
 

@@ -24,6 +24,7 @@ from PySide6.QtGui import QImage
 
 from kiosk.errors import KioskError
 from kiosk.reception import Change, Event, FlowError, Reception, State
+from kiosk.reception.events import StaffAnswer
 from kiosk.reception.ports import FaceFrame
 from kiosk.ui.staff_console import jp2_to_image
 
@@ -114,11 +115,13 @@ class FlowWorker(QObject):
         if event is Event.TICK:
             self.tick_pending = False
         try:
-            if event is Event.STAFF_CONFIRM:
+            if event is Event.STAFF_CONFIRM and isinstance(value, StaffAnswer):
+                state = self.flow.staff_confirm(value.ok, value.staff_id)  # a named member
+            elif event is Event.STAFF_CONFIRM:
                 state = self.flow.staff_confirm(bool(value))  # the kiosk's own staff password
             elif event is Event.STAFF_MODE:
-                visual, credential = value
-                state = self.flow.staff_mode(bool(visual), str(credential))
+                visual, credential, *who = value
+                state = self.flow.staff_mode(bool(visual), str(credential), *map(str, who))
             else:
                 state = self.flow.send(event, value)
         except FlowError as exc:
@@ -205,3 +208,20 @@ class FlowBridge(QObject):
 
     def frame_painted(self) -> None:
         self.worker.frame_wanted = True
+
+
+class BridgeDoor:
+    """The flow as the staff station's kiosk link reaches it through the bridge: every call
+    on the flow's thread, in order with the patient's events."""
+
+    def __init__(self, bridge: FlowBridge) -> None:
+        self.bridge = bridge
+
+    def run(self, job: Callable[[], None]) -> None:
+        self.bridge.run_job("station", job)
+
+    def confirm(self, ok: bool, staff_id: str) -> None:
+        self.bridge.request(Event.STAFF_CONFIRM, StaffAnswer(ok, staff_id))
+
+    def mode(self, visual: bool, credential: str, staff_id: str) -> None:
+        self.bridge.request(Event.STAFF_MODE, (visual, credential, staff_id))

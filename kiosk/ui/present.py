@@ -12,11 +12,17 @@ from datetime import date
 from typing import Any
 
 from kiosk.reception import Change, Event, Screen
+from kiosk.vocabulary import ReaderError
 
 TRANSIENT_IDS = frozenset({"pin-check", "qualifying", "finishing"})
 """Flow states entered and left inside one event: the screen on show stays."""
 
-WIDGETS = {"limit-consent": "high-cost", "specific-disease": "high-cost"}
+WIDGETS = {
+    "limit-consent": "high-cost",
+    "specific-disease": "high-cost",
+    "take-card": "cancelled",
+    "card-left": "cancelled",
+}
 """Flow screens shown by another screen's widget (the high-cost steps share one)."""
 
 
@@ -32,7 +38,7 @@ def present(
     if sid in WIDGETS:
         data["stage"] = sid
     elif sid == "card-error":
-        data["code"] = str(details.get("error_code", "001"))
+        data["code"] = str(details.get("error_code", ReaderError.NOT_RECOGNISED.value))
     elif sid == "expiry-alert":
         text = details.get("expiry_date")
         if isinstance(text, str):

@@ -17,6 +17,8 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
+from kiosk.card.pins import PinKind
+from kiosk.card.session import PinStatus
 from kiosk.reception import Event, State, Visit
 from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import CardReading, CertificateCheck, Qualification
@@ -24,6 +26,7 @@ from kiosk.reception.screens import build_screen
 from kiosk.ui import theme
 from kiosk.ui.i18n import Languages
 from kiosk.ui.present import present
+from kiosk.ui.tray import PinCounter
 from kiosk.ui.window import KioskWindow
 from kiosk.vocabulary import ConsentItem, ReaderError
 
@@ -158,11 +161,8 @@ def render_all(
 
 def render_staff_side(out: Path, app: QApplication, language: str) -> list[Path]:
     """The staff console (a patient waiting, the auth PIN locked) and the operator panel."""
-    from kiosk.card.pins import PinKind
-    from kiosk.card.session import PinStatus
     from kiosk.ui.operator_panel import OperatorPanel
     from kiosk.ui.staff_console import StaffConsole
-    from kiosk.ui.tray import PinCounter
 
     limits = {"auth": 3, "sign": 5, "hojo": 3, "juki": 3, "kyotsu": 3}
     left = {"auth": 0, "sign": 5, "hojo": 3, "juki": 3, "kyotsu": 3}

@@ -45,7 +45,7 @@ def pin_rows(statuses: Sequence[Any], language: str) -> list[tuple[str, str, str
         count = f"{status.tries_left} / {status.limit}"
         if status.tries_left <= 0:
             count = f"{count}  {catalogue().get('staff.locked', language)}"
-            where = info.unlock_ja if language == "ja" else info.unlock_en
+            where = status.unlock_ja if language == "ja" else status.unlock_en
         else:
             where = ""
         rows.append((name, count, where))

@@ -5,18 +5,22 @@ the staff password."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from cryptography import x509
 
-from kiosk.card.errors import CardError, NoCard
+from kiosk.card.errors import CardError, NoCard, PinBlocked, WrongPin
 from kiosk.card.session import MyNumberCard
 from kiosk.card.transport import Transport
+from kiosk.cardfront.camera import card_state
+from kiosk.cardfront.reader import FrontReader
 from kiosk.config import Settings, staff_password_ok
 from kiosk.eligibility.model import Consents, PrescriptionForm
 from kiosk.eligibility.service import EligibilityService
+from kiosk.eligibility.trust import TrustedCas
 from kiosk.reception.events import UNNAMED_STAFF
 from kiosk.reception.ports import (
     CardReading,
@@ -26,7 +30,7 @@ from kiosk.reception.ports import (
 )
 from kiosk.records.model import AuditEvent
 from kiosk.simcard.ca import CertificateAuthority
-from kiosk.vocabulary import AuditKind, IdentityMethod, Outcome, ReaderError
+from kiosk.vocabulary import CARD_CODES, AuditKind, IdentityMethod, Outcome
 
 
 class CardDataMissing(CardError):
@@ -36,17 +40,27 @@ class CardDataMissing(CardError):
 class TransportCardSession:
     """The flow's CardSession over kiosk.card.session.MyNumberCard.
 
-    ``verify_b`` is 照合番号B as the reader photographs it from the card front; ``face_only``
-    is what the printed 追記欄 says (None: guess from the chip, both JPKI PINs blocked).
+    ``verify_b`` is 照合番号B when it is known beforehand; otherwise ``front`` reads it off the
+    card front when the face photo is first needed (a sure reading only: unsure, it raises a
+    CardError and the flow closes the face path). A 照合番号B the card refuses is never sent
+    again. ``face_only`` is what the printed 追記欄 says (None: the chip's guess).
     """
 
     def __init__(
-        self, transport: Transport, *, verify_b: str | None = None, face_only: bool | None = None
+        self,
+        transport: Transport,
+        *,
+        verify_b: str | None = None,
+        face_only: bool | None = None,
+        front: FrontReader | None = None,
     ) -> None:
 
         self.card: MyNumberCard = MyNumberCard(transport)
+        self._transport = transport
         self._verify_b = verify_b
         self._face_only = face_only
+        self._front = front
+        self._refused = False
 
     def read_for_reception(self) -> CardReading:
         read = self.card.read_for_reception()
@@ -54,9 +68,20 @@ class TransportCardSession:
         return CardReading(read.auth_certificate, read.auth_tries_left, face_only)
 
     def read_face_photo(self) -> bytes:
-        if self._verify_b is None:
+        if self._refused:
+            raise CardDataMissing("the card refused 照合番号B from its front: not tried again")
+        verify_b = self._verify_b
+        if verify_b is None and self._front is not None:
+            verify_b = self._front.verify_b(self._transport)
+        if verify_b is None:
             raise CardDataMissing("照合番号B is unknown: the card front was not photographed")
-        return self.card.read_face_photo(self._verify_b)
+        try:
+            return self.card.read_face_photo(verify_b)
+        except (WrongPin, PinBlocked):
+            self._refused = True
+            if self._front is not None:
+                self._front.refused(verify_b)
+            raise
 
     def prove_possession(self, pin: str) -> None:
         self.card.prove_possession(pin)
@@ -73,21 +98,22 @@ class TransportSlot:
 
     ``insert`` a VirtualCard or any Transport (a CountingTransport around one, pyscard …);
     ``remove`` takes it away (powers it off). The flow then gets ``card_removed()``.
+    ``front`` is the reader's card-front camera and OCR (照合番号B); without one, a virtual
+    card hands over the 照合番号B printed on its face as is.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, front: FrontReader | None = None) -> None:
         self.transport: Transport | None = None
         self.verify_b: str | None = None
         self.face_only: bool | None = None
+        self.front = front
 
     def insert(
         self, transport: Transport, *, verify_b: str | None = None, face_only: bool | None = None
     ) -> None:
-        """Put a card on the reader; for a virtual card 照合番号B and 追記欄 come from its face."""
-        state = getattr(transport, "state", None) or getattr(
-            getattr(transport, "inner", None), "state", None
-        )
-        if state is not None and verify_b is None:
+        """Put a card on the reader; for a virtual card the 追記欄 comes from its face."""
+        state = card_state(transport)
+        if state is not None and verify_b is None and self.front is None:
             verify_b = state.verify_b
         if state is not None and face_only is None:
             face_only = bool(state.face_only)
@@ -103,7 +129,7 @@ class TransportSlot:
         if self.transport is None:
             raise NoCard("no card on the reader")
         return TransportCardSession(
-            self.transport, verify_b=self.verify_b, face_only=self.face_only
+            self.transport, verify_b=self.verify_b, face_only=self.face_only, front=self.front
         )
 
     def pin_statuses(self) -> list[Any]:
@@ -114,10 +140,14 @@ class TransportSlot:
 
 
 class CaCertificates:
-    """CertificateChecker over the simulated JPKI CA (its certificate and CRL)."""
+    """CertificateChecker over the simulated JPKI CA (its certificate and CRL) and the real
+    JPKI CAs the facility trusts (``trusted``: CA files, loaded at once)."""
 
-    def __init__(self, ca: CertificateAuthority | None = None) -> None:
+    def __init__(
+        self, ca: CertificateAuthority | None = None, *, trusted: Sequence[Path] = ()
+    ) -> None:
         self._ca = ca
+        self.trusted = TrustedCas.load(trusted)
 
     @property
     def ca(self) -> CertificateAuthority:
@@ -127,12 +157,14 @@ class CaCertificates:
 
     def check(self, cert_der: bytes, at: datetime) -> CertificateCheck:
 
-        status = self.ca.verify_auth_certificate(cert_der, at)
+        status = str(self.ca.verify_auth_certificate(cert_der, at).value)
+        if status == "unknown_ca" and self.trusted:
+            status = self.trusted.status(cert_der, at)
         try:
             cert = x509.load_der_x509_certificate(bytes(cert_der))
         except ValueError:
             return CertificateCheck("unknown_ca", 0, at)
-        return CertificateCheck(str(status.value), cert.serial_number, cert.not_valid_after_utc)
+        return CertificateCheck(status, cert.serial_number, cert.not_valid_after_utc)
 
 
 class ServiceEligibility:
@@ -161,10 +193,6 @@ class ServiceEligibility:
 DETAIL_KEYS = ("state", "tries_left", "attempt", "reason", "pin", "mode", "action")
 """The audit details the records keep (the rest — the reception id, the code, the serial —
 have their own columns)."""
-
-
-READER_CODES = frozenset(code.value for code in ReaderError if code.from_card)
-"""Codes the records keep (the kiosk's own 900 is recorded as a service error, no code)."""
 
 
 class StoreRecords:
@@ -222,7 +250,7 @@ class StoreRecords:
                 at=at,
                 outcome=kind,
                 cert_serial=serial if isinstance(serial, int) else None,
-                error_code=code if code in READER_CODES else None,
+                error_code=code if code in CARD_CODES else None,
                 events=self._pending.pop(reception_id or "", []),
             )
         elif kind is AuditKind.STAFF:

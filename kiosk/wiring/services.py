@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.card.transport import Transport
+from kiosk.cardfront.camera import open_front_camera
+from kiosk.cardfront.reader import FrontReader
 from kiosk.config import Settings, load_settings
 from kiosk.devices import open_card as open_device
 from kiosk.eligibility import SimulatedEligibilityService
@@ -133,10 +135,14 @@ def build_services(
     eligibility: Eligibility | None = None,
     certificates: CertificateChecker | None = None,
     staff: StaffAuthenticator | None = None,
+    card_camera: str | None = None,
 ) -> Services:
     """Wire the reception. ``records`` is a records URL (sqlite path / postgresql://) or a
     ready Records port; ``camera`` a kiosk.face camera spec or ``scripted:…`` (default:
-    ``person:`` of nobody — pass one)."""
+    ``person:`` of nobody — pass one); ``card_camera`` the card-front camera that 照合番号B
+    is read from (``image:<path>``, ``cv:<index>``, ``printed``: the virtual card's own
+    front; None: a virtual card hands over its 照合番号B, any other card has none)."""
+    front = FrontReader(open_front_camera(card_camera)) if card_camera else None
     if settings is None:
         settings = load_settings()
     closers: list[Any] = []
@@ -152,8 +158,8 @@ def build_services(
     services = Services(
         settings=settings,
         policy=FlowPolicy.from_settings(settings),
-        slot=TransportSlot(),
-        certificates=certificates or CaCertificates(),
+        slot=TransportSlot(front),
+        certificates=certificates or CaCertificates(trusted=settings.trusted_ca_files),
         face=face or face_for_camera(camera, settings),
         eligibility=eligibility,
         records=records_port,

@@ -79,7 +79,10 @@ def test_pins_json_names_every_pin_and_where_to_unlock(
     assert all(p["blocked"] for p in pins.values())
     assert pins["auth"]["name_ja"] == "利用者証明用電子証明書の暗証番号"
     assert pins["sign"]["format_ja"] == "英数字6〜16桁"
-    assert pins["auth"]["unlock_at"] == ["office", "store"]
+    # lock-pins made it a face-only card: no signature certificate, so no store reset
+    assert all(p["face_only"] for p in pins.values())
+    assert pins["auth"]["unlock_at"] == ["office"] and "コンビニ" not in pins["auth"]["unlock_ja"]
+    assert pins["sign"]["unlock_at"] == [] and "署名用電子証明書がない" in pins["sign"]["unlock_ja"]
     assert pins["hojo"]["unlock_at"] == ["office"] and "窓口" in pins["hojo"]["unlock_ja"]
     _assert_no_secret(shown, json.dumps(shown, ensure_ascii=False), load_card(card_file))
 

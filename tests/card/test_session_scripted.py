@@ -93,21 +93,23 @@ def test_read_for_reception_takes_seven_apdus_with_exact_bytes(auth_cert: bytes)
     assert "PHOTO" not in repr(read) and "jP" not in repr(read)
 
 
-def test_without_verify_b_no_photo_and_both_jpki_pins_blocked_look_face_only(
-    auth_cert: bytes,
+@pytest.mark.parametrize(("sign_cert_sw", "face_only"), [(0x6A82, True), (0x6982, False)])
+def test_without_verify_b_no_photo_auth_blocked_and_no_sign_certificate_look_face_only(
+    auth_cert: bytes, sign_cert_sw: int, face_only: bool
 ) -> None:
     script = ScriptedTransport(
         [
             (SEL_JPKI, b"", OK),
             (READ_AUTH_CERT_EXT, auth_cert, OK),
             (ASK_AUTH, b"", 0x63C0),
-            (H("0020009B"), b"", 0x63C0),
+            (H("0020009B"), b"", 0x63C5),
+            (H("00B0810001"), b"", sign_cert_sw),  # is there a signature certificate?
         ]
     )
     read = MyNumberCard(script).read_for_reception()
     assert script.finished
     assert read.face_photo is None
-    assert read.face_only and read.auth_pin_blocked
+    assert read.auth_pin_blocked and read.face_only is face_only
 
 
 def test_certificate_the_cautious_way_when_extended_read_is_refused(auth_cert: bytes) -> None:

@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from kiosk.cli import main
+from kiosk.face.evaluate import rule_tolerance
 from kiosk.face.people import find_photo, people_dir
 from kiosk.face.verifier import DEFAULT_TOLERANCE
 
@@ -29,8 +31,10 @@ def test_compare_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert "does not exist" in capsys.readouterr().err
 
 
-def test_eval_on_the_shipped_pairs(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["face", "eval", str(people_dir() / "pairs.csv"), "--json"]) == 0
+def test_eval_on_the_shipped_pairs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    det = tmp_path / "det.png"
+    pairs = str(people_dir() / "pairs.csv")
+    assert main(["face", "eval", pairs, "--json", "--det", str(det)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["tolerance"] == DEFAULT_TOLERANCE
     assert report["fmr"] == 0.0 and report["fnmr"] == 0.0
@@ -38,6 +42,40 @@ def test_eval_on_the_shipped_pairs(capsys: pytest.CaptureFixture[str]) -> None:
     assert sum(p["same"] for p in report["pairs"]) == 12
     row = report["pairs"][0]
     assert set(row) == {"card", "live", "same", "distance", "match"}
+    # the shipped tolerance keeps the stated margin below every different-person pair here
+    assert rule_tolerance(report["closest_impostor"]) >= DEFAULT_TOLERANCE
+    with Image.open(det) as picture:
+        assert picture.format == "PNG" and picture.size[0] >= 800
+
+
+def test_the_tolerance_rule() -> None:
+    assert rule_tolerance(0.6219) == 0.57
+    assert rule_tolerance(0.62) == 0.57
+    assert rule_tolerance(0.6199) == 0.56
+
+
+def test_eval_on_a_folder_of_people(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copy(find_photo("obama-2").path, tmp_path / "obama1.jpg")
+    shutil.copy(find_photo("obama-3").path, tmp_path / "obama2.jpg")
+    shutil.copy(find_photo("biden").path, tmp_path / "biden1.jpg")
+    assert main(["face", "eval", str(tmp_path), "--json", "--frames", "1"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["genuine_pairs"], report["impostor_pairs"]) == (2, 4)
+    assert report["false_matches"] == 0 and report["false_non_matches"] == 0
+    assert {(p["card"], p["live"]) for p in report["pairs"] if p["same"]} == {
+        ("obama1.jpg", "obama2.jpg"),
+        ("obama2.jpg", "obama1.jpg"),
+    }
+
+
+def test_eval_refuses_a_bad_det_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pairs = str(people_dir() / "pairs.csv")
+    assert main(["face", "eval", pairs, "--det", str(tmp_path / "no" / "det.png")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["face", "eval", pairs, "--det", str(tmp_path / "det.jpg")]) == 2
+    assert "PNG" in capsys.readouterr().err
 
 
 def test_eval_rejects_a_bad_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -69,7 +107,10 @@ def test_check_on_a_still_image(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["face", "check", "--camera", f"image:{_path('biden')}", "--json"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert lines[0]["faces"] == 1
-    assert lines[-1]["verdict"] == "not_live" and lines[-1]["liveness"] == "frozen"
+    assert lines[-2]["verdict"] == "not_live" and lines[-2]["liveness"] == "frozen"
+    summary = lines[-1]["summary"]
+    assert summary["liveness"] == "frozen" and summary["frames_with_face"] == summary["frames"]
+    assert any("静止" in sentence for sentence in lines[-1]["text"])
 
 
 def test_check_on_a_live_person(capsys: pytest.CaptureFixture[str]) -> None:
@@ -90,7 +131,25 @@ def test_check_on_a_live_person(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     out = capsys.readouterr().out.splitlines()
     assert "Please hold still." in out[0]
-    assert "match" in out[-1] and "blink" in out[-1]
+    frames = [line for line in out if line[:4].strip().isdigit()]
+    assert "match" in frames[-1] and "blink" in frames[-1]
+    words = "\n".join(out[len(frames) :])
+    assert "a good distance" in words and "Light on the face" in words
+    assert "A blink was seen" in words and "frames checked per second" in words
+
+
+def test_check_says_a_far_face_is_too_far(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from kiosk.face.people import load_rgb
+
+    small = Image.fromarray(load_rgb(find_photo("biden").path)).resize((300, 375))
+    frame = Image.new("RGB", (1280, 720), (90, 90, 90))
+    frame.paste(small, (490, 170))
+    frame.save(tmp_path / "far.png")
+    camera = f"image:{tmp_path / 'far.png'}"
+    assert main(["face", "check", "--camera", camera, "--frames", "3", "--lang", "en"]) == 0
+    assert "too far" in capsys.readouterr().out
 
 
 def test_bench_face_prints_the_figures(capsys: pytest.CaptureFixture[str]) -> None:
@@ -102,7 +161,11 @@ def test_bench_face_prints_the_figures(capsys: pytest.CaptureFixture[str]) -> No
         "encode_ms",
         "decision_ms",
         "naive_decision_ms",
+        "naive_no_upsample_ms",
+        "speedup",
+        "decision_over_encode",
         "preview_fps",
         "peak_rss_mb",
     ):
         assert isinstance(figures[key], int | float) and figures[key] > 0, key
+    assert isinstance(figures["decisions_during_preview"], int)

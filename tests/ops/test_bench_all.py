@@ -73,3 +73,29 @@ def test_bench_all_card_for_real(capsys: pytest.CaptureFixture[str]) -> None:
 def test_unknown_benchmark_is_refused() -> None:
     with pytest.raises(Exception, match="unknown benchmarks"):
         bench_all.run(argparse.Namespace(only="warp", quick=True, timeout=10))
+
+
+def test_records_runs_only_when_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    ran: list[str] = []
+
+    def fake_run_one(name: str, extra: list[str], timeout_s: float) -> dict[str, Any]:
+        ran.append(name)
+        return {"ok": True, "seconds": 0.0, "figures": {}, "targets": []}
+
+    monkeypatch.setattr(bench_all, "run_one", fake_run_one)
+    args = argparse.Namespace(only=None, quick=True, timeout=10, reader=None)
+    bench_all.run(args)
+    assert "records" not in ran and {"card", "face", "flow", "startup"} <= set(ran)
+    ran.clear()
+    bench_all.run(argparse.Namespace(only="records", quick=True, timeout=10, reader=None))
+    assert ran == ["records"]
+
+
+def test_records_targets_judge_ratio_and_memory() -> None:
+    figures = {"append_filled_over_fresh": 1.5, "verify_peak_rss_mb": 40, "export_peak_rss_mb": 900}
+    judged = {t.figure: t.judge(figures)["met"] for t in bench_all.TARGETS["records"]}
+    assert judged == {
+        "append_filled_over_fresh": False,
+        "verify_peak_rss_mb": True,
+        "export_peak_rss_mb": False,
+    }

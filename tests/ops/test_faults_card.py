@@ -49,8 +49,10 @@ def _run(kiosk: HeadlessKiosk, cards: CardBox, choices: Choices, start_tries: in
                 assert n == total and end == (
                     State.DONE if choices.pin != "wrong" else State.PIN_LOCKED
                 ), where
-            if fault is CardFault.IO_ERROR:  # the card is still there: the screen times out
-                assert kiosk.walk_away() == State.START, where
+            if fault is CardFault.IO_ERROR:  # the card is still there: asked for until taken
+                # (unless the kiosk took the I/O error for the card's removal)
+                gone = kiosk.flow.visit.card_gone
+                assert kiosk.walk_away() == (State.START if gone else State.CARD_LEFT), where
             assert kiosk.back_to_start() == State.START, where
             # the PIN counter: only a VERIFY that reached the card counts
             verifies = card.verifies_executed(AUTH_VERIFY_P2)

@@ -129,6 +129,21 @@ ROUTES: dict[State, tuple[dict[str, Any], Step]] = {
     State.CANCELLED: ({}, lambda f: (f.card_placed(), f.cancel())),
     State.CARD_ERROR: ({"card": {"my_number": False}}, lambda f: f.card_placed()),
     State.IDLE_WARNING: ({}, lambda f: (f.card_placed(), f.clock.advance(60), f.tick())),
+    State.TAKE_CARD: (
+        {},
+        lambda f: (f.card_placed(), f.cancel(), f.clock.advance(f.policy.display_s), f.tick()),
+    ),
+    State.CARD_LEFT: (
+        {},
+        lambda f: (
+            f.card_placed(),
+            f.cancel(),
+            f.clock.advance(f.policy.display_s),
+            f.tick(),
+            f.clock.advance(f.policy.card_left_alert_s),
+            f.tick(),
+        ),
+    ),
     State.START: ({}, lambda f: None),
 }
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from kiosk.reception import Refused, State
-from kiosk.reception.states import DISPLAY, INTERACTIVE, TRANSIENT
+from kiosk.reception import Event, Refused, State
+from kiosk.reception.states import DISPLAY, INTERACTIVE, LEFT_BEHIND, TRANSIENT
 from kiosk.vocabulary import ConsentItem, IdentityMethod, ReaderError
 
 
@@ -59,13 +59,63 @@ def test_certificate_expiry_alert_and_grace(kits: Any, days_to_expiry: int, outc
         assert kit.flow.next() == State.METHOD  # the card still works
 
 
-def test_card_error_returns_to_start_when_taken_or_after_the_display(kits: Any) -> None:
+def test_card_error_asks_for_the_card_after_the_display_until_it_is_taken(kits: Any) -> None:
     kit = kits.make(card={"my_number": False})
     kit.flow.card_placed()
     kit.clock.advance(9)
     assert kit.flow.tick() == State.CARD_ERROR
     kit.clock.advance(1)
+    assert kit.flow.tick() == State.TAKE_CARD
+    assert kit.flow.screen().details["ended_by"] == "error"
+    kit.slot.card = None
+    assert kit.flow.card_removed() == State.START
+
+
+def test_error_001_offers_to_read_the_card_again_and_other_errors_call_the_staff(
+    kits: Any,
+) -> None:
+    kit = kits.make(card={"fail_on": {"read_for_reception"}})
+    kit.flow.card_placed()
+    assert kit.flow.screen().details["error_code"] == "001"
+    assert [o.event for o in kit.flow.screen().options] == ["retry_read"]
+    kit.card.fail_on = set()
+    assert kit.flow.send(Event.RETRY_READ) == State.METHOD
+    other = kits.make(card={"my_number": False})
+    other.flow.card_placed()
+    assert [o.event for o in other.flow.screen().options] == ["call_staff"]
+    with pytest.raises(Refused):
+        other.flow.send(Event.RETRY_READ)
+    assert other.flow.call_staff() == State.CARD_ERROR
+    assert other.flow.screen().details["staff_called"] is True
+
+
+def test_a_card_pulled_mid_flow_says_it_was_removed_then_starts_over(kits: Any) -> None:
+    kit = kits.make()
+    kit.flow.card_placed()
+    kit.flow.choose_pin()
+    kit.remove()
+    assert kit.flow.state == State.CANCELLED
+    assert kit.flow.screen().details["ended_by"] == "card_removed"
+    assert "取り外されました" in kit.flow.screen().ja
+    kit.clock.advance(kit.flow.policy.display_s)
     assert kit.flow.tick() == State.START
+
+
+def test_the_card_left_after_check_in_is_asked_for_and_alerts_the_staff(kits: Any) -> None:
+    kit = kits.drive(State.DONE)
+    policy = kit.flow.policy
+    kit.clock.advance(policy.display_s)
+    assert kit.flow.tick() == State.TAKE_CARD
+    assert "カードをお取りください" in kit.flow.screen().ja
+    kit.clock.advance(policy.card_left_alert_s - 1)
+    assert kit.flow.tick() == State.TAKE_CARD
+    kit.clock.advance(1)
+    assert kit.flow.tick() == State.CARD_LEFT
+    kit.clock.advance(3600)
+    assert kit.flow.tick() == State.CARD_LEFT  # held until the card is taken
+    assert len(kit.records.receptions) == 1
+    kit.remove()
+    assert kit.flow.state == State.START
 
 
 # -- registration ---------------------------------------------------------------------------
@@ -336,7 +386,7 @@ def test_removal_during_card_work_records_no_consent(kits: Any, method: str) -> 
 
 
 @pytest.mark.parametrize("state", STABLE, ids=lambda s: s.value)
-def test_inactivity_at_every_state_returns_to_the_start(kits: Any, state: State) -> None:
+def test_inactivity_at_every_state_ends_asking_for_the_card(kits: Any, state: State) -> None:
     kit = kits.drive(state)
     done_before = len(kit.records.receptions)
     policy = kit.flow.policy
@@ -344,9 +394,13 @@ def test_inactivity_at_every_state_returns_to_the_start(kits: Any, state: State)
         kit.clock.advance(3600)
         assert kit.flow.tick() == State.START
         return
-    if state in DISPLAY:
+    if state in DISPLAY or state in LEFT_BEHIND:
         kit.clock.advance(policy.display_s)
-        assert kit.flow.tick() == State.START
+        kit.flow.tick()
+        kit.clock.advance(policy.card_left_alert_s)
+        assert kit.flow.tick() == State.CARD_LEFT  # the card is still there: asked for
+        kit.clock.advance(3600)
+        assert kit.flow.tick() == State.CARD_LEFT
         return
     if state != State.IDLE_WARNING:
         wait = policy.staff_wait_timeout_s if state == State.STAFF_WAIT else policy.idle_timeout_s
@@ -360,7 +414,8 @@ def test_inactivity_at_every_state_returns_to_the_start(kits: Any, state: State)
     kit.clock.advance(policy.idle_warning_s - 1)
     assert kit.flow.tick() == State.IDLE_WARNING
     kit.clock.advance(1)
-    assert kit.flow.tick() == State.START
+    assert kit.flow.tick() == State.TAKE_CARD
+    assert kit.flow.screen().details["ended_by"] == "timeout"
     assert len(kit.records.receptions) == done_before == 0
     assert kit.records.events[-1][0] == "timed_out"
 
@@ -401,3 +456,14 @@ def test_a_card_that_cannot_prove_possession_is_not_accepted(kits: Any) -> None:
     kit.flow.choose_pin()
     assert kit.flow.pin_entered(kits.PIN) == State.CARD_ERROR
     assert kit.records.receptions == []
+
+
+def test_a_face_only_card_is_told_only_the_municipal_office(kits: Any) -> None:
+    kit = kits.make(card={"face_only": True, "auth_tries": 0})
+    kit.flow.card_placed()
+    details = kit.flow.screen().details
+    assert details["unlock_where_ja"] == "お住まいの市区町村の窓口"
+    assert "コンビニ" not in details["unlock_where_ja"]
+    other = kits.make(card={"auth_tries": 0})
+    other.flow.card_placed()
+    assert "コンビニ" in other.flow.screen().details["unlock_where_ja"]

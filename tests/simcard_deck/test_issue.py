@@ -8,7 +8,7 @@ import pytest
 from cryptography import x509
 
 from kiosk.simcard.ca import CertificateAuthority, CertificateStatus
-from kiosk.simcard.deck import PinFormatError, get_profile, load_deck
+from kiosk.simcard.deck import FOUR_DIGIT_PINS, PinFormatError, get_profile, load_deck
 from kiosk.simcard.errors import SimCardError
 from kiosk.simcard.issue import issue_card
 from kiosk.simcard.state import PIN_LIMITS, CardState, PinName
@@ -89,7 +89,9 @@ def test_face_only_card(cards: dict[str, CardState]) -> None:
     assert card.face_only and "顔認証" in card.face.remarks
     assert card.sign_cert is None and card.sign_key is None
     assert card.auth_cert is not None and card.auth_key is not None
-    assert all(card.pins[name].blocked for name in USER_PINS)
+    # the 4-digit PINs blocked; the signature password has no certificate to open
+    assert all(card.pins[name].blocked for name in FOUR_DIGIT_PINS)
+    assert not card.pins[PinName.SIGN].blocked
     # random values: the profile's test PINs do not open it
     assert not any(card.pin_matches(name, profile.pins[name]) for name in USER_PINS)
 

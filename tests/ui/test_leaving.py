@@ -33,7 +33,7 @@ def test_cancel_button_ends_the_reception(qtbot, make_app, ui) -> None:
     assert app.records.receptions == []
 
 
-def test_inactivity_warns_then_returns_to_start(qtbot, make_app, ui) -> None:
+def test_inactivity_warns_then_asks_for_the_card(qtbot, make_app, ui) -> None:
     app = make_app()
     app.kiosk.place_card("virtual:standard")
     ui.wait_screen(app, "method")
@@ -57,8 +57,12 @@ def test_inactivity_warns_then_returns_to_start(qtbot, make_app, ui) -> None:
     )
     app.clock.advance(policy.idle_warning_s)
     app.kiosk.bridge.tick()
-    ui.wait_screen(app, "start")
+    qtbot.waitUntil(lambda: app.flow.state.value == "take-card", timeout=30000)
+    ui.wait_screen(app, "cancelled")
+    assert "カードをお取りください" in app.window.current().spoken_text()
     assert app.records.receptions == []
+    app.kiosk.remove_card()
+    ui.wait_screen(app, "start")
 
 
 def test_a_failing_camera_leaves_the_pin_and_staff(qtbot, make_app, ui) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from kiosk.texts import Text
 from kiosk.ui.widgets import Choices, Screen, label
+from kiosk.vocabulary import ReaderError
 
 
 class CardErrorScreen(Screen):
@@ -26,7 +27,7 @@ class CardErrorScreen(Screen):
 
     def texts(self) -> tuple[Text, ...]:
         body = self.data.get("body")
-        code = str(self.data.get("code", "001"))
+        code = str(self.data.get("code", ReaderError.NOT_RECOGNISED.value))
         return tuple(body) if body else (Text(f"card-error.{code}"),)
 
     def retranslate(self) -> None:

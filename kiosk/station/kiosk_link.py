@@ -1,0 +1,347 @@
+"""A kiosk's link to the staff station: it listens to the flow and publishes calls and status
+in the records database, and carries out what the desk asks of this kiosk.
+
+- Calls: the patient pressed 職員を呼ぶ, or only 目視確認 is left (the PIN locked, the face
+  failed to the limit, a face-only card): a call with its reason. The call ends with the
+  reception.
+- While the kiosk waits for 目視確認: the chip photo, the card holder's name and birth date
+  and a small live image a few times a second go to the :class:`MediaHub` (memory only);
+  they are dropped when the wait ends.
+- The desk's requests: 無人 / 目視確認 (held between receptions or not), the staff's answer
+  to a call, read the PINs again. Flow calls happen on the flow's own thread through a
+  :class:`FlowDoor` (the window's bridge, or the headless kiosk's thread).
+
+The station signs staff in; a request carries the staff ID, and the link switches the mode
+with a one-time credential of its own (:class:`LinkStaff`), so the flow's audit records who.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from typing import Any, Protocol
+
+from kiosk.errors import KioskError
+from kiosk.reception import Change, Reception, State
+from kiosk.reception.ports import StaffAuthenticator
+from kiosk.records.bell import KIOSKS
+from kiosk.records.calls import CallBoard, CallReason, CommandKind
+from kiosk.station.holder import read_holder
+from kiosk.station.media import MediaHub, frame_jpeg, media_hub, photo_jpeg
+
+log = logging.getLogger(__name__)
+
+ENDED = frozenset({State.START, State.DONE, State.CANCELLED, State.CARD_ERROR})
+"""States in which the reception is over (or not begun): calls end, the view is dropped."""
+
+PIN_STATES = frozenset({State.STAFF_WAIT, State.PIN_LOCKED})
+"""Entering these, the link reads every PIN's tries left for the desk."""
+
+
+class FlowDoor(Protocol):
+    """How the link reaches the flow: everything runs on the flow's thread, in order."""
+
+    def run(self, job: Callable[[], None]) -> None: ...
+
+    def confirm(self, ok: bool, staff_id: str) -> None: ...
+
+    def mode(self, visual: bool, credential: str, staff_id: str) -> None: ...
+
+
+class LinkStaff:
+    """The flow's staff check, plus one-time credentials the link mints for the desk's
+    signed-in staff (each accepted once)."""
+
+    def __init__(self, inner: StaffAuthenticator) -> None:
+        self.inner = inner
+        self._tokens: set[str] = set()
+        self._lock = threading.Lock()
+
+    def mint(self) -> str:
+        token = secrets.token_urlsafe(24)
+        with self._lock:
+            self._tokens.add(token)
+        return token
+
+    def check(self, credential: str) -> bool:
+        with self._lock:
+            if credential in self._tokens:
+                self._tokens.discard(credential)
+                return True
+        return self.inner.check(credential)
+
+
+def call_reason(state: State, flow: Reception) -> CallReason | None:
+    """Why the desk is needed in ``state`` (None: it is not)."""
+    visit = flow.visit
+    exhausted = visit.face_failures >= flow.policy.face_attempts
+    if state == State.STAFF_WAIT:
+        if visit.face_only:
+            return CallReason.FACE_ONLY
+        if visit.auth_pin_locked:
+            return CallReason.PIN_LOCKED
+        if exhausted:
+            return CallReason.FACE_FAILED
+        return CallReason.PATIENT
+    if state == State.PIN_LOCKED:
+        return CallReason.PIN_LOCKED
+    if state == State.FACE_FAILED and exhausted:
+        return CallReason.FACE_ONLY if visit.face_only else CallReason.FACE_FAILED
+    return None
+
+
+def camera_frames(flow: Reception) -> Callable[[], Any] | None:
+    """A frame reader over the flow's own camera (the face verifier's source), or None."""
+
+    def read() -> Any:
+        opener = getattr(flow.face, "_camera", None)
+        return opener().read() if callable(opener) else None
+
+    return read
+
+
+class KioskLink:
+    """One kiosk's link; ``start()`` after the flow exists, ``stop()`` at the end."""
+
+    def __init__(
+        self,
+        flow: Reception,
+        board: CallBoard,
+        kiosk_id: str,
+        door: FlowDoor,
+        *,
+        media: MediaHub | None = None,
+        frames: Callable[[], Any] | None = None,
+        slot: Any = None,
+        heartbeat_s: float = 2.0,
+        frame_interval_s: float = 0.4,
+        poll_s: float = 0.25,
+    ) -> None:
+        self.flow = flow
+        self.board = board
+        self.kiosk_id = kiosk_id
+        self.door = door
+        self.media = media or media_hub()
+        self.frames = frames if frames is not None else camera_frames(flow)
+        self.slot = slot
+        self.heartbeat_s = heartbeat_s
+        self.frame_interval_s = frame_interval_s
+        self.poll_s = poll_s
+        self.staff = LinkStaff(flow.staff)
+        flow.staff = self.staff
+        self.desk_reachable = True
+        self.unreachable_listeners: list[Callable[[bool], None]] = []
+        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._state = flow.state
+        self._mode = "visual" if flow.visit.staff_visual else "unattended"
+        self._reception: str | None = None
+        self._waiting = False
+        self._call: CallReason | None = None
+        self._held_by: str | None = None
+        self._frame_pending = False
+        self._done_commands: set[str] = set()
+        flow.add_listener(self._on_change)
+
+    # -- lifetime ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        for name, target in (("station-link", self._work), ("station-requests", self._requests)):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        self._jobs.put(self._report)
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        self._stop.set()
+        self._jobs.put(None)
+        self.board.bell.ring(KIOSKS)
+        for thread in self._threads:
+            thread.join(timeout_s)
+        self._threads.clear()
+        self.media.clear(self.kiosk_id)
+
+    # -- the flow (its thread): note, then hand the work to the link's thread ----------------
+
+    def _on_change(self, change: Change) -> None:
+        if change.event == "tick" and change.state == change.previous:
+            return
+        flow = self.flow
+        visit = flow.visit
+        state = change.state
+        entered = change.previous != state
+        reason = call_reason(state, flow) if entered else None
+        with self._lock:
+            self._state = state
+            self._mode = "visual" if visit.staff_visual else "unattended"
+            self._reception = visit.reception_id or None
+            was_waiting, self._waiting = self._waiting, state == State.STAFF_WAIT
+        reception = visit.reception_id
+        if self._waiting and not was_waiting:
+            self.media.open(self.kiosk_id, reception)
+            self.door.run(lambda: self._read_for_staff(reception))
+        elif was_waiting and not self._waiting:
+            self.media.clear(self.kiosk_id)
+        if entered and state in PIN_STATES:
+            self.door.run(self._read_pins)
+        if entered and state in ENDED:
+            self._jobs.put(self._end_calls)
+            if state == State.START:
+                self._jobs.put(lambda: self._report(pins=[]))
+                if self._held_by is not None and not visit.staff_visual:
+                    self.door.mode(True, self.staff.mint(), self._held_by)
+        if reason is not None:
+            self._jobs.put(lambda: self._open_call(reception, reason))
+        self._jobs.put(self._report)
+
+    def _read_for_staff(self, reception: str) -> None:
+        """On the flow's thread, once the wait began: the chip photo and the holder."""
+        if self.flow.state != State.STAFF_WAIT or self.flow.visit.reception_id != reception:
+            return
+        photo = self.flow.staff_photo()
+        verify_b = getattr(self.slot, "verify_b", None)
+        holder = read_holder(self.flow.visit.card, verify_b, date.today())
+        self._jobs.put(lambda: self._publish_photo(reception, photo, holder))
+
+    def _publish_photo(self, reception: str, photo: bytes | None, holder: Any) -> None:
+        jpeg = photo_jpeg(photo) if photo else None
+        self.media.update(self.kiosk_id, reception, photo=jpeg, holder=holder)
+
+    def _read_pins(self) -> None:
+        try:
+            statuses = self.flow.pin_statuses()
+            if statuses is None and self.slot is not None:
+                statuses = self.slot.pin_statuses()
+        except KioskError as exc:
+            log.info("PINs not read for the desk: %s", type(exc).__name__)
+            statuses = []
+        pins = [s.to_dict() for s in statuses or [] if hasattr(s, "to_dict")]
+        self._jobs.put(lambda: self._report(pins=pins))
+
+    def _grab_frame(self, reception: str) -> None:
+        """On the flow's thread, while the patient waits: one frame of the camera."""
+        try:
+            if self.flow.state != State.STAFF_WAIT or self.frames is None:
+                return
+            image = self.frames()
+        except Exception as exc:  # a camera that fails leaves the live box empty
+            log.info("no live image for the desk: %s", type(exc).__name__)
+            return
+        finally:
+            self._frame_pending = False
+        if image is not None:
+            self._jobs.put(lambda: self._publish_frame(reception, image))
+
+    def _publish_frame(self, reception: str, image: Any) -> None:
+        jpeg = frame_jpeg(image)
+        if jpeg is not None:
+            self.media.update(self.kiosk_id, reception, frame=jpeg)
+
+    # -- the link's thread: the records database -----------------------------------------------
+
+    def _work(self) -> None:
+        next_beat = time.monotonic() + self.heartbeat_s
+        next_frame = 0.0
+        while not self._stop.is_set():
+            try:
+                job = self._jobs.get(timeout=0.1)
+            except queue.Empty:
+                job = None
+            else:
+                if job is None:
+                    return
+            if job is not None:
+                self._guard(job)
+            now = time.monotonic()
+            if now >= next_beat:
+                next_beat = now + self.heartbeat_s
+                self._guard(self._heartbeat)
+            if self._waiting and not self._frame_pending and now >= next_frame:
+                next_frame = now + self.frame_interval_s
+                self._frame_pending = True
+                reception = self._reception or ""
+                self.door.run(partial(self._grab_frame, reception))
+
+    def _guard(self, job: Callable[[], None]) -> None:
+        try:
+            job()
+        except KioskError as exc:
+            self._reachable(False)
+            log.warning("the staff station cannot be reached: %s", type(exc).__name__)
+        else:
+            self._reachable(True)
+
+    def _reachable(self, ok: bool) -> None:
+        if ok == self.desk_reachable:
+            return
+        self.desk_reachable = ok
+        for listener in list(self.unreachable_listeners):
+            listener(ok)
+        if ok:  # back: tell the desk everything again
+            self._report()
+            if self._call is not None and self._waiting:
+                self.board.open_call(self.kiosk_id, self._reception, self._call)
+
+    def _heartbeat(self) -> None:
+        self.board.heartbeat(self.kiosk_id)
+
+    def _report(self, pins: list[dict[str, Any]] | None = None) -> None:
+        with self._lock:
+            state, mode, waiting, reception = (
+                self._state,
+                self._mode,
+                self._waiting,
+                self._reception,
+            )
+        self.board.report(
+            self.kiosk_id,
+            state=str(state.value),
+            mode=mode,
+            waiting=waiting,
+            reception_id=reception,
+            pins=pins,
+        )
+
+    def _open_call(self, reception: str, reason: CallReason) -> None:
+        self._call = reason
+        self.board.open_call(self.kiosk_id, reception or None, reason)
+
+    def _end_calls(self) -> None:
+        self._call = None
+        self.board.end_calls(self.kiosk_id)
+
+    # -- the desk's requests ----------------------------------------------------------------
+
+    def _requests(self) -> None:
+        bell = self.board.bell
+        seen = bell.count(KIOSKS)
+        while not self._stop.is_set():
+            with contextlib.suppress(KioskError):
+                for command in self.board.pending(self.kiosk_id):
+                    if command.id not in self._done_commands:
+                        self._done_commands.add(command.id)
+                        self._carry_out(command.kind, command.value, command.staff_id)
+                        self.board.done(command.id, "sent")
+            seen = bell.wait(KIOSKS, seen, self.poll_s)
+
+    def _carry_out(self, kind: CommandKind, value: dict[str, Any], staff_id: str) -> None:
+        if kind is CommandKind.CONFIRM:
+            ok = value.get("ok") is True
+            if not self.flow.visit.staff_visual:
+                self.door.mode(True, self.staff.mint(), staff_id)
+            self.door.confirm(ok, staff_id)
+        elif kind is CommandKind.MODE:
+            visual = value.get("visual") is True
+            self._held_by = staff_id if visual and value.get("hold") is True else None
+            self.door.mode(visual, self.staff.mint(), staff_id)
+        elif kind is CommandKind.PINS:
+            self.door.run(self._read_pins)

@@ -1,0 +1,85 @@
+"""The station's two pages: the staff sign-in and the desk (filled in by station.js)."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+from kiosk.station.words import LANGUAGES, catalogue, word
+
+_LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
+
+
+def _head(title: str) -> str:
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{escape(title)}</title>"
+        "<link rel='stylesheet' href='/static/station.css'></head>"
+    )
+
+
+def _languages(current: str, target: str) -> str:
+    links = [
+        f"<a class='lang{' current' if code == current else ''}' href='{target}?lang={code}'"
+        f" data-lang='{code}'>{_LANGUAGE_NAMES[code]}</a>"
+        for code in LANGUAGES
+    ]
+    return "<nav class='languages'>" + "".join(links) + "</nav>"
+
+
+def login_page(language: str, nonce: str, message: str = "", staff_id: str = "") -> str:
+    """The sign-in form; ``nonce`` is the one-time form token (also in a cookie)."""
+    note = f"<p class='message' id='login-message'>{escape(message)}</p>" if message else ""
+    return (
+        _head(word("login.title", language))
+        + f"<body class='login' lang='{language}'><main class='login-box'>"
+        + _languages(language, "/login")
+        + f"<h1>{escape(word('login.title', language))}</h1>{note}"
+        + "<form method='post' action='/login' autocomplete='off'>"
+        + f"<input type='hidden' name='csrf' value='{escape(nonce)}'>"
+        + f"<label>{escape(word('login.staff_id', language))}"
+        + f"<input name='staff_id' id='staff_id' value='{escape(staff_id)}'"
+        + " autocapitalize='none' spellcheck='false' required></label>"
+        + f"<label>{escape(word('login.password', language))}"
+        + "<input type='password' name='password' id='password' required></label>"
+        + f"<button type='submit' id='login'>{escape(word('login.submit', language))}</button>"
+        + "</form></main></body></html>"
+    )
+
+
+def desk_page(language: str, boot: dict[str, Any]) -> str:
+    """The desk: calls and the 目視確認 view, kiosks, PINs, today, settings."""
+    data = json.dumps({**boot, "lang": language, "words": catalogue(language)}, ensure_ascii=False)
+    data = data.replace("<", "\\u003c")  # never closes the script element
+    tabs = "".join(
+        f"<button class='tab' data-tab='{name}' id='tab-{name}'>"
+        f"{escape(word('tab.' + name, language))}</button>"
+        for name in ("calls", "kiosks", "pins", "today", "settings")
+    )
+    return (
+        _head(word("title", language))
+        + f"<body class='desk' lang='{language}'>"
+        + f"<script id='boot' type='application/json'>{data}</script>"
+        + "<header><h1>"
+        + escape(word("title", language))
+        + "</h1><span id='badge' class='badge' hidden></span>"
+        + f"<span class='who' id='who'>{escape(str(boot.get('staff_id', '')))}</span>"
+        + _languages(language, "/")
+        + f"<button id='sound'>{escape(word('sound.enable', language))}</button>"
+        + "<form method='post' action='/logout' id='logout-form'>"
+        + f"<input type='hidden' name='csrf' value='{escape(str(boot.get('csrf', '')))}'>"
+        + f"<button id='logout'>{escape(word('logout', language))}</button></form>"
+        + "</header>"
+        + f"<div id='db-down' class='alarm' hidden>{escape(word('db.down', language))}</div>"
+        + f"<div id='left-visual' class='warning' hidden></div><nav class='tabs'>{tabs}</nav>"
+        + "<main>"
+        + "<section id='page-calls' class='page'><ol id='calls' class='calls'></ol>"
+        + "<article id='view' class='view'></article></section>"
+        + "<section id='page-kiosks' class='page' hidden><div id='kiosks'></div></section>"
+        + "<section id='page-pins' class='page' hidden><div id='pins'></div></section>"
+        + "<section id='page-today' class='page' hidden><div id='today'></div></section>"
+        + "<section id='page-settings' class='page' hidden><table id='settings'></table>"
+        + "</section></main><script src='/static/station.js'></script></body></html>"
+    )

@@ -1,0 +1,129 @@
+"""The staff station in a real browser (Debian's chromium, headless): a patient presses
+職員を呼ぶ, the desk is alerted, compares the chip photo with the live image, confirms, and
+the patient's screen moves on; afterwards nothing of the face or the password is on disk."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from kiosk.reception import State
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "assets" / "screenshots"
+PASSWORD = "correct horse battery"
+
+
+def _sign_in(page, base: str, staff_id: str, password: str = PASSWORD) -> None:
+    page.goto(base)
+    page.fill("#staff_id", staff_id)
+    page.fill("#password", password)
+    page.click("#login")
+    page.wait_for_selector("#calls")
+
+
+def test_call_alert_visual_check_and_confirm_in_a_real_browser(
+    browser, browser_profile, sqlite_url, station, kiosks, tmp_path, st
+) -> None:
+    st.add_staff(sqlite_url, "nurse-01")
+    server = station(sqlite_url)
+    kiosk = kiosks(sqlite_url, "reception-1")
+    page = browser.new_page()
+    _sign_in(page, server.binding.url, "nurse-01")
+    assert page.locator("li.call").count() == 0
+
+    kiosk.do(kiosk.flow.card_placed)
+    assert kiosk.do(kiosk.flow.call_staff) == State.STAFF_WAIT  # the patient presses 職員を呼ぶ
+
+    page.wait_for_selector("li.call.open", timeout=30_000)
+    assert "reception-1" in page.inner_text("li.call.open")
+    assert "暗証番号" in page.inner_text("li.call.open .reason")  # the reason in words
+    assert page.evaluate("window.stationAlerts") >= 1  # the chime was played
+    assert "1" in page.inner_text("#badge")
+    page.wait_for_selector("img#chip-photo", timeout=30_000)
+    page.wait_for_selector("img#live-image", timeout=30_000)
+    for image in ("#chip-photo", "#live-image"):
+        size = page.eval_on_selector(image, "i => [i.naturalWidth, i.naturalHeight]")
+        assert size[0] > 50 and size[1] > 50
+    page.wait_for_function(
+        "document.getElementById('holder-name').textContent.includes('架空')", timeout=30_000
+    )
+    assert "1968-09-12" in page.inner_text("#holder-birth")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "station-visual-check_ja.png"))
+
+    page.click("#confirm-ok")
+    st.wait_for(lambda: kiosk.flow.state == State.CONSENT, what="the patient's screen to move on")
+    assert kiosk.flow.visit.staff_id == "nurse-01"  # recorded with the staff member's ID
+    page.wait_for_selector("#view-message")
+    assert "nurse-01" in page.inner_text("#view-message")
+    # the view is gone with the wait: no image stays on the page
+    page.wait_for_function("!document.querySelector('img#live-image')", timeout=30_000)
+
+    # the staff member's language is theirs, not the patient's
+    page.click("a[data-lang='en']")
+    page.wait_for_selector("#calls")
+    assert page.inner_text("#tab-today") == "Today"
+    page.click("#tab-kiosks")
+    page.screenshot(path=str(SCREENSHOTS / "station-kiosks_en.png"))
+    page.click("#tab-pins")
+    assert "user-authentication PIN" in page.inner_text("#pins")
+    page.close()
+    kiosk.stop()
+
+    # nothing of the face or the password was left on disk
+    home = Path(os.environ["KIOSK_HOME"])
+    scan = subprocess.run(
+        [sys.executable, "-m", "kiosk.forensics", str(home), str(browser_profile)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert scan.returncode == 0, scan.stdout + scan.stderr
+    for root in (home, browser_profile, tmp_path):
+        for path in root.rglob("*"):
+            if path.is_file():
+                assert PASSWORD.encode() not in path.read_bytes(), path
+
+
+def test_second_answer_is_told_the_first_won(browser, sqlite_url, station, kiosks, st) -> None:
+    st.add_staff(sqlite_url, "nurse-01")
+    st.add_staff(sqlite_url, "nurse-02")
+    server = station(sqlite_url)
+    kiosk = kiosks(sqlite_url, "reception-2", card="virtual:face-only")
+    first = browser.new_page()
+    _sign_in(first, server.binding.url, "nurse-01")
+    kiosk.do(kiosk.flow.card_placed)
+    kiosk.do(kiosk.flow.call_staff)
+    first.wait_for_selector("li.call.open", timeout=30_000)
+    assert "顔認証マイナンバーカード" in first.inner_text("li.call.open .reason")
+    first.wait_for_selector("#confirm-ok:not([disabled])", timeout=30_000)
+    other, csrf = st.sign_in(server.binding.url, "nurse-02")  # another desk
+    call_id = first.get_attribute("li.call.open", "id").removeprefix("call-")
+    first.click("#confirm-ng")  # nurse-01 answers first
+    late = other.post(
+        f"/api/calls/{call_id}/answer", json={"ok": True}, headers={"X-CSRF-Token": csrf}
+    )
+    assert late.status_code == 409
+    assert late.json() == {"result": "taken", "by": "nurse-01"}  # the second is told
+    st.wait_for(lambda: kiosk.flow.state == State.CANCELLED, what="確認できない to cancel")
+    assert kiosk.flow.visit.method is None
+    other.close()
+
+
+def test_a_kiosk_that_disappears_mid_call_shows_disconnected(
+    browser, sqlite_url, station, kiosks, st
+) -> None:
+    st.add_staff(sqlite_url, "nurse-01")
+    server = station(sqlite_url, stale_after_s=2.0)
+    kiosk = kiosks(sqlite_url, "reception-3", heartbeat_s=0.5)
+    page = browser.new_page()
+    _sign_in(page, server.binding.url, "nurse-01")
+    kiosk.do(kiosk.flow.card_placed)
+    kiosk.do(kiosk.flow.call_staff)
+    page.wait_for_selector("li.call.open", timeout=30_000)
+    kiosk.link.stop()  # the kiosk goes away: no heartbeat any more
+    page.wait_for_selector("li.call.disconnected", timeout=30_000)
+    assert "切断" in page.inner_text("li.call.disconnected")
+    page.screenshot(path=str(SCREENSHOTS / "station-disconnected_ja.png"))
