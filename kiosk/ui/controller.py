@@ -33,8 +33,8 @@ SUCCESS_MS = 1200
 CHIME_MS = 6000
 """How often the chime repeats while a card is left on the reader."""
 
-CHIMING = frozenset({"take-card", "card-left"})
-"""Screens that ask for the card still on the reader."""
+CHIMING = frozenset({"take-card"})
+"""The screen that asks for the card still on the reader (take-card and card-left)."""
 
 ENDINGS = frozenset({"start", "done", "cancelled", "card-error", *CHIMING})
 """Screens after which no image of the patient may stay anywhere."""
@@ -62,6 +62,7 @@ class KioskController(QObject):
         self.last_change: Change | None = None
         self.success_ms = success_ms
         self._held: Change | None = None
+        self._said: tuple[object, ...] = ()
         self._holding = QTimer(self)
         self._holding.setSingleShot(True)
         self._holding.timeout.connect(self._release)
@@ -140,6 +141,7 @@ class KioskController(QObject):
     def _present(self, shown: tuple[str, dict[str, Any]]) -> None:
         screen_id, data = shown
         before = self.window.current_id
+        said = (screen_id, tuple(data.get("body", ())))
         if screen_id in ENDINGS:
             self.window.clear_images()
         self.window.show_screen(screen_id, data)
@@ -149,8 +151,9 @@ class KioskController(QObject):
             self.chime.start()
         elif screen_id not in CHIMING:
             self.chime.stop()
-        if screen_id != before or data.get("wrong"):
-            self._speak()
+        if said != self._said or data.get("wrong"):
+            self._speak()  # a new screen, or new words on it (the next consent item …)
+        self._said = said
 
     def _chime(self) -> None:
         if self.voice is not None:

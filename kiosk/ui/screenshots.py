@@ -85,7 +85,11 @@ SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
     ("done", State.DONE, Visit(qualification=Qualification(1)), ""),
     ("done-not-qualified", State.DONE, Visit(qualification=Qualification(2)), ""),
     ("idle-warning", State.IDLE_WARNING, Visit(idle_seconds_left=20), ""),
-    ("cancelled", State.CANCELLED, Visit(), ""),
+    ("cancelled", State.CANCELLED, Visit(ended_by="cancel"), ""),
+    ("cancelled-card-removed", State.CANCELLED, Visit(ended_by="card_removed"), ""),
+    ("take-card", State.TAKE_CARD, Visit(ended_by="done"), ""),
+    ("take-card-timeout", State.TAKE_CARD, Visit(ended_by="timeout"), ""),
+    ("card-left", State.CARD_LEFT, Visit(ended_by="done", staff_called=True), ""),
 )
 """Each screenshot: its name, and the state and visit the flow would show it for."""
 
