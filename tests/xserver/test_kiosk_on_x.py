@@ -116,6 +116,8 @@ def test_fullscreen_kiosk_covers_a_bare_x_screen_and_takes_a_reception_by_touch(
         kiosk_argv(
             "run",
             "--fullscreen",
+            "--station-port",
+            "0",
             "--card",
             "virtual:standard",
             "--camera",
@@ -157,7 +159,9 @@ def test_fullscreen_kiosk_covers_a_bare_x_screen_and_takes_a_reception_by_touch(
 
 def test_windowed_kiosk_and_operator_panel_stay_on_a_small_screen(xserver) -> None:
     x = xserver(WIDTH, HEIGHT)
-    kiosk = x.start(kiosk_argv("run", "--camera", "scripted:match", "--no-voice"))
+    kiosk = x.start(
+        kiosk_argv("run", "--station-port", "0", "--camera", "scripted:match", "--no-voice")
+    )
 
     def three_windows() -> list[tuple[str, int, int, int, int]] | None:
         assert kiosk.poll() is None, kiosk.stderr.read().decode() if kiosk.stderr else ""
