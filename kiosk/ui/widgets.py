@@ -55,6 +55,14 @@ def restyle(widget: QWidget) -> None:
     widget.style().polish(widget)
 
 
+def set_style_property(widget: QWidget, name: str, value: object) -> None:
+    """Set a property the style sheet selects on, re-styling only when it changes."""
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
+    restyle(widget)
+
+
 def heading(text: str) -> str:
     """A title as shown: without the language's closing 「。」 or full stop."""
     text = text.strip()
@@ -130,8 +138,7 @@ class Choices(QWidget):
                 widget.setObjectName(button_name(option))
                 widget.setEnabled(option.enabled)
                 expected = index == 0 and self.primary
-                widget.setProperty("role", "primary" if expected else self.role)
-                restyle(widget)
+                set_style_property(widget, "role", "primary" if expected else self.role)
                 widget.show()
             else:
                 widget.setObjectName("")
@@ -290,10 +297,8 @@ class Screen(QWidget):
     def _refresh_frame(self) -> None:
         current = current_language()
         for code, choice in self.languages.items():
-            choice.setProperty("on", code == current)
-            restyle(choice)
-        self.large.setProperty("on", self.large_text)
-        restyle(self.large)
+            set_style_property(choice, "on", code == current)
+        set_style_property(self.large, "on", self.large_text)
         self.large.setText(say("ui.normal_text" if self.large_text else "ui.large_text"))
         self.repeat.setText(say("ui.repeat"))
         self.repeat.setEnabled(self.voice_on)

@@ -17,7 +17,7 @@ from kiosk.texts import catalogue
 from kiosk.ui import theme
 from kiosk.ui.i18n import say
 from kiosk.ui.phrases import breakable
-from kiosk.ui.widgets import ProgressRing, Screen, label, restyle
+from kiosk.ui.widgets import ProgressRing, Screen, label, set_style_property
 
 GUIDANCE_FALLBACK = "face.look"
 
@@ -149,9 +149,7 @@ class FaceScreen(Screen):
         reached = STEP_OF.get(guidance, 0)
         for index, step in enumerate(self.steps):
             state = "done" if index < reached else ("now" if index == reached else "")
-            if step.property("state") != state:
-                step.setProperty("state", state)
-                restyle(step)
+            set_style_property(step, "state", state)
         matched = guidance == "face.matched"
         # the ring moves with each step reached and fills as frames agree and a blink is seen
         self.ring.set_value(max(progress, reached / (len(STEPS) + 1)))

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.reception import Event
 from kiosk.ui import theme
-from kiosk.ui.widgets import Choices, Screen, label
+from kiosk.ui.widgets import Choices, Screen, label, set_style_property
 
 STAGES = ("take-card", "card-left")
 
@@ -87,9 +87,7 @@ class TakeCardScreen(Screen):
         title, *rest = self.lines()
         self.set_title(title)
         self.hint.setText("\n".join(rest))
-        self.hint.setProperty("role", "alert" if self.stage == "card-left" else "body")
-        self.hint.style().unpolish(self.hint)
-        self.hint.style().polish(self.hint)
+        set_style_property(self.hint, "role", "alert" if self.stage == "card-left" else "body")
 
     def spoken_text(self) -> str:
         return f"{self.title.text()} {self.hint.text()}"
