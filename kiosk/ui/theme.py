@@ -99,7 +99,7 @@ QLabel[role="warning"] {{ font-size: {tx(BODY_PX + 4)}px; color: {ALERT}; font-w
     padding: {px(12)}px {px(20)}px; }}
 QLabel[role="success"] {{ font-size: {tx(TITLE_PX)}px; color: {OK}; font-weight: bold; }}
 QLabel[role="code"] {{ font-size: {tx(96)}px; color: {ALERT}; font-weight: bold; }}
-QLabel[role="dots"] {{ font-size: {tx(64)}px; letter-spacing: {px(12)}px; }}
+QLabel[role="dots"] {{ font-size: {px(64)}px; letter-spacing: {px(12)}px; }}
 QLabel[role="count"] {{ font-size: {tx(72)}px; font-weight: bold; color: {ACCENT}; }}
 QLabel[role="voice"] {{ font-size: {tx(SMALL_PX)}px; color: {ALERT}; font-weight: bold; }}
 QLabel[role="step"] {{ font-size: {tx(SMALL_PX)}px; color: {QUIET}; }}

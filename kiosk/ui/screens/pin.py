@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout
 
 from kiosk.reception import Event
 from kiosk.ui.i18n import say
@@ -40,6 +40,7 @@ class PinScreen(Screen):
         left.addWidget(self.message)
         self.last_try = label("warning")
         self.last_try.setObjectName("last_try")
+        self.last_try.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         left.addWidget(self.last_try)
         left.addStretch(1)
         row.addLayout(left, 1)
@@ -112,16 +113,19 @@ class PinScreen(Screen):
         tries = self.data.get("tries_left")
         self.tries.setText(say("pin.tries", n=tries) if isinstance(tries, int) else "")
         last = tries == 1
-        if self.data.get("wrong") and isinstance(tries, int):
-            self.message.setText(say("pin.wrong_last" if last else "pin.wrong", n=tries))
-        else:
-            self.message.setText("")
+        wrong = bool(self.data.get("wrong")) and isinstance(tries, int)
         face = self.ways.button_for(Event.CHOOSE_FACE)
         offer_face = face is not None and face.isEnabled()
-        self.last_try.setText(
-            say("pin.last_try_face" if offer_face else "pin.last_try") if last else ""
-        )
+        if last:  # one framed warning says it all: wrong, one try left, what to do
+            warning = say("pin.last_try_face" if offer_face else "pin.last_try")
+            self.last_try.setText(f"{say('pin.wrong_last')}\n{warning}" if wrong else warning)
+            self.message.setText("")
+        else:
+            self.last_try.setText("")
+            self.message.setText(say("pin.wrong", n=tries) if wrong else "")
+        self.message.setVisible(bool(self.message.text()))
         self.last_try.setVisible(last)
+        self.tries.setVisible(not last)  # the warning says it: one try left
         self.clear.setText(say("pin.clear"))
         self.ok.setText(say("pin.ok"))
 
