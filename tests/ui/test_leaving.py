@@ -58,7 +58,7 @@ def test_inactivity_warns_then_asks_for_the_card(qtbot, make_app, ui) -> None:
     app.clock.advance(policy.idle_warning_s)
     app.kiosk.bridge.tick()
     qtbot.waitUntil(lambda: app.flow.state.value == "take-card", timeout=30000)
-    ui.wait_screen(app, "cancelled")
+    ui.wait_screen(app, "take-card")
     assert "カードをお取りください" in app.window.current().spoken_text()
     assert app.records.receptions == []
     app.kiosk.remove_card()

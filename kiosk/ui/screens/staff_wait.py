@@ -17,7 +17,7 @@ class StaffWaitScreen(Screen):
     def retranslate(self) -> None:
         super().retranslate()
         title, *rest = self.lines()
-        self.title.setText(title)
+        self.set_title(title)
         self.hint.setText("\n".join(rest))
 
     def spoken_text(self) -> str:
