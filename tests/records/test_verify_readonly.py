@@ -220,5 +220,5 @@ def test_a_records_url_no_file_system_can_hold_is_one_line(url: str) -> None:
     from kiosk.records import open_records
     from kiosk.records.errors import RecordError
 
-    with pytest.raises(RecordError, match="NUL|over 255 bytes"):
+    with pytest.raises(RecordError, match=r"NUL|over 255 bytes"):
         open_records(Settings(), url=url)
