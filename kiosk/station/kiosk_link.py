@@ -64,6 +64,13 @@ class LinkStaff:
         self._tokens: set[str] = set()
         self._lock = threading.Lock()
 
+    @classmethod
+    def on(cls, flow: Reception) -> LinkStaff:
+        """The flow's one-time credentials (installed over its staff check once)."""
+        if not isinstance(flow.staff, LinkStaff):
+            flow.staff = cls(flow.staff)
+        return flow.staff
+
     def mint(self) -> str:
         token = secrets.token_urlsafe(24)
         with self._lock:
@@ -134,8 +141,7 @@ class KioskLink:
         self.heartbeat_s = heartbeat_s
         self.frame_interval_s = frame_interval_s
         self.poll_s = poll_s
-        self.staff = LinkStaff(flow.staff)
-        flow.staff = self.staff
+        self.staff = LinkStaff.on(flow)
         self.desk_reachable = True
         self.unreachable_listeners: list[Callable[[bool], None]] = []
         self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
