@@ -45,7 +45,7 @@ KEY_PX = 64
 PHOTO_PX = 300
 PHOTO_TAG = "staff-keypad-photo"
 
-LETTER_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+LETTER_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm-._")
 SYMBOL_ROWS = ("1234567890", "!@#$%&*()", "-_=+.,:;/?", "'\"<>[]{}~^\\|`")
 
 STYLE = f"""
@@ -189,6 +189,7 @@ class StaffKeypad(QWidget):
         chars = sorted({c for row in LETTER_ROWS + SYMBOL_ROWS for c in row})
         for char in chars:
             key = _button(key_name(char))
+            key.setParent(page)
             key.clicked.connect(lambda _=False, c=char: self._type(c))
             self.keys[char] = key
         controls = QHBoxLayout()
@@ -313,6 +314,8 @@ class StaffKeypad(QWidget):
         self.shift = self.symbols = False
         self.key_shift.setChecked(False)
         self.photo.clear()
+        self.confirm_ok.setEnabled(False)
+        self.confirm_ng.setEnabled(False)
         self._set_busy(False)
         self._lay_out_keys()
         self.retranslate()
