@@ -221,6 +221,9 @@ def test_facility_password_is_recorded_as_facility_and_closing_goes_back_to_unat
     tap(qtbot, keypad, "confirm_ng")  # 確認できない
     qtbot.waitUntil(lambda: reader.flow.state == State.CANCELLED, timeout=TIMEOUT_MS)
     assert not keypad.isVisible()
+    reader.bridge.request(Event.CARD_REMOVED)  # the patient takes the card: the visit ends
+    qtbot.waitUntil(lambda: reader.flow.state == State.START, timeout=TIMEOUT_MS)
+    assert not reader.flow.visit.staff_visual
     with RecordStore.open(sqlite_url, kiosk_id="check", read_only=True) as store:
         refused = [
             r.body for r in store.records(kind="event") if r.body.get("event") == "visual_refused"

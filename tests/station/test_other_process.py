@@ -63,7 +63,9 @@ class KioskProcess:
                 self.seen.append(self.lines.get(timeout=timeout_s))
             except queue.Empty:
                 stderr = self.process.stderr.read() if self.process.poll() is not None else ""
-                raise AssertionError(f"the kiosk never said {wanted!r}: {self.seen} {stderr}")
+                raise AssertionError(
+                    f"the kiosk never said {wanted!r}: {self.seen} {stderr}"
+                ) from None
 
     def send(self, word: str) -> None:
         assert self.process.stdin is not None
