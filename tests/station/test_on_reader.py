@@ -232,3 +232,68 @@ def test_facility_password_is_recorded_as_facility_and_closing_goes_back_to_unat
     audit = staff_audit(sqlite_url)
     assert [a for who, a, _ in audit if who == "facility"].count("login") == 2
     assert ("facility", "unattended_mode", "") in audit
+
+
+def test_the_patient_is_sent_to_the_desk_while_the_station_cannot_be_reached(
+    qtbot, reader: Reader, sqlite_url: str, monkeypatch
+) -> None:
+    from kiosk.records.calls import CallBoard
+    from kiosk.records.errors import RecordError
+    from kiosk.station.kiosk_link import KioskLink
+    from kiosk.ui.bridge import BridgeDoor
+    from kiosk.ui.i18n import say
+
+    board = CallBoard.open(sqlite_url)
+    down = False
+    for name in ("report", "heartbeat", "open_call", "end_calls", "pending"):
+        real = getattr(board, name)
+
+        def failing(*args: Any, _real: Any = real, **kwargs: Any) -> Any:
+            if down:
+                raise RecordError("the records database cannot be reached")
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(board, name, failing)
+    link = KioskLink(
+        reader.flow, board, "reception-9", BridgeDoor(reader.bridge), frames=None, heartbeat_s=0.2
+    )
+    reader.staff.watch_desk(link.unreachable_listeners, link.desk_reachable)
+    link.start()
+    try:
+        to_staff_wait(qtbot, reader)
+        screen = reader.window.current()
+        assert not screen.desk_notice.isVisible()  # the desk is reachable: wait here
+        down = True
+        qtbot.waitUntil(screen.desk_notice.isVisible, timeout=TIMEOUT_MS)
+        assert not link.desk_reachable
+        assert screen.desk_notice.text() == "受付窓口にお越しください。"
+        assert "受付窓口にお越しください。" in screen.spoken_text()
+        reader.window.set_language("en")
+        assert screen.desk_notice.text() == say("staff-wait.go_to_desk")
+        assert screen.desk_notice.text() == "Please go to the reception desk."
+        down = False
+        qtbot.waitUntil(lambda: not screen.desk_notice.isVisible(), timeout=TIMEOUT_MS)
+        assert link.desk_reachable
+    finally:
+        reader.window.set_language("ja")
+        link.stop()
+        board.close()
+
+
+def test_nothing_is_accepted_at_the_kiosk_without_the_records() -> None:
+    from kiosk.station.on_reader import Verdict
+
+    class Inner:
+        def check(self, credential: str) -> bool:
+            return False
+
+    settings = Settings(kiosk_id="reception-9")
+    set_staff_password(settings, FACILITY_PASSWORD)
+    check = KioskStaffCheck(
+        "postgresql://kiosk@127.0.0.1:1/records",  # nothing listens there
+        settings,
+        "reception-9",
+        LinkStaff(Inner()),
+    )
+    answer = check.check("", FACILITY_PASSWORD)  # the right password, but no lockout to keep
+    assert answer.verdict is Verdict.UNREACHABLE and not answer.credential
