@@ -134,16 +134,9 @@ class DeferredFace:
         """What the window's warm-up does for a face verifier, after the first frame."""
         self._painted.wait(FACE_AFTER_PAINT_S)
         face = self.built()
-        warm = getattr(face, "warm_up", None)
+        warm = getattr(face, "warm_up", None)  # scripted verdicts have nothing to warm
         if callable(warm):
             warm()
-            return
-        camera = getattr(face, "_camera", None)  # CameraFace: opens its source once
-        if callable(camera):
-            camera()
-        start = getattr(getattr(face, "_verifier", None), "start", None)
-        if callable(start):
-            start()
 
     def close(self) -> None:
         with self._lock:

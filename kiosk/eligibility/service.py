@@ -32,8 +32,6 @@ from kiosk.eligibility.model import (
 )
 from kiosk.eligibility.trust import TrustedCas
 from kiosk.paths import kiosk_home
-from kiosk.simcard.ca import CertificateAuthority
-from kiosk.simcard.deck import load_deck
 
 if TYPE_CHECKING:
     from kiosk.config import Settings
@@ -208,6 +206,8 @@ class SimulatedEligibilityService:
 
     def _authority(self) -> CertificateAuthority:
         if self._ca is None:
+            from kiosk.simcard.ca import CertificateAuthority  # cryptography: on first use
+
             self._ca = CertificateAuthority.load(self._home)
         return self._ca
 
@@ -227,6 +227,8 @@ class SimulatedEligibilityService:
         if name is None:
             return None
         if self._profiles is None:
+            from kiosk.simcard.deck import load_deck
+
             deck = load_deck()  # read once per service
             self._profiles = deck.__getitem__
         try:

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from typing import TYPE_CHECKING
 
 from kiosk.eligibility.errors import EligibilityError
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 PEM_BEGIN = b"-----BEGIN CERTIFICATE-----"
 
@@ -34,6 +35,8 @@ class TrustedCas:
     def load(cls, paths: Iterable[str | Path]) -> TrustedCas:
         """Every certificate in ``paths`` (PEM, several per file allowed, or DER);
         :class:`TrustError` names the file and the reason in one line."""
+        from cryptography import x509  # cryptography loads only when real CAs are configured
+
         found: list[x509.Certificate] = []
         for name in paths:
             path = Path(name)
@@ -58,6 +61,9 @@ class TrustedCas:
 
     def issuer_of(self, cert_der: bytes) -> x509.Certificate | None:
         """The trusted CA that signed ``cert_der``, None when none did (or it is garbage)."""
+        from cryptography import x509
+        from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+
         try:
             cert = x509.load_der_x509_certificate(bytes(cert_der))
         except (ValueError, TypeError):
@@ -75,6 +81,8 @@ class TrustedCas:
     def status(self, cert_der: bytes, at: datetime) -> str:
         """``valid`` / ``expired`` / ``not_yet_valid`` for a certificate of a trusted CA,
         ``unknown_ca`` for anything else (naive ``at`` is taken as UTC)."""
+        from cryptography import x509
+
         if self.issuer_of(cert_der) is None:
             return "unknown_ca"
         cert = x509.load_der_x509_certificate(bytes(cert_der))

@@ -44,7 +44,6 @@ from kiosk.records.chain import (
 )
 from kiosk.records.chainkey import ChainKey, load_chain_key
 from kiosk.records.checkpoint import CheckpointLog, read_checkpoints
-from kiosk.records.db_sqlite import SqliteDatabase
 from kiosk.records.errors import RecordError
 
 log = logging.getLogger(__name__)
@@ -163,6 +162,8 @@ def open_database(
     ``read_only`` opens without ever writing (implies ``create=False``); ``immutable`` reads
     a SQLite file that nothing writes (an archived copy)."""
     if url.startswith("sqlite://"):
+        from kiosk.records.db_sqlite import SqliteDatabase  # sqlite3: only when asked for
+
         file = sqlite_file(url)
         if file.exists() and not file.is_file():
             existing_file(file, url)

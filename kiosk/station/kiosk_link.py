@@ -111,8 +111,8 @@ def camera_frames(flow: Reception) -> Callable[[], Any] | None:
     """A frame reader over the flow's own camera (the face verifier's source), or None."""
 
     def read() -> Any:
-        opener = getattr(flow.face, "_camera", None)
-        return opener().read() if callable(opener) else None
+        reader = getattr(flow.face, "read_frame", None)  # scripted verdicts have no camera
+        return reader() if callable(reader) else None
 
     return read
 

@@ -145,16 +145,9 @@ class KioskApp(QObject):
 
     def _warm_up(self) -> str:
         face = self.flow.face
-        warm = getattr(face, "warm_up", None)
+        warm = getattr(face, "warm_up", None)  # scripted verdicts have nothing to warm
         if callable(warm):
             warm()
-            return "warm"
-        camera = getattr(face, "_camera", None)  # CameraFace: opens its source once
-        if callable(camera):
-            camera()
-        start = getattr(getattr(face, "_verifier", None), "start", None)
-        if callable(start):
-            start()
         return "warm"
 
     def quit(self) -> None:

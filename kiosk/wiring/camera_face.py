@@ -110,6 +110,19 @@ class CameraFace:
         self.verifier.forget()
         return FaceVerdict(False, "timeout")
 
+    def read_frame(self) -> Any:
+        """One frame from the camera, for the staff's live view while they confirm (the
+        caller keeps it in memory only)."""
+        return self._camera().read()
+
+    def warm_up(self) -> None:
+        """Open the camera and start the verifier (a child process, when it has one) before
+        the first patient: opening a source imports OpenCV and the face libraries."""
+        self._camera()
+        start = getattr(self.verifier, "start", None)
+        if callable(start):
+            start()
+
     def forget(self) -> None:
         self._photo = None
         if self._verifier is not None:
