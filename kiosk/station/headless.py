@@ -21,7 +21,12 @@ from typing import TypeVar
 
 from kiosk.config import Settings
 from kiosk.errors import KioskError
+from kiosk.face.camera import open_camera
 from kiosk.reception import Change, Reception
+from kiosk.records.calls import CallBoard
+from kiosk.station.kiosk_link import KioskLink
+from kiosk.station.uplink import media_key_for
+from kiosk.wiring.services import build_services
 
 log = logging.getLogger(__name__)
 
@@ -97,12 +102,6 @@ ACTIONS: dict[str, Callable[[Reception], object]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """One headless kiosk with its station link, driven from stdin (see the module doc)."""
-    from kiosk.face.camera import open_camera
-    from kiosk.records.calls import CallBoard
-    from kiosk.station.kiosk_link import KioskLink
-    from kiosk.station.uplink import media_key_for
-    from kiosk.wiring.services import build_services
-
     parser = argparse.ArgumentParser(prog="python -m kiosk.station.headless")
     parser.add_argument("--records", required=True, help="the shared records database URL")
     parser.add_argument("--kiosk-id", required=True)
