@@ -144,6 +144,7 @@ def test_images_reach_a_station_in_another_process_and_nothing_is_kept(
         page.close()
     finally:
         assert kiosk.stop() == 0
+        browser.close()  # chromium has written all it ever will
 
     home = Path(os.environ["KIOSK_HOME"])
     scan = subprocess.run(
