@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "doctor": ("kiosk.commands.doctor", "check this machine is ready to run the kiosk"),
     "soak": ("kiosk.commands.soak", "many headless receptions with random faults"),
     "bench": ("kiosk.commands.bench", "run a benchmark and print its figures"),
+    "fuzz": ("kiosk.commands.fuzz", "feed the kiosk hostile inputs for a while; report what broke"),
 }
 """Command group -> (module with ``register(subparsers)``, one line of help)."""
 

@@ -4,12 +4,14 @@
 ``kiosk_home()/facility.toml`` when it exists, else the defaults) and returns a frozen
 :class:`Settings`. Anything wrong is refused at start with :class:`SettingsError` naming the
 file, the line and the reason. ``settings.with_overrides({"consent_items": ["medication"]})``
-applies flat overrides (scenario files) with the same checks.
+applies flat overrides (scenario files) with the same checks. A settings file larger than
+1 MB is refused, numbers must be finite (timeouts at most a day), and error messages quote at
+most a few dozen characters of a bad value.
 
 The file (every key optional)::
 
     [facility]
-    medical_institution_code = "1312345678"   # 10 digits
+    medical_institution_code = "1312345678"   # 10 ASCII digits
     kiosk_id = "reception-1"
     language = "ja"                          # ja | en
     issues_e_prescription = false            # ask 電子処方箋 or paper
@@ -24,6 +26,7 @@ The file (every key optional)::
     staff_wait_seconds = 300                 # waiting for 目視確認
     display_seconds = 10                     # end screens, then 「カードをお取りください」
     card_left_alert_seconds = 30             # card still on the reader: alert the staff
+    # every timeout is a finite number of seconds, at most a day
 
     [certificate]
     alert_months = 3                         # expiry alert from 3 months before expiry
@@ -44,7 +47,7 @@ The file (every key optional)::
     password_file = "/var/lib/kiosk/staff-password"
 
     [eligibility]
-    latency_ms = 0                           # simulated service delay
+    latency_ms = 0                           # simulated service delay (at most 60000)
     failure_rate = 0.0                       # 0..1, simulated connection errors
     trusted_ca_files = ["/etc/kiosk/jpki-auth-ca.pem"]   # real JPKI CAs (PEM/DER) trusted
                                              # beside the simulated one (real cards)
@@ -54,12 +57,16 @@ The file (every key optional)::
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import hmac
+import math
 import os
 import re
+import reprlib
 import secrets
+import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -73,6 +80,30 @@ from kiosk.vocabulary import ConsentItem
 
 class SettingsError(KioskError):
     """The facility settings are unusable; the message names the file, line and reason."""
+
+
+MAX_SETTINGS_BYTES = 1_000_000
+"""A settings file (or any text the kiosk reads as settings) is at most this large."""
+DAY_S = 86_400.0
+MAX_LATENCY_MS = 60_000.0
+QUOTE_CHARS = 40
+
+_QUOTER = reprlib.Repr()
+_QUOTER.maxstring = QUOTE_CHARS
+_QUOTER.maxother = QUOTE_CHARS
+_QUOTER.maxlong = QUOTE_CHARS
+_QUOTER.maxlevel = 2
+for _name in ("maxlist", "maxtuple", "maxdict", "maxset", "maxfrozenset"):
+    setattr(_QUOTER, _name, 4)
+
+
+def quoted(value: Any, limit: int = QUOTE_CHARS) -> str:
+    """``value`` for an error message: its repr, at most about ``limit`` characters."""
+    try:
+        text = _QUOTER.repr(value)
+    except (ValueError, RecursionError):  # ints past Python's digit limit, deep nesting
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit + 3 else text[:limit] + "..."
 
 
 @dataclass(frozen=True)
@@ -125,8 +156,8 @@ class Settings:
         """A copy with flat field overrides (e.g. from a scenario file), checked like the file."""
         values = dataclasses.asdict(self)
         for key, value in overrides.items():
-            if key not in values:
-                raise SettingsError(f"unknown setting {key!r} (known: {', '.join(values)})")
+            if not isinstance(key, str) or key not in values:
+                raise SettingsError(f"unknown setting {quoted(key)} (known: {', '.join(values)})")
             try:
                 values[key] = _convert(key, value)
             except ValueError as exc:
@@ -135,7 +166,7 @@ class Settings:
 
 
 # (table, key) in the file -> field of Settings
-_FILE_KEYS: dict[tuple[str, str], str] = {
+FILE_KEYS: dict[tuple[str, str], str] = {
     ("facility", "medical_institution_code"): "medical_institution_code",
     ("facility", "kiosk_id"): "kiosk_id",
     ("facility", "language"): "language",
@@ -162,7 +193,7 @@ _FILE_KEYS: dict[tuple[str, str], str] = {
     ("eligibility", "trusted_ca_files"): "trusted_ca_files",
     ("eligibility", "real_card_profile"): "real_card_profile",
 }
-_FIELD_TO_KEY = {f: f"{t}.{k}" for (t, k), f in _FILE_KEYS.items()}
+_FIELD_TO_KEY = {f: f"{t}.{k}" for (t, k), f in FILE_KEYS.items()}
 LANGUAGES = ("ja", "en")
 
 
@@ -178,17 +209,16 @@ def load_settings(path: str | Path | None = None) -> Settings:
                 return Settings()
             path = default
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SettingsError(f"{path}: settings file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{path}: cannot read the settings file ({exc})") from None
+    text = _read_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # tomllib's message ends with "(at line N, column M)"
-        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+        raise SettingsError(f"{path}: not valid TOML: {_cut(str(exc), 120)}") from None
+    except RecursionError:
+        raise SettingsError(f"{path}: not valid TOML: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise SettingsError(f"{path}: not valid TOML: {_cut(str(exc), 120)}") from None
     lines = text.splitlines()
 
     def where(field_name: str) -> str:
@@ -201,17 +231,17 @@ def load_settings(path: str | Path | None = None) -> Settings:
         if not isinstance(content, dict):
             line = _line_of(lines, "", table)
             raise SettingsError(
-                f"{path} line {line}: {table!r} must be a [table]; known tables: "
-                f"{', '.join(sorted({t for t, _ in _FILE_KEYS}))}"
+                f"{path} line {line}: {quoted(table)} must be a [table]; known tables: "
+                f"{', '.join(sorted({t for t, _ in FILE_KEYS}))}"
             )
         for key, value in content.items():
-            field_name = _FILE_KEYS.get((table, key))
+            field_name = FILE_KEYS.get((table, key))
             if field_name is None:
                 line = _line_of(lines, table, key)
-                known = ", ".join(k for t, k in _FILE_KEYS if t == table) or "none"
+                known = ", ".join(k for t, k in FILE_KEYS if t == table) or "none"
                 raise SettingsError(
-                    f"{path} line {line}: unknown setting {table}.{key} "
-                    f"(known in [{table}]: {known})"
+                    f"{path} line {line}: unknown setting {_cut(table, 40)}.{_cut(key, 40)} "
+                    f"(known in [{_cut(table, 40)}]: {known})"
                 )
             try:
                 values[field_name] = _convert(field_name, value)
@@ -220,6 +250,30 @@ def load_settings(path: str | Path | None = None) -> Settings:
     base = dataclasses.asdict(Settings())
     base.update(values)
     return _checked(base, where)
+
+
+def _read_text(path: Path) -> str:
+    """The settings file's text (at most MAX_SETTINGS_BYTES, UTF-8), or SettingsError."""
+    try:
+        with path.open("rb") as file:
+            raw = file.read(MAX_SETTINGS_BYTES + 1)
+    except FileNotFoundError:
+        raise SettingsError(f"{path}: settings file not found") from None
+    except IsADirectoryError:
+        raise SettingsError(f"{path}: is a folder, not a settings file") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise SettingsError(f"{path}: cannot read the settings file ({reason})") from None
+    if len(raw) > MAX_SETTINGS_BYTES:
+        raise SettingsError(f"{path}: larger than {MAX_SETTINGS_BYTES // 1_000_000} MB")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _line_of(lines: list[str], table: str, key: str) -> int | None:
@@ -254,7 +308,7 @@ def _convert(field_name: str, value: Any) -> Any:
                 items.append(ConsentItem(item))
             except ValueError:
                 choices = ", ".join(c.value for c in ConsentItem)
-                raise ValueError(f"unknown item {item!r} (choose from {choices})") from None
+                raise ValueError(f"unknown item {quoted(item)} (choose from {choices})") from None
         if len(set(items)) != len(items):
             raise ValueError("an item is listed twice")
         return tuple(sorted(items, key=list(ConsentItem).index))
@@ -268,26 +322,39 @@ def _convert(field_name: str, value: Any) -> Any:
     kind = str({f.name: f.type for f in dataclasses.fields(Settings)}[field_name])
     if isinstance(default, bool):
         if not isinstance(value, bool):
-            raise ValueError(f"must be true or false, not {value!r}")
+            raise ValueError(f"must be true or false, not {quoted(value)}")
         return value
     if isinstance(default, int) and not isinstance(default, bool):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"must be a whole number, not {value!r}")
+            raise ValueError(f"must be a whole number, not {quoted(value)}")
         return value
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"must be a number, not {value!r}")
-        return float(value)
+            raise ValueError(f"must be a number, not {quoted(value)}")
+        try:
+            number = float(value)
+        except OverflowError:  # an int too large for a float
+            number = math.inf
+        if not math.isfinite(number):
+            raise ValueError(f"must be a finite number, not {quoted(value)}")
+        return number
     if "Path" in kind:
         if value is None:
             return None
         if not isinstance(value, str | os.PathLike) or not str(value):
-            raise ValueError(f"must be a path, not {value!r}")
-        return Path(value).expanduser()
+            raise ValueError(f"must be a path, not {quoted(value)}")
+        if "\x00" in str(value):
+            raise ValueError(f"must be a path without NUL characters, not {quoted(value)}")
+        try:
+            return Path(value).expanduser()
+        except RuntimeError:  # ~user that does not exist
+            raise ValueError(f"names an unknown home folder: {quoted(value)}") from None
     if value is None and "None" in kind:
         return None
     if not isinstance(value, str):
-        raise ValueError(f"must be text, not {value!r}")
+        raise ValueError(f"must be text, not {quoted(value)}")
+    if "\x00" in value:
+        raise ValueError(f"must be text without NUL characters, not {quoted(value)}")
     return value
 
 
@@ -296,8 +363,8 @@ def _checked(values: dict[str, Any], where: Any) -> Settings:
     rules: list[tuple[str, bool, str]] = [
         (
             "medical_institution_code",
-            bool(re.fullmatch(r"\d{10}", values["medical_institution_code"])),
-            "must be exactly 10 digits (都道府県 2 + 点数表 1 + 機関 7)",
+            bool(re.fullmatch(r"[0-9]{10}", values["medical_institution_code"])),
+            "must be exactly 10 digits, ASCII 0-9 (都道府県 2 + 点数表 1 + 機関 7)",
         ),
         (
             "kiosk_id",
@@ -305,20 +372,41 @@ def _checked(values: dict[str, Any], where: Any) -> Settings:
             "must be 1-64 letters, digits, '.', '_' or '-'",
         ),
         ("language", values["language"] in LANGUAGES, f"must be one of {', '.join(LANGUAGES)}"),
-        ("idle_timeout_s", values["idle_timeout_s"] > 0, "must be more than 0 seconds"),
+        (
+            "idle_timeout_s",
+            0 < values["idle_timeout_s"] <= DAY_S,
+            "must be more than 0 seconds and at most a day (86400)",
+        ),
         (
             "idle_warning_s",
-            values["idle_warning_s"] >= 20,
-            "must be at least 20 seconds (time to read the warning and continue)",
+            20 <= values["idle_warning_s"] <= DAY_S,
+            "must be at least 20 seconds (time to read the warning and continue) "
+            "and at most a day (86400)",
         ),
-        ("staff_wait_timeout_s", values["staff_wait_timeout_s"] > 0, "must be more than 0"),
-        ("display_s", values["display_s"] > 0, "must be more than 0 seconds"),
-        ("card_left_alert_s", values["card_left_alert_s"] > 0, "must be more than 0 seconds"),
+        (
+            "staff_wait_timeout_s",
+            0 < values["staff_wait_timeout_s"] <= DAY_S,
+            "must be more than 0 seconds and at most a day (86400)",
+        ),
+        (
+            "display_s",
+            0 < values["display_s"] <= DAY_S,
+            "must be more than 0 seconds and at most a day (86400)",
+        ),
+        (
+            "card_left_alert_s",
+            0 < values["card_left_alert_s"] <= DAY_S,
+            "must be more than 0 seconds and at most a day (86400)",
+        ),
         ("alert_months", 0 <= values["alert_months"] <= 12, "must be between 0 and 12"),
         ("grace_months", 0 <= values["grace_months"] <= 12, "must be between 0 and 12"),
         ("face_attempts", 1 <= values["face_attempts"] <= 10, "must be between 1 and 10"),
         ("face_tolerance", 0.0 < values["face_tolerance"] < 1.0, "must be between 0 and 1"),
-        ("eligibility_latency_ms", values["eligibility_latency_ms"] >= 0, "must be 0 or more"),
+        (
+            "eligibility_latency_ms",
+            0 <= values["eligibility_latency_ms"] <= MAX_LATENCY_MS,
+            "must be between 0 and 60000 (a minute)",
+        ),
         (
             "eligibility_failure_rate",
             0.0 <= values["eligibility_failure_rate"] <= 1.0,
@@ -336,42 +424,112 @@ def _checked(values: dict[str, Any], where: Any) -> Settings:
         )
     for field_name, ok, reason in rules:
         if not ok:
-            raise SettingsError(f"{where(field_name)}: {values[field_name]!r} {reason}")
+            raise SettingsError(f"{where(field_name)}: {quoted(values[field_name])} {reason}")
     return Settings(**values)
 
 
 # --- the staff password (目視確認 is switched on from the staff side) -----------------------
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+MAX_PASSWORD_CHARS = 1024
+_MAX_PASSWORD_FILE = 4096
 
 
 def set_staff_password(settings: Settings, password: str) -> Path:
-    """Store a salted scrypt hash of the staff password (mode 0600); return the file."""
+    """Store a salted scrypt hash of the staff password (mode 0600); return the file.
+
+    The file is replaced atomically (a temporary file in the same folder, fsynced, renamed):
+    when anything fails the old password stays and no temporary file is left behind.
+    """
     if len(password) < 8:
         raise SettingsError("the staff password needs at least 8 characters")
+    if len(password) > MAX_PASSWORD_CHARS:
+        raise SettingsError(f"the staff password has at most {MAX_PASSWORD_CHARS} characters")
+    try:
+        encoded = password.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SettingsError("the staff password is not valid text") from None
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, **_SCRYPT)
-    path = settings.staff_password_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(f"scrypt${salt.hex()}${digest.hex()}\n")
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
+    digest = hashlib.scrypt(encoded, salt=salt, **_SCRYPT)
+    path = Path("staff-password")
+    try:
+        path = settings.staff_password_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise SettingsError(_unwritable(path, exc)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(f"scrypt${salt.hex()}${digest.hex()}\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise SettingsError(_unwritable(path, exc)) from None
+    with contextlib.suppress(OSError):
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
     return path
 
 
-def staff_password_ok(settings: Settings, password: str) -> bool:
-    """Whether ``password`` is the staff password; False when none is set."""
+def _unwritable(path: Path, exc: OSError) -> str:
+    reason = exc.strerror or type(exc).__name__
+    return f"cannot write the staff password file {path} ({reason}); nothing was changed"
+
+
+def staff_password_problem(settings: Settings) -> str | None:
+    """Why the stored staff password cannot be used (missing, unreadable, damaged), or None."""
     try:
-        scheme, salt_hex, digest_hex = (
-            settings.staff_password_path().read_text(encoding="ascii").strip().split("$")
+        _stored_password(settings)
+    except SettingsError as exc:
+        return str(exc)
+    return None
+
+
+def _stored_password(settings: Settings) -> tuple[bytes, bytes]:
+    """(salt, digest) of the staff password file, or SettingsError saying what is wrong."""
+    path = settings.staff_password_path()
+    try:
+        with path.open("rb") as file:
+            raw = file.read(_MAX_PASSWORD_FILE + 1)
+    except FileNotFoundError:
+        raise SettingsError(
+            f"no staff password is set ({path}): set one with `kiosk staff set-password`"
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise SettingsError(f"cannot read the staff password file {path} ({reason})") from None
+    damaged = SettingsError(
+        f"the staff password file {path} is damaged: set the password again with "
+        "`kiosk staff set-password`"
+    )
+    if len(raw) > _MAX_PASSWORD_FILE:
+        raise damaged
+    parts = raw.strip().split(b"$")
+    if len(parts) != 3 or parts[0] != b"scrypt":
+        raise damaged
+    try:
+        salt, digest = (
+            bytes.fromhex(parts[1].decode("ascii")),
+            bytes.fromhex(parts[2].decode("ascii")),
         )
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (UnicodeDecodeError, ValueError):
+        raise damaged from None
+    if len(salt) < 8 or len(digest) != 64:
+        raise damaged
+    return salt, digest
+
+
+def staff_password_ok(settings: Settings, password: str) -> bool:
+    """Whether ``password`` is the staff password; False when none is set or it is unusable."""
+    try:
+        salt, digest = _stored_password(settings)
+        encoded = password.encode("utf-8")
+    except (SettingsError, OSError, UnicodeEncodeError):
         return False
-    if scheme != "scrypt":
-        return False
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt_hex), **_SCRYPT)
-    return hmac.compare_digest(digest, bytes.fromhex(digest_hex))
+    return hmac.compare_digest(hashlib.scrypt(encoded, salt=salt, **_SCRYPT), digest)

@@ -1,8 +1,9 @@
 """``kiosk doctor [--settings FILE] [--camera SPEC] [--json]``: is this machine ready to be a kiosk?
 
 Checks the facility settings, the PC/SC daemon, a card reader, the camera, a Japanese font,
-the records database and the outbox (writable, room on the disk), the staff password, and the
-face models; prints what to fix for each failure and exits 1 when anything failed (0: ready).
+the libraries of the screen (Qt on X and on Wayland) and of sound, voice guidance, the records
+database and the outbox (writable, room on the disk), the staff password, and the face
+models; prints what to fix for each failure and exits 1 when anything failed (0: ready).
 Warnings (e.g. only a virtual reader) do not fail. Nothing is changed except that a missing
 records database is created, as the kiosk would at start.
 """
@@ -95,6 +96,10 @@ def run_checks(
         ("reader", check_reader),
         ("camera", lambda: check_camera(camera)),
         ("japanese font", check_font),
+        ("screen (X)", lambda: check_screen("xcb")),
+        ("screen (Wayland)", lambda: check_screen("wayland")),
+        ("sound", lambda: check_screen("audio")),
+        ("voice guidance", check_voice),
         ("records", lambda: check_records(settings, records)),
         ("outbox", lambda: check_outbox(settings)),
         ("staff password", lambda: check_staff_password(settings)),
@@ -193,6 +198,40 @@ def check_font() -> str:
     if not families:
         raise Failed("no font for Japanese text is installed (screens would show boxes)", fix)
     return ", ".join(families[:3]) + (" …" if len(families) > 3 else "")
+
+
+SCREEN_PARTS = {
+    "xcb": "Qt's X platform (xinit sessions, Xvfb)",
+    "wayland": "Qt's Wayland platform (cage)",
+    "audio": "Qt's sound (voice guidance, the chime)",
+}
+
+
+def check_screen(part: str) -> str:
+    from kiosk.deploy.display import missing
+
+    try:
+        lacking = missing(part)
+    except FileNotFoundError as exc:
+        raise Failed(str(exc), "see the message") from None
+    if lacking.libraries:
+        raise Failed(
+            f"{SCREEN_PARTS[part]} cannot load: {', '.join(lacking.libraries)} missing",
+            lacking.fix(),
+        )
+    return f"{SCREEN_PARTS[part]}: every library is installed"
+
+
+def check_voice() -> str:
+    from kiosk.ui.speech import engines, missing
+
+    lacking = missing()
+    if lacking:
+        raise Failed(
+            "no speech engine for " + ", ".join(lacking) + ": the kiosk would be silent",
+            "apt install " + " ".join(lacking.values()),
+        )
+    return ", ".join(f"{lang}: {engine.name}" for lang, engine in sorted(engines().items()))
 
 
 def check_records(settings: Any, url: str | None) -> str:

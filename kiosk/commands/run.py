@@ -1,7 +1,9 @@
 """``kiosk run``: the touch kiosk window (PySide6), or the headless demo without a display.
 
 ``--fullscreen`` is kiosk mode: no frame, no cursor, close and escape swallowed, no operator
-panel; only the staff console (Ctrl+Alt+S, staff password) leaves it.
+panel; only the staff console (Ctrl+Alt+S, staff password) leaves it. The window covers the
+whole screen in a bare X session (xinit, no window manager) as under a Wayland kiosk
+compositor (cage); with only ``WAYLAND_DISPLAY`` set, Qt is told to use Wayland.
 """
 
 from __future__ import annotations
@@ -46,7 +48,9 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--settings", type=Path, help="facility settings file (TOML)")
     parser.add_argument("--records", help="records store: sqlite file path or postgresql://…")
-    parser.add_argument("--no-voice", action="store_true", help="no voice guidance")
+    parser.add_argument(
+        "--no-voice", action="store_true", help="no voice guidance and no sounds (beep, chime)"
+    )
     parser.add_argument(
         "--station-port",
         type=int,
@@ -63,9 +67,43 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def choose_platform(environ: dict[str, str] | os._Environ[str]) -> str | None:
+    """The Qt platform to ask for: Wayland when only a Wayland display is there (a kiosk
+    compositor without Xwayland); None leaves Qt's own choice (or the one set)."""
+    if environ.get("QT_QPA_PLATFORM"):
+        return None
+    if environ.get("WAYLAND_DISPLAY") and not environ.get("DISPLAY"):
+        return "wayland"
+    return None
+
+
+def require_platform_libraries(environ: dict[str, str] | os._Environ[str]) -> None:
+    """Refuse to start, naming the Debian packages, when Qt's platform plugin would not load
+    (Qt itself would abort with a message that names no package)."""
+    from kiosk.deploy.display import missing
+
+    name = environ.get("QT_QPA_PLATFORM", "").split(":")[0]
+    part = name or ("xcb" if environ.get("DISPLAY") else "")
+    if part not in ("xcb", "wayland"):
+        return
+    try:
+        lacking = missing(part)
+    except FileNotFoundError:
+        return  # no ldd or no PySide6: Qt's own error follows
+    if lacking.libraries:
+        raise KioskError(
+            f"the kiosk window cannot open on {part}: {', '.join(lacking.libraries)} missing; "
+            f"{lacking.fix()} (see `kiosk doctor`)"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     if not has_display():
         return headless(args)
+    platform = choose_platform(os.environ)
+    if platform:
+        os.environ["QT_QPA_PLATFORM"] = platform
+    require_platform_libraries(os.environ)
     try:
         from PySide6.QtWidgets import QApplication
     except ImportError:

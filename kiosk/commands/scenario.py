@@ -20,7 +20,9 @@ def register(sub: Any) -> None:
         help="run scenario files or folders; exit 0 only if all pass",
         description="Run YAML reception scenarios headless (virtual card, virtual clock). "
         "Without --home, every run starts from a fresh temporary KIOSK_HOME shared by its "
-        "scenarios (card_file: carries a card from one scenario to the next).",
+        "scenarios (card_file: carries a card from one scenario to the next). A run writes "
+        "only inside its home: records (never $KIOSK_RECORDS), card files, the outbox; it "
+        "writes no staff password.",
     )
     run.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     run.add_argument(
@@ -30,7 +32,16 @@ def register(sub: Any) -> None:
         '{"passed": N, "failed": M, "scenarios": [...]}',
     )
     run.add_argument(
-        "--home", type=Path, default=None, help="KIOSK_HOME to run in (kept afterwards)"
+        "--home",
+        type=Path,
+        default=None,
+        help="KIOSK_HOME to run in (kept afterwards): a new or empty folder, or one an "
+        "earlier scenario run made",
+    )
+    run.add_argument(
+        "--allow-real-home",
+        action="store_true",
+        help="run in a --home that holds other files (e.g. a kiosk's records) anyway",
     )
     run.set_defaults(func=_run)
 
@@ -40,7 +51,12 @@ def _run(args: argparse.Namespace) -> int:
     def emit(event: dict[str, Any]) -> None:
         print(json.dumps(event, ensure_ascii=False, default=str), flush=True)
 
-    report = run_scenarios(list(args.paths), home=args.home, emit=emit if args.json else None)
+    report = run_scenarios(
+        list(args.paths),
+        home=args.home,
+        emit=emit if args.json else None,
+        allow_real_home=args.allow_real_home,
+    )
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     else:

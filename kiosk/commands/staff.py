@@ -1,7 +1,8 @@
 """``kiosk staff set-password``: the staff password (salted scrypt hash, file mode 0600).
 
 The password is asked twice with a hidden prompt, or read from the first line of stdin with
-``--from-stdin`` (for scripts); it is never printed or logged.
+``--from-stdin`` (for scripts, and wherever there is no terminal); it is never printed or
+logged. The file is replaced atomically: on failure the old password stays.
 """
 
 from __future__ import annotations
@@ -13,9 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import load_settings, set_staff_password, staff_password_ok
+from kiosk.config import staff_password_problem as _problem
 from kiosk.errors import KioskError
 from kiosk.records.store import default_url
 from kiosk.station.desk import connect
+
+NO_TERMINAL = (
+    "no terminal to ask the staff password on: give it on the first line of stdin with "
+    "--from-stdin (e.g. `kiosk staff set-password --from-stdin < file`)"
+)
 
 
 def register(sub: Any) -> None:
@@ -33,17 +40,36 @@ def register(sub: Any) -> None:
     register_station(cmds)
 
 
+def _has_terminal() -> bool:
+    """Whether a hidden prompt can be shown (getpass would otherwise echo from stdin)."""
+    try:
+        with open("/dev/tty", "rb"):
+            return True
+    except OSError:
+        return sys.stdin is not None and sys.stdin.isatty()
+
+
 def _read(args: argparse.Namespace, confirm: bool) -> str:
-    if args.from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("staff password: ")
-    if confirm and getpass.getpass("again: ") != first:
-        raise KioskError("the two entries differ; nothing was changed")
+    try:
+        if args.from_stdin:
+            if sys.stdin is None:
+                raise KioskError("--from-stdin: there is no standard input")
+            return sys.stdin.readline().rstrip("\r\n")
+        if not _has_terminal():
+            raise KioskError(NO_TERMINAL)
+        first = getpass.getpass("staff password: ")
+        if confirm and getpass.getpass("again: ") != first:
+            raise KioskError("the two entries differ; nothing was changed")
+    except EOFError:
+        raise KioskError(NO_TERMINAL) from None
+    except UnicodeDecodeError:
+        raise KioskError("the password read is not UTF-8 text; nothing was changed") from None
+    except OSError as exc:
+        raise KioskError(f"cannot read the password ({exc.strerror or exc})") from None
     return first
 
 
 def set_password(args: argparse.Namespace) -> int:
-
     settings = load_settings(args.settings)
     path = set_staff_password(settings, _read(args, confirm=True))
     print(f"staff password set ({path})")
@@ -51,8 +77,10 @@ def set_password(args: argparse.Namespace) -> int:
 
 
 def check_password(args: argparse.Namespace) -> int:
-
     settings = load_settings(args.settings)
+    problem = _problem(settings)
+    if problem is not None and settings.staff_password_path().exists():
+        raise KioskError(problem)  # damaged or unreadable: say so rather than "wrong"
     if staff_password_ok(settings, _read(args, confirm=False)):
         print("ok")
         return 0

@@ -137,11 +137,17 @@ def default_url() -> str:
 def sqlite_file(url: str) -> Path:
     """The file of a ``sqlite:///…`` URL."""
     path = url.removeprefix("sqlite://")
+    shown = url if len(url) <= 60 else url[:57] + "..."
     if not path.startswith("/") or path == "/":
         raise RecordError(
-            f"records URL {url!r}: write sqlite:///relative/path or sqlite:////absolute/path"
+            f"records URL {shown!r}: write sqlite:///relative/path or sqlite:////absolute/path"
         )
-    return Path(path[1:])  # sqlite:///rel.db, sqlite:////abs/path.db
+    if "\0" in path:
+        raise RecordError(f"records URL {shown!r}: a file name cannot hold a NUL character")
+    file = Path(path[1:])  # sqlite:///rel.db, sqlite:////abs/path.db
+    if any(len(part.encode("utf-8", "surrogateescape")) > 255 for part in file.parts):
+        raise RecordError(f"records URL {shown!r}: a file or folder name is over 255 bytes")
+    return file
 
 
 def existing_file(file: Path, shown: str) -> Path:

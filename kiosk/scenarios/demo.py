@@ -3,18 +3,22 @@
 ``run_demo(out)`` runs one reception with the in-process virtual card (deck profile
 ``standard``) and the ``person:`` camera of the card's holder (real face pipeline; scripted
 verdicts when the face models are not installed), in a temporary KIOSK_HOME unless ``home`` is
-given. Every screen is printed in Japanese with the kiosk's English.
+given; its records are kept in that home (``$KIOSK_RECORDS`` is not used). Every screen is
+printed in Japanese with the kiosk's English. A home that cannot be written (read-only, full)
+is reported as :class:`DemoError`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
 from kiosk.config import Settings
+from kiosk.errors import KioskError
 from kiosk.face import verifier  # noqa: F401
 from kiosk.paths import kiosk_home_at
 from kiosk.reception.clock import ManualClock
@@ -24,6 +28,10 @@ from kiosk.reception.states import State
 from kiosk.simcard.issue import issue_card
 from kiosk.simcard.virtual import VirtualCard
 from kiosk.wiring.services import build_services
+
+
+class DemoError(KioskError):
+    """The demo could not run (its home cannot be written); the message says where and why."""
 
 
 class JsonLines:
@@ -102,14 +110,35 @@ def run_demo(
     out: TextIO, *, camera: str | None = None, profile: str = "standard", home: Path | None = None
 ) -> int:
     """One complete reception by face, printed as it happens. Returns 0 when it completes."""
+    where = (home if home is not None else Path(tempfile.gettempdir())).absolute()
+    try:
+        return _demo(out, camera=camera, profile=profile, home=home)
+    except sqlite3.Error as exc:
+        raise DemoError(f"the demo's records in {where} cannot be written ({exc})") from None
+    except OSError as exc:
+        place = exc.filename if exc.filename else where
+        reason = exc.strerror or type(exc).__name__
+        raise DemoError(f"the demo cannot write to {place} ({reason})") from None
 
+
+def _demo(out: TextIO, *, camera: str | None, profile: str, home: Path | None) -> int:
     with contextlib.ExitStack() as stack:
         where = home or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kiosk-")))
+        where = where.absolute()
+        try:
+            where.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise DemoError(f"--home {where}: is a file, not a folder") from None
         stack.enter_context(kiosk_home_at(where))
 
         card = VirtualCard(issue_card(profile))
         camera = camera or _default_camera(card.state.face.person)
-        services = build_services(Settings(), camera=camera, clock=ManualClock())
+        services = build_services(
+            Settings(),
+            camera=camera,
+            clock=ManualClock(),
+            records=f"sqlite:///{where / 'records.db'}",
+        )
         stack.callback(services.close)
         printer = ScreenPrinter(out)
         printer.action("demo", f"カード {profile}", f"card profile {profile}, camera {camera}")

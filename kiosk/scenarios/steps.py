@@ -2,18 +2,22 @@
 
 A :class:`Run` holds one scenario's flow, its services (virtual card in-process, the simulated
 CA and eligibility service, the records store, a virtual clock) and what was recorded.
+Everything a run writes stays inside its home: paths the scenario names are relative to it,
+the records are the home's own, and the staff credential is checked in memory.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from kiosk.config import Settings, set_staff_password
+from kiosk.config import DAY_S, Settings, quoted
 from kiosk.errors import KioskError
 from kiosk.reception.clock import ManualClock
 from kiosk.reception.errors import FlowError, Refused
@@ -26,10 +30,14 @@ from kiosk.simcard.deck import get_profile
 from kiosk.simcard.issue import issue_card
 from kiosk.simcard.virtual import VirtualCard, open_card_file
 from kiosk.vocabulary import AuditKind, Outcome
-from kiosk.wiring.services import build_services
+from kiosk.wiring.memory import StaticStaff
+from kiosk.wiring.services import SCRIPTED, build_services
 
 YES = {"yes", "true", "agree", "use", "share", "ok", "electronic", True}
 NO = {"no", "false", "disagree", "not", "paper", "refuse", False}
+PATH_SETTINGS = ("staff_password_file", "outbox", "card_salt_file")
+CAMERAS = (SCRIPTED, "person:")
+MAX_VIRTUAL_S = 7 * DAY_S  # of virtual time in one scenario (waits added up)
 
 
 class ScenarioFailed(KioskError):
@@ -64,11 +72,12 @@ class RecordingRecords:
 
 def _yes(value: Any, what: str) -> bool:
     key = value.lower() if isinstance(value, str) else value
-    if key in YES:
-        return True
-    if key in NO:
-        return False
-    raise ScenarioFailed(f"{what}: say yes or no (got {value!r})")
+    if isinstance(key, str | bool):
+        if key in YES:
+            return True
+        if key in NO:
+            return False
+    raise ScenarioFailed(f"{what}: say yes or no (got {quoted(value)})")
 
 
 @dataclass
@@ -81,6 +90,7 @@ class Run:
     auth_pin: str
     staff_password: str
     changes: list[Change] = field(default_factory=list)
+    waited_s: float = 0.0
 
     @classmethod
     @contextlib.contextmanager
@@ -88,13 +98,28 @@ class Run:
         cls, spec: dict[str, Any], home: Path, emit: Callable[[dict[str, Any]], None] | None
     ) -> Iterator[Run]:
 
-        settings, policy_overrides = _split_settings(spec["settings"])
-        set_staff_password(settings, spec["staff_password"])
+        settings, policy_overrides, records_url = _split_settings(spec["settings"], home)
+        camera = str(spec["camera"])
+        if not camera.startswith(CAMERAS):
+            raise ScenarioFailed(
+                f"camera {quoted(camera)}: a scenario uses scripted:match / "
+                "scripted:no-match,match or person:<name>"
+            )
         card, auth_pin = _open_card(spec, home)
         clock = ManualClock()
-        services = build_services(settings, camera=spec["camera"], clock=clock)
+        services = build_services(
+            settings,
+            camera=camera,
+            clock=clock,
+            records=records_url,
+            staff=StaticStaff(spec["staff_password"]),
+        )
         if policy_overrides:
-            services.policy = services.policy.with_overrides(policy_overrides)
+            try:
+                services.policy = services.policy.with_overrides(policy_overrides)
+            except BaseException:
+                services.close()
+                raise
         records = RecordingRecords(services.records)
         services.records = records
         services.slot.insert(card)
@@ -110,14 +135,47 @@ class Run:
             services.close()
 
 
-def _split_settings(overrides: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-    """Facility settings (kiosk.config) and the flow-only policy overrides (display_s …)."""
-    import dataclasses
-
+def _split_settings(overrides: dict[str, Any], home: Path) -> tuple[Settings, dict[str, Any], str]:
+    """Facility settings (kiosk.config), the flow-only policy overrides, and the records URL
+    (SQLite inside ``home``). Paths are relative to ``home`` and must stay inside it."""
     names = {f.name for f in dataclasses.fields(Settings)}
     mine = {k: v for k, v in overrides.items() if k in names}
     rest = {k: v for k, v in overrides.items() if k not in names}
-    return Settings().with_overrides(mine), rest
+    for key in PATH_SETTINGS:
+        if mine.get(key) is not None:
+            mine[key] = str(inside_home(home, mine[key], f"settings {key}"))
+    url = mine.pop("records_url", None)
+    records_url = f"sqlite:///{home / 'records.db'}"
+    if url is not None:
+        if not isinstance(url, str) or not url.startswith("sqlite:///"):
+            raise ScenarioFailed(
+                f"settings records_url {quoted(url)}: a scenario keeps its records in its "
+                "home: sqlite:///<path relative to the home>"
+            )
+        records_url = f"sqlite:///{inside_home(home, url[len('sqlite:///') :], 'records_url')}"
+    return Settings().with_overrides(mine), rest, records_url
+
+
+def inside_home(home: Path, value: Any, what: str) -> Path:
+    """``value`` (a relative path) under ``home``; ScenarioFailed when it would leave it."""
+    if not isinstance(value, str) or not value.strip():
+        raise ScenarioFailed(f"{what}: a path relative to the scenario home, not {quoted(value)}")
+    if "\x00" in value:
+        raise ScenarioFailed(f"{what}: a path cannot hold a NUL character")
+    relative = PurePosixPath(value)
+    if relative.is_absolute() or value.startswith("~") or ".." in relative.parts:
+        raise ScenarioFailed(
+            f"{what} {quoted(value)}: scenario runs write only inside their home; "
+            "give a path relative to it (no leading /, ~ or ..)"
+        )
+    path = home / relative
+    try:
+        escapes = not path.resolve().is_relative_to(home.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        escapes = True
+    if escapes:
+        raise ScenarioFailed(f"{what} {quoted(value)}: leads out of the scenario home")
+    return path
 
 
 def _open_card(spec: dict[str, Any], home: Path) -> tuple[Any, str]:
@@ -126,11 +184,18 @@ def _open_card(spec: dict[str, Any], home: Path) -> tuple[Any, str]:
     profile_name = spec.get("card")
     card_file = spec.get("card_file")
     if card_file:
-        path = Path(card_file) if Path(card_file).is_absolute() else home / card_file
+        path = inside_home(home, card_file, "card_file")
         if not path.exists():
             if not profile_name:
-                raise ScenarioFailed(f"card file {card_file} does not exist yet: name a card")
-            save_card(path, issue_card(profile_name))
+                raise ScenarioFailed(
+                    f"card file {quoted(card_file)} does not exist yet: name a card"
+                )
+            state = issue_card(profile_name)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ScenarioFailed(f"card_file {quoted(card_file)}: {exc.strerror}") from None
+            save_card(path, state)
         card = open_card_file(path)
     else:
         card = VirtualCard(issue_card(str(profile_name)))
@@ -177,8 +242,10 @@ def run_step(run: Run, step: Any) -> None:
     elif isinstance(step, dict) and len(step) == 1:
         action, arg = next(iter(step.items()))
     else:
-        raise ScenarioFailed(f"a step is a name or a one-key mapping, not {step!r}")
+        raise ScenarioFailed(f"a step is a name or a one-key mapping, not {quoted(step)}")
     flow = run.flow
+    if not isinstance(action, str):
+        raise ScenarioFailed(f"unknown step {quoted(action)}")
     if action in _SIMPLE:
         flow.send(_SIMPLE[action])
     elif action == "place_card":
@@ -190,8 +257,8 @@ def run_step(run: Run, step: Any) -> None:
         run.services.slot.remove()
         flow.card_removed()
     elif action == "choose":
-        if arg not in _CHOOSE:
-            raise ScenarioFailed(f"choose: face, pin or staff (got {arg!r})")
+        if not isinstance(arg, str) or arg not in _CHOOSE:
+            raise ScenarioFailed(f"choose: face, pin or staff (got {quoted(arg)})")
         flow.send(_CHOOSE[arg])
     elif action == "pin":
         flow.pin_entered(_pin(run, arg))
@@ -207,7 +274,7 @@ def run_step(run: Run, step: Any) -> None:
     elif action == "staff_mode":
         _staff_mode(run, arg)
     elif action == "wait":
-        _wait(run, float(arg or 0))
+        _wait(run, arg)
     elif action == "expect":
         failures = check_expect(run, arg or {})
         if failures:
@@ -215,9 +282,12 @@ def run_step(run: Run, step: Any) -> None:
     elif action == "refused":
         _refused(run, arg or {})
     elif action == "eligibility_fails":
-        run.services.eligibility.service.fail_next(int(arg or 1))
+        count = arg if arg is not None else 1
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 1000:
+            raise ScenarioFailed(f"eligibility_fails: a count 0-1000 (got {quoted(arg)})")
+        run.services.eligibility.service.fail_next(count)
     else:
-        raise ScenarioFailed(f"unknown step {action!r}")
+        raise ScenarioFailed(f"unknown step {quoted(action)}")
 
 
 def _pin(run: Run, arg: Any) -> str:
@@ -226,21 +296,37 @@ def _pin(run: Run, arg: Any) -> str:
         return run.auth_pin
     if arg == "wrong":
         return f"{(int(run.auth_pin) + 1) % 10000:04d}"
-    return str(arg)
+    if isinstance(arg, bool) or not isinstance(arg, str | int):
+        raise ScenarioFailed(f"pin: correct, wrong or digits (got {quoted(arg)})")
+    return str(arg)[:64]
 
 
 def _staff_mode(run: Run, arg: Any) -> None:
     if isinstance(arg, dict):
-        mode, credential = arg.get("mode", "visual"), str(arg.get("credential", ""))
+        mode, credential = arg.get("mode", "visual"), arg.get("credential", "")
+        if not isinstance(credential, str | int):
+            raise ScenarioFailed("staff_mode: the credential is text")
+        credential = str(credential)
     else:
         mode, credential = arg, run.staff_password
-    if mode not in ("visual", "unattended"):
-        raise ScenarioFailed(f"staff_mode: visual or unattended (got {mode!r})")
+    if not isinstance(mode, str) or mode not in ("visual", "unattended"):
+        raise ScenarioFailed(f"staff_mode: visual or unattended (got {quoted(mode)})")
     run.flow.staff_mode(mode == "visual", credential)
 
 
-def _wait(run: Run, seconds: float) -> None:
-    """Let ``seconds`` of virtual time pass, ticking the flow each second."""
+def _wait(run: Run, arg: Any) -> None:
+    """Let ``arg`` seconds of virtual time pass, ticking the flow each second (a finite
+    number, at most a day at a time and a week in one scenario)."""
+    if arg is None:
+        arg = 0
+    if isinstance(arg, bool) or not isinstance(arg, int | float):
+        raise ScenarioFailed(f"wait: a number of seconds (got {quoted(arg)})")
+    if not (isinstance(arg, int) or math.isfinite(arg)) or not 0 <= arg <= DAY_S:
+        raise ScenarioFailed(f"wait: between 0 and 86400 seconds (got {quoted(arg)})")
+    seconds = float(arg)
+    if run.waited_s + seconds > MAX_VIRTUAL_S:
+        raise ScenarioFailed("wait: a scenario lasts at most a week of virtual time")
+    run.waited_s += seconds
     whole = int(seconds)
     for _ in range(whole):
         run.clock.advance(1.0)
@@ -250,32 +336,42 @@ def _wait(run: Run, seconds: float) -> None:
         run.flow.tick()
 
 
-def _refused(run: Run, arg: dict[str, Any]) -> None:
+def _refused(run: Run, arg: Any) -> None:
     """The named step must be refused (``rule``: the guard, or ``not-allowed``)."""
+    if not isinstance(arg, dict):
+        raise ScenarioFailed(f"refused: {{step: …, rule: …}} (got {quoted(arg)})")
     step, rule = arg.get("step"), arg.get("rule")
+    if isinstance(step, dict) and "refused" in step:
+        raise ScenarioFailed("refused: the step inside cannot be another refused")
     try:
         run_step(run, step)
     except Refused as exc:
         if rule not in (None, exc.guard):
-            raise ScenarioFailed(f"{step!r} refused by {exc.guard}, expected {rule}") from None
+            raise ScenarioFailed(
+                f"{quoted(step)} refused by {exc.guard}, expected {quoted(rule)}"
+            ) from None
         return
     except FlowError:
         if rule not in (None, "not-allowed"):
-            raise ScenarioFailed(f"{step!r} not allowed at all, expected rule {rule}") from None
+            raise ScenarioFailed(
+                f"{quoted(step)} not allowed at all, expected rule {quoted(rule)}"
+            ) from None
         return
-    raise ScenarioFailed(f"{step!r} was accepted; expected it refused")
+    raise ScenarioFailed(f"{quoted(step)} was accepted; expected it refused")
 
 
 def check_expect(run: Run, expect: dict[str, Any]) -> list[str]:
     """Every expectation that does not hold, as a message."""
 
     failures: list[str] = []
+    if not isinstance(expect, dict):
+        return [f"expect is a mapping, not {quoted(expect)}"]
     for key, wanted in expect.items():
-        check = CHECKS.get(key)
+        check = CHECKS.get(key) if isinstance(key, str) else None
         if check is None:
-            failures.append(f"unknown expectation {key!r}; known: {sorted(CHECKS)}")
+            failures.append(f"unknown expectation {quoted(key)}; known: {', '.join(CHECKS)}")
             continue
         got = check(run, wanted)
         if got is not None:
-            failures.append(f"{key}: expected {wanted!r}, got {got!r}")
+            failures.append(f"{key}: expected {quoted(wanted, 80)}, got {quoted(got, 80)}")
     return failures

@@ -7,9 +7,9 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QImage, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, QRect, Qt
+from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import staff_password_ok
 from kiosk.reception import Change, Event, State
@@ -33,6 +33,9 @@ STAFF_SHORTCUT = "Ctrl+Alt+S"
 """Opens the staff console (password first); the only way out of kiosk mode."""
 
 PIN_STATES = frozenset({State.START, State.STAFF_WAIT, State.PIN_LOCKED, State.METHOD})
+
+END_STATES = frozenset({State.START, State.DONE, State.CANCELLED, State.CARD_ERROR})
+"""States after which the staff console's live image is cleared."""
 """States where the staff console re-reads the card's PINs by itself (no session running)."""
 
 
@@ -86,16 +89,19 @@ class KioskApp(QObject):
         self.tray = CardTray(services.slot)
         self.panel: OperatorPanel | None = None
         if not kiosk_mode:
-            self.panel = OperatorPanel(deck_profiles(), camera_choices())
+            self.panel = OperatorPanel(
+                deck_profiles(), camera_choices(), language=staff_language_of(services.settings)
+            )
             self.panel.place_requested.connect(self.place_card)
             self.panel.remove_requested.connect(self.remove_card)
             self.panel.camera_requested.connect(self.set_camera)
             self.tray.trace_listeners.append(self._traced)
             # bound methods of GUI-thread QObjects only: a lambda would run on the worker
             self.bridge.settled.connect(self._on_settled)
+        staff_language = staff_language_of(services.settings)
         self.console = StaffConsole(
             self._check_password,
-            language=lambda: self.languages.current,
+            language=lambda: staff_language,  # never the patient's choice
             settings_text=settings_summary(services.settings),
         )
         self.console.mode_requested.connect(
@@ -110,7 +116,6 @@ class KioskApp(QObject):
         self.bridge.staff_photo.connect(self.console.set_photo)
         self.bridge.frame.connect(self._on_frame)
         self.bridge.job_done.connect(self._job_done)
-        self.window.language_changed.connect(self._language_changed)
         self.shortcut = QShortcut(QKeySequence(STAFF_SHORTCUT), self.window)
         self.shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
         self.shortcut.activated.connect(self.show_console)
@@ -120,16 +125,9 @@ class KioskApp(QObject):
     def start(self, *, fullscreen: bool = False, card: str | None = None) -> None:
         self.controller.start()
         if fullscreen:
-            self.window.showFullScreen()
+            self.window.cover_screen()
         else:
-            self.window.resize(1280, 800)
-            self.window.show()
-            if self.panel is not None:
-                self.panel.resize(480, 800)
-                self.panel.move(self.window.x() + self.window.width() + 8, self.window.y())
-                self.panel.show()
-            self.console.resize(900, 640)
-            self.console.show()
+            place_windows(self.window, self.panel, self.console)
         if not self.window.kiosk_mode:
             self.read_today()
         self.warm_up()
@@ -162,6 +160,7 @@ class KioskApp(QObject):
 
     def stop(self) -> None:
         self.controller.stop()
+        self.voice.close()
 
     def show_console(self) -> None:
         """Outside kiosk mode only: in kiosk mode staff work at the staff station, never
@@ -258,6 +257,10 @@ class KioskApp(QObject):
         language = getattr(self.services.settings, "language", "ja")
         if change.state == State.START and self.languages.current != language:
             self.window.set_language(language)  # the next patient starts in the facility's
+        if change.state == State.START:
+            self.window.set_large_text(False)  # and with normal text
+        if change.state in END_STATES:
+            self.console.set_live(None)  # no image of the last patient stays on the desk
         self.console.set_mode(self.flow.visit.staff_visual)
         self.console.set_waiting(change.state == State.STAFF_WAIT)
         if change.state in PIN_STATES and change.event != "tick" and self.console.logged_in:
@@ -271,14 +274,38 @@ class KioskApp(QObject):
         """Today's receptions and consents from the records (on the flow's thread)."""
         self.bridge.run_job("today", lambda: today_rows(self.services.records))
 
-    def _language_changed(self, language: str) -> None:
-        if self.panel is not None:
-            self.panel.language = language
-
     # -- staff password -------------------------------------------------------------------
     def _check_password(self, password: str) -> bool:
 
         return staff_password_ok(self.services.settings, password)
+
+
+def staff_language_of(settings: Any) -> str:
+    """The staff side's language: the facility's, whatever a patient chose."""
+    language = str(getattr(settings, "language", "ja") or "ja")
+    return language if language in ("ja", "en") else "ja"
+
+
+def place_windows(window: QWidget, panel: QWidget | None, console: QWidget) -> None:
+    """Windowed (simulator) mode: the kiosk at 1280×800 or as much of the screen as there
+    is, the operator panel beside it when it fits and overlapping its right edge when not —
+    never off the screen."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    area = screen.availableGeometry() if screen is not None else QRect(0, 0, 1760, 800)
+    width = min(1280, area.width())
+    height = min(800, area.height())
+    window.resize(width, height)
+    window.move(area.left(), area.top())
+    window.show()
+    if panel is not None:
+        panel_width = min(480, area.width())
+        panel.resize(panel_width, min(800, area.height()))
+        x = min(area.left() + width + 8, area.right() - panel_width + 1)
+        panel.move(max(area.left(), x), area.top())
+        panel.show()
+    console.resize(min(900, area.width()), min(640, area.height()))
+    console.move(area.left(), max(area.top(), area.bottom() - console.height()))
+    console.show()
 
 
 def today_rows(records: Any, now: datetime | None = None) -> list[tuple[str, str, str, str]]:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.card.pins import PINS, PinKind
-from kiosk.ui.i18n import say
+from kiosk.texts import catalogue
 from kiosk.ui.tray import PinCounter
 
 TRACE_LINES = 400
@@ -114,7 +114,7 @@ class OperatorPanel(QWidget):
             self.pins.setItem(row, 0, QTableWidgetItem(pin_label(counter.pin, self.language)))
             text = f"{counter.tries_left} / {counter.limit}"
             if counter.tries_left <= 0:
-                text += " " + say("staff.locked")
+                text += " " + self._say("staff.locked")
             self.pins.setItem(row, 1, QTableWidgetItem(text))
         self.pins.resizeColumnsToContents()
 
@@ -125,16 +125,22 @@ class OperatorPanel(QWidget):
                 return item.text() if item is not None else ""
         return ""
 
+    def _say(self, key: str) -> str:
+        """A staff text in the staff's language (never the patient's choice)."""
+        return catalogue().get(key, self.language)
+
     def retranslate(self) -> None:
-        self.setWindowTitle(say("operator.title"))
-        self.card_box.setTitle(say("operator.card"))
-        self.place.setText(say("operator.place"))
-        self.remove.setText(say("operator.remove"))
-        self.camera_box.setTitle(say("operator.camera"))
-        self.apply_camera.setText(say("operator.switch_camera"))
-        self.pins_box.setTitle(say("operator.pin_counters"))
-        self.pins.setHorizontalHeaderLabels([say("staff.pin_column"), say("staff.tries_column")])
-        self.trace_box.setTitle(say("operator.trace"))
+        self.setWindowTitle(self._say("operator.title"))
+        self.card_box.setTitle(self._say("operator.card"))
+        self.place.setText(self._say("operator.place"))
+        self.remove.setText(self._say("operator.remove"))
+        self.camera_box.setTitle(self._say("operator.camera"))
+        self.apply_camera.setText(self._say("operator.switch_camera"))
+        self.pins_box.setTitle(self._say("operator.pin_counters"))
+        self.pins.setHorizontalHeaderLabels(
+            [self._say("staff.pin_column"), self._say("staff.tries_column")]
+        )
+        self.trace_box.setTitle(self._say("operator.trace"))
         self.set_counters(self._counters)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -20,10 +20,10 @@ TRANSIENT_IDS = frozenset({"pin-check", "qualifying", "finishing"})
 WIDGETS = {
     "limit-consent": "high-cost",
     "specific-disease": "high-cost",
-    "take-card": "cancelled",
-    "card-left": "cancelled",
+    "card-left": "take-card",
 }
-"""Flow screens shown by another screen's widget (the high-cost steps share one)."""
+"""Flow screens shown by another screen's widget (the high-cost steps share one, and so do
+the two screens asking for a card left on the reader)."""
 
 
 def present(
@@ -56,6 +56,10 @@ def present(
             data["index"], data["total"] = index + 1, total
     elif sid == "idle-warning":
         data["seconds_left"] = details.get("idle_seconds_left")
+    elif sid == "face-failed":
+        data["reason"] = str(details.get("face_reason") or "")
+    if "ended_by" in details:
+        data["ended_by"] = details["ended_by"]
     return WIDGETS.get(sid, sid), data
 
 

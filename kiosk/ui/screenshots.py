@@ -50,7 +50,21 @@ SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
     ("method-pin-locked", State.METHOD, Visit(auth_tries_left=0), ""),
     ("method-face-only", State.METHOD, Visit(reading=CardReading(b"", 0, True)), ""),
     ("face", State.FACE, Visit(), ""),
+    ("face-starting", State.FACE, Visit(), ""),
+    ("face-matched", State.FACE, Visit(), ""),
     ("face-failed", State.FACE_FAILED, Visit(auth_tries_left=3, face_failures=1), ""),
+    (
+        "face-failed-no-match",
+        State.FACE_FAILED,
+        Visit(auth_tries_left=3, face_failures=1, face_reason="no_match"),
+        "",
+    ),
+    (
+        "face-failed-not-live",
+        State.FACE_FAILED,
+        Visit(auth_tries_left=3, face_failures=1, face_reason="not_live"),
+        "",
+    ),
     (
         "face-failed-camera",
         State.FACE_FAILED,
@@ -59,6 +73,7 @@ SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
     ),
     ("pin", State.PIN, Visit(auth_tries_left=3), ""),
     ("pin-wrong", State.PIN, Visit(auth_tries_left=2), Event.PIN_WRONG),
+    ("pin-last-try", State.PIN, Visit(auth_tries_left=1), Event.PIN_WRONG),
     ("pin-locked", State.PIN_LOCKED, Visit(auth_tries_left=0), Event.PIN_WRONG),
     ("staff-wait", State.STAFF_WAIT, Visit(), ""),
     ("consent-medication", State.CONSENT, Visit(), ""),
@@ -70,7 +85,11 @@ SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
     ("done", State.DONE, Visit(qualification=Qualification(1)), ""),
     ("done-not-qualified", State.DONE, Visit(qualification=Qualification(2)), ""),
     ("idle-warning", State.IDLE_WARNING, Visit(idle_seconds_left=20), ""),
-    ("cancelled", State.CANCELLED, Visit(), ""),
+    ("cancelled", State.CANCELLED, Visit(ended_by="cancel"), ""),
+    ("cancelled-card-removed", State.CANCELLED, Visit(ended_by="card_removed"), ""),
+    ("take-card", State.TAKE_CARD, Visit(ended_by="done"), ""),
+    ("take-card-timeout", State.TAKE_CARD, Visit(ended_by="timeout"), ""),
+    ("card-left", State.CARD_LEFT, Visit(ended_by="done", staff_called=True), ""),
 )
 """Each screenshot: its name, and the state and visit the flow would show it for."""
 
@@ -83,8 +102,10 @@ def variants() -> list[tuple[str, str, dict[str, Any]]]:
         shown = present(build_screen(state, visit, policy), event, TODAY)
         assert shown is not None  # noqa: S101 (no transient state is listed)
         widget, data = shown
-        if state == State.FACE:
-            data |= {"guidance": "face.too_far", "progress": 0.4}
+        if name == "face":
+            data |= {"guidance": "face.blink", "progress": 0.8}
+        elif name == "face-matched":
+            data |= {"guidance": "face.matched", "progress": 1.0}
         out.append((name, widget, data))
     return out
 
@@ -115,7 +136,7 @@ def render_all(
     out.mkdir(parents=True, exist_ok=True)
     langs = Languages(app)
     window = KioskWindow(langs)
-    window.show_frame(stand_in_frame())
+    frame = stand_in_frame()
     written: list[Path] = []
     shots = variants()
     try:
@@ -126,6 +147,8 @@ def render_all(
                 window.set_language(language)
                 for name, screen_id, data in shots:
                     window.show_screen(screen_id, data)
+                    if screen_id == "face" and name != "face-starting":
+                        window.show_frame(frame)
                     app.processEvents()
                     path = out / f"{name}_{language}_{width}x{height}.png"
                     window.grab().save(str(path))

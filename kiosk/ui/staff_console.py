@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from kiosk.card.pins import PINS
 from kiosk.texts import catalogue
-from kiosk.ui.i18n import say
 
 PHOTO_PX = 240
 
@@ -223,7 +222,7 @@ class StaffConsole(QWidget):
             self.login_message.clear()
             self.pages.setCurrentIndex(1)
         else:
-            self.login_message.setText(say("staff.wrong_password"))
+            self.login_message.setText(self._say("staff.wrong_password"))
 
     def log_out(self) -> None:
         self._credential = ""
@@ -254,14 +253,22 @@ class StaffConsole(QWidget):
 
     def set_photo(self, image: QImage | None) -> None:
         if image is None:
-            self.photo.setText(say("staff.no_photo"))
+            self.photo.setText(self._say("staff.no_photo"))
             return
         self.photo.setPixmap(
             QPixmap.fromImage(image).scaled(self.photo.size(), Qt.AspectRatioMode.KeepAspectRatio)
         )
 
+    def _say(self, key: str) -> str:
+        """A staff text in the staff's language (never the patient's choice)."""
+        return catalogue().get(key, self._language())
+
     def set_live(self, image: QImage | None) -> None:
-        if image is not None and self._waiting:
+        """The camera image while a patient waits for a check; None clears it."""
+        if image is None:
+            self.live.clear()
+            return
+        if self._waiting:
             self.live.setPixmap(
                 QPixmap.fromImage(image).scaled(
                     self.live.size(), Qt.AspectRatioMode.KeepAspectRatio
@@ -289,11 +296,11 @@ class StaffConsole(QWidget):
                 self.today.setItem(row, col, QTableWidgetItem(text))
 
     def retranslate(self) -> None:
-        self.setWindowTitle(say("staff.title"))
-        self.login_label.setText(say("staff.password_prompt"))
-        self.login.setText(say("staff.log_in"))
+        self.setWindowTitle(self._say("staff.title"))
+        self.login_label.setText(self._say("staff.password_prompt"))
+        self.login.setText(self._say("staff.log_in"))
         self.mode_label.setText(
-            say("staff.mode_visual") if self.visual else say("staff.mode_unattended")
+            self._say("staff.mode_visual") if self.visual else self._say("staff.mode_unattended")
         )
         for button, active in (
             (self.unattended, not self.visual),
@@ -302,37 +309,41 @@ class StaffConsole(QWidget):
             button.setProperty("role", "primary" if active else "")
             button.style().unpolish(button)
             button.style().polish(button)
-        self.unattended.setText(say("staff.unattended"))
-        self.visual_button.setText(say("staff.visual"))
-        self.logout.setText(say("staff.log_out"))
-        self.photo_title.setText(say("staff.chip_photo"))
-        self.live_title.setText(say("staff.live_image"))
+        self.unattended.setText(self._say("staff.unattended"))
+        self.visual_button.setText(self._say("staff.visual"))
+        self.logout.setText(self._say("staff.log_out"))
+        self.photo_title.setText(self._say("staff.chip_photo"))
+        self.live_title.setText(self._say("staff.live_image"))
         waiting = getattr(self, "_waiting", False)
         if waiting and not self.visual:
-            self.waiting.setText(say("staff.waiting_switch"))
+            self.waiting.setText(self._say("staff.waiting_switch"))
         elif waiting:
-            self.waiting.setText(say("staff.waiting_compare"))
+            self.waiting.setText(self._say("staff.waiting_compare"))
         else:
-            self.waiting.setText(say("staff.nobody_waiting"))
-        self.confirm_ok.setText(say("staff.confirm_ok"))
-        self.confirm_ng.setText(say("staff.confirm_ng"))
-        self.tabs.setTabText(0, say("staff.visual"))
-        self.tabs.setTabText(1, say("staff.pins_tab"))
-        self.tabs.setTabText(2, say("staff.today_tab"))
-        self.tabs.setTabText(3, say("staff.settings_tab"))
+            self.waiting.setText(self._say("staff.nobody_waiting"))
+        self.confirm_ok.setText(self._say("staff.confirm_ok"))
+        self.confirm_ng.setText(self._say("staff.confirm_ng"))
+        self.tabs.setTabText(0, self._say("staff.visual"))
+        self.tabs.setTabText(1, self._say("staff.pins_tab"))
+        self.tabs.setTabText(2, self._say("staff.today_tab"))
+        self.tabs.setTabText(3, self._say("staff.settings_tab"))
         self.pin_table.setHorizontalHeaderLabels(
-            [say("staff.pin_column"), say("staff.tries_column"), say("staff.unlock_column")]
-        )
-        self.pins_refresh.setText(say("staff.pins_refresh"))
-        self.today.setHorizontalHeaderLabels(
             [
-                say("staff.time_column"),
-                say("staff.kind_column"),
-                say("staff.identity_column"),
-                say("staff.consent_column"),
+                self._say("staff.pin_column"),
+                self._say("staff.tries_column"),
+                self._say("staff.unlock_column"),
             ]
         )
-        self.exit_kiosk.setText(say("staff.exit"))
+        self.pins_refresh.setText(self._say("staff.pins_refresh"))
+        self.today.setHorizontalHeaderLabels(
+            [
+                self._say("staff.time_column"),
+                self._say("staff.kind_column"),
+                self._say("staff.identity_column"),
+                self._say("staff.consent_column"),
+            ]
+        )
+        self.exit_kiosk.setText(self._say("staff.exit"))
         if self._statuses:
             self.set_pins(self._statuses)
 

@@ -1,4 +1,5 @@
-"""The kiosk window: a stack of screens, the language switch and kiosk mode.
+"""The kiosk window: a stack of screens, the language switch, the large-text mode, kiosk
+mode and covering the whole screen.
 
 Every screen's buttons send the flow's event with its value; the window gathers them into
 one signal, ``chosen(event, value)``, which the controller (:mod:`kiosk.ui.controller`) hands
@@ -10,14 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QCursor, QImage, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QCursor, QGuiApplication, QImage, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.ui import theme
 from kiosk.ui.i18n import Languages, say
 from kiosk.ui.screens import SCREEN_CLASSES
 from kiosk.ui.screens.face import FaceScreen
-from kiosk.ui.screens.start import StartScreen
 from kiosk.ui.widgets import Screen
 
 
@@ -28,6 +28,7 @@ class KioskWindow(QWidget):
     chosen = Signal(object, object)  # (kiosk.reception.Event, value)
     screen_shown = Signal(str)
     language_changed = Signal(str)
+    repeat_requested = Signal()  # 「もう一度読む」
 
     def __init__(self, languages: Languages, *, kiosk_mode: bool = False) -> None:
         super().__init__()
@@ -45,10 +46,13 @@ class KioskWindow(QWidget):
             self.screens[cls.screen_id] = screen
             self.stack.addWidget(screen)
             screen.chosen.connect(self.chosen)
-            if isinstance(screen, StartScreen):
-                screen.language_chosen.connect(self.set_language)
+            screen.language_chosen.connect(self.set_language)
+            screen.large_text_toggled.connect(self.toggle_large_text)
+            screen.repeat_requested.connect(self.repeat_requested)
         self.current_id = "start"
         self._scale = 1.0
+        self.large_text = False
+        self.voice_on = True
         if kiosk_mode:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setCursor(QCursor(Qt.CursorShape.BlankCursor))
@@ -76,6 +80,50 @@ class KioskWindow(QWidget):
     def show_frame(self, frame: QImage) -> None:
         self.face_screen.set_frame(frame)
 
+    def clear_images(self) -> None:
+        """Forget every image of the last patient (the camera preview above all)."""
+        for screen in self.screens.values():
+            screen.clear_images()
+
+    def set_large_text(self, large: bool) -> None:
+        """Text about 1.4 times larger on every screen (or back to normal)."""
+        if large == self.large_text:
+            return
+        self.large_text = large
+        self._restyle()
+        self._frame_state()
+
+    def toggle_large_text(self) -> None:
+        self.set_large_text(not self.large_text)
+
+    def set_voice_on(self, on: bool) -> None:
+        """Whether voice guidance can be heard (every screen says so when it cannot)."""
+        self.voice_on = on
+        self._frame_state()
+
+    def _frame_state(self) -> None:
+        for screen in self.screens.values():
+            screen.set_frame_state(large_text=self.large_text, voice_on=self.voice_on)
+
+    def _restyle(self) -> None:
+        self.stack.setStyleSheet(
+            theme.style(self._scale, theme.LARGE_TEXT if self.large_text else 1.0)
+        )
+
+    def cover_screen(self) -> None:
+        """Cover the whole screen the window is on, with or without a window manager.
+
+        Without a window manager (a bare X session started by xinit) the full-screen hint
+        is not honoured: the geometry is set to the screen's own first, then the window is
+        shown full screen (a Wayland kiosk compositor such as cage honours the hint).
+        """
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.setGeometry(screen.geometry())
+        self.showFullScreen()
+        self.raise_()
+        self.activateWindow()
+
     def set_language(self, language: str) -> None:
         """Switch every screen to ``language`` ("ja" or "en")."""
         self.languages.switch(language)
@@ -91,7 +139,7 @@ class KioskWindow(QWidget):
         scale = round(max(1.0, self.height() / theme.BASE_HEIGHT), 2)
         if scale != self._scale:
             self._scale = scale
-            self.stack.setStyleSheet(theme.style(scale))
+            self._restyle()
         super().resizeEvent(event)
 
     # -- kiosk mode ---------------------------------------------------------------------------

@@ -212,3 +212,13 @@ def test_a_file_that_is_not_a_database_is_one_line(
     code, text = run(capsys, "records", "verify", "--records", f"sqlite:///{junk}")
     assert code == 2 and len(text.strip().splitlines()) == 1
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("url", ["sqlite:///db\x00x", "sqlite:///" + "x" * 300])
+def test_a_records_url_no_file_system_can_hold_is_one_line(url: str) -> None:
+    from kiosk.config import Settings
+    from kiosk.records import open_records
+    from kiosk.records.errors import RecordError
+
+    with pytest.raises(RecordError, match=r"NUL|over 255 bytes"):
+        open_records(Settings(), url=url)

@@ -53,7 +53,7 @@ def test_expiring_certificate_alerts_then_continues(qtbot, make_app, ui) -> None
     screen = app.window.current()
     assert "年" in screen.when.text() and "月" in screen.when.text()
     ui.tap(screen, "next")
-    qtbot.waitUntil(lambda: app.window.current_id in ("method", "register"), timeout=5000)
+    qtbot.waitUntil(lambda: app.window.current_id in ("method", "register"), timeout=60_000)
 
 
 def test_unregistered_card_registers_then_checks_in(qtbot, make_app, ui) -> None:

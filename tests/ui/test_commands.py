@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import shutil
 import stat
 import sys
 import types
@@ -54,3 +55,8 @@ def test_startup_bench_times_the_real_kiosk_run_to_its_first_frame() -> None:
     assert figures["start_screen_ms"] > 0 and figures["version_ms"] > 0
     assert figures["rss_mb"] > 10  # read from the live kiosk process at its first frame
     assert "kiosk run" in figures["command"]
+    if shutil.which("Xvfb"):  # and on a real X server, beside the offscreen figure
+        assert figures["x11_start_screen_ms"] > 0 and figures["x11_rss_mb"] > 10
+        assert "Xvfb" in figures["x11_command"]
+    else:
+        assert "Xvfb" in figures["x11_skipped"]

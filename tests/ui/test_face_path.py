@@ -16,7 +16,7 @@ def test_face_reception_completes_and_records_consents(qtbot, make_kiosk, ui) ->
     screen = kiosk.window.current()
     assert screen.data["item"] == "medication"
     ui.tap(screen, "agree")
-    qtbot.waitUntil(lambda: kiosk.window.current().data.get("item") == "checkups", timeout=5000)
+    qtbot.waitUntil(lambda: kiosk.window.current().data.get("item") == "checkups", timeout=60_000)
     ui.tap(kiosk.window.current(), "disagree")
     ui.wait_screen(kiosk, "high-cost")
     ui.tap(kiosk.window.current(), "not_use")

@@ -16,7 +16,7 @@ def test_card_removed_midway_cancels_and_records_nothing(qtbot, make_app, ui) ->
     app = make_app()
     _to_consent(app, ui)
     ui.tap(app.window.current(), "agree")  # one consent given, then the card is taken
-    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=5000)
+    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=60_000)
     app.kiosk.remove_card()
     ui.wait_screen(app, "cancelled")
     assert app.records.receptions == []
@@ -53,12 +53,12 @@ def test_inactivity_warns_then_asks_for_the_card(qtbot, make_app, ui) -> None:
     app.kiosk.bridge.tick()
     qtbot.waitUntil(
         lambda: app.window.current().data.get("seconds_left") == round(policy.idle_warning_s - 5),
-        timeout=5000,
+        timeout=60_000,
     )
     app.clock.advance(policy.idle_warning_s)
     app.kiosk.bridge.tick()
     qtbot.waitUntil(lambda: app.flow.state.value == "take-card", timeout=30000)
-    ui.wait_screen(app, "cancelled")
+    ui.wait_screen(app, "take-card")
     assert "カードをお取りください" in app.window.current().spoken_text()
     assert app.records.receptions == []
     app.kiosk.remove_card()
@@ -107,7 +107,7 @@ def test_an_unexpected_failure_cancels_without_recording(qtbot, make_app, ui, mo
         return send(event, value)
 
     monkeypatch.setattr(app.flow, "send", broken)
-    with qtbot.waitSignal(app.kiosk.bridge.failed, timeout=5000):
+    with qtbot.waitSignal(app.kiosk.bridge.failed, timeout=60_000):
         ui.tap(app.window.current(), "pin")
     ui.wait_screen(app, "cancelled")
     assert app.records.receptions == []

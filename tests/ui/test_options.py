@@ -28,12 +28,12 @@ def test_buttons_are_the_options_given(qtbot, make_kiosk) -> None:
     assert use.isVisible() and use.isEnabled()
     assert not_use.isVisible() and not not_use.isEnabled()
     assert screen.cancel.isVisible()
-    with qtbot.waitSignal(window.chosen, timeout=2000) as sent:
+    with qtbot.waitSignal(window.chosen, timeout=60_000) as sent:
         qtbot.mouseClick(use, Qt.MouseButton.LeftButton)
     assert sent.args == [Event.HIGH_COST, "yes, please"]
     with qtbot.assertNotEmitted(window.chosen):
         qtbot.mouseClick(not_use, Qt.MouseButton.LeftButton)
-    with qtbot.waitSignal(window.chosen, timeout=2000) as sent:
+    with qtbot.waitSignal(window.chosen, timeout=60_000) as sent:
         qtbot.mouseClick(screen.cancel, Qt.MouseButton.LeftButton)
     assert sent.args == [Event.CANCEL, None]
 
@@ -59,7 +59,7 @@ def test_the_keypad_sends_the_pin_once_and_forgets_it(qtbot, make_kiosk) -> None
     screen = window.show_screen("pin", {"tries_left": 3})
     for digit in "2580":
         qtbot.mouseClick(screen.findChild(QPushButton, f"key_{digit}"), Qt.MouseButton.LeftButton)
-    with qtbot.waitSignal(window.chosen, timeout=2000) as sent:
+    with qtbot.waitSignal(window.chosen, timeout=60_000) as sent:
         qtbot.mouseClick(screen.findChild(QPushButton, "key_ok"), Qt.MouseButton.LeftButton)
     assert sent.args == [Event.PIN_ENTERED, "2580"]
     assert screen.dots.text() == "○○○○"

@@ -3,6 +3,7 @@ count down on the card, the third locks it, and the patient finishes by face."""
 
 from __future__ import annotations
 
+from kiosk.reception import Event
 from kiosk.simcard.deck import get_profile
 from kiosk.vocabulary import IdentityMethod
 
@@ -22,25 +23,31 @@ def test_wrong_pins_lock_the_auth_pin_then_face_finishes(qtbot, make_app, ui) ->
     pin_screen = app.window.current()
     assert pin_screen.tries.text() == "残り 3 回"
     ui.type_pin(app, wrong)
-    qtbot.waitUntil(lambda: pin_screen.data.get("tries_left") == 2, timeout=5000)
+    qtbot.waitUntil(lambda: pin_screen.data.get("tries_left") == 2, timeout=60_000)
     assert pin_screen.message.text() == "暗証番号が違います。あと2回間違えるとロックされます。"
     assert pin_screen.dots.text() == "○○○○"  # the digits are gone
     ui.type_pin(app, wrong)
-    qtbot.waitUntil(lambda: pin_screen.data.get("tries_left") == 1, timeout=5000)
+    qtbot.waitUntil(lambda: pin_screen.data.get("tries_left") == 1, timeout=60_000)
+    # one try left: a prominent warning that offers face authentication
+    assert pin_screen.last_try.isVisible() and pin_screen.last_try.property("role") == "warning"
+    assert "ロック" in pin_screen.last_try.text() and "顔認証" in pin_screen.last_try.text()
+    face = pin_screen.ways.button_for(Event.CHOOSE_FACE)
+    assert face is not None and face.isVisible() and face.isEnabled()
     ui.type_pin(app, wrong)
     ui.wait_screen(app, "pin-locked")
     locked = app.window.current()
-    assert "利用者証明用" in locked.title.text()
-    assert "市区町村" in locked.hint.text()
+    assert locked.title.text() == "暗証番号がロックされました"
+    assert "利用者証明用" in locked.what.text() and "3回" in locked.what.text()  # what happened
+    assert "顔認証" in locked.hint.text() and "市区町村" in locked.hint.text()  # what to do
     # the operator panel shows the card's own counter: auth locked, the others untouched
     panel = app.kiosk.panel
-    qtbot.waitUntil(lambda: panel.counter_text("auth").startswith("0 / 3"), timeout=5000)
+    qtbot.waitUntil(lambda: panel.counter_text("auth").startswith("0 / 3"), timeout=60_000)
     assert panel.counter_text("hojo") == "3 / 3"
     assert panel.counter_text("sign") == "5 / 5"
     ui.tap(locked, "face")
     ui.wait_screen(app, "consent-item")
     ui.tap(app.window.current(), "agree")
-    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=5000)
+    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=60_000)
     ui.tap(app.window.current(), "agree")
     ui.wait_screen(app, "high-cost")
     ui.tap(app.window.current(), "not_use")
@@ -64,11 +71,11 @@ def test_a_right_pin_after_a_wrong_one_checks_in_by_pin(qtbot, make_app, ui, cap
     ui.wait_screen(app, "pin")
     pin_screen = app.window.current()
     ui.type_pin(app, _other_pin(real))
-    qtbot.waitUntil(lambda: pin_screen.data.get("tries_left") == 2, timeout=5000)
+    qtbot.waitUntil(lambda: pin_screen.data.get("tries_left") == 2, timeout=60_000)
     ui.type_pin(app, real)
     ui.wait_screen(app, "consent-item")
     ui.tap(app.window.current(), "disagree")
-    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=5000)
+    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=60_000)
     ui.tap(app.window.current(), "disagree")
     ui.wait_screen(app, "high-cost")
     ui.tap(app.window.current(), "not_use")

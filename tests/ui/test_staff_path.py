@@ -23,20 +23,20 @@ def test_staff_confirms_a_waiting_patient(qtbot, make_app, ui) -> None:
     _log_in(ui, console, PASSWORD)
     assert console.logged_in
     ui.tap(console, "mode_visual")
-    qtbot.waitUntil(lambda: console.visual, timeout=5000)
+    qtbot.waitUntil(lambda: console.visual, timeout=60_000)
     assert app.flow.visit.staff_visual
 
     app.kiosk.place_card("virtual:standard")
     ui.wait_screen(app, "method")
     ui.tap(app.window.current(), "call_staff")
     ui.wait_screen(app, "staff-wait")
-    qtbot.waitUntil(lambda: console.confirm_ok.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: console.confirm_ok.isEnabled(), timeout=60_000)
     # the chip photo is shown beside the live image; the PINs are listed by full name
     qtbot.waitUntil(
         lambda: console.photo.pixmap() is not None and not console.photo.pixmap().isNull(),
-        timeout=10000,
+        timeout=60_000,
     )
-    qtbot.waitUntil(lambda: console.pin_table.rowCount() == 5, timeout=5000)
+    qtbot.waitUntil(lambda: console.pin_table.rowCount() == 5, timeout=60_000)
     names = [console.pin_table.item(r, 0).text() for r in range(5)]
     assert names[0].startswith("利用者証明用") and "4桁" in names[0]
     assert names[2].startswith("券面事項入力補助用")
@@ -44,14 +44,14 @@ def test_staff_confirms_a_waiting_patient(qtbot, make_app, ui) -> None:
     ui.tap(console, "confirm_ok")
     ui.wait_screen(app, "consent-item")
     ui.tap(app.window.current(), "agree")
-    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=5000)
+    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=60_000)
     ui.tap(app.window.current(), "agree")
     ui.wait_screen(app, "high-cost")
     ui.tap(app.window.current(), "not_use")
     ui.wait_screen(app, "done")
     assert [r.method for r in app.records.receptions] == [IdentityMethod.VISUAL]
     assert not console.confirm_ok.isEnabled()
-    qtbot.waitUntil(lambda: console.today.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: console.today.rowCount() == 1, timeout=60_000)
     assert console.today.item(0, 2).text() == "visual"
     assert console.today.item(0, 3).text() == "medication, checkups"
 
@@ -67,7 +67,7 @@ def test_unattended_kiosk_does_not_accept_a_staff_confirmation(qtbot, make_app, 
     ui.wait_screen(app, "staff-wait")
     assert not console.confirm_ok.isEnabled()  # 無人: switch to 目視確認 first
     assert "目視確認に切り替えて" in console.waiting.text()
-    with qtbot.waitSignal(app.kiosk.bridge.refused, timeout=5000) as refused:
+    with qtbot.waitSignal(app.kiosk.bridge.refused, timeout=60_000) as refused:
         app.kiosk.bridge.request("staff_confirm", True)
     assert refused.args[0] == "staff_confirm"
     assert app.window.current_id == "staff-wait"
@@ -85,12 +85,12 @@ def test_todays_receptions_come_from_the_records_store(qtbot, make_app, ui) -> N
     ui.type_pin(app, get_profile("standard").auth_pin)
     ui.wait_screen(app, "consent-item")
     ui.tap(app.window.current(), "agree")
-    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=5000)
+    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=60_000)
     ui.tap(app.window.current(), "disagree")
     ui.wait_screen(app, "high-cost")
     ui.tap(app.window.current(), "not_use")
     ui.wait_screen(app, "done")
     today = app.kiosk.console.today
-    qtbot.waitUntil(lambda: today.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: today.rowCount() == 1, timeout=60_000)
     assert today.item(0, 2).text() == "pin"
     assert today.item(0, 3).text() == "medication"

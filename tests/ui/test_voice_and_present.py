@@ -2,38 +2,66 @@
 
 from __future__ import annotations
 
+import struct
+import wave
 from datetime import date
+
+import pytest
 
 from kiosk.reception import Event, Option, Screen
 from kiosk.texts import Text
+from kiosk.ui import speech
 from kiosk.ui.present import present
+from kiosk.ui.sounds import sound_path
 from kiosk.ui.voice import VoiceGuide
 
 
-def test_voice_guide_is_silent_without_an_engine(qapp, monkeypatch) -> None:
-    import PySide6.QtTextToSpeech as tts
-
-    monkeypatch.setattr(tts.QTextToSpeech, "availableEngines", staticmethod(lambda: []))
-    voice = VoiceGuide(enabled=True)
+def test_voice_guide_without_engine_or_output_is_off_and_says_why(qapp) -> None:
+    voice = VoiceGuide(enabled=True, engines={}, outputs=[])
     voice.say("マイナンバーカードを置いてください。", "ja")
     voice.say("Please place your card.", "en")
+    voice.play("chime")
+    assert not voice.on
+    assert "audio output" in voice.reason
     assert voice.spoken == ["マイナンバーカードを置いてください。", "Please place your card."]
-
-
-def test_voice_guide_survives_a_broken_engine(qapp, monkeypatch) -> None:
-    import PySide6.QtTextToSpeech as tts
-
-    def broken():  # type: ignore[no-untyped-def]
-        raise RuntimeError("no speech here")
-
-    monkeypatch.setattr(tts.QTextToSpeech, "availableEngines", staticmethod(broken))
-    VoiceGuide(enabled=True).say("テスト", "ja")
+    quiet = VoiceGuide(enabled=True, engines={}, outputs=["speakers"])
+    assert not quiet.on and "apt install open-jtalk" in quiet.reason
 
 
 def test_disabled_voice_says_nothing(qapp) -> None:
     voice = VoiceGuide(enabled=False)
     voice.say("テスト", "ja")
-    assert voice.spoken == []
+    assert voice.spoken == [] and not voice.on
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("ja", "マイナンバーカードを置いてください。"), ("en", "Please place your card.")],
+)
+def test_speech_engines_write_a_spoken_wav(qtbot, language, text) -> None:
+    engine = speech.engines().get(language)
+    if engine is None:
+        pytest.skip(f"no speech engine for {language}: apt install {speech.PACKAGES[language]}")
+    voice = VoiceGuide(enabled=True, engines={language: engine}, outputs=[])
+    process, out = voice.synthesize(engine, text)
+    assert process is not None
+    qtbot.waitUntil(lambda: process.state() == process.ProcessState.NotRunning, timeout=30000)
+    with wave.open(str(out)) as made:
+        seconds = made.getnframes() / made.getframerate()
+        frames = made.readframes(made.getnframes())
+    assert 0.5 < seconds < 15  # a sentence, spoken
+    assert max(abs(v) for v in struct.unpack(f"<{len(frames) // 2}h", frames)) > 1000
+    again, same = voice.synthesize(engine, text)
+    assert again is None and same == out  # made once, played again from the file
+    voice.close()
+    assert not out.exists()
+
+
+def test_sounds_are_short_wavs() -> None:
+    for name, limit in (("beep", 0.5), ("chime", 2.0)):
+        with wave.open(str(sound_path(name))) as made:
+            seconds = made.getnframes() / made.getframerate()
+        assert 0.05 < seconds <= limit
 
 
 def test_present_maps_flow_screens() -> None:

@@ -19,6 +19,7 @@ from kiosk.ui.screens.reading import ReadingScreen
 from kiosk.ui.screens.register import RegisterScreen
 from kiosk.ui.screens.staff_wait import StaffWaitScreen
 from kiosk.ui.screens.start import StartScreen
+from kiosk.ui.screens.take_card import TakeCardScreen
 from kiosk.ui.widgets import Screen
 
 SCREEN_CLASSES: tuple[type[Screen], ...] = (
@@ -39,6 +40,7 @@ SCREEN_CLASSES: tuple[type[Screen], ...] = (
     DoneScreen,
     IdleWarningScreen,
     CancelledScreen,
+    TakeCardScreen,
 )
 
 __all__ = ["SCREEN_CLASSES"]

@@ -19,7 +19,7 @@ class CancelledScreen(Screen):
     def retranslate(self) -> None:
         super().retranslate()
         title, *rest = self.lines()
-        self.title.setText(title)
+        self.set_title(title)
         self.hint.setText("\n".join(rest))
 
     def spoken_text(self) -> str:

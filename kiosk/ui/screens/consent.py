@@ -1,4 +1,5 @@
-"""consent-item: one information item a screen, 同意する / 同意しない (valid 24 h)."""
+"""consent-item: one information item a screen, 同意する / 同意しない; how long the doctors
+may see it (24 hours) stands out, not in small print."""
 
 from __future__ import annotations
 
@@ -14,14 +15,11 @@ class ConsentScreen(Screen):
     def build(self) -> None:
         self.question = label("body")
         self.body.addWidget(self.question)
-        self.explain = label("small")
+        self.explain = label("fact")
+        self.explain.setObjectName("hours")
         self.body.addWidget(self.explain)
-        self.step = label("small")
-        self.step.setObjectName("consent_step")
-        self.body.addWidget(self.step)
         self.body.addStretch(1)
-        self.answers = self.add_choices(Choices({Event.CONSENT}))
-        self.body.addWidget(self.answers)
+        self.answers = self.add_actions(Choices({Event.CONSENT}))
 
     def texts(self) -> tuple[Text, ...]:
         body = self.data.get("body")
@@ -34,7 +32,7 @@ class ConsentScreen(Screen):
     def retranslate(self) -> None:
         super().retranslate()
         name, *question = self.lines()
-        self.title.setText(name)
+        self.set_title(name)
         self.question.setText("".join(question))
         self.explain.setText(say("consent-item.explain", hours=self.data.get("hours", 24)))
         index, total = self.data.get("index"), self.data.get("total")
@@ -44,4 +42,4 @@ class ConsentScreen(Screen):
             self.step.setText("")
 
     def spoken_text(self) -> str:
-        return f"{self.title.text()} {self.question.text()}"
+        return f"{self.title.text()} {self.question.text()} {self.explain.text()}"

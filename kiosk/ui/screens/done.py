@@ -1,9 +1,11 @@
-"""done: check-in complete; take the card (no cancel here). When the insurance could not be
-confirmed, the flow's second text says so."""
+"""done: check-in complete, with a success mark; take the card (no cancel here). When the
+insurance could not be confirmed, the flow's second text says so."""
 
 from __future__ import annotations
 
-from kiosk.ui.widgets import Screen, label
+from PySide6.QtCore import Qt
+
+from kiosk.ui.widgets import ProgressRing, Screen, label
 
 
 class DoneScreen(Screen):
@@ -11,6 +13,9 @@ class DoneScreen(Screen):
 
     def build(self) -> None:
         self.body.addStretch(1)
+        self.mark = ProgressRing(140)
+        self.mark.set_done(True)
+        self.body.addWidget(self.mark, 0, Qt.AlignmentFlag.AlignCenter)
         self.hint = label("title")
         self.body.addWidget(self.hint)
         self.notice = label("alert")
@@ -21,7 +26,7 @@ class DoneScreen(Screen):
     def retranslate(self) -> None:
         super().retranslate()
         title, *rest = self.lines()
-        self.title.setText(title)
+        self.set_title(title)
         self.hint.setText("\n".join(rest))
         self.notice.setText(self.text(1))
         self.notice.setVisible(bool(self.notice.text()))

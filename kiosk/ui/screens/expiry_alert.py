@@ -12,12 +12,12 @@ class ExpiryAlertScreen(Screen):
 
     def build(self) -> None:
         self.when = label("alert")
+        self.when.setObjectName("expiry_date")
         self.body.addWidget(self.when)
         self.hint = label("body")
         self.body.addWidget(self.hint)
         self.body.addStretch(1)
-        self.next = self.add_choices(Choices({Event.NEXT}))
-        self.body.addWidget(self.next)
+        self.next = self.add_actions(Choices({Event.NEXT}))
 
     def texts(self) -> tuple[Text, ...]:
         # the flow speaks of an expiry to come; past it (the grace months) the screen says so
@@ -27,9 +27,9 @@ class ExpiryAlertScreen(Screen):
     def retranslate(self) -> None:
         super().retranslate()
         title, when, *rest = self.lines()
-        self.title.setText(title)
+        self.set_title(title)
         self.when.setText(when if self.data.get("expiry") else "")
         self.hint.setText("\n".join(rest))
 
     def spoken_text(self) -> str:
-        return f"{self.title.text()} {self.hint.text()}"
+        return f"{self.title.text()} {self.when.text()} {self.hint.text()}"

@@ -18,8 +18,7 @@ class HighCostScreen(Screen):
         self.explain = label("body")
         self.body.addWidget(self.explain)
         self.body.addStretch(1)
-        self.answers = self.add_choices(Choices())
-        self.body.addWidget(self.answers)
+        self.answers = self.add_actions(Choices())
 
     @property
     def stage(self) -> str:
@@ -32,7 +31,7 @@ class HighCostScreen(Screen):
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(self.text())
+        self.set_title(self.text())
         self.explain.setText(say(f"{self.stage}.explain"))
 
     def spoken_text(self) -> str:

@@ -1,4 +1,5 @@
-"""idle-warning: no activity; one large 続ける button, at least 20 s to answer."""
+"""idle-warning: no activity; the seconds left counted down large, 続ける at the expected
+place, at least 20 s to answer."""
 
 from __future__ import annotations
 
@@ -11,17 +12,16 @@ class IdleWarningScreen(Screen):
     screen_id = "idle-warning"
 
     def build(self) -> None:
-        self.left = label("body")
+        self.body.addStretch(1)
+        self.left = label("count")
         self.left.setObjectName("seconds_left")
         self.body.addWidget(self.left)
         self.body.addStretch(1)
-        self.go_on = self.add_choices(Choices({Event.CONTINUE}, height=200))
-        self.body.addWidget(self.go_on)
-        self.body.addStretch(1)
+        self.go_on = self.add_actions(Choices({Event.CONTINUE}))
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(self.text())
+        self.set_title(self.text())
         seconds = self.data.get("seconds_left")
         self.left.setText(
             say("idle-warning.seconds", n=int(seconds)) if isinstance(seconds, int | float) else ""

@@ -1,5 +1,6 @@
-"""method: choose face or PIN, or call staff. The flow offers no PIN for a face-only card; a
-locked auth PIN is shown disabled with the flow's reason (and where it is unlocked)."""
+"""method: choose face or PIN (two large tiles), or call staff (action bar). The flow offers
+no PIN for a face-only card; a locked auth PIN is shown disabled with the flow's reason (and
+where it is unlocked)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,18 @@ class MethodScreen(Screen):
 
     def build(self) -> None:
         self.body.addStretch(1)
-        self.methods = self.add_choices(Choices({Event.CHOOSE_FACE, Event.CHOOSE_PIN}, height=180))
+        self.methods = self.add_choices(
+            Choices({Event.CHOOSE_FACE, Event.CHOOSE_PIN}, primary=False, role="tile")
+        )
         self.body.addWidget(self.methods)
-        self.staff = self.add_choices(Choices({Event.CALL_STAFF}, primary=False))
-        self.body.addWidget(self.staff)
         self.reason = label("alert")
         self.reason.setObjectName("pin_reason")
         self.body.addWidget(self.reason)
         self.body.addStretch(1)
+        self.staff = self.add_actions(Choices({Event.CALL_STAFF}, primary=False))
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(self.text())
+        self.set_title(self.text())
         self.reason.setText("\n".join(self.methods.reasons()))
         self.reason.setVisible(bool(self.reason.text()))

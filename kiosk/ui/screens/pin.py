@@ -1,5 +1,6 @@
-"""pin: a 4-digit pad, digits masked ●●●●, 訂正/確定, the tries left as the card reports them,
-and the other ways the flow offers (face, staff).
+"""pin: a 4-digit pad, digits masked ●●●●, 訂正 on the pad and 確定 at the expected place, the
+tries left as the card reports them, a prominent warning at the last try (with face
+authentication offered), and the other ways the flow offers (face, staff).
 
 The digits live only in this widget until 確定; then they are sent once as
 ``chosen(Event.PIN_ENTERED, digits)`` and forgotten. They are never logged or shown.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout
 
 from kiosk.reception import Event
 from kiosk.ui.i18n import say
@@ -37,9 +38,11 @@ class PinScreen(Screen):
         self.message = label("alert")
         self.message.setObjectName("wrong_pin")
         left.addWidget(self.message)
+        self.last_try = label("warning")
+        self.last_try.setObjectName("last_try")
+        self.last_try.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        left.addWidget(self.last_try)
         left.addStretch(1)
-        self.ways = self.add_choices(Choices(primary=False))
-        left.addWidget(self.ways)
         row.addLayout(left, 1)
         pad = QGridLayout()
         pad.setSpacing(12)
@@ -56,13 +59,14 @@ class PinScreen(Screen):
         zero.setText("0")
         zero.clicked.connect(lambda: self.press("0"))
         self.keys["0"] = zero
-        self.ok = button("primary", "key_ok")
-        self.ok.clicked.connect(self.confirm)
         pad.addWidget(self.clear, 3, 0)
         pad.addWidget(zero, 3, 1)
-        pad.addWidget(self.ok, 3, 2)
         row.addLayout(pad, 1)
         self.body.addLayout(row, 1)
+        self.ways = self.add_actions(Choices(primary=False))
+        self.ok = button("primary", "key_ok")
+        self.ok.clicked.connect(self.confirm)
+        self.set_primary(self.ok)
         self._refresh()
 
     def press(self, digit: str) -> None:
@@ -105,17 +109,26 @@ class PinScreen(Screen):
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(self.text())
+        self.set_title(self.text())
         tries = self.data.get("tries_left")
         self.tries.setText(say("pin.tries", n=tries) if isinstance(tries, int) else "")
-        if self.data.get("wrong") and isinstance(tries, int):
-            self.message.setText(say("pin.wrong", n=tries))
-        else:
+        last = tries == 1
+        wrong = bool(self.data.get("wrong")) and isinstance(tries, int)
+        face = self.ways.button_for(Event.CHOOSE_FACE)
+        offer_face = face is not None and face.isEnabled()
+        if last:  # one framed warning says it all: wrong, one try left, what to do
+            warning = say("pin.last_try_face" if offer_face else "pin.last_try")
+            self.last_try.setText(f"{say('pin.wrong_last')}\n{warning}" if wrong else warning)
             self.message.setText("")
+        else:
+            self.last_try.setText("")
+            self.message.setText(say("pin.wrong", n=tries) if wrong else "")
+        self.message.setVisible(bool(self.message.text()))
+        self.last_try.setVisible(last)
+        self.tries.setVisible(not last)  # the warning says it: one try left
         self.clear.setText(say("pin.clear"))
         self.ok.setText(say("pin.ok"))
 
     def spoken_text(self) -> str:
-        if self.message.text():
-            return self.message.text()
-        return self.title.text()
+        said = [t for t in (self.message.text(), self.last_try.text()) if t]
+        return " ".join(said) if said else self.title.text()

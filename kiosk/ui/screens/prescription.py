@@ -11,10 +11,8 @@ class PrescriptionScreen(Screen):
 
     def build(self) -> None:
         self.body.addStretch(1)
-        self.forms = self.add_choices(Choices({Event.PRESCRIPTION}, height=160))
-        self.body.addWidget(self.forms)
-        self.body.addStretch(1)
+        self.forms = self.add_actions(Choices({Event.PRESCRIPTION}))
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(self.text())
+        self.set_title(self.text())

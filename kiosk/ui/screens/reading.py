@@ -29,5 +29,5 @@ class ReadingScreen(Screen):
     def retranslate(self) -> None:
         super().retranslate()
         title, *rest = self.lines()
-        self.title.setText(title)
+        self.set_title(title)
         self.hint.setText("\n".join(rest))

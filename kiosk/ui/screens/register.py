@@ -13,13 +13,12 @@ class RegisterScreen(Screen):
         self.question = label("body")
         self.body.addWidget(self.question)
         self.body.addStretch(1)
-        self.answers = self.add_choices(Choices({Event.REGISTER}))
-        self.body.addWidget(self.answers)
+        self.answers = self.add_actions(Choices({Event.REGISTER}))
 
     def retranslate(self) -> None:
         super().retranslate()
         title, *rest = self.lines()
-        self.title.setText(title)
+        self.set_title(title)
         self.question.setText("\n".join(rest))
 
     def spoken_text(self) -> str:

@@ -25,7 +25,7 @@ class StaffWaitScreen(Screen):
     def retranslate(self) -> None:
         super().retranslate()
         title, *rest = self.lines()
-        self.title.setText(title)
+        self.set_title(title)
         self.hint.setText("\n".join(rest))
         self.desk_notice.setText(say("staff-wait.go_to_desk"))
 

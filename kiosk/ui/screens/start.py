@@ -1,15 +1,13 @@
-"""start: place the card, photo side up; the language switch 日本語 / English."""
+"""start: place the card, photo side up (the language switch is in every screen's top bar)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
-from kiosk.texts import LANGUAGES, catalogue
 from kiosk.ui import theme
-from kiosk.ui.i18n import current_language
-from kiosk.ui.widgets import Screen, button, label
+from kiosk.ui.widgets import Screen, label
 
 
 class CardPicture(QWidget):
@@ -17,7 +15,7 @@ class CardPicture(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(320, 220)
+        self.setMinimumSize(320, 200)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -47,35 +45,18 @@ class StartScreen(Screen):
     """The idle screen. Nothing to cancel here, so no やめる."""
 
     screen_id = "start"
-    language_chosen = Signal(str)
 
     def build(self) -> None:
         self.hint = label("body")
         self.body.addWidget(self.hint)
-        self.body.addWidget(CardPicture(), 1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.languages: dict[str, QWidget] = {}
-        for code in LANGUAGES:
-            choice = button("", f"lang_{code}")
-            choice.setText(catalogue().get(f"language.{code}", code))  # in its own language
-            choice.setMaximumWidth(320)
-            choice.clicked.connect(lambda _=False, c=code: self.language_chosen.emit(c))
-            row.addWidget(choice)
-            self.languages[code] = choice
-        row.addStretch(1)
-        self.body.addLayout(row)
+        self.card = CardPicture()
+        self.body.addWidget(self.card, 1)
 
     def retranslate(self) -> None:
         super().retranslate()
         title, *rest = self.lines()
-        self.title.setText(title)
+        self.set_title(title)
         self.hint.setText("\n".join(rest))
-        current = current_language()
-        for code, choice in self.languages.items():
-            choice.setProperty("role", "primary" if code == current else "")
-            choice.style().unpolish(choice)
-            choice.style().polish(choice)
 
     def spoken_text(self) -> str:
         return f"{self.title.text()} {self.hint.text()}"

@@ -1,0 +1,17 @@
+"""The fuzz targets by name: one per kind of input a stranger can feed the kiosk."""
+
+from __future__ import annotations
+
+from kiosk.fuzz import apdus, card_files, records_urls, scenario_files, settings_files
+from kiosk.fuzz.target import Target
+
+TARGETS: dict[str, Target] = {
+    target.name: target
+    for target in (
+        card_files.TARGET,
+        settings_files.TARGET,
+        scenario_files.TARGET,
+        apdus.TARGET,
+        records_urls.TARGET,
+    )
+}

@@ -1,0 +1,189 @@
+"""A real X server for the kiosk: Xvfb on a free display number, real input events (xdotool,
+XTest) and screen grabs kept in memory (a face on the screen never reaches a file)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+GRAB = """
+import sys
+from PySide6.QtCore import QBuffer, QIODevice
+from PySide6.QtGui import QGuiApplication
+app = QGuiApplication([])
+screen = app.primaryScreen()
+image = screen.grabWindow(0).toImage()
+buffer = QBuffer()
+buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+image.save(buffer, "PNG")
+sys.stdout.buffer.write(bytes(buffer.data()))
+"""
+"""Grabs the whole X screen as PNG bytes on stdout (a separate Qt process on xcb)."""
+
+
+WINDOW = re.compile(
+    r'^(?P<id>0x[0-9a-f]+) (?:"(?P<name>[^"]*)")?.*?'
+    r"\s(?P<w>\d+)x(?P<h>\d+)\+(?P<x>-?\d+)\+(?P<y>-?\d+)"
+)
+"""One line of ``xwininfo -children``: id, name and geometry."""
+
+
+def needs(*programs: str) -> None:
+    lacking = [p for p in programs if shutil.which(p) is None]
+    if lacking:
+        pytest.skip(f"not installed: {', '.join(lacking)} (see .ci/debian-packages)")
+
+
+@dataclass
+class XServer:
+    display: str
+    width: int
+    height: int
+    process: subprocess.Popen[bytes]
+    started: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.pop("WAYLAND_DISPLAY", None)
+        env.update(DISPLAY=self.display, QT_QPA_PLATFORM="xcb")
+        return env
+
+    def run(self, *argv: str, timeout: float = 60) -> str:
+        done = subprocess.run(
+            list(argv), env=self.env, capture_output=True, text=True, timeout=timeout, check=True
+        )
+        return done.stdout
+
+    def grab(self) -> bytes:
+        """The whole screen as PNG bytes (in memory only)."""
+        done = subprocess.run(
+            [sys.executable, "-c", GRAB], env=self.env, capture_output=True, timeout=60, check=True
+        )
+        return done.stdout
+
+    def tap(self, x: int, y: int) -> None:
+        """A real click (XTest) at screen coordinates."""
+        self.run("xdotool", "mousemove", "--sync", str(x), str(y), "click", "1")
+
+    def start(self, argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(
+            argv,
+            env=env or self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        self.started.append(process)
+        return process
+
+    def windows(self) -> list[tuple[str, int, int, int, int]]:
+        """Mapped top-level windows: (name, x, y, width, height), from xwininfo."""
+        out = self.run("xwininfo", "-root", "-children")
+        found = []
+        for line in out.splitlines():
+            match = WINDOW.match(line.strip())
+            if match is None or not match["name"]:
+                continue
+            if "IsViewable" in self.run("xwininfo", "-id", match["id"]):
+                found.append(
+                    (
+                        match["name"],
+                        int(match["x"]),
+                        int(match["y"]),
+                        int(match["w"]),
+                        int(match["h"]),
+                    )
+                )
+        return found
+
+
+def wait_for(check: Callable[[], object], timeout: float, what: str) -> object:
+    """Poll ``check`` until it returns something truthy (generous limits: a busy machine)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.3)
+
+
+def _start_xvfb(width: int, height: int) -> tuple[subprocess.Popen[bytes], str]:
+    read, write = os.pipe()
+    process = subprocess.Popen(
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write),
+            "-screen",
+            "0",
+            f"{width}x{height}x24",
+            "-nolisten",
+            "tcp",
+            "-noreset",
+        ],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    os.close(write)
+    number = b""
+    deadline = time.monotonic() + 30
+    with os.fdopen(read, "rb") as pipe:
+        while not number.endswith(b"\n") and time.monotonic() < deadline:
+            chunk = pipe.read(1)
+            if not chunk:
+                break
+            number += chunk
+    if not number.strip():
+        process.kill()
+        raise RuntimeError("Xvfb did not report its display number")
+    return process, f":{number.decode().strip()}"
+
+
+@pytest.fixture
+def xserver(request: pytest.FixtureRequest) -> Iterator[Callable[[int, int], XServer]]:
+    """``xserver(width, height)``: a fresh Xvfb (a bare X session: no window manager)."""
+    needs("Xvfb", "xdotool", "xwininfo")
+    made: list[XServer] = []
+
+    def make(width: int = 1280, height: int = 800) -> XServer:
+        process, display = _start_xvfb(width, height)
+        server = XServer(display, width, height, process)
+        made.append(server)
+        return server
+
+    yield make
+    for server in made:
+        for process in server.started:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait(10)
+        server.process.terminate()
+        server.process.wait(10)
+
+
+def kiosk_argv(*args: str) -> list[str]:
+    """``kiosk run …`` with this interpreter and this checkout."""
+    return [sys.executable, "-c", "import sys; from kiosk.cli import main; sys.exit(main())", *args]
+
+
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[2]
