@@ -22,7 +22,9 @@ from kiosk.errors import KioskError
 from kiosk.records.calls import CallBoard
 from kiosk.records.store import default_url
 from kiosk.simcard.deck import get_profile
-from kiosk.station.kiosk_link import KioskLink
+from kiosk.station.kiosk_link import KioskLink, LinkStaff
+from kiosk.station.on_reader import KioskStaffCheck
+from kiosk.station.uplink import media_key_for
 from kiosk.ui.staff_password import require_staff_password
 from kiosk.wiring.services import build_services
 
@@ -186,25 +188,35 @@ class DeferredFace:
 
 
 def _station(args: argparse.Namespace, settings: Any, services: Any, kiosk: Any) -> list[Any]:
-    """The kiosk's link to the staff station and, on this machine, the station itself at
-    http://127.0.0.1:8470/ (another process already serving it is fine). Returns what stops
-    them."""
+    """The kiosk's link to the staff station, the staff button of the waiting screen and, on
+    this machine, the station itself at http://127.0.0.1:8470/ (another process already
+    serving it is fine). Returns what stops them."""
     from kiosk.station.app import StationConfig
     from kiosk.station.server import Binding, StationError, StationThread
     from kiosk.ui.bridge import BridgeDoor
+    from kiosk.ui.staff_keypad import OnReaderStaff
 
     url = args.records or os.environ.get("KIOSK_RECORDS") or settings.records_url or default_url()
     if "://" not in url:
         url = f"sqlite:///{Path(url).resolve()}"
-    stops: list[Any] = []
+    check = KioskStaffCheck(url, settings, settings.kiosk_id, LinkStaff.on(kiosk.flow))
+    on_reader = OnReaderStaff(kiosk.window, kiosk.bridge, check)
+    stops: list[Any] = [check.close, on_reader.deleteLater]
     try:
         board = CallBoard.open(url)
     except KioskError as exc:
         print(f"kiosk run: the staff station is unreachable: {exc}", file=sys.stderr)
+        on_reader.watch_desk([], reachable=False)
         return stops
     link = KioskLink(
-        kiosk.flow, board, settings.kiosk_id, BridgeDoor(kiosk.bridge), slot=services.slot
+        kiosk.flow,
+        board,
+        settings.kiosk_id,
+        BridgeDoor(kiosk.bridge),
+        slot=services.slot,
+        media_key=media_key_for(settings),
     )
+    on_reader.watch_desk(link.unreachable_listeners, link.desk_reachable)
     link.start()
     stops += [link.stop, board.close]
     if args.station_port:
@@ -215,7 +227,7 @@ def _station(args: argparse.Namespace, settings: Any, services: Any, kiosk: Any)
         except StationError as exc:
             print(f"kiosk run: {exc}", file=sys.stderr)
         else:
-            print(f"staff station: {server.binding.url}", file=sys.stderr)
+            print(f"staff station: {server.binding.url}", file=sys.stderr, flush=True)
             stops.insert(0, server.stop)
     return stops
 

@@ -44,6 +44,7 @@ class CommandKind(StrEnum):
     MODE = "mode"  # value {"visual": bool, "hold": bool}
     CONFIRM = "confirm"  # value {"ok": bool}
     PINS = "pins"  # read every PIN's tries left again
+    WATCH = "watch"  # value {"url", "station", "reception_id"}: send that station the images
 
 
 @dataclass(frozen=True)
@@ -373,7 +374,8 @@ class CallBoard:
         staff_id: str,
         at: datetime | None = None,
     ) -> str:
-        """Leave a request for a kiosk (switch its mode, read its PINs again)."""
+        """Leave a request for a kiosk (switch its mode, read its PINs again, send the images
+        of its waiting patient to a station)."""
         at = at or _now()
         with self.db.write():
             known = self.db.execute("SELECT 1 FROM station_kiosks WHERE kiosk_id = ?", (kiosk_id,))

@@ -7,6 +7,10 @@ minutes old; one address failing 20 times in 15 minutes is throttled the same wa
 is a random token held by the browser; the database keeps its hash, its CSRF token and when
 it was last used: 5 minutes without use end it, and a new login of the same account ends the
 others. Every failure, lockout and login is an audit record in the record chain.
+
+Staff at a kiosk (the staff button of the waiting screen) type either their own account or
+the facility's 目視 password; the facility password is counted and locked the same way under
+the fixed ID :data:`FACILITY_ID`, which no account can take.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import hmac
 import re
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -27,6 +32,9 @@ from kiosk.records.store import Database, NewRecord, RecordStore, iso
 
 STAFF_ID = re.compile(r"[a-z][a-z0-9._-]{1,31}")
 """A staff ID: lower-case letters first, then letters, digits, ``.``, ``_``, ``-``."""
+
+FACILITY_ID = "facility"
+"""The staff ID recorded when the facility's 目視 password was typed at a kiosk."""
 
 MIN_PASSWORD = 10
 ACCOUNT_FAILURES = 5
@@ -186,6 +194,8 @@ class StaffAccounts:
             raise RecordError(
                 f"staff ID {staff_id!r}: use 2-32 of a-z 0-9 . _ - starting with a letter"
             )
+        if staff_id == FACILITY_ID:
+            raise RecordError(f"staff ID {staff_id!r} is reserved for the facility password")
         problem = password_problem(password)
         if problem is not None:
             raise RecordError(problem)
@@ -226,7 +236,26 @@ class StaffAccounts:
 
     def check(self, staff_id: str, password: str, address: str, *, at: datetime) -> Login:
         """Check a login; failures and lockouts are counted and audited."""
-        who = staff_id if STAFF_ID.fullmatch(staff_id) else "unknown"
+        who = staff_id if STAFF_ID.fullmatch(staff_id) and staff_id != FACILITY_ID else "unknown"
+
+        def matches() -> bool:
+            rows = self.db.execute(
+                "SELECT password_hash FROM staff_accounts WHERE staff_id = ? AND disabled = 0",
+                (who,),
+            )
+            if not rows:
+                password_matches(_DUMMY_HASH, password)  # as slow as a wrong password
+                return False
+            return password_matches(str(rows[0][0]), password)
+
+        return self._check(who, matches, address, at)
+
+    def check_facility(self, matches: Callable[[], bool], address: str, *, at: datetime) -> Login:
+        """Check the facility's 目視 password typed at a kiosk (``matches`` compares it):
+        counted, locked and audited as the account :data:`FACILITY_ID`."""
+        return self._check(FACILITY_ID, matches, address, at)
+
+    def _check(self, who: str, matches: Callable[[], bool], address: str, at: datetime) -> Login:
         throttled = self._locked_for(self._failures("address", address, at), ADDRESS_FAILURES, at)
         if throttled:
             self._audit("login_throttled", who, at, address=address)
@@ -235,16 +264,9 @@ class StaffAccounts:
         if locked:
             self._audit("login_refused_locked", who, at, address=address)
             return Login(LoginResult.LOCKED, who, locked)
-        rows = self.db.execute(
-            "SELECT password_hash FROM staff_accounts WHERE staff_id = ? AND disabled = 0",
-            (who,),
-        )
-        stored = str(rows[0][0]) if rows else _DUMMY_HASH
-        if rows and password_matches(stored, password):
+        if matches():
             self._audit("login", who, at, address=address)
             return Login(LoginResult.OK, who)
-        if not rows:
-            password_matches(stored, password)
         with self.db.write():
             self.db.execute(
                 "INSERT INTO staff_login_failures (id, staff_id, address, at) VALUES (?, ?, ?, ?)",
@@ -254,6 +276,7 @@ class StaffAccounts:
         locked = self._locked_for(self._failures("staff_id", who, at), ACCOUNT_FAILURES, at)
         if locked:
             self._audit("account_locked", who, at, address=address)
+            return Login(LoginResult.WRONG, who, locked)
         return Login(LoginResult.WRONG, who)
 
     # -- sessions ---------------------------------------------------------------------------

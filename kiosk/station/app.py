@@ -5,7 +5,9 @@ Security: a session is an HttpOnly, SameSite=Strict cookie (Secure over TLS) nam
 session whose hash is in the records database; every state-changing request carries the
 session's CSRF token (the sign-in form a one-time token, also in a cookie) and, when the
 browser sends one, an Origin of this station. Pages are never cached; the waiting patient's
-images reach only signed-in pages, over their WebSocket, as data in memory.
+images reach only signed-in pages, over their WebSocket, as data in memory. Kiosks whose link
+runs in another process send them over :data:`~kiosk.station.uplink.MEDIA_PATH`, asked for
+only while a page has their call open (:mod:`kiosk.station.uplink`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import asyncio
 import base64
 import contextlib
 import hmac
+import json
 import logging
 import secrets
 import time
@@ -38,9 +41,20 @@ from kiosk.records.calls import CallStatus, CommandKind
 from kiosk.records.errors import RecordError
 from kiosk.records.staff_accounts import LoginResult, Session
 from kiosk.station.desk import Desk, Parts
-from kiosk.station.media import MediaHub, media_hub
+from kiosk.station.media import Holder, MediaHub, media_hub
 from kiosk.station.pages import desk_page, login_page
 from kiosk.station.today import today_page
+from kiosk.station.uplink import (
+    FRAME,
+    HANDSHAKE_S,
+    MEDIA_PATH,
+    PHOTO,
+    is_jpeg,
+    kiosk_proof,
+    media_key_for,
+    proof_ok,
+    station_proof,
+)
 from kiosk.station.words import language_of, word
 
 log = logging.getLogger(__name__)
@@ -51,6 +65,8 @@ SESSION_COOKIE = "station_session"
 LOGIN_COOKIE = "station_login"
 LANGUAGE_COOKIE = "station_lang"
 LOGIN_FORM_S = 600.0
+ASK_AGAIN_S = 10.0
+"""A kiosk asked for its images and not connected is asked again after this long."""
 STATIC = Path(__file__).with_name("static")
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
@@ -72,6 +88,7 @@ class StationConfig:
     stale_after_s: float = 6.0  # a kiosk silent this long is 切断
     poll_s: float = 0.5  # SQLite: how often other processes' changes are looked for
     media: MediaHub | None = None
+    media_url: str | None = None  # where kiosks send images (default: as the page reached us)
 
 
 @dataclass(eq=False)
@@ -85,6 +102,7 @@ class Client:
     sent_photo: int = 0
     sent_frame: int = -1
     sent_reception: str = ""
+    media_url: str = ""  # this station's image endpoint, as this page reached it
 
 
 def _now() -> datetime:
@@ -117,6 +135,10 @@ class Station:
         self._media_dirty: set[str] = set()
         self._media_event: asyncio.Event | None = None
         self._stopping = False
+        self.station_id = secrets.token_hex(8)
+        self.uplinks: dict[str, WebSocket] = {}  # kiosk ID -> its images' connection
+        self.asked: dict[str, tuple[str, float]] = {}  # kiosk ID -> (reception, when asked)
+        self._media_key: bytes | None = None
 
     async def run(self, work: Callable[[Parts], T]) -> T:
         return await anyio.to_thread.run_sync(self.desk.use, work)
@@ -188,6 +210,7 @@ class Station:
             if snapshot != self.snapshot:
                 self.snapshot = snapshot
                 await self.broadcast(snapshot)
+            await self.ask_for_media()
             seen = await anyio.to_thread.run_sync(
                 self.bell.wait,
                 DESK,
@@ -265,6 +288,78 @@ class Station:
             message["frame"] = _data_url(view.frame)
             client.sent_frame = view.frame_no
         await self.send(client, message)
+
+    def media_key(self) -> bytes | None:
+        if self._media_key is None:
+            self._media_key = media_key_for(self.config.settings)
+        return self._media_key
+
+    async def ask_for_media(self) -> None:
+        """Pages have the open call of a waiting kiosk whose images are not here (its link
+        runs in another process): ask that kiosk to send them."""
+        waiting = {
+            c["kiosk_id"]: c["reception_id"]
+            for c in self.snapshot.get("calls", [])
+            if c.get("waiting") and c.get("reception_id")
+        }
+        now = time.monotonic()
+        for client in list(self.clients):
+            kiosk_id = client.watch
+            if (
+                kiosk_id is None
+                or kiosk_id not in waiting
+                or not (self.config.media_url or client.media_url)
+            ):
+                continue
+            reception = waiting[kiosk_id]
+            if self.media.get(kiosk_id) is not None or kiosk_id in self.uplinks:
+                continue
+            asked = self.asked.get(kiosk_id)
+            if asked is not None and asked[0] == reception and now - asked[1] < ASK_AGAIN_S:
+                continue
+            self.asked[kiosk_id] = (reception, now)
+            value = {
+                "url": self.config.media_url or client.media_url,
+                "station": self.station_id,
+                "reception_id": reception,
+            }
+            with contextlib.suppress(RecordError):
+                await self.run(
+                    partial(_ask, kiosk_id=kiosk_id, value=value, staff_id=client.staff_id)
+                )
+
+    async def release_media(self, kiosk_id: str | None) -> None:
+        """No page watches ``kiosk_id`` any more: its images stop coming."""
+        if kiosk_id is None or any(c.watch == kiosk_id for c in self.clients):
+            return
+        self.asked.pop(kiosk_id, None)
+        uplink = self.uplinks.get(kiosk_id)
+        if uplink is not None:
+            with contextlib.suppress(Exception):
+                await uplink.send_json({"type": "stop"})
+                await uplink.close()
+
+
+def _ask(parts: Parts, *, kiosk_id: str, value: dict[str, Any], staff_id: str) -> None:
+    parts.board.request(kiosk_id, CommandKind.WATCH, value, staff_id, _now())
+
+
+def _waiting_for(parts: Parts, *, kiosk_id: str, reception_id: str) -> bool:
+    return any(
+        k.kiosk_id == kiosk_id and k.waiting and k.reception_id == reception_id
+        for k in parts.board.kiosks()
+    )
+
+
+def _holder(message: dict[str, Any]) -> Holder:
+    age = message.get("age")
+    return Holder(
+        name=str(message.get("name") or ""),
+        kana=str(message.get("kana") or ""),
+        birth_date=str(message.get("birth_date") or ""),
+        age=age if isinstance(age, int) else None,
+        sex=str(message.get("sex") or ""),
+    )
 
 
 def _data_url(jpeg: bytes) -> str:
@@ -524,6 +619,7 @@ def create_app(config: StationConfig) -> Starlette:
             return
         await ws.accept()
         client = Client(ws, token, session.staff_id)
+        client.media_url = str(ws.url.replace(path=MEDIA_PATH, query=""))
         station.clients.add(client)
         await station.send(client, {"type": "hello", "staff_id": session.staff_id})
         if station.snapshot:
@@ -536,9 +632,15 @@ def create_app(config: StationConfig) -> Starlette:
                 kind = message.get("type")
                 if kind == "watch":
                     watched = message.get("kiosk_id")
-                    client.watch = watched if isinstance(watched, str) else None
+                    before, client.watch = (
+                        client.watch,
+                        watched if isinstance(watched, str) else None,
+                    )
                     client.sent_photo, client.sent_frame, client.sent_reception = 0, -1, ""
                     await station.send_media(client)
+                    if before != client.watch:
+                        await station.release_media(before)
+                    await station.ask_for_media()
                 elif kind == "active":
                     now = _now()
                     with contextlib.suppress(RecordError):
@@ -547,12 +649,83 @@ def create_app(config: StationConfig) -> Starlette:
             pass
         finally:
             station.clients.discard(client)
+            await station.release_media(client.watch)
+
+    async def kiosk_media(ws: WebSocket) -> None:
+        """A kiosk of another process sends its waiting patient's images (never a browser)."""
+        key = await anyio.to_thread.run_sync(station.media_key)
+        if ws.headers.get("origin") is not None or key is None:
+            await ws.close(4003)
+            return
+        await ws.accept()
+        challenge = secrets.token_hex(16)
+        await ws.send_json({"type": "challenge", "challenge": challenge})
+        try:
+            hello = await asyncio.wait_for(ws.receive_json(), HANDSHAKE_S)
+        except (TimeoutError, WebSocketDisconnect, ValueError, KeyError):
+            return
+        kiosk_id, reception, nonce = (hello.get(k) for k in ("kiosk_id", "reception_id", "nonce"))
+        if not (
+            isinstance(kiosk_id, str)
+            and isinstance(reception, str)
+            and isinstance(nonce, str)
+            and proof_ok(
+                hello.get("proof"), kiosk_proof(key, challenge, kiosk_id, reception, nonce)
+            )
+        ):
+            log.warning("station: images offered without the records key: refused")
+            await ws.close(4003)
+            return
+        try:
+            waiting = await station.run(
+                partial(_waiting_for, kiosk_id=kiosk_id, reception_id=reception)
+            )
+        except RecordError:
+            waiting = False
+        if not waiting:
+            await ws.close(4009)
+            return
+        await ws.send_json(
+            {"type": "welcome", "proof": station_proof(key, challenge, kiosk_id, nonce)}
+        )
+        old = station.uplinks.get(kiosk_id)
+        if old is not None:
+            with contextlib.suppress(Exception):
+                await old.close()
+        station.uplinks[kiosk_id] = ws
+        station.media.open(kiosk_id, reception)
+        try:
+            while True:
+                message = await ws.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                data, text = message.get("bytes"), message.get("text")
+                if data and data[:1] in (PHOTO, FRAME) and is_jpeg(data[1:]):
+                    part = "photo" if data[:1] == PHOTO else "frame"
+                    station.media.update(kiosk_id, reception, **{part: data[1:]})
+                elif text:
+                    said = json.loads(text)
+                    if not isinstance(said, dict) or said.get("type") == "end":
+                        break
+                    if said.get("type") == "holder":
+                        station.media.update(kiosk_id, reception, holder=_holder(said))
+        except (WebSocketDisconnect, ValueError, RuntimeError):
+            pass
+        finally:
+            if station.uplinks.get(kiosk_id) is ws:
+                del station.uplinks[kiosk_id]
+                view = station.media.get(kiosk_id)
+                if view is not None and view.reception_id == reception:
+                    station.media.clear(kiosk_id)  # nothing of the patient stays here
+            with contextlib.suppress(Exception):
+                await ws.close()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         station.loop = asyncio.get_running_loop()
         station._media_event = asyncio.Event()
         station.media.listeners.append(station.media_changed)
+        station.media.stations.add(station.station_id)
         tasks = [
             asyncio.create_task(station.watch_records()),
             asyncio.create_task(station.watch_sessions()),
@@ -565,6 +738,7 @@ def create_app(config: StationConfig) -> Starlette:
             station.bell.ring(DESK)
             with contextlib.suppress(ValueError):
                 station.media.listeners.remove(station.media_changed)
+            station.media.stations.discard(station.station_id)
             for task in tasks:
                 task.cancel()
             for task in tasks:
@@ -584,6 +758,7 @@ def create_app(config: StationConfig) -> Starlette:
             Route("/api/today", today, methods=["GET"]),
             Route("/health", health),
             WebSocketRoute("/live", live),
+            WebSocketRoute(MEDIA_PATH, kiosk_media),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         lifespan=lifespan,

@@ -1,19 +1,32 @@
 """A kiosk without a window: its flow on one thread of its own, reached as a
 :class:`~kiosk.station.kiosk_link.FlowDoor` (the station's requests) and by ``call`` (a
 patient's actions in tests and benchmarks). Every flow call happens on that thread, in order,
-as in the window's worker."""
+as in the window's worker.
+
+``python -m kiosk.station.headless --records URL --kiosk-id ID`` runs one such kiosk with its
+link to the staff station in a process of its own: the patient's actions come one a line on
+stdin (``place``, ``call_staff``, ``remove``, ``quit``) and every state it enters is printed
+(``state staff-wait``)."""
 
 from __future__ import annotations
 
+import argparse
 import logging
 import queue
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import TypeVar
 
+from kiosk.config import Settings
 from kiosk.errors import KioskError
-from kiosk.reception import Reception
+from kiosk.face.camera import open_camera
+from kiosk.reception import Change, Reception
+from kiosk.records.calls import CallBoard
+from kiosk.station.kiosk_link import KioskLink
+from kiosk.station.uplink import media_key_for
+from kiosk.wiring.services import build_services
 
 log = logging.getLogger(__name__)
 
@@ -77,3 +90,71 @@ class FlowThread:
             self.flow.staff_mode(visual, credential, staff_id)
 
         self.post(send)
+
+
+ACTIONS: dict[str, Callable[[Reception], object]] = {
+    "place": Reception.card_placed,
+    "remove": Reception.card_removed,
+    "call_staff": Reception.call_staff,
+    "cancel": Reception.cancel,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """One headless kiosk with its station link, driven from stdin (see the module doc)."""
+    parser = argparse.ArgumentParser(prog="python -m kiosk.station.headless")
+    parser.add_argument("--records", required=True, help="the shared records database URL")
+    parser.add_argument("--kiosk-id", required=True)
+    parser.add_argument("--card", default="virtual:auth-pin-locked")
+    parser.add_argument("--camera", default="scripted:no-match", help="the face camera")
+    parser.add_argument("--frames", help="the live image for the desk: image:<path>, cv:<n>")
+    args = parser.parse_args(argv)
+    settings = Settings(kiosk_id=args.kiosk_id)
+    try:
+        services = build_services(
+            settings, card=args.card, camera=args.camera, records=args.records
+        )
+        flow = services.reception()
+        frames = open_camera(args.frames).read if args.frames else None
+        board = CallBoard.open(args.records)
+    except KioskError as exc:
+        print(f"headless kiosk: {exc}", file=sys.stderr)
+        return 2
+
+    def said(change: Change) -> None:
+        if change.state != change.previous:
+            print(f"state {change.state.value}", flush=True)
+
+    flow.add_listener(said)
+    thread = FlowThread(flow, name=f"flow-{args.kiosk_id}")
+    link = KioskLink(
+        flow,
+        board,
+        args.kiosk_id,
+        thread,
+        slot=services.slot,
+        frames=frames,
+        media_key=media_key_for(settings),
+    )
+    link.start()
+    print("ready", flush=True)
+    try:
+        for line in sys.stdin:
+            word = line.strip()
+            if word == "quit":
+                break
+            action = ACTIONS.get(word)
+            if action is None:
+                print(f"unknown action {word!r}: use {', '.join(ACTIONS)} or quit", flush=True)
+                continue
+            thread.post(lambda act=action: act(flow))  # type: ignore[misc]
+    finally:
+        link.stop()
+        thread.stop()
+        board.close()
+        services.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

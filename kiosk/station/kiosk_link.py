@@ -8,8 +8,10 @@ in the records database, and carries out what the desk asks of this kiosk.
   and a small live image a few times a second go to the :class:`MediaHub` (memory only);
   they are dropped when the wait ends.
 - The desk's requests: 無人 / 目視確認 (held between receptions or not), the staff's answer
-  to a call, read the PINs again. Flow calls happen on the flow's own thread through a
-  :class:`FlowDoor` (the window's bridge, or the headless kiosk's thread).
+  to a call, read the PINs again, send the waiting patient's images to a station of another
+  process (:mod:`kiosk.station.uplink`, with ``media_key``). Flow calls happen on the
+  flow's own thread through a :class:`FlowDoor` (the window's bridge, or the headless
+  kiosk's thread).
 
 The station signs staff in; a request carries the staff ID, and the link switches the mode
 with a one-time credential of its own (:class:`LinkStaff`), so the flow's audit records who.
@@ -35,6 +37,7 @@ from kiosk.records.bell import KIOSKS
 from kiosk.records.calls import CallBoard, CallReason, CommandKind
 from kiosk.station.holder import read_holder
 from kiosk.station.media import MediaHub, frame_jpeg, media_hub, photo_jpeg
+from kiosk.station.uplink import MediaUplink, endpoint_ok
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,13 @@ class LinkStaff:
         self.inner = inner
         self._tokens: set[str] = set()
         self._lock = threading.Lock()
+
+    @classmethod
+    def on(cls, flow: Reception) -> LinkStaff:
+        """The flow's one-time credentials (installed over its staff check once)."""
+        if not isinstance(flow.staff, LinkStaff):
+            flow.staff = cls(flow.staff)
+        return flow.staff
 
     def mint(self) -> str:
         token = secrets.token_urlsafe(24)
@@ -123,6 +133,7 @@ class KioskLink:
         heartbeat_s: float = 2.0,
         frame_interval_s: float = 0.4,
         poll_s: float = 0.25,
+        media_key: bytes | None = None,
     ) -> None:
         self.flow = flow
         self.board = board
@@ -134,8 +145,9 @@ class KioskLink:
         self.heartbeat_s = heartbeat_s
         self.frame_interval_s = frame_interval_s
         self.poll_s = poll_s
-        self.staff = LinkStaff(flow.staff)
-        flow.staff = self.staff
+        self.media_key = media_key
+        self._uplinks: dict[str, MediaUplink] = {}
+        self.staff = LinkStaff.on(flow)
         self.desk_reachable = True
         self.unreachable_listeners: list[Callable[[bool], None]] = []
         self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
@@ -168,6 +180,9 @@ class KioskLink:
         for thread in self._threads:
             thread.join(timeout_s)
         self._threads.clear()
+        for uplink in list(self._uplinks.values()):
+            uplink.stop(timeout_s)
+        self._uplinks.clear()
         self.media.clear(self.kiosk_id)
 
     # -- the flow (its thread): note, then hand the work to the link's thread ----------------
@@ -345,3 +360,28 @@ class KioskLink:
             self.door.mode(visual, self.staff.mint(), staff_id)
         elif kind is CommandKind.PINS:
             self.door.run(self._read_pins)
+        elif kind is CommandKind.WATCH:
+            self._send_images(value)
+
+    def _send_images(self, value: dict[str, Any]) -> None:
+        """A station of another process watches this kiosk's call: stream it the images
+        while the patient still waits (one uplink per station)."""
+        url, station, reception = value.get("url"), value.get("station"), value.get("reception_id")
+        if self.media_key is None or not isinstance(url, str) or not endpoint_ok(url):
+            return
+        if station in self.media.stations:
+            return  # a station of this process: it sees the views already
+        with self._lock:
+            waiting, current = self._waiting, self._reception
+        if not waiting or not reception or reception != current:
+            return
+        running = self._uplinks.get(url)
+        if running is not None and running.alive and running.reception_id == reception:
+            return
+
+        def still_waiting() -> bool:
+            return self._waiting and self._reception == reception and not self._stop.is_set()
+
+        self._uplinks[url] = MediaUplink(
+            url, self.media_key, self.kiosk_id, reception, self.media, still_waiting
+        ).start()

@@ -93,6 +93,7 @@ class MediaHub:
         self._lock = threading.Lock()
         self._views: dict[str, Viewing] = {}
         self.listeners: list[Callable[[str], None]] = []
+        self.stations: set[str] = set()  # the stations of this process (they see the views)
 
     def open(self, kiosk_id: str, reception_id: str) -> None:
         with self._lock:

@@ -19,10 +19,14 @@ def test_two_kiosks_one_station_on_postgres(postgres_server, station, kiosks, st
     st.wait_for(lambda: bell_for(url).listening, what="the LISTEN connection")
     client, csrf = st.sign_in(server.binding.url, "nurse-01")
     try:
+        board = one.board
         for kiosk in (one, two):
             kiosk.do(kiosk.flow.card_placed)
             kiosk.do(kiosk.flow.call_staff)
-        board = one.board
+            st.wait_for(  # each link opens its call on its own thread: one after the other
+                lambda kiosk=kiosk: any(c.kiosk_id == kiosk.kiosk_id for c in board.calls()),
+                what=f"the call of {kiosk.kiosk_id}",
+            )
         calls = st.wait_for(
             lambda: (
                 [c for c in board.calls() if c.status.value == "open"]

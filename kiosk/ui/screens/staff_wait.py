@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kiosk.ui.i18n import say
 from kiosk.ui.widgets import Screen, label
 
 
@@ -12,13 +13,22 @@ class StaffWaitScreen(Screen):
         self.body.addStretch(1)
         self.hint = label("body")
         self.body.addWidget(self.hint)
+        self.desk_notice = label("alert")  # the staff station cannot be reached
+        self.desk_notice.hide()
+        self.body.addWidget(self.desk_notice)
         self.body.addStretch(2)
+
+    def set_desk_reachable(self, reachable: bool) -> None:
+        """Whether the staff can be called from here; if not, the patient goes to the desk."""
+        self.desk_notice.setVisible(not reachable)
 
     def retranslate(self) -> None:
         super().retranslate()
         title, *rest = self.lines()
         self.set_title(title)
         self.hint.setText("\n".join(rest))
+        self.desk_notice.setText(say("staff-wait.go_to_desk"))
 
     def spoken_text(self) -> str:
-        return f"{self.title.text()} {self.hint.text()}"
+        notice = f" {self.desk_notice.text()}" if self.desk_notice.isVisibleTo(self) else ""
+        return f"{self.title.text()} {self.hint.text()}{notice}"

@@ -1,0 +1,211 @@
+"""A station in another process than the kiosk: the chip photo and the live image travel from
+the kiosk's link over the station's authenticated endpoint, only while a page has the call
+open, and are never written anywhere (a real browser, a kiosk in a subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from kiosk.reception import State
+from kiosk.station.desk import connect as connect_records
+from kiosk.station.uplink import endpoint_ok, kiosk_proof
+
+REPO = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery"
+
+
+class KioskProcess:
+    """``python -m kiosk.station.headless`` with its stdout read on a thread."""
+
+    def __init__(self, url: str, kiosk_id: str) -> None:
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kiosk.station.headless",
+                "--records",
+                url,
+                "--kiosk-id",
+                kiosk_id,
+                "--frames",
+                f"image:{REPO / 'assets/people/joe-biden-1.jpg'}",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.strip())
+
+    def expect(self, wanted: str, timeout_s: float = 60.0) -> None:
+        while wanted not in self.seen:
+            try:
+                self.seen.append(self.lines.get(timeout=timeout_s))
+            except queue.Empty:
+                stderr = self.process.stderr.read() if self.process.poll() is not None else ""
+                raise AssertionError(
+                    f"the kiosk never said {wanted!r}: {self.seen} {stderr}"
+                ) from None
+
+    def send(self, word: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(word + "\n")
+        self.process.stdin.flush()
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.send("quit")
+        try:
+            return self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait(30)
+
+
+def _sign_in(page: Any, base: str) -> None:
+    page.goto(base)
+    page.fill("#staff_id", "nurse-01")
+    page.fill("#password", PASSWORD)
+    page.click("#login")
+    page.wait_for_selector("#calls")
+
+
+def _station_state(server: Any) -> Any:
+    return server.server.config.app.state.station
+
+
+def _watch_requests(url: str) -> int:
+    parts = connect_records(url)
+    try:
+        rows = parts.db.execute("SELECT COUNT(*) FROM station_commands WHERE kind = 'watch'")
+        return int(rows[0][0])
+    finally:
+        parts.db.close()
+
+
+def test_images_reach_a_station_in_another_process_and_nothing_is_kept(
+    browser, browser_profile, sqlite_url, station, tmp_path, st
+) -> None:
+    st.add_staff(sqlite_url, "nurse-01")
+    server = station(sqlite_url)
+    desk = _station_state(server)
+    kiosk = KioskProcess(sqlite_url, "far-1")
+    try:
+        kiosk.expect("ready")
+        page = browser.new_page()
+        _sign_in(page, server.binding.url)
+        kiosk.send("place")
+        kiosk.send("call_staff")
+        kiosk.expect(f"state {State.STAFF_WAIT.value}")
+        page.wait_for_selector("li.call.open", timeout=30_000)
+        assert "far-1" in page.inner_text("li.call.open")
+        page.wait_for_selector("img#chip-photo", timeout=60_000)
+        page.wait_for_selector("img#live-image", timeout=60_000)
+        for image in ("#chip-photo", "#live-image"):
+            size = page.eval_on_selector(image, "i => [i.naturalWidth, i.naturalHeight]")
+            assert size[0] > 50 and size[1] > 50
+        assert page.eval_on_selector("#live-image", "i => i.naturalWidth") <= 320
+        page.wait_for_function(
+            "document.getElementById('holder-name').textContent.includes('架空')",
+            timeout=30_000,
+        )
+        assert "far-1" in desk.uplinks  # they came over the kiosk's own connection
+        assert _watch_requests(sqlite_url) >= 1
+        first = desk.media.get("far-1").frame_no
+        st.wait_for(  # the live image keeps coming, a few a second
+            lambda: desk.media.get("far-1").frame_no >= first + 3, what="more live frames"
+        )
+
+        page.click("#confirm-ok")
+        kiosk.expect(f"state {State.CONSENT.value}")  # the patient's screen moved on
+        st.wait_for(lambda: page.locator("img").count() == 0, what="the images to leave the page")
+        st.wait_for(lambda: "far-1" not in desk.uplinks, what="the kiosk to hang up")
+        assert desk.media.get("far-1") is None  # dropped from the station's memory
+        page.close()
+    finally:
+        assert kiosk.stop() == 0
+        browser.close()  # chromium has written all it ever will
+
+    home = Path(os.environ["KIOSK_HOME"])
+    scan = subprocess.run(
+        [sys.executable, "-m", "kiosk.forensics", str(home), str(browser_profile), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert scan.returncode == 0, scan.stdout + scan.stderr
+    records = tmp_path / "records.db"
+    assert b"\xff\xd8\xff" not in records.read_bytes()  # no JPEG in the database
+
+
+def test_no_images_without_a_page_and_none_without_the_records_key(sqlite_url, station, st) -> None:
+    server = station(sqlite_url)
+    desk = _station_state(server)
+    kiosk = KioskProcess(sqlite_url, "far-2")
+    try:
+        kiosk.expect("ready")
+        kiosk.send("place")
+        kiosk.send("call_staff")
+        kiosk.expect(f"state {State.STAFF_WAIT.value}")
+        st.wait_for(lambda: desk.snapshot.get("calls"), what="the call to reach the station")
+        assert desk.uplinks == {} and desk.media.get("far-2") is None  # no page: nothing sent
+        assert _watch_requests(sqlite_url) == 0
+    finally:
+        assert kiosk.stop() == 0
+
+    endpoint = server.binding.url.replace("http://", "ws://") + "kiosk-media"
+    with connect(endpoint) as ws:  # someone without the records key
+        challenge = json.loads(ws.recv(timeout=10))["challenge"]
+        proof = kiosk_proof(b"not the key" * 3, challenge, "far-2", "r", "n")
+        ws.send(
+            json.dumps(
+                {
+                    "type": "hello",
+                    "kiosk_id": "far-2",
+                    "reception_id": "r",
+                    "nonce": "n",
+                    "proof": proof,
+                }
+            )
+        )
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4003
+    assert desk.media.get("far-2") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("ws://127.0.0.1:8470/kiosk-media", True),
+        ("ws://localhost:8470/kiosk-media", True),
+        ("wss://desk.clinic.example:8470/kiosk-media", True),
+        ("ws://192.0.2.7:8470/kiosk-media", False),  # images in the clear on a network
+        ("http://127.0.0.1:8470/kiosk-media", False),
+        ("ws://127.0.0.1:8470/elsewhere", False),
+    ],
+)
+def test_a_kiosk_sends_images_only_to_a_station_endpoint_off_loopback_over_tls(
+    url: str, ok: bool
+) -> None:
+    assert endpoint_ok(url) is ok
