@@ -164,7 +164,8 @@ kiosk.close()
 scenarios = Path(os.environ["RUN_ASSETS"]) / "scenarios"
 files = [str(scenarios / n) for n in ("01-pin-standard.yaml", "06-three-wrong-pins-lock.yaml",
          "07-lock-persists.yaml", "08-correct-pin-restores.yaml", "29-cancel.yaml")]
-assert main(["scenario", "run", *files, "--home", os.environ["KIOSK_HOME"], "--json"]) == 0
+assert main(["scenario", "run", *files, "--home", os.environ["KIOSK_HOME"],
+             "--allow-real-home", "--json"]) == 0
 Path(os.environ["RUN_SECRETS"]).write_text(json.dumps(numbers))
 """
 

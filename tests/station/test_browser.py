@@ -102,12 +102,12 @@ def test_second_answer_is_told_the_first_won(browser, sqlite_url, station, kiosk
     other, csrf = st.sign_in(server.binding.url, "nurse-02")  # another desk
     call_id = first.get_attribute("li.call.open", "id").removeprefix("call-")
     first.click("#confirm-ng")  # nurse-01 answers first
+    st.wait_for(lambda: kiosk.flow.state == State.CANCELLED, what="確認できない to cancel")
     late = other.post(
         f"/api/calls/{call_id}/answer", json={"ok": True}, headers={"X-CSRF-Token": csrf}
     )
     assert late.status_code == 409
     assert late.json() == {"result": "taken", "by": "nurse-01"}  # the second is told
-    st.wait_for(lambda: kiosk.flow.state == State.CANCELLED, what="確認できない to cancel")
     assert kiosk.flow.visit.method is None
     other.close()
 
