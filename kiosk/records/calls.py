@@ -31,6 +31,8 @@ class CallReason(StrEnum):
     PIN_LOCKED = "pin_locked"  # the auth PIN is locked
     FACE_FAILED = "face_failed"  # the face failed to the limit
     FACE_ONLY = "face_only"  # a face-only card whose face path is closed
+    CARD_LEFT = "card_left"  # the reception is over and the card still lies on the reader
+    HELP = "help"  # the patient pressed 職員を呼ぶ on an error or take-your-card screen
 
 
 class CallStatus(StrEnum):

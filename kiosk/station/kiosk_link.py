@@ -31,7 +31,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from kiosk.errors import KioskError
-from kiosk.reception import Change, Reception, State
+from kiosk.reception import Change, Event, Reception, State
 from kiosk.reception.ports import StaffAuthenticator
 from kiosk.records.bell import KIOSKS
 from kiosk.records.calls import CallBoard, CallReason, CommandKind
@@ -41,7 +41,9 @@ from kiosk.station.uplink import MediaUplink, endpoint_ok
 
 log = logging.getLogger(__name__)
 
-ENDED = frozenset({State.START, State.DONE, State.CANCELLED, State.CARD_ERROR})
+ENDED = frozenset(
+    {State.START, State.DONE, State.CANCELLED, State.CARD_ERROR, State.TAKE_CARD, State.CARD_LEFT}
+)
 """States in which the reception is over (or not begun): calls end, the view is dropped."""
 
 PIN_STATES = frozenset({State.STAFF_WAIT, State.PIN_LOCKED})
@@ -102,6 +104,8 @@ def call_reason(state: State, flow: Reception) -> CallReason | None:
         return CallReason.PATIENT
     if state == State.PIN_LOCKED:
         return CallReason.PIN_LOCKED
+    if state == State.CARD_LEFT:
+        return CallReason.CARD_LEFT
     if state == State.FACE_FAILED and exhausted:
         return CallReason.FACE_ONLY if visit.face_only else CallReason.FACE_FAILED
     return None
@@ -195,6 +199,8 @@ class KioskLink:
         state = change.state
         entered = change.previous != state
         reason = call_reason(state, flow) if entered else None
+        if change.event == Event.CALL_STAFF and not entered:  # on an end screen
+            reason = CallReason.HELP
         with self._lock:
             self._state = state
             self._mode = "visual" if visit.staff_visual else "unattended"

@@ -63,6 +63,14 @@ WORDS: dict[str, dict[str, str]] = {
         "ja": "顔認証が規定の回数失敗しました",
         "en": "Face authentication failed to the limit",
     },
+    "reason.card_left": {
+        "ja": "受付は終わりましたが、カードが置かれたままです",
+        "en": "The reception is over but the card is still on the reader",
+    },
+    "reason.help": {
+        "ja": "患者さんが終了画面で「職員を呼ぶ」を押しました",
+        "en": "The patient pressed Call staff on an end screen",
+    },
     "reason.face_only": {
         "ja": "顔認証マイナンバーカード（暗証番号なし）で顔認証できません",
         "en": "Face-only card and face authentication failed",

@@ -115,9 +115,13 @@ class Kiosk:
 
 
 def start_kiosk(
-    url: str, kiosk_id: str, card: str = "virtual:auth-pin-locked", **link: Any
+    url: str,
+    kiosk_id: str,
+    card: str = "virtual:auth-pin-locked",
+    settings: dict[str, Any] | None = None,
+    **link: Any,
 ) -> Kiosk:
-    settings = Settings(kiosk_id=kiosk_id)
+    settings = Settings(kiosk_id=kiosk_id).with_overrides(settings or {})
     services = build_services(settings, card=card, camera="scripted:no-match", records=url)
     flow = services.reception()
     thread = FlowThread(flow, name=f"flow-{kiosk_id}")
