@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from kiosk.records.calls import CallReason, CallStatus
 from kiosk.reception import State
+from kiosk.records.calls import CallReason, CallStatus
 
 
 def _open(kiosk: Any) -> list[Any]:
