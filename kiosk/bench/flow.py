@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import statistics
 import tempfile
 import time
@@ -101,6 +102,15 @@ def _reception(services: Any, flow: Any, card: Any, pin: str | None) -> bool:
     return done
 
 
+def _collect_results(outbox: Path) -> None:
+    """The clinic system takes each result file (and its checkpoint) from the outbox, as it
+    does at a clinic, so the folder does not grow through the run (untimed)."""
+    with os.scandir(outbox) as entries:
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+
+
 def _rate(
     services: Any, flow: Any, card: Any, pin: str | None, seconds: float, at_most: int
 ) -> dict[str, Any]:
@@ -133,6 +143,7 @@ def _pin_path(
         cpu = time.process_time()
         floors.append(floor.sample())
         floor_cpus.append(time.process_time() - cpu)
+        _collect_results(services.settings.outbox_dir())
     reception_ms = statistics.median(walls) * 1000.0
     floor_ms = statistics.median(floors) * 1000.0
     return {

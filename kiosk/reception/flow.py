@@ -301,6 +301,8 @@ class Reception(DeclaredMachine):
         )
 
     def _tell(self, previous: State, event: Event) -> None:
+        if not self._listeners:
+            return  # nobody looks: no screen to build
         change = Change(previous, self.state, event, self.screen())
         for listener in list(self._listeners):
             listener(change)

@@ -4,7 +4,7 @@ forgotten when the visit ends (no PIN ever; the photo and card session live only
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -70,8 +70,17 @@ class Visit:
         return self.ended_by == "card_removed"
 
     def but(self, **changes: Any) -> Visit:
-        """A copy with ``changes``."""
-        return replace(self, **changes)
+        """A copy with ``changes`` (unknown names raise TypeError, as ``replace`` would)."""
+        unknown = changes.keys() - _FIELDS
+        if unknown:
+            raise TypeError(f"Visit has no field(s) {sorted(unknown)}")
+        new = object.__new__(Visit)
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(changes)
+        return new
 
     def answered(self, item: ConsentItem, agree: bool) -> Visit:
         return replace(self, consents={**self.consents, item: agree})
+
+
+_FIELDS = frozenset(f.name for f in fields(Visit))

@@ -43,6 +43,8 @@ class CheckpointLog:
         self.folder = folder
         self.key = key
         self.kiosk_id = kiosk_id
+        self.last_line: str | None = None  # the newest line appended (for the result file)
+        self._day: tuple[Path, int] | None = None  # the day's file, kept open for appends
 
     def line(self, seq: int, head: str, at: datetime | None = None) -> str:
         """One signed checkpoint line (with its newline)."""
@@ -59,15 +61,32 @@ class CheckpointLog:
         database holds; a line cut short is ignored when read."""
         now = at or datetime.now(UTC)
         path = self.folder / f"{now.astimezone(JST):%Y-%m-%d}{SUFFIX}"
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = self._open(path)
+        line = self.line(seq, head, now)
+        data = line.encode("utf-8")
         try:
-            data = self.line(seq, head, now).encode("utf-8")
             if os.write(fd, data) != len(data):
                 raise OSError(f"short write to {path}")
-        finally:
-            os.close(fd)
+        except OSError:
+            self.close()  # reopened at the next checkpoint
+            raise
+        self.last_line = line
         return path
+
+    def _open(self, path: Path) -> int:
+        """The day's file, opened once (O_APPEND) and kept until the day changes."""
+        if self._day is not None and self._day[0] == path:
+            return self._day[1]
+        self.close()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._day = (path, fd)
+        return fd
+
+    def close(self) -> None:
+        day, self._day = self._day, None
+        if day is not None:
+            os.close(day[1])
 
 
 @dataclass

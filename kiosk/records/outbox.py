@@ -32,6 +32,7 @@ class Outbox:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._partial_made = False
 
     def stage(self, name: str, data: bytes, *, durable: bool = True) -> Staged:
         """Write ``data`` (``durable``: flushed to disk) to a temporary file for ``name``
@@ -41,8 +42,14 @@ class Outbox:
         partial = self.folder / PARTIAL
         temp = partial / f"{name}.tmp"
         try:
-            partial.mkdir(parents=True, exist_ok=True)
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            if not self._partial_made:
+                partial.mkdir(parents=True, exist_ok=True)
+                self._partial_made = True
+            try:
+                fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            except FileNotFoundError:  # the folder was taken away since: make it again
+                partial.mkdir(parents=True, exist_ok=True)
+                fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
             try:
                 view = memoryview(data)
                 while view:
@@ -80,6 +87,31 @@ class Outbox:
         except OSError as exc:
             with contextlib.suppress(OSError):
                 staged.temp.unlink(missing_ok=True)
+            raise self._error(exc) from None
+        return final
+
+    def write_small(self, name: str, data: bytes) -> Path:
+        """A small, not durable file written straight under its own name (one write; never
+        replacing an existing file: ``-2``, ``-3`` … as for results). For the checkpoint
+        beside a result: a reader sees it whole or not at all, and a power cut may lose it."""
+        if "/" in name or name.startswith("."):
+            raise RecordError(f"bad result file name {name!r}")
+        final = self.folder / name
+        try:
+            for attempt in range(2, 1000):
+                try:
+                    fd = os.open(final, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                    break
+                except FileExistsError:
+                    final = self.folder / f"{Path(name).stem}-{attempt}{Path(name).suffix}"
+            else:  # pragma: no cover - a thousand files with one name
+                raise OSError(errno.EEXIST, "too many files with this name")
+            try:
+                if os.write(fd, data) != len(data):
+                    raise OSError(errno.EIO, "short write")
+            finally:
+                os.close(fd)
+        except OSError as exc:
             raise self._error(exc) from None
         return final
 

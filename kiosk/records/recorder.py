@@ -152,8 +152,9 @@ class Records:
         if checkpoints is None or head is None:
             return
         try:
-            line = checkpoints.line(*head).encode("utf-8")
-            self.outbox.write(result.stem + SUFFIX, line, durable=False)
+            last = checkpoints.last_line  # the line just appended for this head, else anew
+            line = last if last is not None else checkpoints.line(*head)
+            self.outbox.write_small(result.stem + SUFFIX, line.encode("utf-8"))
         except RecordError as exc:
             log.warning("no checkpoint beside %s: %s", result.name, exc)
 

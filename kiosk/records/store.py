@@ -248,6 +248,8 @@ class RecordStore:
         self.close()
 
     def close(self) -> None:
+        if self.checkpoints is not None:
+            self.checkpoints.close()
         self.db.close()
 
     # -- schema ---------------------------------------------------------------------------
