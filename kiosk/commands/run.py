@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
         os.environ["QT_QPA_PLATFORM"] = platform
     require_platform_libraries(os.environ)
     try:
+        from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
     except ImportError:
         raise KioskError("the kiosk window needs PySide6: pip install 'kiosk[ui]'") from None
@@ -134,7 +136,18 @@ def run(args: argparse.Namespace) -> int:
         kiosk.window.set_language("en")
     first_paint = watch_first_paint(kiosk.window, painted)  # KIOSK_ANNOUNCE_FIRST_PAINT=1
     kiosk.start(fullscreen=args.fullscreen, card=args.card)
-    desk = _station(args, settings, services, kiosk)
+    desk: list[Any] = []
+
+    def open_desk() -> None:
+        """The staff station and the kiosk's link to it, once the first frame is up (its
+        web server and database connections are no reason to keep the patient waiting)."""
+        if not painted.is_set() and time.monotonic() < desk_deadline:
+            QTimer.singleShot(50, open_desk)
+            return
+        desk.extend(_station(args, settings, services, kiosk))
+
+    desk_deadline = time.monotonic() + FACE_AFTER_PAINT_S  # a window never painted: anyway
+    QTimer.singleShot(0, open_desk)
     watchdog = _systemd(app)  # held here: the timer's connection alone does not keep it
     try:
         return int(app.exec())

@@ -15,6 +15,7 @@ the fixed ID :data:`FACILITY_ID`, which no account can take.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -146,7 +147,11 @@ def password_matches(stored: str, password: str) -> bool:
     return hmac.compare_digest(digest, expected)
 
 
-_DUMMY_HASH = hash_password(secrets.token_hex(8))
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check an unknown account against, so it takes as long as a wrong password
+    (made on first use, not at import: scrypt costs tens of milliseconds)."""
+    return hash_password(secrets.token_hex(8))
 """Checked for unknown staff IDs, so an unknown ID takes as long as a wrong password."""
 
 
@@ -244,7 +249,7 @@ class StaffAccounts:
                 (who,),
             )
             if not rows:
-                password_matches(_DUMMY_HASH, password)  # as slow as a wrong password
+                password_matches(_dummy_hash(), password)  # as slow as a wrong password
                 return False
             return password_matches(str(rows[0][0]), password)
 
