@@ -152,6 +152,8 @@ def _dummy_hash() -> str:
     """A hash to check an unknown account against, so it takes as long as a wrong password
     (made on first use, not at import: scrypt costs tens of milliseconds)."""
     return hash_password(secrets.token_hex(8))
+
+
 """Checked for unknown staff IDs, so an unknown ID takes as long as a wrong password."""
 
 
