@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import KioskError
-from kiosk.ui.screenshots import SIZES, render_all
 
 
 def register(sub: Any) -> None:
@@ -46,6 +45,7 @@ def screenshots(args: argparse.Namespace) -> int:
         from PySide6.QtWidgets import QApplication
     except ImportError:
         raise KioskError("the kiosk window needs PySide6: pip install 'kiosk[ui]'") from None
+    from kiosk.ui.screenshots import SIZES, render_all
 
     app = QApplication.instance() or QApplication(["kiosk"])
     assert isinstance(app, QApplication)  # noqa: S101 (we created it)
