@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk.scenarios.demo import run_demo
+
 
 def register(sub: Any) -> None:
     parser = sub.add_parser(
@@ -27,6 +29,5 @@ def register(sub: Any) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from kiosk.scenarios.demo import run_demo
 
     return run_demo(sys.stdout, camera=args.camera, profile=args.card, home=args.home)

@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import KioskError
+from kiosk.fuzz.registry import TARGETS
+from kiosk.fuzz.session import run_target, save_reproducer
+from kiosk.fuzz.target import guarded
 from kiosk.paths import kiosk_home
 
 
@@ -50,8 +53,6 @@ def _fuzz(args: argparse.Namespace) -> int:
     try:
         from hypothesis.configuration import set_hypothesis_home_dir
 
-        from kiosk.fuzz.registry import TARGETS
-        from kiosk.fuzz.session import run_target, save_reproducer
     except ImportError as exc:
         if exc.name and exc.name.startswith("hypothesis"):
             raise FuzzError("kiosk fuzz needs Hypothesis: install the dev extra") from None
@@ -97,7 +98,6 @@ def _print_summary(reports: list[Any]) -> None:
 
 
 def _replay(path: Path, targets: dict[str, Any]) -> int:
-    from kiosk.fuzz.target import guarded
 
     target = next((t for n, t in targets.items() if path.name.startswith(f"{n}-")), None)
     if target is None:

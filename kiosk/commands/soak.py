@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import KioskError
+from kiosk.faults.soak import FAULT_NAMES, soak
 
 
 def register(sub: Any) -> None:
-    from kiosk.faults.soak import FAULT_NAMES
 
     parser = sub.add_parser("soak", help="many headless receptions with random faults")
     parser.add_argument("--receptions", type=int, default=1000, help="visits to run (1000)")
@@ -36,7 +36,6 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.faults.soak import FAULT_NAMES, soak
 
     if args.receptions < 1:
         raise KioskError("--receptions must be 1 or more")
