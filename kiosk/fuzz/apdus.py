@@ -29,7 +29,8 @@ POWER_CYCLE = b""  # in a sequence: take the card out and put it back
 PHOTO = b"\xff\x4f\xff\x51 a small stand-in photo"
 
 
-def _corpus() -> list[bytes]:
+def corpus() -> list[bytes]:
+    """Valid commands of every kind to start from; VERIFY only ever carries wrong values."""
     commands = []
     for applet in Applet:
         commands.append(bytes.fromhex("00A4040C0A") + applet.aid)
@@ -44,8 +45,11 @@ def _corpus() -> list[bytes]:
         commands.append(bytes((0x80, 0x32, 0x00, 0x80 | fid, 0x04)) + b"2222")
     commands += [
         bytes.fromhex("00B0000000"),
+        bytes.fromhex("00B0000004"),
         bytes.fromhex("00B000000000"),
         bytes.fromhex("0020008008") + b"WRONGPW1",
+        bytes.fromhex("002000800E") + b"00000000000000",
+        bytes.fromhex("002000800C") + b"000000000000",
         bytes.fromhex("802A008033")
         + bytes.fromhex("3031300D060960864801650304020105000420")
         + bytes(32)
@@ -56,7 +60,7 @@ def _corpus() -> list[bytes]:
     return commands
 
 
-CORPUS = _corpus()
+CORPUS = corpus()
 
 
 @st.composite

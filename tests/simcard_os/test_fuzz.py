@@ -12,43 +12,13 @@ from simcard_os_support import ADDRESS, NAME
 from kiosk.card import apdu, tlv
 from kiosk.card.applets import Applet
 from kiosk.card.errors import MalformedApdu, TlvError
+from kiosk.fuzz.apdus import corpus
 from kiosk.simcard.state import CardState
 from kiosk.simcard.virtual import VirtualCard
 
 SEED = 20261123
 COUNT = 12_000
 WINDOW = 12
-
-
-def corpus() -> list[bytes]:
-    """Valid commands of every kind; VERIFY only ever carries wrong values."""
-    commands = []
-    for applet in Applet:
-        commands.append(bytes.fromhex("00A4040C0A") + applet.aid)
-        commands.append(bytes.fromhex("00A404000A") + applet.aid + b"\x00")
-    for fid in range(0x01, 0x1F):
-        commands.append(bytes.fromhex("00A4020C02") + fid.to_bytes(2, "big"))
-        commands.append(bytes((0x00, 0xB0, 0x80 | fid, 0x00, 0x00)))
-        commands.append(bytes((0x00, 0xB0, 0x80 | fid, 0x00, 0x00, 0x00, 0x00)))
-        commands.append(bytes((0x00, 0x20, 0x00, 0x80 | fid)))
-        commands.append(bytes((0x00, 0x20, 0x00, 0x80 | fid, 0x04)) + b"0000")
-        commands.append(bytes((0x00, 0x24, 0x01, 0x80 | fid, 0x04)) + b"1111")
-        commands.append(bytes((0x80, 0x32, 0x00, 0x80 | fid, 0x04)) + b"2222")
-    commands += [
-        bytes.fromhex("00B0000000"),
-        bytes.fromhex("00B0000004"),
-        bytes.fromhex("00B000000000"),
-        bytes.fromhex("0020008008") + b"WRONGPW1",
-        bytes.fromhex("002000800E") + b"00000000000000",
-        bytes.fromhex("002000800C") + b"000000000000",
-        bytes.fromhex("802A008033")
-        + bytes.fromhex("3031300D060960864801650304020105000420")
-        + bytes(32)
-        + b"\x00",
-        bytes.fromhex("10A4040C04") + Applet.JPKI.aid[:4],
-        bytes.fromhex("00A40000023F00"),
-    ]
-    return commands
 
 
 def mutate(rng: random.Random, command: bytes) -> bytes:
