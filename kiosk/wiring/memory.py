@@ -29,9 +29,10 @@ def _digest(value: str) -> bytes:
 
 @dataclass
 class FakeCard:
-    """A card as the flow sees it; ``auth_tries`` is the card's own counter (limit 3)."""
+    """A card as the flow sees it; ``auth_tries`` is the card's own counter (limit 3).
+    ``pin`` is the card's PIN as issued: only its digest is kept."""
 
-    pin: str = "1234"
+    pin: str = field(repr=False)
     auth_tries: int = 3
     face_only: bool = False
     my_number: bool = True

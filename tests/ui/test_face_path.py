@@ -7,7 +7,7 @@ from kiosk.wiring.memory import FakeCard
 
 
 def test_face_reception_completes_and_records_consents(qtbot, make_kiosk, ui) -> None:
-    kiosk = make_kiosk(card=FakeCard(), face=["match"])
+    kiosk = make_kiosk(card=FakeCard(pin="7351"), face=["match"])
     ui.wait_screen(kiosk, "start")
     kiosk.controller.place_card()
     ui.wait_screen(kiosk, "method")

@@ -69,7 +69,7 @@ def test_the_keypad_sends_the_pin_once_and_forgets_it(qtbot, make_kiosk) -> None
 def test_a_tapped_option_reaches_the_flow(qtbot, make_kiosk, ui) -> None:
     from kiosk.wiring.memory import FakeCard
 
-    kiosk = make_kiosk(card=FakeCard())
+    kiosk = make_kiosk(card=FakeCard(pin="7351"))
     kiosk.controller.place_card()
     ui.wait_screen(kiosk, "method")
     ui.tap(kiosk.window.current(), "call_staff")
