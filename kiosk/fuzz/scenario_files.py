@@ -164,8 +164,6 @@ TARGET = Target(
     summary="scenario files (kiosk.scenarios.runner: load, then run)",
     inputs=INPUTS,
     feed=feed,
-    encode=lambda text: text.encode("utf-8"),
-    decode=lambda data: data.decode("utf-8"),
     suffix=".yaml",
     examples=100,
 )

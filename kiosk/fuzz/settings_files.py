@@ -100,8 +100,6 @@ TARGET = Target(
     summary="facility settings files (kiosk.config.load_settings)",
     inputs=INPUTS,
     feed=feed,
-    encode=lambda text: text.encode("utf-8"),
-    decode=lambda data: data.decode("utf-8"),
     suffix=".toml",
     examples=200,
 )

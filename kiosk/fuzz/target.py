@@ -62,9 +62,9 @@ class Target:
     summary: str
     inputs: SearchStrategy[Any]
     feed: Callable[[Any, Path], None]
-    encode: Callable[[Any], bytes]
-    decode: Callable[[bytes], Any]
     suffix: str
+    encode: Callable[[Any], bytes] = lambda text: str(text).encode("utf-8")  # text inputs
+    decode: Callable[[bytes], Any] = lambda data: data.decode("utf-8")
     examples: int = 150
     hang_s: float = HANG_S
     memory_mb: float = MEMORY_MB
