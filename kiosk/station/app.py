@@ -538,8 +538,12 @@ def create_app(config: StationConfig) -> Starlette:
                 return 409, {"result": "taken", "by": by}
             return 200, {"result": "answered", "by": session.staff_id}
 
+        return await _answered(decide)
+
+    async def _answered(work: Callable[[Parts], tuple[int, dict[str, Any]]]) -> Response:
+        """``work`` on the records' thread: its (status, JSON) answer, 503 when unreachable."""
         try:
-            status, result = await station.run(decide)
+            status, result = await station.run(work)
         except RecordError:
             status, result = 503, {"error": "records_unreachable"}
         return _secure(JSONResponse(result, status), station)
@@ -574,11 +578,7 @@ def create_app(config: StationConfig) -> Starlette:
                 "id": p.board.request(kiosk_id, kind, value, session.staff_id, now),
             }
 
-        try:
-            status, result = await station.run(leave)
-        except RecordError:
-            status, result = 503, {"error": "records_unreachable"}
-        return _secure(JSONResponse(result, status), station)
+        return await _answered(leave)
 
     async def today(request: Request) -> Response:
         session, refused = await guarded(request)
