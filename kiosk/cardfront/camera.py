@@ -108,28 +108,25 @@ class CvFront:
     index: int
 
     def capture(self, transport: Transport) -> PILImage.Image | None:
-        try:
-            import cv2
-        except ImportError:
-            raise CardFrontError(
-                "the card-front camera cv:N needs OpenCV (opencv-python)"
-            ) from None
         from PIL import Image
 
-        capture = cv2.VideoCapture(self.index)
+        from kiosk.face.camera_cv import OpenCvCamera  # OpenCV and numpy: only when asked
+        from kiosk.face.errors import FaceError
+
         try:
-            if not capture.isOpened():
-                raise CardFrontError(f"card-front camera cv:{self.index} cannot be opened")
-            frame = None
-            for _ in range(WARM_UP_FRAMES + 1):
-                ok, grabbed = capture.read()
-                if ok:
-                    frame = grabbed
-            if frame is None:
-                raise CardFrontError(f"card-front camera cv:{self.index} gave no picture")
-            return Image.fromarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+            camera = OpenCvCamera(self.index)
+        except FaceError as exc:  # no OpenCV, or the camera cannot be opened
+            raise CardFrontError(f"card-front camera cv:{self.index}: {exc}") from None
+        try:
+            for _ in range(WARM_UP_FRAMES):  # let the exposure settle on the tray
+                camera.read()
+            return Image.fromarray(camera.read())
+        except FaceError as exc:
+            raise CardFrontError(
+                f"card-front camera cv:{self.index} gave no picture ({exc})"
+            ) from None
         finally:
-            capture.release()
+            camera.close()
 
 
 def open_front_camera(spec: str) -> FrontCamera:
