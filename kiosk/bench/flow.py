@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import queue
 import statistics
 import tempfile
 import time
@@ -37,7 +38,9 @@ from typing import Any
 
 from kiosk.bench._disk import IoFloor, filesystem
 from kiosk.config import Settings
+from kiosk.errors import KioskError
 from kiosk.paths import kiosk_home, kiosk_home_at
+from kiosk.reception.events import Event
 from kiosk.reception.states import State
 from kiosk.simcard.cardfile import load_card, save_card
 from kiosk.simcard.deck import get_profile
@@ -87,7 +90,7 @@ def _reception(services: Any, flow: Any, card: Any, pin: str | None) -> bool:
         flow.choose_face()
         while flow.state == State.FACE:
             flow.look_at_camera()
-            if flow.state == State.FACE_FAILED and flow.face_tries_left():
+            if flow.state == State.FACE_FAILED and Event.RETRY_FACE in flow.allowed_events():
                 flow.retry_face()
     else:
         flow.choose_pin()
@@ -99,7 +102,19 @@ def _reception(services: Any, flow: Any, card: Any, pin: str | None) -> bool:
     done = flow.state == State.DONE
     services.remove_card()
     flow.card_removed()
+    if flow.state != State.START:  # not completed: its end screen shows for display_s
+        _wait_for_start(flow)
     return done
+
+
+def _wait_for_start(flow: Any, limit_s: float = 120.0) -> None:
+    """Let the kiosk's clock act until it shows the start screen again, as after a
+    reception that did not complete (the failure is counted, the next one can start)."""
+    deadline = time.monotonic() + limit_s
+    while flow.tick() != State.START:
+        if time.monotonic() > deadline:
+            raise KioskError(f"the kiosk stayed on {flow.state.value!r} for {limit_s:.0f} s")
+        time.sleep(0.05)
 
 
 def _collect_results(outbox: Path) -> None:
@@ -194,6 +209,34 @@ def _face_worker(
         results.put((run["receptions"], run["failed"], run["s"], warmup, frames[0], rss))
 
 
+WORKER_TIMEOUT_S = 600.0  # one face kiosk's warm-up and receptions, at most
+
+
+def _gather(results: Any, workers: list[Any], timeout_s: float) -> list[Any]:
+    """One row from every face kiosk, or KioskError as soon as one ended without its row
+    (its traceback is above on stderr) or the time is up: the bench never waits silently."""
+    rows: list[Any] = []
+    deadline = time.monotonic() + timeout_s
+    while len(rows) < len(workers):
+        try:
+            rows.append(results.get(timeout=0.5))
+            continue
+        except queue.Empty:
+            pass
+        failed = [w.exitcode for w in workers if w.exitcode not in (None, 0)]
+        if failed:
+            raise KioskError(
+                f"a face kiosk process failed (exit code {failed[0]}) before it reported; "
+                "its error is printed above"
+            )
+        if time.monotonic() > deadline:
+            raise KioskError(
+                f"the face receptions did not finish within {timeout_s:.0f} s "
+                f"({len(rows)} of {len(workers)} kiosks reported)"
+            )
+    return rows
+
+
 def _face_path(args: argparse.Namespace, home: Path, card_path: Path) -> dict[str, Any]:
     import multiprocessing
 
@@ -206,9 +249,14 @@ def _face_path(args: argparse.Namespace, home: Path, card_path: Path) -> dict[st
     ]
     for worker in workers:
         worker.start()
-    rows = [results.get(timeout=600) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=60)
+    try:
+        rows = _gather(results, workers, WORKER_TIMEOUT_S)
+    finally:
+        for worker in workers:
+            worker.join(timeout=5 if worker.exitcode is not None else 0.1)
+            if worker.is_alive():
+                worker.terminate()
+                worker.join(timeout=5)
     total = sum(r[0] for r in rows)
     one_kiosk = statistics.mean(r[0] / r[2] for r in rows)
     figures: dict[str, Any] = {

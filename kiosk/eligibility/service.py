@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from kiosk.simcard.ca import CertificateAuthority
     from kiosk.simcard.deck import Insurance, Profile
 
+_UNREAD = (-1,)  # the registry file's stamp before it was first looked at
 GRACE = timedelta(days=92)  # ~3 months either side of the certificate's expiry
 
 
@@ -53,11 +54,19 @@ class EligibilityService(Protocol):
         ...
 
     def confirm(
-        self, auth_cert_der: bytes, *, at: datetime, consents: Consents | None = None
+        self,
+        auth_cert_der: bytes,
+        *,
+        at: datetime,
+        consents: Consents | None = None,
+        certificate_status: str | None = None,
     ) -> QualificationResult:
         """Confirm the qualification of the card's holder at ``at``.
 
-        Raises :class:`CertificateRejected` (error 006) or :class:`ServiceUnavailable`.
+        ``certificate_status`` is the caller's own check of the certificate against the same
+        CA and CRL (the kiosk checked it when it read the card); without it the service
+        checks it. Raises :class:`CertificateRejected` (error 006) or
+        :class:`ServiceUnavailable`.
         """
         ...
 
@@ -101,7 +110,9 @@ class SimulatedEligibilityService:
         self._lock = threading.Lock()
         # insurance record -> its answer, built once (the deck's records do not change)
         self._answers: dict[int, tuple[Insurance, InsuredPerson, InsuranceRecord | None]] = {}
-        self._registered: tuple[tuple[int, ...] | None, set[str]] = (None, set())
+        self._registered: tuple[tuple[int, ...] | None, frozenset[str]] = (_UNREAD, frozenset())
+        self._registry: Path | None = None  # <home>/eligibility/registered.json, found once
+        self._certificate: tuple[bytes, int | None, datetime | None] = (b"", None, None)
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> SimulatedEligibilityService:
@@ -141,7 +152,7 @@ class SimulatedEligibilityService:
 
     def is_registered(self, auth_cert_der: bytes) -> bool:
         self._call()
-        serial = _serial(auth_cert_der)
+        serial = self._serial(auth_cert_der)
         if serial is None:
             return False
         if str(serial) in self._registrations():
@@ -154,10 +165,10 @@ class SimulatedEligibilityService:
 
     def register(self, auth_cert_der: bytes) -> None:
         self._call()
-        serial = _serial(auth_cert_der)
+        serial = self._serial(auth_cert_der)
         if serial is None:
             raise CertificateRejected("unknown-ca", "the card's certificate cannot be read")
-        registered = self._registrations()
+        registered = set(self._registrations())
         registered.add(str(serial))
         path = self._registry_path()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -173,11 +184,16 @@ class SimulatedEligibilityService:
             raise
 
     def confirm(
-        self, auth_cert_der: bytes, *, at: datetime, consents: Consents | None = None
+        self,
+        auth_cert_der: bytes,
+        *,
+        at: datetime,
+        consents: Consents | None = None,
+        certificate_status: str | None = None,
     ) -> QualificationResult:
         self._call()
-        alert, expires = self._check_certificate(auth_cert_der, at)
-        serial = _serial(auth_cert_der)
+        alert, expires = self._check_certificate(auth_cert_der, at, certificate_status)
+        serial = self._serial(auth_cert_der)
         profile = self._profile_of(serial) if serial is not None else None
         if profile is None and self._real_card(auth_cert_der):
             profile = self._real_profile()
@@ -259,9 +275,10 @@ class SimulatedEligibilityService:
         return status
 
     def _check_certificate(
-        self, cert_der: bytes, at: datetime
+        self, cert_der: bytes, at: datetime, status: str | None = None
     ) -> tuple[CertificateAlert | None, datetime | None]:
-        status = self.certificate_status(cert_der, at)
+        if status is None:
+            status = self.certificate_status(cert_der, at)
         if status == "revoked":
             raise CertificateRejected(
                 "revoked",
@@ -272,7 +289,7 @@ class SimulatedEligibilityService:
             raise CertificateRejected(
                 "unknown-ca", "the card's certificate was not issued by JPKI (006)"
             )
-        expires = _not_after(cert_der)
+        expires = self._not_after(cert_der)
         if expires is None:  # pragma: no cover - the CA already parsed it
             raise CertificateRejected("unknown-ca", "the card's certificate cannot be read (006)")
         when = at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
@@ -289,12 +306,13 @@ class SimulatedEligibilityService:
         return None, expires
 
     def _registry_path(self) -> Path:
-        return (self._home if self._home is not None else kiosk_home()) / (
-            "eligibility/registered.json"
-        )
+        if self._registry is None:
+            home = self._home if self._home is not None else kiosk_home()
+            self._registry = home / "eligibility" / "registered.json"
+        return self._registry
 
-    def _registrations(self) -> set[str]:
-        """The registered serials; the file is read again only when it changed."""
+    def _registrations(self) -> frozenset[str]:
+        """The registered serials; the file is read again only when it changed (or appeared)."""
         path = self._registry_path()
         try:
             st = os.stat(path)
@@ -302,33 +320,38 @@ class SimulatedEligibilityService:
         except OSError:
             stamp = None
         known, serials = self._registered
-        if stamp is not None and stamp == known:
-            return set(serials)
+        if stamp == known:
+            return serials
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8")) if stamp is not None else []
         except (OSError, ValueError):
-            return set()
-        found = {str(s) for s in data} if isinstance(data, list) else set()
+            return frozenset()
+        found = frozenset(str(s) for s in data) if isinstance(data, list) else frozenset()
         self._registered = (stamp, found)
-        return set(found)
+        return found
 
+    def _serial(self, cert_der: bytes) -> int | None:
+        return self._parsed(cert_der)[1]
 
-def _serial(cert_der: bytes) -> int | None:
-    from cryptography import x509
+    def _not_after(self, cert_der: bytes) -> datetime | None:
+        return self._parsed(cert_der)[2]
 
-    try:
-        return int(x509.load_der_x509_certificate(bytes(cert_der)).serial_number)
-    except (ValueError, TypeError):
-        return None
+    def _parsed(self, cert_der: bytes) -> tuple[bytes, int | None, datetime | None]:
+        """Serial and expiry of the certificate, parsed once for the reception's calls."""
+        cert_der = bytes(cert_der)
+        known = self._certificate
+        if known[0] == cert_der:
+            return known
+        from cryptography import x509
 
-
-def _not_after(cert_der: bytes) -> datetime | None:
-    from cryptography import x509
-
-    try:
-        return x509.load_der_x509_certificate(bytes(cert_der)).not_valid_after_utc
-    except (ValueError, TypeError):
-        return None
+        parsed: tuple[bytes, int | None, datetime | None]
+        try:
+            cert = x509.load_der_x509_certificate(cert_der)
+            parsed = (cert_der, int(cert.serial_number), cert.not_valid_after_utc)
+        except (ValueError, TypeError):
+            parsed = (cert_der, None, None)
+        self._certificate = parsed
+        return parsed
 
 
 def _ymd(value: str | None) -> date | None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection
 from datetime import datetime
 
 from kiosk.eligibility.errors import ServiceUnavailable
-from kiosk.reception.ports import Eligibility, Qualification
+from kiosk.reception.ports import CertificateCheck, Eligibility, Qualification
 
 CALLS = ("is_registered", "register", "lookup")
 
@@ -41,9 +41,11 @@ class SlowEligibility:
         self._wait()
         self.inner.register(cert_der)
 
-    def lookup(self, cert_der: bytes, at: datetime) -> Qualification:
+    def lookup(
+        self, cert_der: bytes, at: datetime, checked: CertificateCheck | None = None
+    ) -> Qualification:
         self._wait()
-        return self.inner.lookup(cert_der, at)
+        return self.inner.lookup(cert_der, at, checked)
 
 
 class FailingEligibility:
@@ -74,6 +76,8 @@ class FailingEligibility:
         self._check("register")
         self.inner.register(cert_der)
 
-    def lookup(self, cert_der: bytes, at: datetime) -> Qualification:
+    def lookup(
+        self, cert_der: bytes, at: datetime, checked: CertificateCheck | None = None
+    ) -> Qualification:
         self._check("lookup")
-        return self.inner.lookup(cert_der, at)
+        return self.inner.lookup(cert_der, at, checked)

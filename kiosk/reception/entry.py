@@ -158,7 +158,7 @@ def qualify(desk: Desk, visit: Visit, _: Any) -> Step:
         if visit.wants_registration:
             desk.eligibility.register(cert)
             desk.audit(visit, AuditKind.REGISTERED, {})
-        qualification = desk.eligibility.lookup(cert, desk.clock.now())
+        qualification = desk.eligibility.lookup(cert, desk.clock.now(), visit.cert)
     except KioskError as exc:
         log.warning("eligibility look-up failed: %s", type(exc).__name__)
         rejected = getattr(exc, "code", None) == ReaderError.CERTIFICATE_INVALID.value

@@ -122,7 +122,12 @@ class Eligibility(Protocol):
 
     def register(self, cert_der: bytes) -> None: ...
 
-    def lookup(self, cert_der: bytes, at: datetime) -> Qualification: ...
+    def lookup(
+        self, cert_der: bytes, at: datetime, checked: CertificateCheck | None = None
+    ) -> Qualification:
+        """The holder's qualification at ``at``. ``checked`` is the kiosk's own check of this
+        certificate when it read the card (the same CA and CRL): it is not checked again."""
+        ...
 
 
 @dataclass

@@ -8,7 +8,6 @@ overwritten.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from pathlib import Path
 
@@ -24,4 +23,4 @@ def load_or_create_salt(path: Path) -> bytes:
 
 def card_ref(salt: bytes, cert_serial: int) -> str:
     """The reference that names a card in records (32 hex digits)."""
-    return hmac.new(salt, f"{cert_serial:x}".encode("ascii"), hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(salt, f"{cert_serial:x}".encode("ascii"), "sha256").hex()[:32]

@@ -63,11 +63,11 @@ class ChainKey:
 
     def row_mac(self, text: str) -> str:
         """The MAC of a record's (or the head's) canonical text (64 hex digits)."""
-        return hmac.new(self._row_key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+        return hmac.digest(self._row_key, text.encode("utf-8"), "sha256").hex()
 
     def checkpoint_mac(self, text: str) -> str:
         """The MAC of a checkpoint's canonical text (64 hex digits)."""
-        return hmac.new(self._checkpoint_key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+        return hmac.digest(self._checkpoint_key, text.encode("utf-8"), "sha256").hex()
 
     def __repr__(self) -> str:
         return f"ChainKey(id={self.key_id}, source={self.source})"

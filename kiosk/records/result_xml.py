@@ -9,7 +9,6 @@ limit-certificate data appears only when the patient consented; the nested
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET  # building only; nothing is parsed here
 from datetime import date, datetime
 
 from kiosk.eligibility.model import (
@@ -37,11 +36,38 @@ def _day(day: date | None) -> str | None:
     return day.strftime("%Y%m%d") if day else None
 
 
-def _add(parent: ET.Element, name: str, value: str | None) -> None:
-    """Add ``<name>value</name>`` unless the value is empty."""
-    if value is None or value == "":
-        return
-    ET.SubElement(parent, name).text = value
+class _Document:
+    """The file's lines as ElementTree writes them after ``ET.indent`` (two spaces a level,
+    one element a line, ``<name />`` when empty). No attributes, namespaces or mixed
+    content: the text is written line by line, no tree is built."""
+
+    def __init__(self) -> None:
+        self.lines = ['<?xml version="1.0" encoding="UTF-8"?>']
+        self._open: list[tuple[str, int]] = []  # element name, index of its opening line
+
+    def open(self, name: str) -> None:
+        self._open.append((name, len(self.lines)))
+        self.lines.append(f"{'  ' * (len(self._open) - 1)}<{name}>")
+
+    def close(self) -> None:
+        name, at = self._open.pop()
+        pad = "  " * len(self._open)
+        if at == len(self.lines) - 1:  # nothing inside
+            self.lines[at] = f"{pad}<{name} />"
+        else:
+            self.lines.append(f"{pad}</{name}>")
+
+    def add(self, name: str, value: str | None) -> None:
+        """``<name>value</name>`` unless the value is empty."""
+        if value is None or value == "":
+            return
+        self.lines.append(f"{'  ' * len(self._open)}<{name}>{_escape(value)}</{name}>")
+
+    def bytes(self) -> bytes:
+        while self._open:
+            self.close()
+        self.lines.append("")
+        return "\n".join(self.lines).encode("utf-8")
 
 
 def build_result_xml(
@@ -55,104 +81,86 @@ def build_result_xml(
 ) -> bytes:
     """The result file's bytes (UTF-8 with an XML declaration)."""
     consents = consents if consents is not None else result.consents
-    root = ET.Element("XmlMsg")
-    header = ET.SubElement(root, "MessageHeader")
-    _add(header, "ProcessExecutionTime", _time(processed_at))
-    _add(
-        header,
-        "QualificationConfirmationDate",
-        result.confirmed_at.astimezone(JST).strftime("%Y%m%d"),
-    )
-    _add(header, "MedicalInstitutionCode", medical_institution_code)
-    _add(header, "ArbitraryFileIdentifier", file_identifier)
-    _add(header, "ReferenceClassification", "1")  # マイナンバーカード
-    _add(header, "SegmentOfResult", "1")  # 正常終了
-    _add(header, "CharacterCodeIdentifier", "0")  # UTF-8
+    doc = _Document()
+    doc.open("XmlMsg")
+    doc.open("MessageHeader")
+    doc.add("ProcessExecutionTime", _time(processed_at))
+    doc.add("QualificationConfirmationDate", result.confirmed_at.astimezone(JST).strftime("%Y%m%d"))
+    doc.add("MedicalInstitutionCode", medical_institution_code)
+    doc.add("ArbitraryFileIdentifier", file_identifier)
+    doc.add("ReferenceClassification", "1")  # マイナンバーカード
+    doc.add("SegmentOfResult", "1")  # 正常終了
+    doc.add("CharacterCodeIdentifier", "0")  # UTF-8
 
-    body = ET.SubElement(root, "MessageBody")
-    _add(body, "ProcessingResultStatus", "1")
-    _add(body, "QualificationValidity", str(int(result.validity)))
+    doc.close()
+    doc.open("MessageBody")
+    doc.add("ProcessingResultStatus", "1")
+    doc.add("QualificationValidity", str(int(result.validity)))
     if prescription is not None:
-        _add(body, "PrescriptionIssueSelect", str(int(prescription)))
-    item = ET.SubElement(ET.SubElement(body, "ResultList"), "ResultOfQualificationConfirmation")
+        doc.add("PrescriptionIssueSelect", str(int(prescription)))
+    doc.open("ResultList")
+    doc.open("ResultOfQualificationConfirmation")
 
     ins = result.insurance
     person = result.person
     if ins is not None:
-        _add(item, "InsuredCardClassification", ins.insured_card_classification)
-        _add(item, "InsurerNumber", ins.insurer_number)
-        _add(item, "InsuredCardSymbol", ins.insured_card_symbol)
-        _add(item, "InsuredIdentificationNumber", ins.insured_identification_number)
-        _add(item, "InsuredBranchNumber", ins.insured_branch_number)
-        _add(item, "PersonalFamilyClassification", ins.personal_family_classification)
-        _add(item, "InsuredName", ins.insured_name)
+        doc.add("InsuredCardClassification", ins.insured_card_classification)
+        doc.add("InsurerNumber", ins.insurer_number)
+        doc.add("InsuredCardSymbol", ins.insured_card_symbol)
+        doc.add("InsuredIdentificationNumber", ins.insured_identification_number)
+        doc.add("InsuredBranchNumber", ins.insured_branch_number)
+        doc.add("PersonalFamilyClassification", ins.personal_family_classification)
+        doc.add("InsuredName", ins.insured_name)
     if person is not None:
-        _add(item, "Name", person.name)
-        _add(item, "NameKana", person.name_kana)
-        _add(item, "Sex1", person.sex1)
-        _add(item, "Birthdate", _day(person.birthdate))
-        _add(item, "Address", person.address)
-        _add(item, "PostNumber", person.post_number)
+        doc.add("Name", person.name)
+        doc.add("NameKana", person.name_kana)
+        doc.add("Sex1", person.sex1)
+        doc.add("Birthdate", _day(person.birthdate))
+        doc.add("Address", person.address)
+        doc.add("PostNumber", person.post_number)
     if ins is not None:
-        _add(item, "InsuredCertificateIssuanceDate", _day(ins.insured_certificate_issuance_date))
-        _add(item, "InsuredCardValidDate", _day(ins.insured_card_valid_date))
-        _add(item, "InsuredCardExpirationDate", _day(ins.insured_card_expiration_date))
-        _add(item, "InsuredPartialContributionRatio", ins.insured_partial_contribution_ratio)
-        _add(item, "InsurerName", ins.insurer_name)
+        doc.add("InsuredCertificateIssuanceDate", _day(ins.insured_certificate_issuance_date))
+        doc.add("InsuredCardValidDate", _day(ins.insured_card_valid_date))
+        doc.add("InsuredCardExpirationDate", _day(ins.insured_card_expiration_date))
+        doc.add("InsuredPartialContributionRatio", ins.insured_partial_contribution_ratio)
+        doc.add("InsurerName", ins.insurer_name)
         elderly = ins.elderly_recipient
         if elderly is not None:
-            info = ET.SubElement(item, "ElderlyRecipientCertificateInfo")
-            _add(info, "ElderlyRecipientCertificateDate", _day(elderly.certificate_date))
-            _add(info, "ElderlyRecipientValidStartDate", _day(elderly.valid_start_date))
-            _add(info, "ElderlyRecipientValidEndDate", _day(elderly.valid_end_date))
-            _add(info, "ElderlyRecipientContributionRatio", elderly.contribution_ratio)
+            doc.open("ElderlyRecipientCertificateInfo")
+            doc.add("ElderlyRecipientCertificateDate", _day(elderly.certificate_date))
+            doc.add("ElderlyRecipientValidStartDate", _day(elderly.valid_start_date))
+            doc.add("ElderlyRecipientValidEndDate", _day(elderly.valid_end_date))
+            doc.add("ElderlyRecipientContributionRatio", elderly.contribution_ratio)
+            doc.close()
 
     given = _time(consents.given_at) if consents else None
     available = _time(consents.expires_at) if consents else None
     limit_ok = bool(consents and consents.limit_info)
-    _add(item, "LimitApplicationCertificateRelatedConsFlg", "1" if limit_ok else "0")
+    doc.add("LimitApplicationCertificateRelatedConsFlg", "1" if limit_ok else "0")
     if limit_ok:
-        _add(item, "LimitApplicationCertificateRelatedConsTime", given)
+        doc.add("LimitApplicationCertificateRelatedConsTime", given)
         limit = ins.limit_certificate if ins is not None else None
         if limit is not None:
-            info = ET.SubElement(item, "LimitApplicationCertificateRelatedInfo")
-            _add(info, "LimitApplicationCertificateClassification", limit.classification)
-            _add(info, "LimitApplicationCertificateClassificationFlag", limit.classification_flag)
-            _add(info, "LimitApplicationCertificateDate", _day(limit.certificate_date))
-            _add(info, "LimitApplicationCertificateValidStartDate", _day(limit.valid_start_date))
-            _add(info, "LimitApplicationCertificateValidEndDate", _day(limit.valid_end_date))
-            _add(info, "LimitApplicationCertificateLongTermDate", _day(limit.long_term_date))
+            doc.open("LimitApplicationCertificateRelatedInfo")
+            doc.add("LimitApplicationCertificateClassification", limit.classification)
+            doc.add("LimitApplicationCertificateClassificationFlag", limit.classification_flag)
+            doc.add("LimitApplicationCertificateDate", _day(limit.certificate_date))
+            doc.add("LimitApplicationCertificateValidStartDate", _day(limit.valid_start_date))
+            doc.add("LimitApplicationCertificateValidEndDate", _day(limit.valid_end_date))
+            doc.add("LimitApplicationCertificateLongTermDate", _day(limit.long_term_date))
+            doc.close()
     disease_ok = bool(consents and consents.specific_disease)
-    _add(item, "SpecificDiseasesCertificateRelatedConsFlg", "1" if disease_ok else "0")
+    doc.add("SpecificDiseasesCertificateRelatedConsFlg", "1" if disease_ok else "0")
     if disease_ok:
-        _add(item, "SpecificDiseasesCertificateRelatedConsTime", given)
+        doc.add("SpecificDiseasesCertificateRelatedConsTime", given)
     for consent_item, prefix in CONSENT_ELEMENTS:
         agreed = bool(consents and consents.items.get(consent_item))
-        _add(item, f"{prefix}ConsFlg", "1" if agreed else "0")
+        doc.add(f"{prefix}ConsFlg", "1" if agreed else "0")
         if agreed:
-            _add(item, f"{prefix}ConsTime", given)
-            _add(item, f"{prefix}AvailableTime", available)
+            doc.add(f"{prefix}ConsTime", given)
+            doc.add(f"{prefix}AvailableTime", available)
 
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>']
-    _serialize(root, 0, lines)
-    lines.append("")
-    return "\n".join(lines).encode("utf-8")
-
-
-def _serialize(element: ET.Element, depth: int, lines: list[str]) -> None:
-    """``element`` as ElementTree writes it after ``ET.indent`` (two spaces a level), one
-    element a line. The result has no attributes, namespaces or mixed content."""
-    pad = "  " * depth
-    name = element.tag
-    if len(element):
-        lines.append(f"{pad}<{name}>")
-        for child in element:
-            _serialize(child, depth + 1, lines)
-        lines.append(f"{pad}</{name}>")
-    elif element.text:
-        lines.append(f"{pad}<{name}>{_escape(element.text)}</{name}>")
-    else:
-        lines.append(f"{pad}<{name} />")
+    return doc.bytes()
 
 
 def _escape(text: str) -> str:

@@ -179,8 +179,11 @@ class ServiceEligibility:
     def register(self, cert_der: bytes) -> None:
         self.service.register(cert_der)
 
-    def lookup(self, cert_der: bytes, at: datetime) -> Qualification:
-        result = self.service.confirm(cert_der, at=at)
+    def lookup(
+        self, cert_der: bytes, at: datetime, checked: CertificateCheck | None = None
+    ) -> Qualification:
+        status = checked.status if checked is not None else None
+        result = self.service.confirm(cert_der, at=at, certificate_status=status)
         insurance = result.insurance
         return Qualification(
             int(result.validity),

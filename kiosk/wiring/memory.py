@@ -146,7 +146,9 @@ class FakeEligibility:
     def register(self, cert_der: bytes) -> None:
         self.registered.add(int.from_bytes(cert_der[4:], "big"))
 
-    def lookup(self, cert_der: bytes, at: datetime) -> Qualification:
+    def lookup(
+        self, cert_der: bytes, at: datetime, checked: CertificateCheck | None = None
+    ) -> Qualification:
         return Qualification(self.validity, self.has_limit_info, self.has_specific_disease)
 
 

@@ -122,3 +122,55 @@ def test_the_fill_goes_through_the_chain(tmp_path: Path) -> None:
         bench_records.fill(store, 2500)
         assert store.verify().count == 2500
         assert len(store.records(kind="reception")) == 2500
+
+
+def test_a_face_bench_reception_retries_a_failed_attempt(tmp_path: Path) -> None:
+    from kiosk.paths import kiosk_home_at
+    from kiosk.simcard.issue import issue_card
+    from kiosk.simcard.virtual import VirtualCard
+    from kiosk.wiring.services import build_services
+
+    with kiosk_home_at(tmp_path):
+        services = build_services(camera="scripted:no-match,match")
+        flow = services.reception()
+        card = VirtualCard(issue_card("standard"))
+        try:  # the first attempt fails: only the retry completes the reception
+            assert bench_flow._reception(services, flow, card, None)
+        finally:
+            services.close()
+
+
+def test_the_face_bench_says_at_once_when_a_kiosk_process_fails() -> None:
+    import multiprocessing
+
+    from kiosk.errors import KioskError
+
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+    worker = ctx.Process(target=sys.exit, args=(3,))
+    worker.start()
+    try:
+        with pytest.raises(KioskError, match="exit code 3"):
+            bench_flow._gather(results, [worker], timeout_s=600)
+    finally:
+        worker.join()
+
+
+def test_a_failed_face_bench_reception_counts_and_the_next_one_starts(tmp_path: Path) -> None:
+    from kiosk.config import Settings
+    from kiosk.paths import kiosk_home_at
+    from kiosk.reception.states import State
+    from kiosk.simcard.issue import issue_card
+    from kiosk.simcard.virtual import VirtualCard
+    from kiosk.wiring.services import build_services
+
+    with kiosk_home_at(tmp_path):
+        services = build_services(Settings(display_s=0.2), camera="scripted:no-match")
+        flow = services.reception()
+        card = VirtualCard(issue_card("standard"))
+        try:
+            assert not bench_flow._reception(services, flow, card, None)
+            assert flow.state == State.START
+            assert not bench_flow._reception(services, flow, card, None)  # no FlowError
+        finally:
+            services.close()

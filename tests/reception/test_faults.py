@@ -103,9 +103,9 @@ class SlowLookup(FakeEligibility):
         self.clock.advance(self.delay_s)
         return super().is_registered(cert_der)
 
-    def lookup(self, cert_der: bytes, at: datetime) -> Qualification:
+    def lookup(self, cert_der: bytes, at: datetime, checked: Any = None) -> Qualification:
         self.clock.advance(self.delay_s)
-        return super().lookup(cert_der, at)
+        return super().lookup(cert_der, at, checked)
 
 
 def _wait(kit: Any, seconds: int) -> State:
