@@ -7,6 +7,7 @@ EXTRAS := pcsc,face,ui,postgres,station,dev
 
 .PHONY: run test setup lint
 run: setup
+	$(VENV)/bin/python -m compileall -q kiosk >/dev/null
 	$(VENV)/bin/kiosk run
 
 test: setup

@@ -16,11 +16,19 @@ audio output opened as in a kiosk.
 
 ``version_ms`` times ``kiosk --version`` the same way (process start to exit): what every
 command pays before it does anything.
+
+Every run reads kiosk's modules from compiled bytecode, as an installed kiosk does (pip
+compiles what it installs): modules whose bytecode is missing or older than their source are
+compiled first, and ``bytecode`` says how many were (0 after ``make``). Without that, where
+Python may not write its cache (``PYTHONDONTWRITEBYTECODE``, a read-only install), every
+start compiles all of kiosk from source: about 0.2 s more on this 2-core machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
+import importlib.util
 import os
 import selectors
 import shutil
@@ -53,6 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     runs = max(1, int(args.runs))
+    bytecode = compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="kiosk-startup-") as folder:
         home = Path(folder)
         set_staff_password(
@@ -78,6 +87,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "start_screen_ms_each": [round(t, 1) for t in times],
         "version_ms_each": [round(t, 1) for t in version],
         "command": "kiosk run --fullscreen (offscreen, voice on, default camera)",
+        "bytecode": bytecode,
     }
     if isinstance(on_x, str):
         result["x11_skipped"] = on_x
@@ -212,3 +222,41 @@ def _rss_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def stale_modules(package: Path | None = None) -> list[Path]:
+    """kiosk's modules whose compiled bytecode is missing or not of their current source."""
+    root = package or Path(__file__).resolve().parents[1]
+    return [path for path in sorted(root.rglob("*.py")) if not _bytecode_current(path)]
+
+
+def _bytecode_current(source: Path) -> bool:
+    try:
+        st = source.stat()
+        with open(importlib.util.cache_from_source(str(source)), "rb") as cached:
+            header = cached.read(16)
+    except OSError:
+        return False
+    if len(header) < 16 or header[:4] != importlib.util.MAGIC_NUMBER:
+        return False
+    flags = int.from_bytes(header[4:8], "little")
+    if flags:  # hash-based bytecode: checked against the source by Python itself
+        return True
+    mtime = int.from_bytes(header[8:12], "little")
+    size = int.from_bytes(header[12:16], "little")
+    return mtime == int(st.st_mtime) & 0xFFFFFFFF and size == st.st_size & 0xFFFFFFFF
+
+
+def compile_bytecode(package: Path | None = None) -> dict[str, Any]:
+    """Compile kiosk's stale modules, as an install does; what was found and done."""
+    root = package or Path(__file__).resolve().parents[1]
+    stale = stale_modules(root)
+    modules = sum(1 for _ in root.rglob("*.py"))
+    if stale:
+        compileall.compile_dir(root, quiet=2)
+    left = len(stale_modules(root)) if stale else 0
+    return {
+        "modules": modules,
+        "compiled_before_timing": len(stale) - left,
+        "compiled_from_source_at_every_start": left,  # the package folder was not writable
+    }

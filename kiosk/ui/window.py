@@ -1,6 +1,10 @@
 """The kiosk window: a stack of screens, the language switch, the large-text mode, kiosk
 mode and covering the whole screen.
 
+Only the start screen is built before the window first shows; the others are built one per
+turn of the event loop once it has painted (or at once, when one is asked for earlier), so
+the patient sees the kiosk sooner and a touch is never kept waiting by more than one screen.
+
 Every screen's buttons send the flow's event with its value; the window gathers them into
 one signal, ``chosen(event, value)``, which the controller (:mod:`kiosk.ui.controller`) hands
 to the flow. It never calls the flow itself.
@@ -8,9 +12,10 @@ to the flow. It never calls the flow itself.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QCursor, QGuiApplication, QImage, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
@@ -40,22 +45,38 @@ class KioskWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
-        self.screens: dict[str, Screen] = {}
-        for cls in SCREEN_CLASSES:
-            screen = cls(self.stack)
-            self.screens[cls.screen_id] = screen
-            self.stack.addWidget(screen)
-            screen.chosen.connect(self.chosen)
-            screen.language_chosen.connect(self.set_language)
-            screen.large_text_toggled.connect(self.toggle_large_text)
-            screen.repeat_requested.connect(self.repeat_requested)
         self.current_id = "start"
         self._scale = 1.0
         self.large_text = False
         self.voice_on = True
+        self.screens = Screens(self._build)
+        self.screens.prepare("start")  # the first screen shown: built now
+        self._painted = False
         if kiosk_mode:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setCursor(QCursor(Qt.CursorShape.BlankCursor))
+
+    def _build(self, cls: type[Screen]) -> Screen:
+        screen = cls(self.stack)
+        self.stack.addWidget(screen)
+        screen.chosen.connect(self.chosen)
+        screen.language_chosen.connect(self.set_language)
+        screen.large_text_toggled.connect(self.toggle_large_text)
+        screen.repeat_requested.connect(self.repeat_requested)
+        if self.large_text or not self.voice_on:
+            screen.set_frame_state(large_text=self.large_text, voice_on=self.voice_on)
+        return screen
+
+    def _build_next(self) -> None:
+        """Build one screen not built yet, then come back on the next turn of the loop."""
+        if self.screens.build_one():
+            QTimer.singleShot(0, self.stack, self._build_next)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.stack, self._build_next)  # after the first frame
+        return super().event(event)
 
     @property
     def face_screen(self) -> FaceScreen:
@@ -82,7 +103,7 @@ class KioskWindow(QWidget):
 
     def clear_images(self) -> None:
         """Forget every image of the last patient (the camera preview above all)."""
-        for screen in self.screens.values():
+        for screen in self.screens.built():
             screen.clear_images()
 
     def set_large_text(self, large: bool) -> None:
@@ -102,7 +123,7 @@ class KioskWindow(QWidget):
         self._frame_state()
 
     def _frame_state(self) -> None:
-        for screen in self.screens.values():
+        for screen in self.screens.built():
             screen.set_frame_state(large_text=self.large_text, voice_on=self.voice_on)
 
     def _restyle(self) -> None:
@@ -158,3 +179,41 @@ class KioskWindow(QWidget):
             event.accept()
             return
         super().keyPressEvent(event)
+
+
+class Screens(Mapping[str, Screen]):
+    """The window's screens by id, each built on first use (``build`` makes one from its
+    class). Iterating names every screen; :meth:`built` yields only those made so far."""
+
+    def __init__(self, build: Any) -> None:
+        self._classes = {cls.screen_id: cls for cls in SCREEN_CLASSES}
+        self._build = build
+        self._made: dict[str, Screen] = {}
+
+    def __getitem__(self, screen_id: str) -> Screen:
+        screen = self._made.get(screen_id)
+        if screen is None:
+            screen = self._build(self._classes[screen_id])  # KeyError for an unknown id
+            self._made[screen_id] = screen
+        return screen
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._classes)
+
+    def __len__(self) -> int:
+        return len(self._classes)
+
+    def prepare(self, screen_id: str) -> Screen:
+        """The screen, built now if it was not."""
+        return self[screen_id]
+
+    def built(self) -> list[Screen]:
+        return list(self._made.values())
+
+    def build_one(self) -> bool:
+        """Build the next screen not made yet; False when every screen is made."""
+        for screen_id in self._classes:
+            if screen_id not in self._made:
+                self.prepare(screen_id)
+                return True
+        return False

@@ -174,3 +174,27 @@ def test_a_failed_face_bench_reception_counts_and_the_next_one_starts(tmp_path: 
             assert not bench_flow._reception(services, flow, card, None)  # no FlowError
         finally:
             services.close()
+
+
+def test_the_startup_bench_times_compiled_bytecode_and_says_so(tmp_path: Path) -> None:
+    import os
+
+    from kiosk.bench import startup
+
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    module = package / "screen.py"
+    module.write_text("TITLE = 'start'\n")
+    assert startup.stale_modules(package) == [package / "__init__.py", module]
+    done = startup.compile_bytecode(package)
+    assert done == {
+        "modules": 2,
+        "compiled_before_timing": 2,
+        "compiled_from_source_at_every_start": 0,
+    }
+    assert startup.stale_modules(package) == []
+    module.write_text("TITLE = 'start screen'\n")  # an edit makes its bytecode stale
+    os.utime(module, (1, 1))
+    assert startup.stale_modules(package) == [module]
+    assert startup.compile_bytecode(package)["compiled_before_timing"] == 1

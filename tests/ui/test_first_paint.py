@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel
 
-from kiosk.commands.run import DeferredFace
+from kiosk.commands.window import DeferredFace
 from kiosk.ui.first_paint import ENV, MARKER, watch_first_paint
 
 
