@@ -4,7 +4,7 @@ forgotten when the visit ends (no PIN ever; the photo and card session live only
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -80,7 +80,7 @@ class Visit:
         return new
 
     def answered(self, item: ConsentItem, agree: bool) -> Visit:
-        return replace(self, consents={**self.consents, item: agree})
+        return self.but(consents={**self.consents, item: agree})
 
 
 _FIELDS = frozenset(f.name for f in fields(Visit))

@@ -44,7 +44,7 @@ class CheckpointLog:
         self.key = key
         self.kiosk_id = kiosk_id
         self.last_line: str | None = None  # the newest line appended (for the result file)
-        self._day: tuple[Path, int] | None = None  # the day's file, kept open for appends
+        self._day: tuple[str, Path, int] | None = None  # the day's file, open for appends
 
     def line(self, seq: int, head: str, at: datetime | None = None) -> str:
         """One signed checkpoint line (with its newline)."""
@@ -60,8 +60,7 @@ class CheckpointLog:
         only lose checkpoints (they then say less), never make one claim more than the
         database holds; a line cut short is ignored when read."""
         now = at or datetime.now(UTC)
-        path = self.folder / f"{now.astimezone(JST):%Y-%m-%d}{SUFFIX}"
-        fd = self._open(path)
+        path, fd = self._open(f"{now.astimezone(JST):%Y-%m-%d}{SUFFIX}")
         line = self.line(seq, head, now)
         data = line.encode("utf-8")
         try:
@@ -73,20 +72,21 @@ class CheckpointLog:
         self.last_line = line
         return path
 
-    def _open(self, path: Path) -> int:
+    def _open(self, name: str) -> tuple[Path, int]:
         """The day's file, opened once (O_APPEND) and kept until the day changes."""
-        if self._day is not None and self._day[0] == path:
-            return self._day[1]
+        if self._day is not None and self._day[0] == name:
+            return self._day[1], self._day[2]
         self.close()
         self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / name
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        self._day = (path, fd)
-        return fd
+        self._day = (name, path, fd)
+        return path, fd
 
     def close(self) -> None:
         day, self._day = self._day, None
         if day is not None:
-            os.close(day[1])
+            os.close(day[2])
 
 
 @dataclass

@@ -32,6 +32,7 @@ class Outbox:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._partial = folder / PARTIAL
         self._partial_made = False
 
     def stage(self, name: str, data: bytes, *, durable: bool = True) -> Staged:
@@ -39,7 +40,7 @@ class Outbox:
         (not yet visible)."""
         if "/" in name or name.startswith("."):
             raise RecordError(f"bad result file name {name!r}")
-        partial = self.folder / PARTIAL
+        partial = self._partial
         temp = partial / f"{name}.tmp"
         try:
             if not self._partial_made:

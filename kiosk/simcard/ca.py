@@ -279,6 +279,7 @@ class CertificateAuthority:
     def __init__(self, authorities: dict[CertificateKind, _Authority], state_dir: Path) -> None:
         self._ca = authorities
         self.state_dir = state_dir
+        self._paths: dict[str, Path] = {}  # state file name -> its path (made once)
 
     @classmethod
     def load(cls, home: Path | None = None) -> CertificateAuthority:
@@ -469,7 +470,7 @@ class CertificateAuthority:
 
     def _crl(self, kind: CertificateKind) -> _Crl:
         """The CRL of ``kind``, read again only when its file changed (or it is out of date)."""
-        path = self.state_dir / f"{kind}.crl"
+        path = self._state_file(f"{kind}.crl")
         key = str(path)
         cached = _CRLS.get(key)
         if cached is not None and cached.stamp == _file_stamp(path) and _current(cached):
@@ -582,10 +583,16 @@ class CertificateAuthority:
             raise CaError(f"the simulated CA's {name} in {self.state_dir} is not a JSON object")
         return data
 
+    def _state_file(self, name: str) -> Path:
+        path = self._paths.get(name)
+        if path is None:
+            path = self._paths[name] = self.state_dir / name
+        return path
+
     def _read_json_cached(self, name: str) -> dict[str, Any]:
         """Like :meth:`_read_json`, read again only when the file changed; never modify the
         result (read-modify-write goes through :meth:`_read_json` under the lock)."""
-        path = self.state_dir / name
+        path = self._state_file(name)
         key = str(path)
         cached = _JSON.get(key)
         if cached is not None and cached[0] == _file_stamp(path):
