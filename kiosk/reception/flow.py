@@ -451,7 +451,8 @@ class Reception(DeclaredMachine):
 
     def _end_visit(self, previous: State, event: Event) -> None:
         """Note how the visit ended and forget everything about it (face encoding, photo,
-        card session); the end screens keep only the error code and how it ended."""
+        card session); the end screens keep only the error code, how it ended and, when a
+        staff member's 確認できない ended it, who answered."""
         visit = self.visit
         if visit.ended:
             if self.state == S.START:
@@ -464,7 +465,12 @@ class Reception(DeclaredMachine):
             self.face.forget()
         finally:
             error = visit.error if self.state == S.CARD_ERROR else None
-            self.visit = Visit() if self.state == S.START else Visit(error=error, ended_by=ended_by)
+            staff = visit.staff_id if event is E.STAFF_CONFIRM else None
+            self.visit = (
+                Visit()
+                if self.state == S.START
+                else Visit(error=error, ended_by=ended_by, staff_id=staff)
+            )
             if visit.card is not None:
                 try:
                     visit.card.close()

@@ -275,6 +275,31 @@ class CallBoard:
             self.bell.ring(DESK)
         return len(rows)
 
+    def answered_at_kiosk(
+        self, kiosk_id: str, ok: bool, staff_id: str, at: datetime | None = None
+    ) -> int:
+        """The kiosk's open calls were answered at the kiosk itself (its staff keypad or
+        console): answered, by whom and how, with no request sent back to the kiosk."""
+        at = at or _now()
+        with self.db.write():
+            rows = self.db.execute(
+                "UPDATE station_calls SET status = ?, answered_by = ?, answered_at = ?,"
+                " decision = ? WHERE kiosk_id = ? AND status = ? RETURNING id",
+                (
+                    CallStatus.ANSWERED.value,
+                    staff_id,
+                    iso(at),
+                    "ok" if ok else "refused",
+                    kiosk_id,
+                    CallStatus.OPEN.value,
+                ),
+            )
+            if rows:
+                self._rang(DESK, kiosk_id)
+        if rows:
+            self.bell.ring(DESK)
+        return len(rows)
+
     def pending(self, kiosk_id: str) -> list[Command]:
         """The desk's requests this kiosk has not carried out yet, oldest first."""
         rows = self.db.execute(

@@ -32,6 +32,7 @@ from typing import Any, Protocol
 
 from kiosk.errors import KioskError
 from kiosk.reception import Change, Event, Reception, State
+from kiosk.reception.events import UNNAMED_STAFF
 from kiosk.reception.ports import StaffAuthenticator
 from kiosk.records.bell import KIOSKS
 from kiosk.records.calls import CallBoard, CallReason, CommandKind
@@ -163,6 +164,7 @@ class KioskLink:
         self._reception: str | None = None
         self._waiting = False
         self._call: CallReason | None = None
+        self._calling = False  # a call opened in this visit and not over (the flow's thread)
         self._held_by: str | None = None
         self._frame_pending = False
         self._done_commands: set[str] = set()
@@ -214,13 +216,22 @@ class KioskLink:
             self.media.clear(self.kiosk_id)
         if entered and state in PIN_STATES:
             self.door.run(self._read_pins)
+        if entered and self._calling and reason is None and state != State.IDLE_WARNING:
+            self._calling = False
+            if change.event == Event.STAFF_CONFIRM:  # answered here, not at the station
+                ok, staff = state not in ENDED, visit.staff_id or UNNAMED_STAFF
+                self._jobs.put(lambda: self._answered_here(ok, staff))
+            elif state not in ENDED:  # the patient went on without the desk
+                self._jobs.put(self._end_calls)
         if entered and state in ENDED:
+            self._calling = False
             self._jobs.put(self._end_calls)
             if state == State.START:
                 self._jobs.put(lambda: self._report(pins=[]))
                 if self._held_by is not None and not visit.staff_visual:
                     self.door.mode(True, self.staff.mint(), self._held_by)
         if reason is not None:
+            self._calling = True
             self._jobs.put(lambda: self._open_call(reception, reason))
         self._jobs.put(self._report)
 
@@ -335,6 +346,10 @@ class KioskLink:
     def _open_call(self, reception: str, reason: CallReason) -> None:
         self._call = reason
         self.board.open_call(self.kiosk_id, reception or None, reason)
+
+    def _answered_here(self, ok: bool, staff_id: str) -> None:
+        self._call = None
+        self.board.answered_at_kiosk(self.kiosk_id, ok, staff_id)
 
     def _end_calls(self) -> None:
         self._call = None
