@@ -230,8 +230,8 @@ class KioskLink:
                 self._jobs.put(lambda: self._report(pins=[]))
                 if self._held_by is not None and not visit.staff_visual:
                     self.door.mode(True, self.staff.mint(), self._held_by)
-        if reason is not None:
-            self._calling = True
+        if reason is not None:  # a call for help on an end screen lasts until the card goes
+            self._calling = reason is not CallReason.HELP
             self._jobs.put(lambda: self._open_call(reception, reason))
         self._jobs.put(self._report)
 
