@@ -123,6 +123,11 @@ _CALL_COLUMNS = (
 )
 
 
+_ANSWERED = "UPDATE station_calls SET status = ?, answered_by = ?, answered_at = ?, decision = ?"
+_ANSWER_CALL = _ANSWERED + " WHERE id = ? AND status = ? RETURNING kiosk_id"
+_ANSWER_KIOSK = _ANSWERED + " WHERE kiosk_id = ? AND status = ? RETURNING id"
+
+
 def _call(row: tuple[Any, ...]) -> Call:
     return Call(
         id=row[0],
@@ -275,6 +280,13 @@ class CallBoard:
             self.bell.ring(DESK)
         return len(rows)
 
+    def _mark_answered(
+        self, sql: str, key: str, ok: bool, staff_id: str, at: datetime
+    ) -> list[tuple[Any, ...]]:
+        decision = "ok" if ok else "refused"
+        answered, still_open = CallStatus.ANSWERED.value, CallStatus.OPEN.value
+        return list(self.db.execute(sql, (answered, staff_id, iso(at), decision, key, still_open)))
+
     def answered_at_kiosk(
         self, kiosk_id: str, ok: bool, staff_id: str, at: datetime | None = None
     ) -> int:
@@ -282,18 +294,7 @@ class CallBoard:
         console): answered, by whom and how, with no request sent back to the kiosk."""
         at = at or _now()
         with self.db.write():
-            rows = self.db.execute(
-                "UPDATE station_calls SET status = ?, answered_by = ?, answered_at = ?,"
-                " decision = ? WHERE kiosk_id = ? AND status = ? RETURNING id",
-                (
-                    CallStatus.ANSWERED.value,
-                    staff_id,
-                    iso(at),
-                    "ok" if ok else "refused",
-                    kiosk_id,
-                    CallStatus.OPEN.value,
-                ),
-            )
+            rows = self._mark_answered(_ANSWER_KIOSK, kiosk_id, ok, staff_id, at)
             if rows:
                 self._rang(DESK, kiosk_id)
         if rows:
@@ -370,20 +371,8 @@ class CallBoard:
         Returns the answered call, or None when it was no longer open (someone answered
         first, the reception ended, the kiosk went away)."""
         at = at or _now()
-        decision = "ok" if ok else "refused"
         with self.db.write():
-            rows = self.db.execute(
-                "UPDATE station_calls SET status = ?, answered_by = ?, answered_at = ?,"
-                " decision = ? WHERE id = ? AND status = ? RETURNING kiosk_id",
-                (
-                    CallStatus.ANSWERED.value,
-                    staff_id,
-                    iso(at),
-                    decision,
-                    call_id,
-                    CallStatus.OPEN.value,
-                ),
-            )
+            rows = self._mark_answered(_ANSWER_CALL, call_id, ok, staff_id, at)
             if not rows:
                 return None
             kiosk_id = str(rows[0][0])
