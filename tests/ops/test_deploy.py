@@ -337,13 +337,7 @@ def test_real_kiosk_process_is_restarted_after_a_kill(tmp_path: Path) -> None:
     assert supervisor.count("started") == 2  # stopped on purpose: not restarted again
 
 
-def _run_notifies() -> bool:
-    source = (ROOT / "kiosk" / "commands" / "run.py").read_text(encoding="utf-8")
-    return "sdnotify" in source
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not _run_notifies(), reason="kiosk run does not send sd_notify yet (ui)")
 def test_real_kiosk_window_is_restarted_after_a_kill(tmp_path: Path) -> None:
     """`kiosk run --fullscreen` (offscreen Qt) under the unit's rules: READY, pings, kill -9,
     started again."""
