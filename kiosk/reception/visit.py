@@ -71,9 +71,8 @@ class Visit:
 
     def but(self, **changes: Any) -> Visit:
         """A copy with ``changes`` (unknown names raise TypeError, as ``replace`` would)."""
-        unknown = changes.keys() - _FIELDS
-        if unknown:
-            raise TypeError(f"Visit has no field(s) {sorted(unknown)}")
+        if not changes.keys() <= _FIELDS:
+            raise TypeError(f"Visit has no field(s) {sorted(changes.keys() - _FIELDS)}")
         new = object.__new__(Visit)
         new.__dict__.update(self.__dict__)
         new.__dict__.update(changes)

@@ -9,6 +9,7 @@ limit-certificate data appears only when the patient consented; the nested
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 from kiosk.eligibility.model import (
@@ -32,7 +33,9 @@ def _time(at: datetime) -> str:
     return at.astimezone(JST).strftime("%Y%m%d%H%M%S")
 
 
+@functools.lru_cache(maxsize=256)
 def _day(day: date | None) -> str | None:
+    """A date as YYYYMMDD (the deck's dates recur: each is formatted once)."""
     return day.strftime("%Y%m%d") if day else None
 
 
