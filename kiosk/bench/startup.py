@@ -136,6 +136,7 @@ def start_xvfb(program: str, width: int, height: int) -> tuple[subprocess.Popen[
             f"{width}x{height}x24",
             "-nolisten",
             "tcp",
+            "-noreset",
         ],
         pass_fds=(write,),
         stdout=subprocess.DEVNULL,

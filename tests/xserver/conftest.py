@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.bench.startup import start_xvfb
+
 GRAB = """
 import sys
 from PySide6.QtCore import QBuffer, QIODevice
@@ -120,40 +122,6 @@ def wait_for(check: Callable[[], object], timeout: float, what: str) -> object:
         time.sleep(0.3)
 
 
-def _start_xvfb(width: int, height: int) -> tuple[subprocess.Popen[bytes], str]:
-    read, write = os.pipe()
-    process = subprocess.Popen(
-        [
-            "Xvfb",
-            "-displayfd",
-            str(write),
-            "-screen",
-            "0",
-            f"{width}x{height}x24",
-            "-nolisten",
-            "tcp",
-            "-noreset",
-        ],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    os.close(write)
-    number = b""
-    deadline = time.monotonic() + 30
-    with os.fdopen(read, "rb") as pipe:
-        while not number.endswith(b"\n") and time.monotonic() < deadline:
-            chunk = pipe.read(1)
-            if not chunk:
-                break
-            number += chunk
-    if not number.strip():
-        process.kill()
-        raise RuntimeError("Xvfb did not report its display number")
-    return process, f":{number.decode().strip()}"
-
-
 @pytest.fixture
 def xserver(request: pytest.FixtureRequest) -> Iterator[Callable[[int, int], XServer]]:
     """``xserver(width, height)``: a fresh Xvfb (a bare X session: no window manager)."""
@@ -161,7 +129,7 @@ def xserver(request: pytest.FixtureRequest) -> Iterator[Callable[[int, int], XSe
     made: list[XServer] = []
 
     def make(width: int = 1280, height: int = 800) -> XServer:
-        process, display = _start_xvfb(width, height)
+        process, display = start_xvfb("Xvfb", width, height)
         server = XServer(display, width, height, process)
         made.append(server)
         return server
