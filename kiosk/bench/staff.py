@@ -34,6 +34,16 @@ from kiosk.wiring.services import build_services
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = secrets.token_urlsafe(18)  # a fresh one per run, never written anywhere
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+"""Headless chromium for a station page: no sandbox (root in CI), no GPU, no background
+network traffic of its own."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -147,14 +157,7 @@ def _measure(
             profile,
             executable_path=chromium,
             headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
+            args=list(CHROMIUM_ARGS),
         )
         browser = f"chromium {context.browser.version if context.browser else '?'}"
         page = context.new_page()

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from kiosk.bench.staff import CHROMIUM_ARGS as BENCH_CHROMIUM_ARGS
 from kiosk.config import Settings
 from kiosk.face.camera import open_camera
 from kiosk.records.calls import CallBoard
@@ -32,14 +33,7 @@ from kiosk.wiring.services import build_services
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(BENCH_CHROMIUM_ARGS)
 
 
 def wait_for(condition: Callable[[], Any], timeout_s: float = 30.0, what: str = "") -> Any:
