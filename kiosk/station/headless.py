@@ -11,13 +11,8 @@ stdin (``place``, ``call_staff``, ``remove``, ``quit``) and every state it enter
 from __future__ import annotations
 
 import argparse
-import logging
-import queue
 import sys
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
-from typing import TypeVar
 
 from kiosk.config import Settings
 from kiosk.errors import KioskError
@@ -26,53 +21,17 @@ from kiosk.reception import Change, Reception
 from kiosk.records.calls import CallBoard
 from kiosk.station.kiosk_link import KioskLink
 from kiosk.station.uplink import media_key_for
+from kiosk.wiring.flow_thread import WorkThread
 from kiosk.wiring.services import build_services
 
-log = logging.getLogger(__name__)
 
-T = TypeVar("T")
-
-
-class FlowThread:
-    """One flow's thread: ``post`` work, ``call`` and wait for its result."""
+class FlowThread(WorkThread):
+    """One flow's thread (started at once), and the station's door to it."""
 
     def __init__(self, flow: Reception, name: str = "kiosk-flow") -> None:
+        super().__init__(name)
         self.flow = flow
-        self._queue: queue.Queue[Callable[[], None] | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
-        self._thread.start()
-
-    def _loop(self) -> None:
-        while True:
-            work = self._queue.get()
-            if work is None:
-                return
-            try:
-                work()
-            except KioskError as exc:  # a refused event: the flow stays as it was
-                log.info("flow call refused: %s", type(exc).__name__)
-            except Exception:  # never end the kiosk's only flow thread
-                log.exception("flow call failed")
-
-    def post(self, work: Callable[[], None]) -> None:
-        self._queue.put(work)
-
-    def call(self, work: Callable[[], T], timeout_s: float = 60.0) -> T:
-        """Run ``work`` on the flow's thread and return its result (or raise its error)."""
-        done: Future[T] = Future()
-
-        def run() -> None:
-            try:
-                done.set_result(work())
-            except BaseException as exc:
-                done.set_exception(exc)
-
-        self.post(run)
-        return done.result(timeout_s)
-
-    def stop(self, timeout_s: float = 5.0) -> None:
-        self._queue.put(None)
-        self._thread.join(timeout_s)
+        self.start()
 
     # -- FlowDoor ----------------------------------------------------------------------------
 

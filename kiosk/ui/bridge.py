@@ -6,16 +6,13 @@ order; the GUI thread only posts requests and paints. ``interrupt()`` is the one
 from the GUI thread directly (the flow declares it thread-safe): it stops a running face
 attempt so a cancel or a card removal is handled at once.
 
-The worker is a Python thread, not a QThread: dlib's pybind11 bindings take the GIL with
-their own thread state, which deadlocks (now and then) on a thread Python did not create.
-Its signals are emitted from that thread and reach GUI-thread receivers queued.
+The worker's thread is :class:`kiosk.wiring.flow_thread.WorkThread` (a Python thread, for
+dlib's sake); its signals are emitted from that thread and reach GUI-thread receivers queued.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +24,7 @@ from kiosk.reception import Change, Event, FlowError, Reception, State
 from kiosk.reception.events import StaffAnswer
 from kiosk.reception.ports import FaceFrame
 from kiosk.ui.staff_console import jp2_to_image
+from kiosk.wiring.flow_thread import WorkThread
 
 log = logging.getLogger(__name__)
 
@@ -68,36 +66,20 @@ class FlowWorker(QObject):
         self.flow = flow
         self.frame_wanted = True
         self.tick_pending = False
-        self._queue: queue.Queue[Callable[[], None] | None] = queue.Queue()
-        self._thread: threading.Thread | None = None
+        self._thread = WorkThread("kiosk-flow")
         flow.add_listener(self._on_change)
         flow.add_frame_listener(self._on_frame)
 
     # -- the thread -----------------------------------------------------------------------
     def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, name="kiosk-flow", daemon=True)
-            self._thread.start()
+        self._thread.start()
 
     def stop(self, timeout_s: float = 5.0) -> None:
         """Finish the queued work, then end the thread."""
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join(timeout_s)
-            self._thread = None
+        self._thread.stop(timeout_s)
 
     def post(self, work: Callable[[], None]) -> None:
-        self._queue.put(work)
-
-    def _loop(self) -> None:
-        while True:
-            work = self._queue.get()
-            if work is None:
-                return
-            try:
-                work()
-            except Exception:  # never let one request end the kiosk's only flow thread
-                log.exception("flow worker request failed")
+        self._thread.post(work)
 
     def _on_change(self, change: Change) -> None:
         self.changed.emit(change)
