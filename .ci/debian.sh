@@ -43,6 +43,10 @@ no_candidate() {
 # sources.list files, deb822 .sources files, or both), one a line: URI<TAB>SUITE<TAB>COMPONENTS
 # <TAB>SIGNED-BY. Only `deb` entries of the main archive (not -security, not other vendors).
 debian_archive_entries() {
+    _all_source_entries | awk -F'\t' '$1 !~ /security/ && $2 !~ /-security$/ && $1 ~ /\/debian\/?$/'
+}
+
+_all_source_entries() {
     local file
     for file in "$APT_ETC"/sources.list "$APT_ETC"/sources.list.d/*.list; do
         [ -r "$file" ] || continue
@@ -84,7 +88,7 @@ debian_archive_entries() {
                 else if (key == "enabled") enabled = tolower($0)
             }
             END { flush() }' "$file"
-    done | awk -F'\t' '$1 !~ /security/ && $2 !~ /-security$/ && $1 ~ /\/debian\/?$/'
+    done
 }
 
 # Whether some Debian archive entry already has contrib.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,18 @@ import numpy as np
 
 from kiosk.face.errors import CameraError
 from kiosk.face.source import CameraEndedError, Closing, opencv
+
+
+def quietly(cv2: Any, opening: Callable[[], Any]) -> Any:
+    """``opening()`` with OpenCV's log silenced: a camera that is absent makes its back ends
+    print errors of their own (``obsensor … Camera index out of range``); ours says it once."""
+    log = cv2.utils.logging
+    previous = log.getLogLevel()
+    log.setLogLevel(log.LOG_LEVEL_SILENT)
+    try:
+        return opening()
+    finally:
+        log.setLogLevel(previous)
 
 
 class OpenCvCamera(Closing):
@@ -21,7 +34,9 @@ class OpenCvCamera(Closing):
         self._file = not isinstance(device, int)
         if isinstance(device, Path) and not device.is_file():
             raise CameraError(f"{self._name} does not exist")
-        capture = cv2.VideoCapture(device if isinstance(device, int) else str(device))
+        capture = quietly(
+            cv2, lambda: cv2.VideoCapture(device if isinstance(device, int) else str(device))
+        )
         if not capture.isOpened():
             raise CameraError(f"{self._name} cannot be opened (is it connected and free?)")
         if size is not None and isinstance(device, int):

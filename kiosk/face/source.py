@@ -7,6 +7,7 @@ none of them on another's private names.
 
 from __future__ import annotations
 
+import os
 from types import TracebackType
 from typing import Any
 
@@ -39,7 +40,12 @@ class Closing:
 
 
 def opencv() -> Any:
-    """The cv2 module; :class:`ModelMissingError` naming the package when it is missing."""
+    """The cv2 module; :class:`ModelMissingError` naming the package when it is missing.
+
+    OpenCV's own warnings (``[ WARN:0@0.013] global cap_v4l.cpp …``) are kept off stderr: the
+    kiosk says in words what went wrong with a camera.
+    """
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")  # read once, at the first import
     try:
         import cv2
     except ImportError:

@@ -114,3 +114,25 @@ def test_text_output_says_what_to_fix(capsys: pytest.CaptureFixture[str]) -> Non
     assert "[FAIL] staff password" in out and "fix: set one with" in out
     assert "NOT ready" in out
     assert (kiosk_home() / "records.db").exists()  # created as the kiosk would
+
+
+def test_the_report_starts_with_its_own_first_line(tmp_path: Path) -> None:
+    """OpenCV's back ends print warnings of their own (``[ WARN:0@0.01] global cap_v4l.cpp``)
+    when a camera index has no device; doctor's camera line says it in words instead."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KIOSK_HOME": str(tmp_path)}
+    env.pop("OPENCV_LOG_LEVEL", None)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("kiosk")), "doctor", "--camera", "cv:9"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.stderr == ""
+    assert done.stdout.startswith("[ok  ] settings")
+    camera = next(line for line in done.stdout.splitlines() if "] camera:" in line)
+    assert camera.startswith("[FAIL] camera: camera cv:9 does not open")
