@@ -34,7 +34,9 @@ The file (every key optional)::
 
     [face]
     attempts = 3
-    tolerance = 0.5                          # face distance at or below = same person
+    model = "mobilefacenet"                  # or "dlib" (for comparison: docs/face.md)
+    # tolerance = 0.30                       # distance at or below = same person (default:
+                                             # the model's own, chosen as docs/face.md says)
 
     [records]
     url = "sqlite:////var/lib/kiosk/records.db"   # or postgresql://…
@@ -124,7 +126,8 @@ class Settings:
     alert_months: int = 3
     grace_months: int = 3
     face_attempts: int = 3
-    face_tolerance: float = 0.5
+    face_model: str = "mobilefacenet"
+    face_tolerance: float | None = None
     records_url: str | None = None
     outbox: Path | None = None
     card_salt_file: Path | None = None
@@ -181,6 +184,7 @@ FILE_KEYS: dict[tuple[str, str], str] = {
     ("certificate", "alert_months"): "alert_months",
     ("certificate", "grace_months"): "grace_months",
     ("face", "attempts"): "face_attempts",
+    ("face", "model"): "face_model",
     ("face", "tolerance"): "face_tolerance",
     ("records", "url"): "records_url",
     ("records", "outbox"): "outbox",
@@ -193,6 +197,8 @@ FILE_KEYS: dict[tuple[str, str], str] = {
     ("eligibility", "trusted_ca_files"): "trusted_ca_files",
     ("eligibility", "real_card_profile"): "real_card_profile",
 }
+FACE_MODELS = ("mobilefacenet", "dlib")
+"""The names of kiosk.face.models.MODELS (a test keeps the two lists equal)."""
 _FIELD_TO_KEY = {f: f"{t}.{k}" for (t, k), f in FILE_KEYS.items()}
 LANGUAGES = ("ja", "en")
 
@@ -297,6 +303,19 @@ def _line_of(lines: list[str], table: str, key: str) -> int | None:
     return None
 
 
+def _number(value: Any) -> float:
+    """A finite number from a settings value; ValueError with the reason."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"must be a number, not {quoted(value)}")
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(f"must be a finite number, not {quoted(value)}")
+    return number
+
+
 def _convert(field_name: str, value: Any) -> Any:
     """Type-check one value; raise ValueError with the reason."""
     if field_name == "consent_items":
@@ -318,6 +337,8 @@ def _convert(field_name: str, value: Any) -> Any:
         ):
             raise ValueError('must be a list of file paths such as ["/etc/kiosk/jpki-ca.pem"]')
         return tuple(Path(v).expanduser() for v in value)
+    if field_name == "face_tolerance":
+        return None if value is None else _number(value)
     default = getattr(Settings(), field_name)
     kind = str({f.name: f.type for f in dataclasses.fields(Settings)}[field_name])
     if isinstance(default, bool):
@@ -329,15 +350,7 @@ def _convert(field_name: str, value: Any) -> Any:
             raise ValueError(f"must be a whole number, not {quoted(value)}")
         return value
     if isinstance(default, float):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"must be a number, not {quoted(value)}")
-        try:
-            number = float(value)
-        except OverflowError:  # an int too large for a float
-            number = math.inf
-        if not math.isfinite(number):
-            raise ValueError(f"must be a finite number, not {quoted(value)}")
-        return number
+        return _number(value)
     if "Path" in kind:
         if value is None:
             return None
@@ -401,7 +414,16 @@ def _checked(values: dict[str, Any], where: Any) -> Settings:
         ("alert_months", 0 <= values["alert_months"] <= 12, "must be between 0 and 12"),
         ("grace_months", 0 <= values["grace_months"] <= 12, "must be between 0 and 12"),
         ("face_attempts", 1 <= values["face_attempts"] <= 10, "must be between 1 and 10"),
-        ("face_tolerance", 0.0 < values["face_tolerance"] < 1.0, "must be between 0 and 1"),
+        (
+            "face_tolerance",
+            values["face_tolerance"] is None or 0.0 < values["face_tolerance"] < 2.0,
+            "must be between 0 and 2 (leave it out for the model's own)",
+        ),
+        (
+            "face_model",
+            values["face_model"] in FACE_MODELS,
+            f"is not a face model (choose from {', '.join(FACE_MODELS)})",
+        ),
         (
             "eligibility_latency_ms",
             0 <= values["eligibility_latency_ms"] <= MAX_LATENCY_MS,

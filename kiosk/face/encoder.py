@@ -31,12 +31,13 @@ import numpy as np
 
 from kiosk.face.child import end_child, peak_rss_mb
 from kiosk.face.engine import load_engine
+from kiosk.face.models import face_model
 
 
-def _serve(conn: Connection) -> None:
+def _serve(conn: Connection, model: str | None = None) -> None:
     """Child: load the models, say "ready", then answer describe jobs until "close" or EOF."""
     try:
-        engine = load_engine()
+        engine = load_engine(model)
     except Exception as exc:  # reported to the parent, which works alone
         conn.send(("failed", type(exc).__name__))
         conn.close()
@@ -72,7 +73,8 @@ class EncoderProcess:
     the caller encodes in its own process: the child only ever makes things faster.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, model: str | None = None) -> None:
+        self.model = face_model(model).name
         self._pid = os.getpid()
         self._conn: Connection | None = None
         self._process: Any = None
@@ -90,7 +92,7 @@ class EncoderProcess:
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
         self._process = context.Process(
-            target=_serve, args=(child,), name="kiosk-face-encoder", daemon=True
+            target=_serve, args=(child, self.model), name="kiosk-face-encoder", daemon=True
         )
         try:
             self._process.start()
@@ -224,16 +226,18 @@ class EncoderProcess:
         self._owner = None
 
 
-_shared: tuple[int, EncoderProcess] | None = None
+_shared: dict[str, tuple[int, EncoderProcess]] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_encoder() -> EncoderProcess:
-    """This process's encoder child (one per process; after a fork, a new one for the child)."""
-    global _shared
+def shared_encoder(model: str | None = None) -> EncoderProcess:
+    """This process's encoder child for ``model`` (one per process and model; after a fork, a
+    new one for the child)."""
+    name = face_model(model).name
     with _shared_lock:
-        if _shared is None or _shared[0] != os.getpid():
-            encoder = EncoderProcess()
-            _shared = (os.getpid(), encoder)
+        held = _shared.get(name)
+        if held is None or held[0] != os.getpid():
+            encoder = EncoderProcess(name)
+            _shared[name] = (os.getpid(), encoder)
             atexit.register(encoder.close)
-        return _shared[1]
+        return _shared[name][1]

@@ -1,5 +1,5 @@
-"""Adapter over face_recognition/dlib: detection, 68-point landmarks, aligned face chips and
-128-d encodings.
+"""Adapter over face_recognition/dlib and the embedding model: detection, 68-point landmarks,
+aligned face chips and encodings.
 
 This is the only module that imports face_recognition (and through it dlib and the model
 files). Nothing is imported or loaded until :func:`load_engine` is called, from a worker — the
@@ -7,9 +7,14 @@ models take a second or two to load and about 100 MB of memory. Images are numpy
 arrays (H x W x 3); boxes are :class:`~kiosk.face.results.Box` in that image's pixels.
 
 The verifier encodes in two steps: :meth:`FaceEngine.align` takes the 68-point landmarks once
-(they serve quality and liveness too) and cuts the face out as dlib's aligned 150x150 chip;
-:meth:`FaceEngine.describe` runs the encoding network on chips. A chip is small (66 KB), so it
-is what crosses the pipe to the encoder child, never the frame.
+(they serve quality and liveness too) and cuts the face out as the model's chip (the five-point
+112x112 chip of :mod:`kiosk.face.align`, or dlib's own 150x150 one); :meth:`FaceEngine.describe`
+runs the embedding network on chips. A chip is small (37-66 KB), so it is what crosses the pipe
+to the encoder child, never the frame. Which network: :mod:`kiosk.face.models`.
+
+Detection is dlib's HOG detector; where it finds nothing (a face lit from the side, a tilted
+head), :meth:`FaceEngine.detect_hard` asks dlib's CNN detector (MMOD) on a small copy: slower
+(about 0.2 s at 200 px), so it runs on card photos and, now and then, on live frames.
 """
 
 from __future__ import annotations
@@ -21,13 +26,17 @@ from typing import Any
 
 import numpy as np
 
+from kiosk.face.align import aligned_chip, five_points
 from kiosk.face.errors import ModelMissingError
+from kiosk.face.models import FaceModel, OnnxEmbedder, face_model
 from kiosk.face.results import Box
 
 Landmarks = dict[str, list[tuple[int, int]]]
 
 CHIP_SIZE = 150
-"""Side in pixels of the aligned face chip the encoding network reads."""
+"""Side in pixels of dlib's aligned face chip (the ``dlib`` model)."""
+CNN_WIDTH = 200
+"""Width in px of the copy dlib's CNN detector looks at (:meth:`FaceEngine.detect_hard`)."""
 CHIP_PADDING = 0.25
 """Margin of the chip around the aligned face (what dlib's network was trained with)."""
 
@@ -44,15 +53,32 @@ class FaceEngine:
     Python thread; :mod:`kiosk.face.worker` runs it in a separate process for a smooth preview.
     """
 
-    def __init__(self, api: Any) -> None:
+    def __init__(self, api: Any, model: FaceModel | None = None) -> None:
         self._api = api
         self._lock = threading.Lock()
+        self.model = model or face_model("dlib")
+        self._embedder = OnnxEmbedder(self.model) if self.model.file is not None else None
 
     def detect(self, image: np.ndarray, upsample: int = 0) -> list[Box]:
         """Face boxes found by the HOG detector (``upsample`` doubles the size that often)."""
         with self._lock:
             found = self._api.face_locations(image, number_of_times_to_upsample=upsample)
         return [Box(*map(int, b)) for b in found]
+
+    def detect_hard(self, image: np.ndarray) -> list[Box]:
+        """Boxes of dlib's CNN face detector, run on a copy at most ``CNN_WIDTH`` px wide (for
+        faces the HOG detector misses)."""
+        h, w = image.shape[:2]
+        factor = min(1.0, CNN_WIDTH / w)
+        small = image
+        if factor < 1.0:
+            import cv2
+
+            size = (max(1, round(w * factor)), max(1, round(h * factor)))
+            small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        with self._lock:
+            found = self._api.face_locations(small, number_of_times_to_upsample=0, model="cnn")
+        return [Box(*map(int, b)).scaled(1.0 / factor, w, h) for b in found]
 
     def detect_weak(self, image: np.ndarray, threshold: float, upsample: int = 0) -> list[Box]:
         """Boxes the HOG detector scores above ``threshold`` (negative: weaker than a face).
@@ -76,18 +102,29 @@ class FaceEngine:
         return marks
 
     def align(self, image: np.ndarray, box: Box) -> tuple[np.ndarray, Landmarks]:
-        """The face at ``box`` as dlib's aligned chip (150x150 RGB, eyes and mouth in place,
-        cut from ``image`` at full resolution) and its 68-point landmarks."""
+        """The face at ``box`` as the model's aligned chip (RGB, cut from ``image`` at full
+        resolution: five points on the 112x112 template, or dlib's 150x150 chip) and its
+        68-point landmarks."""
         dlib = self._api.api.dlib
         with self._lock:
             rect = dlib.rectangle(box.left, box.top, box.right, box.bottom)
             shape = self._api.api.pose_predictor_68_point(image, rect)
-            chip = np.asarray(dlib.get_face_chip(image, shape, CHIP_SIZE, CHIP_PADDING))
+            dlib_chip = None
+            if self.model.chip == "dlib150":
+                dlib_chip = np.asarray(dlib.get_face_chip(image, shape, CHIP_SIZE, CHIP_PADDING))
         points = [(p.x, p.y) for p in shape.parts()]
+        chip = dlib_chip if dlib_chip is not None else aligned_chip(image, five_points(points))
         return chip, named_landmarks(points)
 
+    def distance(self, a: np.ndarray, b: np.ndarray) -> float:
+        """How far apart two encodings of this engine's model are."""
+        return self.model.distance(a, b)
+
     def describe(self, chips: list[np.ndarray]) -> list[np.ndarray]:
-        """One 128-d encoding (float64) per aligned chip (see :meth:`align`)."""
+        """One encoding (float64; 192-d unit vectors for MobileFaceNet, 128-d for dlib) per
+        aligned chip (see :meth:`align`)."""
+        if self._embedder is not None:
+            return self._embedder.embed(chips)
         with self._lock:
             encoder = self._api.api.face_encoder
             return [
@@ -123,17 +160,18 @@ def named_landmarks(points: list[tuple[int, int]]) -> Landmarks:
     }
 
 
-def distance(a: np.ndarray, b: np.ndarray) -> float:
-    """Euclidean distance between two face encodings (face_recognition's face_distance)."""
-    return float(np.linalg.norm(a - b))
+def load_engine(model: str | None = None) -> FaceEngine:
+    """Import face_recognition, load its models and the embedding model ``model`` (default:
+    :data:`~kiosk.face.models.DEFAULT_MODEL`), once per process and model.
 
-
-@lru_cache(maxsize=1)
-def load_engine() -> FaceEngine:
-    """Import face_recognition and load its models (once per process).
-
-    Raises :class:`ModelMissingError` naming what to install when a package is missing.
+    Raises :class:`ModelMissingError` naming what to install, or the model file to restore.
     """
+    return _engine(face_model(model).name)
+
+
+@lru_cache(maxsize=2)
+def _engine(name: str) -> FaceEngine:
+    chosen = face_model(name)
     try:
         with warnings.catch_warnings():
             # face_recognition_models finds its files through the deprecated pkg_resources
@@ -145,4 +183,4 @@ def load_engine() -> FaceEngine:
         raise ModelMissingError(f"{_INSTALL} ({exc.name or exc} is missing)") from None
     except SystemExit:  # face_recognition exits when face_recognition_models is missing
         raise ModelMissingError(f"{_INSTALL} (face_recognition_models is missing)") from None
-    return FaceEngine(face_recognition)
+    return FaceEngine(face_recognition, chosen)

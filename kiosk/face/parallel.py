@@ -55,7 +55,10 @@ class PendingEncodings:
 
     @classmethod
     def open(cls, engine: FaceEngine, encoder: EncoderProcess) -> PendingEncodings | None:
-        """Jobs for one attempt over ``encoder``; None when another attempt holds the child."""
+        """Jobs for one attempt over ``encoder``; None when another attempt holds the child or
+        the child runs another model."""
+        if encoder.model != engine.model.name:
+            return None
         jobs = cls(engine, encoder)
         return jobs if encoder.claim(jobs) else None
 

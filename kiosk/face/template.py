@@ -20,10 +20,11 @@ closest different-person pair stays where it was.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 
 import numpy as np
 
-from kiosk.face.engine import FaceEngine, Landmarks, distance
+from kiosk.face.engine import FaceEngine, Landmarks
 from kiosk.face.liveness import nose_offset
 
 CARD_VIEWS: tuple[float, ...] = (0.0, 4.0, -4.0)
@@ -100,9 +101,13 @@ class LiveFusion:
             return None
         return mean_encoding([e for e, _ in self._frames], [w for _, w in self._frames])
 
-    def distance_to(self, card: np.ndarray) -> float | None:
+    def distance_to(
+        self, card: np.ndarray, measure: Callable[[np.ndarray, np.ndarray], float]
+    ) -> float | None:
+        """The fused live encoding's distance to the card's (``measure``: the model's
+        distance, e.g. ``engine.distance``)."""
         fused = self.fused()
-        return None if fused is None else distance(card, fused)
+        return None if fused is None else measure(card, fused)
 
     def forget(self) -> None:
         self._frames.clear()

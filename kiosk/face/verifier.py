@@ -32,22 +32,25 @@ from PIL import Image
 
 from kiosk.face.chip import decode_card_photo
 from kiosk.face.encoder import EncoderProcess
-from kiosk.face.engine import FaceEngine, distance, load_engine
+from kiosk.face.engine import FaceEngine, load_engine
 from kiosk.face.errors import CardPhotoError, FaceError, VerifierStateError
 from kiosk.face.liveness import LivenessPolicy, LivenessTracker
 from kiosk.face.messages import Guidance
+from kiosk.face.models import DEFAULT_MODEL, face_model
 from kiosk.face.parallel import PendingEncodings
 from kiosk.face.quality import Landmarks, QualityLimits, assess, cover_scores
 from kiosk.face.results import Box, FrameResult, Verdict
 from kiosk.face.template import LiveFusion, card_views, frame_weight, mean_encoding
 
-DEFAULT_TOLERANCE = 0.57
-"""Fused face distance at or below which the live face matches the card photo. Chosen by the
-rule in docs/face.md: the largest multiple of 0.01 at least ``TOLERANCE_MARGIN`` below the
-closest different-person pair measured (the licensed photos and faces-dev)."""
+DEFAULT_TOLERANCE = face_model().tolerance
+"""Fused face distance at or below which the live face matches the card photo, for the default
+model (each model has its own: :mod:`kiosk.face.models`; the rule that chose it: docs/face.md)."""
 
 TOLERANCE_MARGIN = 0.05
 """How far below the closest different-person distance measured the tolerance must stay."""
+
+HARD_DETECT_EVERY_S = 1.0
+"""Seconds between two tries of the slower CNN detector on live frames where HOG finds no face."""
 
 BLOCKING = frozenset(
     {
@@ -66,9 +69,13 @@ BLOCKING = frozenset(
 
 @dataclass(frozen=True)
 class VerifierPolicy:
-    """How strict the verification is and how long it may take."""
+    """How strict the verification is and how long it may take.
 
-    tolerance: float = DEFAULT_TOLERANCE
+    ``tolerance`` None means the model's own (:attr:`~kiosk.face.models.FaceModel.tolerance`).
+    """
+
+    tolerance: float | None = None
+    model: str = DEFAULT_MODEL
     agreeing_frames: int = 3
     """Encoded frames fused before a match can be decided (their fused encoding within
     tolerance)."""
@@ -87,6 +94,11 @@ class VerifierPolicy:
     """Detector score above which a weak detection is checked for a covered face."""
     quality: QualityLimits = field(default_factory=QualityLimits)
     liveness: LivenessPolicy = field(default_factory=LivenessPolicy)
+
+    @property
+    def limit(self) -> float:
+        """The tolerance in force: the one given, else the model's."""
+        return face_model(self.model).tolerance if self.tolerance is None else self.tolerance
 
 
 @runtime_checkable
@@ -111,15 +123,20 @@ class CardFace:
     """The card photo's face encoding (the mean over its views), made once; ``forget()`` drops
     it."""
 
-    def __init__(self, encoding: np.ndarray, box: Box) -> None:
+    def __init__(self, encoding: np.ndarray, box: Box, engine: FaceEngine) -> None:
         self._encoding: np.ndarray | None = encoding
         self.box = box
+        self._engine = engine
 
     @staticmethod
     def locate(card_photo: bytes, engine: FaceEngine) -> tuple[np.ndarray, Box]:
         """The chip photo decoded (RGB) and its largest face's box; CardPhotoError if none."""
         image = decode_card_photo(card_photo)
-        boxes = engine.detect(image, upsample=1) or engine.detect(image, upsample=2)
+        boxes = (
+            engine.detect(image, upsample=1)
+            or engine.detect(image, upsample=2)
+            or engine.detect_hard(image)
+        )
         if not boxes:
             raise CardPhotoError(
                 "no face found in the card's photo; use the PIN or ask staff to confirm"
@@ -141,7 +158,7 @@ class CardFace:
         views, box = cls.views(card_photo, engine)
         encoding = mean_encoding(engine.describe(views))
         views.clear()
-        return cls(encoding, box)
+        return cls(encoding, box, engine)
 
     @property
     def encoding(self) -> np.ndarray:
@@ -150,7 +167,7 @@ class CardFace:
         return self._encoding
 
     def distance_to(self, encoding: np.ndarray) -> float:
-        return distance(self.encoding, encoding)
+        return self._engine.distance(self.encoding, encoding)
 
     def forget(self) -> None:
         self._encoding = None
@@ -190,11 +207,12 @@ class DlibVerifier:
         self._watching = False
         self._closed_since: float | None = None
         self._fresh: float | None = None
+        self._hard_tried: float | None = None
 
     @property
     def engine(self) -> FaceEngine:
         if self._engine is None:
-            self._engine = load_engine()
+            self._engine = load_engine(self.policy.model)
         return self._engine
 
     @property
@@ -209,7 +227,7 @@ class DlibVerifier:
         views, box = CardFace.views(card_photo, self.engine)
         self._jobs = PendingEncodings.open(self.engine, self._encoder)
         if self._jobs is None:  # another verifier holds the child: encode here
-            self._card = CardFace(mean_encoding(self.engine.describe(views)), box)
+            self._card = CardFace(mean_encoding(self.engine.describe(views)), box, self.engine)
         else:
             self._jobs.add_card(views)
         del views
@@ -322,17 +340,17 @@ class DlibVerifier:
             raise VerifierStateError("the card photo was forgotten; prepare again")
         self._attempts += 1
         self._fusion.add(encoding, weight)
-        fused = self._fusion.distance_to(card)
+        fused = self._fusion.distance_to(card, self.engine.distance)
         self._fused = fused
         return 0.0 if fused is None else fused
 
     def _within(self) -> bool:
         """True when no frame is fused yet or the fused encoding is within tolerance."""
-        return self._fused is None or self._fused <= self.policy.tolerance
+        return self._fused is None or self._fused <= self.policy.limit
 
     def _agreeing(self) -> int:
         """Frames fused (up to the number needed) when the fused encoding is within tolerance."""
-        if self._fused is None or self._fused > self.policy.tolerance:
+        if self._fused is None or self._fused > self.policy.limit:
             return 0
         return min(len(self._fusion), self.policy.agreeing_frames)
 
@@ -376,11 +394,21 @@ class DlibVerifier:
             found = self.engine.detect(larger, upsample=0)
             del larger
         faces = [b.scaled(1.0 / factor, w, h) for b in found]
+        if not faces and self._hard_due():
+            faces = self.engine.detect_hard(frame)
         if not faces:
             return [], None, None, None
         largest = max(faces, key=lambda b: b.area)
         chip, marks = self.engine.align(frame, largest)
         return faces, largest, marks, chip
+
+    def _hard_due(self) -> bool:
+        """Whether the CNN detector may look at this frame (at most once a second)."""
+        now = time.monotonic()
+        if self._hard_tried is not None and now - self._hard_tried < HARD_DETECT_EVERY_S:
+            return False
+        self._hard_tried = now
+        return True
 
     def _covered_or_missing(self, frame: np.ndarray) -> list[Guidance]:
         """No face: a weak detection whose lower face is flat means a covered face."""

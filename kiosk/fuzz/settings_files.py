@@ -89,7 +89,8 @@ def _check(settings: Settings) -> None:
         if not (math.isfinite(seconds) and 0 < seconds <= DAY_S):
             raise FuzzFailure(f"{name} = {seconds!r} was accepted")
     for name in ("face_tolerance", "eligibility_latency_ms", "eligibility_failure_rate"):
-        if not math.isfinite(getattr(settings, name)):
+        value = getattr(settings, name)
+        if value is not None and not math.isfinite(value):
             raise FuzzFailure(f"{name} = {getattr(settings, name)!r} was accepted")
     if not re.fullmatch(r"[0-9]{10}", settings.medical_institution_code):
         raise FuzzFailure(f"institution code {settings.medical_institution_code!r} accepted")

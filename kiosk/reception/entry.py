@@ -19,11 +19,13 @@ from kiosk.reception.errors import need
 from kiosk.reception.events import Event
 from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import (
+    FACE_UNAVAILABLE,
     PHOTO_UNUSABLE,
     CardSession,
     CardSlot,
     CertificateChecker,
     Eligibility,
+    FaceUnavailableError,
     FaceVerifier,
     ReceptionResult,
     Records,
@@ -103,6 +105,10 @@ def open_face(desk: Desk, visit: Visit, _: Any) -> Step:
         desk.face.prepare(photo)
     except TransportError:
         return Step(visit, Event.CARD_REMOVED)
+    except FaceUnavailableError:  # no model here: the face path is closed, PIN and staff remain
+        log.warning("face verification unavailable on this kiosk (see kiosk doctor)")
+        closed = visit.but(face_reason=FACE_UNAVAILABLE, face_failures=desk.policy().face_attempts)
+        return Step(closed, Event.FACE_RESULT, False)
     except KioskError as exc:  # photo unreadable: the face path cannot be used
         log.warning("face photo unusable: %s", type(exc).__name__)
         closed = visit.but(photo=None, face_reason=PHOTO_UNUSABLE)

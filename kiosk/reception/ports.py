@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from kiosk.errors import KioskError
 from kiosk.vocabulary import AuditKind, ConsentItem, IdentityMethod, Outcome
 
 
@@ -80,11 +81,20 @@ CAMERA_UNAVAILABLE = "camera"
 PHOTO_UNUSABLE = "photo"
 """FaceVerdict.reason when the chip photo cannot be used (the face path is closed)."""
 
+FACE_UNAVAILABLE = "unavailable"
+"""FaceVerdict.reason when face verification cannot run on this kiosk (its model file is
+missing or damaged): the face path is closed, PIN and staff remain."""
+
+
+class FaceUnavailableError(KioskError):
+    """Face verification cannot run here (raised by ``FaceVerifier.prepare``); the message
+    names the file and how to restore it."""
+
 
 @dataclass(frozen=True)
 class FaceVerdict:
     matched: bool
-    reason: str = ""  # no_match / not_live / timeout / stopped / camera / photo / ""
+    reason: str = ""  # no_match / not_live / timeout / stopped / camera / photo / unavailable
 
 
 class FaceVerifier(Protocol):

@@ -9,7 +9,7 @@ from typing import Any
 
 from kiosk.reception.events import Event
 from kiosk.reception.policy import FlowPolicy
-from kiosk.reception.ports import CAMERA_UNAVAILABLE, PHOTO_UNUSABLE
+from kiosk.reception.ports import CAMERA_UNAVAILABLE, FACE_UNAVAILABLE, PHOTO_UNUSABLE
 from kiosk.reception.states import State
 from kiosk.reception.visit import Visit
 from kiosk.texts import Text, catalogue
@@ -166,7 +166,7 @@ def _face_failed_text(visit: Visit, details: dict[str, Any]) -> list[Text]:
     reason = visit.face_reason
     details["face_reason"] = reason
     body = [Text("face-failed.body")]
-    if reason in (CAMERA_UNAVAILABLE, PHOTO_UNUSABLE):
+    if reason in (CAMERA_UNAVAILABLE, PHOTO_UNUSABLE, FACE_UNAVAILABLE):
         pin_usable = not visit.face_only and not visit.auth_pin_locked
         ways = "other_ways_pin" if pin_usable else "other_ways_staff"
         body += [Text(f"face-failed.{reason}"), Text(f"face-failed.{ways}")]

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.reception.ports import FaceFrame, FaceVerdict
+from kiosk.reception.ports import FaceFrame, FaceUnavailableError, FaceVerdict
 
 
 class CameraFace:
@@ -31,6 +31,7 @@ class CameraFace:
         camera: str,
         *,
         tolerance: float | None = None,
+        model: str | None = None,
         size: tuple[int, int] | None = None,
         fps: float = 30.0,
         max_frames: int = 600,
@@ -41,6 +42,7 @@ class CameraFace:
     ) -> None:
         self.camera = camera
         self.tolerance = tolerance
+        self.model = model
         self.size = size
         self.fps = fps
         self.max_frames = max_frames
@@ -58,7 +60,9 @@ class CameraFace:
         if self._verifier is None:
             from kiosk.face.verifier import DlibVerifier, VerifierPolicy
 
-            policy = VerifierPolicy() if self.tolerance is None else VerifierPolicy(self.tolerance)
+            policy = VerifierPolicy(tolerance=self.tolerance)
+            if self.model is not None:
+                policy = VerifierPolicy(tolerance=self.tolerance, model=self.model)
             if self.in_child:
                 from kiosk.face.worker import VerifierProcess
 
@@ -66,7 +70,7 @@ class CameraFace:
             else:
                 from kiosk.face.encoder import shared_encoder
 
-                encoder = shared_encoder() if self.parallel else None
+                encoder = shared_encoder(policy.model) if self.parallel else None
                 self._verifier = DlibVerifier(policy, encoder=encoder)
         return self._verifier
 
@@ -78,8 +82,13 @@ class CameraFace:
         return self._source
 
     def prepare(self, card_photo: bytes) -> None:
+        from kiosk.face.errors import ModelMissingError
+
         self._photo = card_photo
-        self.verifier.prepare(card_photo)
+        try:
+            self.verifier.prepare(card_photo)
+        except ModelMissingError as exc:
+            raise FaceUnavailableError(str(exc)) from None
 
     def attempt(self, on_frame: Callable[[FaceFrame], bool]) -> FaceVerdict:
         from kiosk.face.results import Verdict

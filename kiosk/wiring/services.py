@@ -53,8 +53,11 @@ def face_for_camera(camera: str, settings: Settings | None = None, **options: An
         if not verdicts or bad:
             raise FlowError(f"camera {camera!r}: scripted verdicts are match / no-match")
         return ScriptedFace(verdicts)
-    tolerance = settings.face_tolerance if settings is not None else None
-    return CameraFace(camera, tolerance=tolerance, **options)
+    if settings is None:
+        return CameraFace(camera, **options)
+    return CameraFace(
+        camera, tolerance=settings.face_tolerance, model=settings.face_model, **options
+    )
 
 
 @dataclass

@@ -149,7 +149,7 @@ def test_the_child_encodes_the_aligned_chips_like_this_process(
     frame = person_camera("collins").read()  # type: ignore[attr-defined]
     box = max(engine.detect(frame), key=lambda b: b.area)
     chip, _marks = engine.align(frame, box)
-    assert chip.shape == (150, 150, 3)  # only the chip crosses the pipe, never the frame
+    assert chip.shape == (112, 112, 3)  # only the chip crosses the pipe, never the frame
     assert encoder.send(1, [chip, chip[:, ::-1].copy()])
     answer = encoder.receive(30.0)
     assert answer is not None and answer[1] is not None

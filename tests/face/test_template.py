@@ -8,9 +8,10 @@ import sys
 import numpy as np
 from PIL import Image, ImageFilter
 
-from kiosk.face.engine import distance, load_engine
+from kiosk.face.engine import load_engine
 from kiosk.face.evaluate import live_face
 from kiosk.face.people import find_photo, load_rgb
+from kiosk.face.models import face_model
 from kiosk.face.template import LiveFusion, card_views, frame_weight, mean_encoding
 
 
@@ -43,7 +44,8 @@ def test_the_fusion_is_the_weighted_mean_of_the_last_frames() -> None:
     fusion.add(c, 3.0)  # a leaves the window
     fused = fusion.fused()
     assert fused is not None and np.allclose(fused, (1.0 + 9.0) / 4.0)
-    assert fusion.distance_to(np.zeros(128)) == distance(np.zeros(128), fused)
+    euclidean = face_model("dlib").distance
+    assert fusion.distance_to(np.zeros(128), euclidean) == euclidean(np.zeros(128), fused)
     assert np.allclose(mean_encoding([a, b]), 0.5)
     fusion.forget()
     assert len(fusion) == 0
