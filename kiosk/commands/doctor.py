@@ -27,6 +27,8 @@ from kiosk.card.pcsc import list_readers
 from kiosk.config import Settings, load_settings
 from kiosk.devices import VPCD_READER
 from kiosk.errors import KioskError
+from kiosk.face.errors import ModelMissingError
+from kiosk.face.models import checked_file, face_model
 from kiosk.records.recorder import open_store
 from kiosk.ui.staff_password import staff_password_set
 
@@ -103,7 +105,7 @@ def run_checks(
         ("records", lambda: check_records(settings, records)),
         ("outbox", lambda: check_outbox(settings)),
         ("staff password", lambda: check_staff_password(settings)),
-        ("face models", check_face_models),
+        ("face models", lambda: check_face_models(settings)),
     ]
     for name, step in steps:
         checks.append(_attempt(name, step))
@@ -295,7 +297,7 @@ def check_staff_password(settings: Any) -> str:
     return f"set ({settings.staff_password_path()})"
 
 
-def check_face_models() -> str:
+def check_face_models(settings: Settings | None = None) -> str:
     import importlib.util
 
     missing = [
@@ -308,4 +310,14 @@ def check_face_models() -> str:
             f"face verification cannot run: {', '.join(missing)} missing",
             "pip install 'kiosk[face]' (and face_recognition --no-deps, see the Makefile)",
         )
-    return "dlib, OpenCV and the face models are installed"
+    model = face_model(settings.face_model if settings is not None else None)
+    if model.file is None:
+        return f"model {model.name}: dlib, OpenCV and the face models are installed"
+    try:
+        path = checked_file(model)
+    except ModelMissingError as exc:
+        raise Failed(
+            f"face verification cannot run (the kiosk offers PIN and staff only): {exc}",
+            "restore the model file (see assets/models/PROVENANCE.md)",
+        ) from None
+    return f"model {model.name} ({path.name}, checksum as shipped), dlib and OpenCV installed"

@@ -13,10 +13,11 @@ from typing import Any
 from kiosk.face.camera import open_camera
 from kiosk.face.checkup import CheckLog, sentences
 from kiosk.face.chip import chip_photo_jp2
-from kiosk.face.det import draw_det
+from kiosk.face.det import draw_dets
 from kiosk.face.engine import load_engine
 from kiosk.face.errors import FaceError
-from kiosk.face.evaluate import LIVE_FRAMES, distance_of, evaluate
+from kiosk.face.evaluate import LIVE_FRAMES, distance_of, evaluate, pairs_of
+from kiosk.face.models import DEFAULT_MODEL, MODELS
 from kiosk.face.people import load_rgb
 from kiosk.face.verifier import DEFAULT_TOLERANCE, DlibVerifier, VerifierPolicy
 from kiosk.texts import say
@@ -37,20 +38,44 @@ def register(sub: Any) -> None:
     compare.set_defaults(func=_compare)
 
     evaluate = commands.add_parser(
-        "eval", help="accuracy on a card,live,same CSV or a folder of people's photos"
+        "eval",
+        help="accuracy (FMR, FNMR, failures to acquire) on card,live,same CSVs or folders of "
+        "people's photos, per model",
     )
     evaluate.add_argument(
         "pairs",
         type=Path,
+        nargs="+",
+        metavar="SOURCE",
         help="CSV with header card,live,same, or a folder (one sub-folder per person, or files "
-        "named person + number): every ordered pair of two different photos",
+        "named person + number): every ordered pair of two different photos; several: one "
+        "evaluation each",
     )
-    evaluate.add_argument("--tolerance", type=float, default=None, help="match threshold")
+    evaluate.add_argument(
+        "--model",
+        action="append",
+        choices=list(MODELS),
+        default=None,
+        help=f"embedding model, repeatable: one evaluation per source and model "
+        f"(default {DEFAULT_MODEL})",
+    )
+    evaluate.add_argument(
+        "--tolerance",
+        type=float,
+        default=None,
+        help="match threshold (default: each model's own)",
+    )
     evaluate.add_argument(
         "--frames", type=int, default=None, help="camera frames fused per live photo (default 3)"
     )
-    evaluate.add_argument("--det", type=Path, default=None, help="write the DET curve (PNG) here")
-    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument(
+        "--det", type=Path, default=None, help="write the DET curves (PNG) here: one per run"
+    )
+    evaluate.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object (several runs: {"runs": [...]})',
+    )
     evaluate.set_defaults(func=_eval)
 
     check = commands.add_parser("check", help="per-frame quality and liveness guidance")
@@ -92,35 +117,68 @@ def _eval(args: argparse.Namespace) -> int:
     frames = LIVE_FRAMES if args.frames is None else args.frames
     if not 1 <= frames <= 5:
         raise FaceError("--frames must be between 1 and 5")
+    tolerance = None if args.tolerance is None else _tolerance(args.tolerance)
     if args.det is not None and args.det.suffix.lower() != ".png":
         raise FaceError(f"--det {args.det}: the DET picture is a PNG file (name it ….png)")
     if args.det is not None and not args.det.parent.is_dir():
         raise FaceError(f"--det {args.det}: the folder {args.det.parent} does not exist")
-    report = evaluate(args.pairs, _tolerance(args.tolerance), frames=frames)
+    sources: list[Path] = list(dict.fromkeys(args.pairs))
+    models: list[str] = list(dict.fromkeys(args.model or [DEFAULT_MODEL]))
+    for source in sources:
+        pairs_of(source)  # bad input stops here, before any model is loaded
+    engines = {name: load_engine(name) for name in models}
+    reports = [
+        evaluate(source, tolerance, engines[name], frames=frames)
+        for source in sources
+        for name in models
+    ]
+    out: dict[str, Any] = reports[0] if len(reports) == 1 else {"runs": reports}
     if args.det is not None:
-        draw_det(report, args.det, f"kiosk face eval {args.pairs.name}")
-        report["det"] = str(args.det)
+        title = "kiosk face eval " + " ".join(source.name or str(source) for source in sources)
+        draw_dets(reports, args.det, title)
+        out["det"] = str(args.det)
     if args.json:
-        print(json.dumps(report))
+        print(json.dumps(out))
         return 0
-    for row in report["pairs"]:
-        mark = "match" if row["match"] else "-"
-        print(f"{row['card']:28} {row['live']:28} same={row['same']} {row['distance']:.3f} {mark}")
+    if len(reports) == 1:
+        for row in reports[0]["pairs"]:
+            mark = "match" if row["match"] else "-"
+            pair = f"{row['card']:28} {row['live']:28} same={row['same']}"
+            print(f"{pair} {row['distance']:.3f} {mark}")
+    for report in reports:
+        for line in _eval_summary(report):
+            print(line)
+    return 0
 
-    def rate(value: float | None) -> str:
-        return "n/a" if value is None else f"{value:.3f}"
 
-    print(
-        f"tolerance {report['tolerance']}: FMR {rate(report['fmr'])} "
+def _eval_summary(report: dict[str, Any]) -> list[str]:
+    """One line per run with FMR and FNMR, then one per failure to acquire."""
+    failures = report["failures_to_acquire"]
+    lines = [
+        f"{report['set']} · {report['model']}, tolerance {report['tolerance']}: "
+        f"FMR {_rate(report['fmr'], report['fmr_ci95'])} "
         f"({report['false_matches']}/{report['impostor_pairs']}), "
-        f"FNMR {rate(report['fnmr'])} "
+        f"FNMR {_rate(report['fnmr'], report['fnmr_ci95'])} "
         f"({report['false_non_matches']}/{report['genuine_pairs']}) over "
-        f"{len(report['pairs'])} pairs; closest different-person pair "
+        f"{len(report['pairs'])} pairs compared; closest different-person pair "
         f"{_num(report['closest_impostor'])}, farthest same-person pair "
         f"{_num(report['farthest_genuine'])}; the tolerance rule gives "
-        f"{_num(report['rule_tolerance'])} on these pairs"
-    )
-    return 0
+        f"{_num(report['rule_tolerance'])} on these pairs; "
+        f"{len(failures)} failures to acquire, {report['pairs_not_compared']} pairs not compared"
+    ]
+    lines += [
+        f"  failure to acquire: {f['image']} ({f['side']} side): {f['reason']}" for f in failures
+    ]
+    return lines
+
+
+def _rate(value: float | None, interval: list[float] | None) -> str:
+    if value is None:
+        return "n/a"
+    text = f"{value:.3f}"
+    if interval is not None:
+        text += f" [95 % CI {interval[0]:.4f}-{interval[1]:.4f}]"
+    return text
 
 
 def _num(value: float | None) -> str:

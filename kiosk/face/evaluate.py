@@ -10,9 +10,18 @@ seen) that go through the live path (detect on a copy at most 400 px wide, align
 68 landmarks at full resolution, encode) and are fused with their quality weights, as
 :class:`~kiosk.face.verifier.DlibVerifier` fuses the frames of one attempt.
 
-FMR = accepted different-person pairs / different-person pairs; FNMR = rejected same-person
-pairs / same-person pairs (None when there are no pairs of that kind). A measurement on the
-pairs given, not a real-world rate. ``rule_tolerance`` is the tolerance the rule of
+An image whose face cannot be found (the card path finds no face in its chip photo, or the
+live path none in its first frame even with the CNN detector) is a failure to acquire: listed
+once per image and side in ``failures_to_acquire`` (name, side, a short reason; never pixels),
+and every pair that needs it is left out of FMR and FNMR and counted in
+``pairs_not_compared``. A pair whose file is missing or unreadable is bad input: a
+:class:`~kiosk.face.errors.FaceError`.
+
+FMR = accepted different-person pairs / different-person pairs compared; FNMR = rejected
+same-person pairs / same-person pairs compared (None when there are no pairs of that kind),
+each with its 95 % Wilson score interval (``fmr_ci95``, ``fnmr_ci95``). A measurement on the
+pairs given, not a real-world rate (and the pairs of one photo are not independent, so the
+interval is, if anything, too narrow). ``rule_tolerance`` is the tolerance the rule of
 docs/face.md gives on these pairs alone: the largest multiple of 0.01 at least
 ``TOLERANCE_MARGIN`` below the closest different-person pair.
 """
@@ -24,6 +33,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -31,13 +41,16 @@ from PIL import Image
 
 from kiosk.face.chip import chip_photo_jp2
 from kiosk.face.engine import FaceEngine, load_engine
-from kiosk.face.errors import FaceError
+from kiosk.face.errors import CardPhotoError, FaceError
 from kiosk.face.people import load_rgb
 from kiosk.face.results import Box
 from kiosk.face.template import LiveFusion, frame_weight
 from kiosk.face.verifier import TOLERANCE_MARGIN, CardFace
 
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".ppm", ".webp", ".tif", ".tiff"})
+
+CONFIDENCE = 0.95
+"""Level of the intervals around FMR and FNMR."""
 
 LIVE_FRAMES = 3
 """Frames made from each live photo (the verifier decides after three encoded frames)."""
@@ -137,18 +150,24 @@ def motion_frames(image: np.ndarray, count: int = LIVE_FRAMES) -> list[np.ndarra
 
 
 def live_face(frame: np.ndarray, engine: FaceEngine, detect_width: int = 400) -> Box:
-    """The live path's face box: detect on a copy at most ``detect_width`` px wide, largest
-    face, box scaled back to the frame."""
+    """The live path's face box: HOG on a copy at most ``detect_width`` px wide (upsampled
+    once if it finds nothing), then dlib's CNN detector on the frame; the largest face, its box
+    in the frame's pixels. FaceError when none of them finds a face."""
     h, w = frame.shape[:2]
     factor = min(1.0, detect_width / w)
     small = frame
     if factor < 1.0:
         size = (round(w * factor), round(h * factor))
         small = np.asarray(Image.fromarray(frame).resize(size, Image.Resampling.BILINEAR))
-    boxes = engine.detect(small, 0) or engine.detect(small, 1)
+    boxes = [
+        b.scaled(1.0 / factor, w, h) for b in engine.detect(small, 0) or engine.detect(small, 1)
+    ]
+    del small
+    if not boxes:
+        boxes = engine.detect_hard(frame)  # already in the frame's pixels
     if not boxes:
         raise FaceError("no face found in the live image")
-    return max(boxes, key=lambda b: b.area).scaled(1.0 / factor, w, h)
+    return max(boxes, key=lambda b: b.area)
 
 
 def live_encoding(
@@ -182,8 +201,35 @@ def rule_tolerance(closest_impostor: float | None, margin: float = TOLERANCE_MAR
     return math.floor(round((closest_impostor - margin) * 100, 6)) / 100
 
 
+def wilson_interval(
+    errors: int, trials: int, confidence: float = CONFIDENCE
+) -> tuple[float, float] | None:
+    """The Wilson score interval of the rate ``errors / trials`` (None when ``trials`` is 0).
+
+    Unlike the normal approximation it stays inside [0, 1] and is not empty at 0 errors: 0 of
+    1,050 gives [0, 0.0036] at 95 %."""
+    if trials <= 0:
+        return None
+    if not 0 <= errors <= trials:
+        raise ValueError(f"{errors} errors out of {trials} trials")
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    p = errors / trials
+    z2n = z * z / trials
+    centre = (p + z2n / 2) / (1 + z2n)
+    half = z / (1 + z2n) * math.sqrt(p * (1 - p) / trials + z2n / (4 * trials))
+    low = 0.0 if errors == 0 else max(0.0, centre - half)
+    high = 1.0 if errors == trials else min(1.0, centre + half)
+    return low, high
+
+
+def _interval(errors: int, trials: int) -> list[float] | None:
+    bounds = wilson_interval(errors, trials)
+    return None if bounds is None else [round(bounds[0], 6), round(bounds[1], 6)]
+
+
 def summarise(rows: list[dict[str, Any]], tolerance: float) -> dict[str, Any]:
-    """FMR, FNMR and the counts behind them at ``tolerance`` over ``rows`` (same, distance)."""
+    """FMR, FNMR, their intervals and the counts behind them at ``tolerance`` over ``rows``
+    (same, distance)."""
     genuine = [r["distance"] for r in rows if r["same"] == 1]
     impostor = [r["distance"] for r in rows if r["same"] == 0]
     false_matches = sum(d <= tolerance for d in impostor)
@@ -193,6 +239,8 @@ def summarise(rows: list[dict[str, Any]], tolerance: float) -> dict[str, Any]:
         "tolerance": tolerance,
         "fmr": false_matches / len(impostor) if impostor else None,
         "fnmr": false_non_matches / len(genuine) if genuine else None,
+        "fmr_ci95": _interval(false_matches, len(impostor)),
+        "fnmr_ci95": _interval(false_non_matches, len(genuine)),
         "false_matches": false_matches,
         "false_non_matches": false_non_matches,
         "impostor_pairs": len(impostor),
@@ -203,47 +251,117 @@ def summarise(rows: list[dict[str, Any]], tolerance: float) -> dict[str, Any]:
     }
 
 
+def set_name(source: Path) -> str:
+    """What a source is called in reports and legends: the folder's or the CSV file's name."""
+    return source.name or source.resolve().name or str(source)
+
+
+def _reason(exc: FaceError) -> str:
+    """A short reason for a failure to acquire (the first clause of the message: no advice)."""
+    if isinstance(exc, CardPhotoError):
+        return "no face found in the chip photo"
+    return str(exc).split(";")[0].strip()[:120] or type(exc).__name__
+
+
+def _image(base: Path, name: str) -> np.ndarray:
+    """A pair's image; a missing or unreadable file is bad input (FaceError), not a failure to
+    acquire."""
+    path = base / name
+    if not path.is_file():
+        raise FaceError(f"{name}: no such image file (paths are relative to {base})")
+    return load_rgb(path)
+
+
+class _Acquired:
+    """Each image's encoding per side, made once, or why it could not be made."""
+
+    def __init__(self, base: Path, engine: FaceEngine, frames: int) -> None:
+        self.base, self.engine, self.frames = base, engine, frames
+        self.cards: dict[str, CardFace | None] = {}
+        self.lives: dict[str, np.ndarray | None] = {}
+        self.failures: list[dict[str, str]] = []
+
+    def card(self, name: str) -> CardFace | None:
+        if name not in self.cards:
+            photo = chip_photo_jp2(_image(self.base, name))
+            try:
+                self.cards[name] = CardFace.encode(photo, self.engine)
+            except FaceError as exc:
+                self._failed(name, "card", exc)
+                self.cards[name] = None
+            del photo
+        return self.cards[name]
+
+    def live(self, name: str) -> np.ndarray | None:
+        if name not in self.lives:
+            image = _image(self.base, name)
+            try:
+                self.lives[name] = live_encoding(image, self.engine, self.frames)[1]
+            except FaceError as exc:
+                self._failed(name, "live", exc)
+                self.lives[name] = None
+            del image
+        return self.lives[name]
+
+    def _failed(self, name: str, side: str, exc: FaceError) -> None:
+        self.failures.append({"image": name, "side": side, "reason": _reason(exc)})
+
+    def forget(self) -> None:
+        for card in self.cards.values():
+            if card is not None:
+                card.forget()
+        self.cards.clear()
+        self.lives.clear()
+
+
 def evaluate(
     source: Path,
-    tolerance: float,
+    tolerance: float | None = None,
     engine: FaceEngine | None = None,
     frames: int = LIVE_FRAMES,
+    model: str | None = None,
 ) -> dict[str, Any]:
-    """Distances and verdicts of every pair of ``source`` (CSV or folder), with FMR and FNMR at
-    ``tolerance`` (see the module docstring)."""
-    engine = engine or load_engine()
+    """Distances and verdicts of every pair of ``source`` (CSV or folder) through ``engine``
+    (default: :func:`~kiosk.face.engine.load_engine` of ``model``), with FMR and FNMR at
+    ``tolerance`` (None: the model's own), their 95 % intervals and the failures to acquire
+    (see the module docstring)."""
+    if engine is None:
+        engine = load_engine(model)
+    elif model is not None and engine.model.name != model:
+        raise FaceError(f"the engine runs {engine.model.name}, not {model}")
+    limit = engine.model.tolerance if tolerance is None else tolerance
     pairs, base = pairs_of(source)
-    cards: dict[str, CardFace] = {}
-    lives: dict[str, np.ndarray] = {}
+    acquired = _Acquired(base, engine, frames)
     rows: list[dict[str, Any]] = []
+    not_compared = 0
     try:
         for pair in pairs:
-            if pair.card not in cards:
-                try:
-                    photo = chip_photo_jp2(load_rgb(base / pair.card))
-                    cards[pair.card] = CardFace.encode(photo, engine)
-                except FaceError as exc:
-                    raise FaceError(f"{pair.card}: {exc}") from None
-            if pair.live not in lives:
-                try:
-                    lives[pair.live] = live_encoding(load_rgb(base / pair.live), engine, frames)[1]
-                except FaceError as exc:
-                    raise FaceError(f"{pair.live}: {exc}") from None
-            d = cards[pair.card].distance_to(lives[pair.live])
+            card = acquired.card(pair.card)
+            live = acquired.live(pair.live)  # tried even when the card failed: a full list
+            if card is None or live is None:
+                not_compared += 1
+                continue
+            d = card.distance_to(live)
             rows.append(
                 {
                     "card": pair.card,
                     "live": pair.live,
                     "same": pair.same,
                     "distance": round(d, 4),
-                    "match": d <= tolerance,
+                    "match": d <= limit,
                 }
             )
     finally:
-        for card in cards.values():
-            card.forget()
-        lives.clear()
-    return {**summarise(rows, tolerance), "frames": frames, "pairs": rows}
+        acquired.forget()
+    return {
+        "set": set_name(source),
+        "model": engine.model.name,
+        **summarise(rows, limit),
+        "frames": frames,
+        "failures_to_acquire": acquired.failures,
+        "pairs_not_compared": not_compared,
+        "pairs": rows,
+    }
 
 
 def distance_of(card_image: np.ndarray, live_image: np.ndarray, engine: FaceEngine) -> float:
