@@ -80,16 +80,19 @@ def test_a_real_face_is_cut_with_its_points_on_the_template() -> None:
     big = cv2.resize(chip, (448, 448), interpolation=cv2.INTER_CUBIC)
     boxes = engine.detect(big, 0) or engine.detect_hard(big)
     marks = engine.landmarks(big, [max(boxes, key=lambda b: b.area)])[0]
-    found = np.array(
-        [
-            np.mean(marks["left_eye"], axis=0),
-            np.mean(marks["right_eye"], axis=0),
-            marks["nose_bridge"][-1],  # point 30
-            marks["top_lip"][0],  # point 48
-            marks["top_lip"][6],  # point 54
-        ],
-        dtype=np.float64,
-    ) / 4.0
+    found = (
+        np.array(
+            [
+                np.mean(marks["left_eye"], axis=0),
+                np.mean(marks["right_eye"], axis=0),
+                marks["nose_bridge"][-1],  # point 30
+                marks["top_lip"][0],  # point 48
+                marks["top_lip"][6],  # point 54
+            ],
+            dtype=np.float64,
+        )
+        / 4.0
+    )
     off = np.abs(found - ARCFACE_112).max(axis=1)
     assert off[:3].max() < 3.5  # eyes and nose tip where the model expects them
     assert off[3:].max() < 7.0  # a mouth is wider or narrower than the average one

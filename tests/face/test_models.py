@@ -16,8 +16,8 @@ from kiosk.face import engine as engine_module
 from kiosk.face.errors import ModelMissingError
 from kiosk.face.models import (
     DEFAULT_MODEL,
-    MODELS,
     MOBILEFACENET,
+    MODELS,
     OnnxEmbedder,
     checked_file,
     face_model,
@@ -84,9 +84,9 @@ def assets_without_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
             os.symlink(entry, copy / entry.name)
     (copy / "models").mkdir()
     monkeypatch.setenv("KIOSK_ASSETS", str(copy))
-    engine_module._engine.cache_clear()  # noqa: SLF001 - the engines are cached per process
+    engine_module._engine.cache_clear()
     yield copy / "models"
-    engine_module._engine.cache_clear()  # noqa: SLF001
+    engine_module._engine.cache_clear()
 
 
 def test_a_missing_model_file_is_named_with_how_to_restore_it(assets_without_model) -> None:
@@ -113,7 +113,7 @@ def test_without_its_model_the_kiosk_offers_pin_and_staff(assets_without_model, 
     from kiosk.wiring.camera_face import CameraFace
 
     face = CameraFace("person:obama", parallel=False)
-    with pytest.raises(FaceUnavailableError, match="mobilefacenet.onnx"):
+    with pytest.raises(FaceUnavailableError, match=r"mobilefacenet\.onnx"):
         face.prepare(card_jp2("obama"))
     assert FACE_UNAVAILABLE == "unavailable"
 

@@ -10,8 +10,8 @@ from PIL import Image, ImageFilter
 
 from kiosk.face.engine import load_engine
 from kiosk.face.evaluate import live_face
-from kiosk.face.people import find_photo, load_rgb
 from kiosk.face.models import face_model
+from kiosk.face.people import find_photo, load_rgb
 from kiosk.face.template import LiveFusion, card_views, frame_weight, mean_encoding
 
 
