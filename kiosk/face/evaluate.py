@@ -22,8 +22,8 @@ same-person pairs / same-person pairs compared (None when there are no pairs of 
 each with its 95 % Wilson score interval (``fmr_ci95``, ``fnmr_ci95``). A measurement on the
 pairs given, not a real-world rate (and the pairs of one photo are not independent, so the
 interval is, if anything, too narrow). ``rule_tolerance`` is the tolerance the rule of
-docs/face.md gives on these pairs alone: the largest multiple of 0.01 at least
-``TOLERANCE_MARGIN`` below the closest different-person pair.
+:mod:`kiosk.face.threshold` gives on these pairs alone (None with fewer than ``MIN_TAIL``
+different-person pairs); the shipped tolerance is the rule over several sets (docs/face.md).
 """
 
 from __future__ import annotations
@@ -45,7 +45,11 @@ from kiosk.face.errors import CardPhotoError, FaceError
 from kiosk.face.people import load_rgb
 from kiosk.face.results import Box
 from kiosk.face.template import LiveFusion, frame_weight
-from kiosk.face.verifier import TOLERANCE_MARGIN, CardFace
+from kiosk.face.threshold import rule_tolerance
+from kiosk.face.verifier import CardFace
+
+MIN_TAIL = 20
+"""Different-person pairs a set needs before the tolerance rule reads its tail."""
 
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".ppm", ".webp", ".tif", ".tiff"})
 
@@ -194,13 +198,6 @@ def live_encoding(
     return first, fused
 
 
-def rule_tolerance(closest_impostor: float | None, margin: float = TOLERANCE_MARGIN) -> float:
-    """The largest multiple of 0.01 at least ``margin`` below the closest impostor distance."""
-    if closest_impostor is None:
-        return float("nan")
-    return math.floor(round((closest_impostor - margin) * 100, 6)) / 100
-
-
 def wilson_interval(
     errors: int, trials: int, confidence: float = CONFIDENCE
 ) -> tuple[float, float] | None:
@@ -247,7 +244,7 @@ def summarise(rows: list[dict[str, Any]], tolerance: float) -> dict[str, Any]:
         "genuine_pairs": len(genuine),
         "closest_impostor": closest,
         "farthest_genuine": max(genuine) if genuine else None,
-        "rule_tolerance": None if closest is None else rule_tolerance(closest),
+        "rule_tolerance": None if len(impostor) < MIN_TAIL else rule_tolerance({"set": impostor}),
     }
 
 

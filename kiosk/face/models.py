@@ -64,12 +64,12 @@ MOBILEFACENET = FaceModel(
     name="mobilefacenet",
     dimensions=192,
     metric="cosine",
-    tolerance=0.34,
+    tolerance=0.31,
     chip="arcface112",
     file="mobilefacenet.onnx",
     sha256="b17b4d46a8bf5723607217c9f5a055635a988a6b809fc23261d9a73588d3cff1",
 )
-DLIB = FaceModel(name="dlib", dimensions=128, metric="euclidean", tolerance=0.57, chip="dlib150")
+DLIB = FaceModel(name="dlib", dimensions=128, metric="euclidean", tolerance=0.31, chip="dlib150")
 
 MODELS: dict[str, FaceModel] = {m.name: m for m in (MOBILEFACENET, DLIB)}
 DEFAULT_MODEL = MOBILEFACENET.name

@@ -46,9 +46,6 @@ DEFAULT_TOLERANCE = face_model().tolerance
 """Fused face distance at or below which the live face matches the card photo, for the default
 model (each model has its own: :mod:`kiosk.face.models`; the rule that chose it: docs/face.md)."""
 
-TOLERANCE_MARGIN = 0.05
-"""How far below the closest different-person distance measured the tolerance must stay."""
-
 HARD_DETECT_EVERY_S = 1.0
 """Seconds between two tries of the slower CNN detector on live frames where HOG finds no face."""
 

@@ -9,7 +9,6 @@ import pytest
 from PIL import Image
 
 from kiosk.cli import main
-from kiosk.face.evaluate import rule_tolerance
 from kiosk.face.people import find_photo, people_dir
 from kiosk.face.verifier import DEFAULT_TOLERANCE
 
@@ -42,16 +41,10 @@ def test_eval_on_the_shipped_pairs(capsys: pytest.CaptureFixture[str], tmp_path:
     assert sum(p["same"] for p in report["pairs"]) == 12
     row = report["pairs"][0]
     assert set(row) == {"card", "live", "same", "distance", "match"}
-    # the shipped tolerance keeps the stated margin below every different-person pair here
-    assert rule_tolerance(report["closest_impostor"]) >= DEFAULT_TOLERANCE
+    # 24 different-person pairs: enough for the rule, which allows more than the shipped value
+    assert report["rule_tolerance"] >= DEFAULT_TOLERANCE
     with Image.open(det) as picture:
         assert picture.format == "PNG" and picture.size[0] >= 800
-
-
-def test_the_tolerance_rule() -> None:
-    assert rule_tolerance(0.6219) == 0.57
-    assert rule_tolerance(0.62) == 0.57
-    assert rule_tolerance(0.6199) == 0.56
 
 
 def test_eval_on_a_folder_of_people(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
