@@ -1,7 +1,7 @@
 """DET pictures of evaluations (Pillow only): FNMR against FMR on normal-deviate axes.
 
 One report (:func:`draw_det`): left, the detection error trade-off curve, one point per
-threshold, both axes on the normal deviate scale (0.1 % … 50 %) as DET curves are drawn; a
+threshold, both axes on the normal deviate scale (0.1 % … 99 %) as DET curves are drawn; a
 rate of zero cannot sit on that scale and is drawn on the axis's lower edge, marked "0".
 Right: how the genuine (same person) and impostor (different people) distances fall, with the
 tolerance as a vertical line.
@@ -29,7 +29,7 @@ from kiosk.face.errors import FaceError
 SIZE = (1200, 540)
 DET_BOX = (70, 50, 540, 480)
 """Where the DET panel is drawn (left, top, right, bottom)."""
-TICKS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
+TICKS = (0.001, 0.005, 0.02, 0.1, 0.3, 0.6, 0.9, 0.99)
 GENUINE = (31, 119, 180)
 IMPOSTOR = (214, 39, 40)
 GRID = (225, 225, 225)

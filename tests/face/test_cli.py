@@ -149,6 +149,9 @@ def test_bench_face_prints_the_figures(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["bench", "face", "--json", "--frames", "2", "--seconds", "1"]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["frame_size"] == "1280x720"
+    assert figures["model"] == "mobilefacenet"
+    # the floor of one decision: detection, landmarks, alignment and one embedding
+    assert figures["encode_ms"] > figures["detect_ms"]
     for key in (
         "detect_ms",
         "encode_ms",
