@@ -61,13 +61,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
-import hmac
 import math
 import os
 import re
 import reprlib
-import secrets
 import tempfile
 import tomllib
 from collections.abc import Mapping
@@ -76,6 +73,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import KioskError
+from kiosk.passwords import DIGEST_BYTES, digest_matches, hash_password, split_hash
 from kiosk.paths import kiosk_home
 from kiosk.vocabulary import ConsentItem
 
@@ -198,7 +196,7 @@ FILE_KEYS: dict[tuple[str, str], str] = {
     ("eligibility", "real_card_profile"): "real_card_profile",
 }
 FACE_MODELS = ("mobilefacenet", "dlib")
-"""The names of kiosk.face.models.MODELS (a test keeps the two lists equal)."""
+"""The names of kiosk.face.matching.models.MODELS (a test keeps the two lists equal)."""
 _FIELD_TO_KEY = {f: f"{t}.{k}" for (t, k), f in FILE_KEYS.items()}
 LANGUAGES = ("ja", "en")
 
@@ -452,13 +450,13 @@ def _checked(values: dict[str, Any], where: Any) -> Settings:
 
 # --- the staff password (目視確認 is switched on from the staff side) -----------------------
 
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 MAX_PASSWORD_CHARS = 1024
 _MAX_PASSWORD_FILE = 4096
 
 
 def set_staff_password(settings: Settings, password: str) -> Path:
-    """Store a salted scrypt hash of the staff password (mode 0600); return the file.
+    """Store a salted scrypt hash of the staff password (mode 0600, :mod:`kiosk.passwords`);
+    return the file.
 
     The file is replaced atomically (a temporary file in the same folder, fsynced, renamed):
     when anything fails the old password stays and no temporary file is left behind.
@@ -468,11 +466,9 @@ def set_staff_password(settings: Settings, password: str) -> Path:
     if len(password) > MAX_PASSWORD_CHARS:
         raise SettingsError(f"the staff password has at most {MAX_PASSWORD_CHARS} characters")
     try:
-        encoded = password.encode("utf-8")
+        stored = hash_password(password)
     except UnicodeEncodeError:
         raise SettingsError("the staff password is not valid text") from None
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(encoded, salt=salt, **_SCRYPT)
     path = Path("staff-password")
     try:
         path = settings.staff_password_path()
@@ -482,7 +478,7 @@ def set_staff_password(settings: Settings, password: str) -> Path:
         raise SettingsError(_unwritable(path, exc)) from None
     try:
         with os.fdopen(fd, "w", encoding="ascii") as out:
-            out.write(f"scrypt${salt.hex()}${digest.hex()}\n")
+            out.write(f"{stored}\n")
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, path)
@@ -532,26 +528,19 @@ def _stored_password(settings: Settings) -> tuple[bytes, bytes]:
     )
     if len(raw) > _MAX_PASSWORD_FILE:
         raise damaged
-    parts = raw.strip().split(b"$")
-    if len(parts) != 3 or parts[0] != b"scrypt":
-        raise damaged
     try:
-        salt, digest = (
-            bytes.fromhex(parts[1].decode("ascii")),
-            bytes.fromhex(parts[2].decode("ascii")),
-        )
-    except (UnicodeDecodeError, ValueError):
+        parts = split_hash(raw.strip().decode("ascii"))
+    except UnicodeDecodeError:
         raise damaged from None
-    if len(salt) < 8 or len(digest) != 64:
+    if parts is None or len(parts[0]) < 8 or len(parts[1]) != DIGEST_BYTES:
         raise damaged
-    return salt, digest
+    return parts
 
 
 def staff_password_ok(settings: Settings, password: str) -> bool:
     """Whether ``password`` is the staff password; False when none is set or it is unusable."""
     try:
         salt, digest = _stored_password(settings)
-        encoded = password.encode("utf-8")
+        return digest_matches(salt, digest, password)
     except (SettingsError, OSError, UnicodeEncodeError):
         return False
-    return hmac.compare_digest(hashlib.scrypt(encoded, salt=salt, **_SCRYPT), digest)

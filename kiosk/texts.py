@@ -8,7 +8,8 @@ parameter is written in the language's own date format (``format.date``).
 A text is one string or a list of lines: a screen shows the first line as its heading and
 the others below it; joined (without a space in Japanese, with one in English, empty lines
 left out) they are the text the headless printer prints. The headless printer, the Qt
-screens, the face guidance and the staff side all read this catalogue.
+screens, the face guidance, the staff side and the staff station (``station.*``, through
+:mod:`kiosk.station.words`) all read this catalogue.
 """
 
 from __future__ import annotations

@@ -13,24 +13,16 @@ from enum import StrEnum
 
 
 class ConsentItem(StrEnum):
-    """The information items a patient may agree to share, in the order they are asked."""
+    """The information items a patient may agree to share, in the order they are asked.
 
-    MEDICATION = "medication"  # 薬剤情報 — PharmacistsInfo
-    CHECKUPS = "checkups"  # 特定健診情報 — SpecificHealthCheckupsInfo
-    TREATMENT = "treatment"  # 診療情報 — DiagnosisInfo
-    SURGERY = "surgery"  # 手術情報 — OperationInfo
+    Their labels are ``consent.<item>`` in the text catalogue (assets/texts), as are those of
+    the high-cost answers the records keep beside them (``limit_info``, ``specific_disease``).
+    """
 
-    @property
-    def label_ja(self) -> str:
-        return _CONSENT_LABELS_JA[self]
-
-
-_CONSENT_LABELS_JA = {
-    ConsentItem.MEDICATION: "薬剤情報",
-    ConsentItem.CHECKUPS: "特定健診情報",
-    ConsentItem.TREATMENT: "診療情報",
-    ConsentItem.SURGERY: "手術情報",
-}
+    MEDICATION = "medication"  # PharmacistsInfo in the result file
+    CHECKUPS = "checkups"  # SpecificHealthCheckupsInfo
+    TREATMENT = "treatment"  # DiagnosisInfo
+    SURGERY = "surgery"  # OperationInfo
 
 
 class IdentityMethod(StrEnum):
@@ -103,13 +95,16 @@ class AuditKind(StrEnum):
 
 
 class PinKind(StrEnum):
-    """Every PIN of a My Number card."""
+    """Every secret a My Number card checks: the holder's five PINs, then the two 照合番号
+    that open the card face (the card layer's ``PINS`` describes the five PINs)."""
 
-    AUTH = "auth"  # 利用者証明用電子証明書の暗証番号 (4 digits, 3 tries)
-    SIGN = "sign"  # 署名用電子証明書の暗証番号 (6–16 of A–Z 0–9, 5 tries)
-    HOJO = "hojo"  # 券面事項入力補助用の暗証番号 (4 digits, 3 tries)
-    JUKI = "juki"  # 住民基本台帳用の暗証番号, 住基AP (4 digits, 3 tries)
-    KYOTSU = "kyotsu"  # 住民基本台帳用の暗証番号, 共通AP (its own counter)
+    AUTH = "auth"  # 利用者証明用電子証明書の暗証番号 (4 digits, 3 tries; JPKI EF 0018)
+    SIGN = "sign"  # 署名用電子証明書の暗証番号 (6–16 of A–Z 0–9, 5 tries; JPKI EF 001B)
+    HOJO = "hojo"  # 券面事項入力補助用の暗証番号 (4 digits, 3 tries; 入力補助AP EF 0011)
+    JUKI = "juki"  # 住民基本台帳用の暗証番号, 住基AP (4 digits, 3 tries; EF 001C)
+    KYOTSU = "kyotsu"  # 住民基本台帳用の暗証番号, 共通AP (its own counter; EF 001C)
+    VERIFY_A = "verify_a"  # 照合番号A: the individual number (入力補助AP 0014, 券面AP 0013)
+    VERIFY_B = "verify_b"  # 照合番号B: birth YYMMDD (era) + expiry year + security code
 
 
 FOUR_DIGITS = r"[0-9]{4}"
@@ -120,3 +115,14 @@ AUTH_PIN = re.compile(FOUR_DIGITS)
 
 AUTH_PIN_TRIES = 3
 """The auth PIN's retry limit: a correct PIN gives the card back this many tries."""
+
+
+class CallReason(StrEnum):
+    """Why a kiosk calls the desk (the reception's rule ``desk_call_reason`` decides)."""
+
+    PATIENT = "patient_call"  # the patient pressed 職員を呼ぶ
+    PIN_LOCKED = "pin_locked"  # the auth PIN is locked
+    FACE_FAILED = "face_failed"  # the face failed to the limit
+    FACE_ONLY = "face_only"  # a face-only card whose face path is closed
+    CARD_LEFT = "card_left"  # the reception is over and the card still lies on the reader
+    HELP = "help"  # the patient pressed 職員を呼ぶ on an error or take-your-card screen

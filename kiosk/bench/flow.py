@@ -85,23 +85,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _reception(services: Any, flow: Any, card: Any, pin: str | None) -> bool:
 
     services.insert_card(card)
-    flow.card_placed()
+    flow.send(Event.CARD_PLACED)
     if pin is None:
-        flow.choose_face()
+        flow.send(Event.CHOOSE_FACE)
         while flow.state == State.FACE:
-            flow.look_at_camera()
+            flow.send(Event.LOOK_AT_CAMERA)
             if flow.state == State.FACE_FAILED and Event.RETRY_FACE in flow.allowed_events():
-                flow.retry_face()
+                flow.send(Event.RETRY_FACE)
     else:
-        flow.choose_pin()
-        flow.pin_entered(pin)
+        flow.send(Event.CHOOSE_PIN)
+        flow.send(Event.PIN_ENTERED, pin)
     while flow.state == State.CONSENT:
-        flow.consent(True)
+        flow.send(Event.CONSENT, True)
     if flow.state == State.HIGH_COST:
-        flow.high_cost(False)
+        flow.send(Event.HIGH_COST, False)
     done = flow.state == State.DONE
     services.remove_card()
-    flow.card_removed()
+    flow.send(Event.CARD_REMOVED)
     if flow.state != State.START:  # not completed: its end screen shows for display_s
         _wait_for_start(flow)
     return done
@@ -111,7 +111,7 @@ def _wait_for_start(flow: Any, limit_s: float = 120.0) -> None:
     """Let the kiosk's clock act until it shows the start screen again, as after a
     reception that did not complete (the failure is counted, the next one can start)."""
     deadline = time.monotonic() + limit_s
-    while flow.tick() != State.START:
+    while flow.send(Event.TICK) != State.START:
         if time.monotonic() > deadline:
             raise KioskError(f"the kiosk stayed on {flow.state.value!r} for {limit_s:.0f} s")
         time.sleep(0.05)
@@ -194,7 +194,7 @@ def _face_worker(
         t0 = time.monotonic()
         _reception(services, flow, card, None)  # warm-up: face models, camera, database
         if not args.serial:  # the kiosk's encoder child has its models, as after start-up
-            from kiosk.face.encoder import shared_encoder
+            from kiosk.face.matching.encoder import shared_encoder
 
             shared_encoder().wait_ready(60.0)
         warmup = time.monotonic() - t0
@@ -202,8 +202,8 @@ def _face_worker(
         frames[0] = 0
         run = _rate(services, flow, card, None, float("inf"), args.face_receptions)
         services.close()
-        from kiosk.face.encoder import shared_encoder
-        from kiosk.face.worker import peak_rss_mb
+        from kiosk.face.matching.encoder import shared_encoder
+        from kiosk.face.matching.worker import peak_rss_mb
 
         rss = (peak_rss_mb() or 0.0) + (shared_encoder().peak_rss_mb() or 0.0)
         results.put((run["receptions"], run["failed"], run["s"], warmup, frames[0], rss))

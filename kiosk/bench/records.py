@@ -33,7 +33,8 @@ from typing import Any
 from kiosk.bench._disk import filesystem
 from kiosk.errors import KioskError
 from kiosk.paths import kiosk_home, kiosk_home_at
-from kiosk.records.store import NewRecord, RecordStore, iso
+from kiosk.records.chain import iso
+from kiosk.records.store import NewRecord, RecordStore
 
 PROBE = (
     "import sys\n"

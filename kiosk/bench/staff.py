@@ -24,12 +24,13 @@ from typing import Any
 from kiosk.config import Settings
 from kiosk.errors import KioskError
 from kiosk.reception import Change, State
-from kiosk.records.calls import CallBoard
+from kiosk.reception.events import Event
 from kiosk.station.app import StationConfig
 from kiosk.station.desk import connect
 from kiosk.station.headless import FlowThread
 from kiosk.station.kiosk_link import KioskLink
 from kiosk.station.server import Binding, StationThread
+from kiosk.station_tables.calls import CallBoard
 from kiosk.wiring.services import build_services
 
 CHROMIUM = "/usr/bin/chromium"
@@ -84,16 +85,16 @@ class _Kiosk:
 
     def call(self) -> float:
         self.left_wait = None
-        self.thread.call(self.flow.card_placed)
+        self.thread.call(lambda: self.flow.send(Event.CARD_PLACED))
         pressed = time.time()
-        self.thread.call(self.flow.call_staff)
+        self.thread.call(lambda: self.flow.send(Event.CALL_STAFF))
         return pressed
 
     def reset(self) -> None:
         def leave() -> None:
             self.services.slot.remove()
             while self.flow.state != State.START:  # the end screen, then the start
-                self.flow.card_removed()
+                self.flow.send(Event.CARD_REMOVED)
             power_on = getattr(self.card, "power_on", None)
             if callable(power_on):
                 power_on()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.card.errors import MalformedApdu
+from kiosk.card.errors import MalformedApduError
 
 SHORT_MAX_LC = 255
 SHORT_MAX_LE = 256
@@ -42,11 +42,11 @@ class CommandApdu:
         for name in ("cla", "ins", "p1", "p2"):
             value = getattr(self, name)
             if not 0 <= value <= 0xFF:
-                raise MalformedApdu(f"{name.upper()} out of range: {value}")
+                raise MalformedApduError(f"{name.upper()} out of range: {value}")
         if len(self.data) > EXTENDED_MAX_LC:
-            raise MalformedApdu(f"command data too long: {len(self.data)} bytes")
+            raise MalformedApduError(f"command data too long: {len(self.data)} bytes")
         if self.le is not None and not 1 <= self.le <= EXTENDED_MAX_LE:
-            raise MalformedApdu(f"Le out of range: {self.le}")
+            raise MalformedApduError(f"Le out of range: {self.le}")
 
     @property
     def needs_extended(self) -> bool:
@@ -95,11 +95,11 @@ class CommandApdu:
 def parse_command(raw: bytes) -> CommandApdu:
     """Parse a command APDU in any of the seven ISO 7816-4 forms.
 
-    Raises :class:`MalformedApdu` (and nothing else) for bytes that are not an APDU.
+    Raises :class:`MalformedApduError` (and nothing else) for bytes that are not an APDU.
     """
     raw = bytes(raw)
     if len(raw) < 4:
-        raise MalformedApdu(f"APDU shorter than its header: {len(raw)} bytes")
+        raise MalformedApduError(f"APDU shorter than its header: {len(raw)} bytes")
     cla, ins, p1, p2 = raw[0], raw[1], raw[2], raw[3]
     body = raw[4:]
     n = len(body)
@@ -113,26 +113,26 @@ def parse_command(raw: bytes) -> CommandApdu:
             return CommandApdu(cla, ins, p1, p2, data=body[1:])
         if n == 2 + lc:  # case 4S
             return CommandApdu(cla, ins, p1, p2, data=body[1 : 1 + lc], le=body[-1] or SHORT_MAX_LE)
-        raise MalformedApdu(f"Lc={lc} does not match the {n - 1} bytes that follow")
+        raise MalformedApduError(f"Lc={lc} does not match the {n - 1} bytes that follow")
     # extended forms start with 00
     if n == 3:  # case 2E
         le = int.from_bytes(body[1:3], "big") or EXTENDED_MAX_LE
         return CommandApdu(cla, ins, p1, p2, le=le, extended=True)
     if n < 3:
-        raise MalformedApdu("truncated extended length")
+        raise MalformedApduError("truncated extended length")
     lc = int.from_bytes(body[1:3], "big")
     if lc == 0:
-        raise MalformedApdu("extended Lc of zero")
+        raise MalformedApduError("extended Lc of zero")
     if n == 3 + lc:  # case 3E
         return CommandApdu(cla, ins, p1, p2, data=body[3:], extended=True)
     if n == 5 + lc:  # case 4E
         le = int.from_bytes(body[-2:], "big") or EXTENDED_MAX_LE
         return CommandApdu(cla, ins, p1, p2, data=body[3 : 3 + lc], le=le, extended=True)
-    raise MalformedApdu(f"extended Lc={lc} does not match the {n - 3} bytes that follow")
+    raise MalformedApduError(f"extended Lc={lc} does not match the {n - 3} bytes that follow")
 
 
 def split_response(raw: bytes) -> tuple[bytes, int]:
     """Split a response APDU into its data and status word."""
     if len(raw) < 2:
-        raise MalformedApdu(f"response shorter than a status word: {len(raw)} bytes")
+        raise MalformedApduError(f"response shorter than a status word: {len(raw)} bytes")
     return bytes(raw[:-2]), int.from_bytes(raw[-2:], "big")

@@ -6,13 +6,14 @@ Messages never contain PIN values or APDU bodies; they name the PIN and the coun
 from __future__ import annotations
 
 from kiosk.errors import KioskError
+from kiosk.vocabulary import PinKind
 
 
 class CardError(KioskError):
     """Root of every error raised while talking to a card."""
 
 
-class MalformedApdu(CardError):
+class MalformedApduError(CardError):
     """A command or response APDU that cannot be parsed."""
 
 
@@ -24,7 +25,7 @@ class TransportError(CardError):
     """The link to the card failed (no reader, card removed, I/O error)."""
 
 
-class NoCard(TransportError):
+class NoCardError(TransportError):
     """No card is present (or it was removed)."""
 
 
@@ -36,43 +37,52 @@ class StatusError(CardError):
         self.sw = sw
 
 
-class WrongPin(StatusError):
-    """A VERIFY with a wrong PIN (63Cx); ``tries_left`` as the card reports it."""
+class WrongPinError(StatusError):
+    """A VERIFY with a wrong PIN (63Cx): a try was spent; ``tries_left`` as the card reports
+    it, ``pin`` the PIN when the caller named it."""
 
-    def __init__(self, sw: int, message: str, tries_left: int) -> None:
+    def __init__(
+        self, sw: int, message: str, tries_left: int, *, pin: PinKind | None = None
+    ) -> None:
         super().__init__(sw, message)
         self.tries_left = tries_left
+        self.pin = pin
 
 
-class PinBlocked(StatusError):
-    """The PIN is blocked (6984, or 63C0 after the last wrong try)."""
+class PinBlockedError(StatusError):
+    """The PIN is blocked (6984, or 63C0 after the last wrong try); ``pin`` the PIN when the
+    caller named it."""
+
+    def __init__(self, sw: int, message: str, *, pin: PinKind | None = None) -> None:
+        super().__init__(sw, message)
+        self.pin = pin
 
 
-class SecurityStatusNotSatisfied(StatusError):
+class SecurityStatusNotSatisfiedError(StatusError):
     """A protected file or key was used without its PIN (6982)."""
 
 
-class NotFound(StatusError):
+class NotFoundError(StatusError):
     """Application or file not found (6A82)."""
 
 
-class WrongLength(StatusError):
+class WrongLengthError(StatusError):
     """Lc or Le not accepted (6700)."""
 
 
-class WrongParameters(StatusError):
+class WrongParametersError(StatusError):
     """P1/P2 not accepted (6A86) or offset beyond the end of the file (6B00)."""
 
 
-class NotSupported(StatusError):
+class NotSupportedError(StatusError):
     """Instruction or class not supported (6D00, 6E00)."""
 
 
-class NotMyNumberCard(CardError):
+class NotMyNumberCardError(CardError):
     """The card has no JPKI applet: it is not a My Number card (reception error 002)."""
 
 
-class BadPinFormat(CardError, ValueError):
+class BadPinFormatError(CardError, ValueError):
     """A PIN or 照合番号B of the wrong shape, refused before it could spend a try.
 
     The message names the rule (e.g. "4 digits"), never the value.
@@ -83,5 +93,5 @@ class CardDataError(CardError):
     """The card answered 9000 with data the kiosk cannot use (truncated EF, bad TLV, bad date)."""
 
 
-class PossessionNotProven(CardError):
+class PossessionNotProvenError(CardError):
     """The card's signature does not verify against its own auth certificate."""

@@ -1,7 +1,7 @@
 """The PC/SC adapter: the only module that imports pyscard (``smartcard``), lazily.
 
 A real reader, or the virtual card behind pcscd's vpcd driver (``kiosk card serve``), both
-look the same from here. Errors are :class:`TransportError` / :class:`NoCard` with a message
+look the same from here. Errors are :class:`TransportError` / :class:`NoCardError` with a message
 saying what to start, install or insert.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from kiosk.card.errors import NoCard, TransportError
+from kiosk.card.errors import NoCardError, TransportError
 
 PYSCARD_MISSING = (
     "pyscard is not installed: install it with `pip install 'kiosk[pcsc]'` "
@@ -76,7 +76,7 @@ class PcscTransport:
             break
         if self._connection is None:
             where = chosen[0] if len(chosen) == 1 else "any of: " + ", ".join(chosen)
-            raise NoCard(f"no card: place a My Number card on reader {where}")
+            raise NoCardError(f"no card: place a My Number card on reader {where}")
         self.atr = bytes(self._connection.getATR())
 
     def _raw(self, apdu: bytes) -> tuple[bytes, int]:
@@ -84,14 +84,14 @@ class PcscTransport:
             data, sw1, sw2 = self._connection.transmit(list(apdu))
         except self._errors as exc:
             if "0x80100069" in str(exc) or "0x80100066" in str(exc):  # removed / unresponsive
-                raise NoCard(f"the card was removed from {self.reader}") from None
+                raise NoCardError(f"the card was removed from {self.reader}") from None
             raise TransportError(f"card I/O failed on {self.reader}: {exc}") from None
         return bytes(data), (sw1 << 8) | sw2
 
     def transmit(self, apdu: bytes) -> tuple[bytes, int]:
         """Send one APDU; follow 61xx with GET RESPONSE, re-issue on 6Cxx with Le = xx."""
         if self._connection is None:
-            raise NoCard("the card connection is closed")
+            raise NoCardError("the card connection is closed")
         data, sw = self._raw(apdu)
         if sw >> 8 == 0x6C and len(apdu) == 5:  # T=0 case 2: wrong Le, re-issue with Le = xx
             data, sw = self._raw(bytes(apdu[:4]) + bytes((sw & 0xFF,)))
@@ -110,7 +110,7 @@ class PcscTransport:
 
 def wait_for_card(reader: str, timeout_s: float = 5.0, *, present: bool = True) -> None:
     """Block until a card is in ``reader`` (or gone, ``present=False``), waiting on pcscd's
-    reader events (SCardGetStatusChange), not polling. :class:`NoCard` on timeout."""
+    reader events (SCardGetStatusChange), not polling. :class:`NoCardError` on timeout."""
     _pyscard()
     from smartcard import scard
 
@@ -124,7 +124,7 @@ def wait_for_card(reader: str, timeout_s: float = 5.0, *, present: bool = True) 
             hresult, states = scard.SCardGetStatusChange(context, deadline_ms, [(reader, state)])
             if hresult == scard.SCARD_E_TIMEOUT:
                 verb = "placed on" if present else "removed from"
-                raise NoCard(f"no card was {verb} reader {reader} within {timeout_s:g} s")
+                raise NoCardError(f"no card was {verb} reader {reader} within {timeout_s:g} s")
             if hresult != scard.SCARD_S_SUCCESS:
                 raise TransportError(
                     f"cannot watch reader {reader}: {scard.SCardGetErrorMessage(hresult)}"

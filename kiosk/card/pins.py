@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from kiosk.card.applets import Applet, JpkiFile, JukiFile, KenhojoFile
-from kiosk.card.errors import BadPinFormat
+from kiosk.card.errors import BadPinFormatError
 from kiosk.card.wareki import era_yymmdd
 from kiosk.vocabulary import FOUR_DIGITS, PinKind
 
@@ -51,12 +51,12 @@ class PinInfo:
         return f"{self.name_en} ({self.format_en})"
 
     def check_format(self, value: str) -> bytes:
-        """The PIN as the card takes it (ASCII); :class:`BadPinFormat` names the rule only.
+        """The PIN as the card takes it (ASCII); :class:`BadPinFormatError` names the rule only.
 
         Checking before sending keeps a typo from spending one of the card's tries.
         """
         if not isinstance(value, str) or not re.fullmatch(self.pattern, value):
-            raise BadPinFormat(f"the {self.name_en} must be {self.format_en}")
+            raise BadPinFormatError(f"the {self.name_en} must be {self.format_en}")
         return value.encode("ascii")
 
 
@@ -198,9 +198,9 @@ def verify_b_number(birth: date, expiry_year: int, security_code: str) -> str:
 
 
 def check_verify_b(value: str) -> bytes:
-    """照合番号B as the card takes it; :class:`BadPinFormat` without echoing the value."""
+    """照合番号B as the card takes it; :class:`BadPinFormatError` without echoing the value."""
     if not isinstance(value, str) or not re.fullmatch(VERIFY_B_PATTERN, value):
-        raise BadPinFormat(
+        raise BadPinFormatError(
             "照合番号B must be 14 digits: birth date (era YYMMDD) + expiry year + security code"
         )
     return value.encode("ascii")

@@ -32,14 +32,14 @@ from kiosk.card.applets import Applet, JpkiFile, KenhojoFile, KenkakuFile
 from kiosk.card.cardinfo import BasicInfo, CardFaceInfo, parse_basic_info, parse_card_face
 from kiosk.card.errors import (
     CardDataError,
-    NotFound,
-    NotMyNumberCard,
-    NotSupported,
-    PossessionNotProven,
+    NotFoundError,
+    NotMyNumberCardError,
+    NotSupportedError,
+    PossessionNotProvenError,
     StatusError,
     TlvError,
-    WrongLength,
-    WrongParameters,
+    WrongLengthError,
+    WrongParametersError,
 )
 from kiosk.card.pins import (
     FOUR_DIGIT_KINDS,
@@ -179,7 +179,7 @@ class MyNumberCard:
     def select(self, applet: Applet) -> None:
         """SELECT an applet by AID (``00 A4 04 0C 0A <AID>``); skipped when already selected.
 
-        A card without the JPKI applet raises :class:`NotMyNumberCard`.
+        A card without the JPKI applet raises :class:`NotMyNumberCardError`.
         """
         if self.selected is applet:
             return
@@ -187,9 +187,9 @@ class MyNumberCard:
         apdu = CommandApdu(0x00, INS_SELECT, 0x04, 0x0C, applet.aid)
         try:
             self._call(apdu, f"SELECT {applet.name}")
-        except NotFound:
+        except NotFoundError:
             if applet is Applet.JPKI:
-                raise NotMyNumberCard(
+                raise NotMyNumberCardError(
                     "this card has no JPKI applet: it is not a My Number card"
                 ) from None
             raise
@@ -225,7 +225,7 @@ class MyNumberCard:
             data, sw = self._send(apdu)
             try:
                 check(sw, f"READ BINARY {what}")
-            except (WrongLength, WrongParameters, NotSupported):
+            except (WrongLengthError, WrongParametersError, NotSupportedError):
                 log.debug("extended READ BINARY refused (%04X); reading in short chunks", sw)
                 self.extended = False
             else:
@@ -314,7 +314,7 @@ class MyNumberCard:
         When every 4-digit PIN is blocked the card is also asked whether it holds a signature
         certificate (one APDU): without one it looks like a face-only card, and each status
         says so (its unlock advice then names only the municipal office)."""
-        statuses = [self.pin_status(kind) for kind in PinKind]
+        statuses = [self.pin_status(kind) for kind in PINS]
         blocked = all(s.blocked for s in statuses if s.kind in FOUR_DIGIT_KINDS)
         if blocked and self.has_sign_certificate() is False:
             statuses = [dataclasses.replace(s, face_only=True) for s in statuses]
@@ -332,7 +332,8 @@ class MyNumberCard:
         self._call(CommandApdu(0x00, INS_VERIFY, 0x00, 0x80, secret), what)
 
     def verify_pin(self, kind: PinKind, pin: str) -> None:
-        """VERIFY one PIN; :class:`WrongPin` (with ``tries_left``) or :class:`PinBlocked`."""
+        """VERIFY one PIN; :class:`WrongPinError` (with ``tries_left``) or
+        :class:`PinBlockedError`."""
         info = PINS[kind]
         self._verify(info.applet, info.ef, info.check_format(pin), f"VERIFY {info.name_en}")
 
@@ -371,10 +372,11 @@ class MyNumberCard:
     def prove_possession(self, pin: str) -> PossessionProof:
         """Show the card holds the auth key: VERIFY, sign a fresh random challenge, check it.
 
-        Raises :class:`BadPinFormat` (not 4 digits; nothing sent), :class:`WrongPin` (with
-        ``tries_left``), :class:`PinBlocked`, :class:`PossessionNotProven` (the signature does
-        not verify against the card's own auth certificate), :class:`NoCard` /
-        :class:`TransportError`, :class:`StatusError`. Returns the proof on success.
+        Raises :class:`BadPinFormatError` (not 4 digits; nothing sent), :class:`WrongPinError`
+        (with ``tries_left``), :class:`PinBlockedError`, :class:`PossessionNotProvenError` (the
+        signature does not verify against the card's own auth certificate),
+        :class:`NoCardError` / :class:`TransportError`, :class:`StatusError`. Returns the proof
+        on success.
         """
         from cryptography import x509
         from cryptography.exceptions import InvalidSignature
@@ -390,11 +392,11 @@ class MyNumberCard:
         except ValueError:
             raise CardDataError("auth certificate is not valid X.509 DER") from None
         if not isinstance(key, rsa.RSAPublicKey):
-            raise PossessionNotProven("auth certificate does not hold an RSA key")
+            raise PossessionNotProvenError("auth certificate does not hold an RSA key")
         try:
             key.verify(signature, challenge, padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature:
-            raise PossessionNotProven(
+            raise PossessionNotProvenError(
                 "the card's signature does not match its auth certificate"
             ) from None
         return PossessionProof(certificate, challenge, signature)
@@ -440,9 +442,10 @@ class MyNumberCard:
         READ 0002); 4 without it (no photo); one more when the auth PIN is blocked (is there
         a signature certificate? — a face-only card has none). No PIN try is spent.
 
-        Raises :class:`NoCard` / :class:`TransportError` (card unreadable or removed),
-        :class:`NotMyNumberCard` (no JPKI applet), :class:`WrongPin` / :class:`PinBlocked`
-        (照合番号B refused), :class:`CardDataError` (unusable data), :class:`StatusError`.
+        Raises :class:`NoCardError` / :class:`TransportError` (card unreadable or removed),
+        :class:`NotMyNumberCardError` (no JPKI applet), :class:`WrongPinError` /
+        :class:`PinBlockedError` (照合番号B refused), :class:`CardDataError` (unusable data),
+        :class:`StatusError`.
         """
         certificate = self.read_auth_certificate()
         auth = self.pin_status(PinKind.AUTH)

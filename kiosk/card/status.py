@@ -5,14 +5,14 @@ from __future__ import annotations
 from enum import IntEnum
 
 from kiosk.card.errors import (
-    NotFound,
-    NotSupported,
-    PinBlocked,
-    SecurityStatusNotSatisfied,
+    NotFoundError,
+    NotSupportedError,
+    PinBlockedError,
+    SecurityStatusNotSatisfiedError,
     StatusError,
-    WrongLength,
-    WrongParameters,
-    WrongPin,
+    WrongLengthError,
+    WrongParametersError,
+    WrongPinError,
 )
 
 
@@ -81,18 +81,18 @@ def check(sw: int, what: str = "command") -> None:
     if is_verify_failed(sw):
         left = tries_left(sw)
         if left == 0:
-            raise PinBlocked(sw, message)
-        raise WrongPin(sw, message, left)
+            raise PinBlockedError(sw, message)
+        raise WrongPinError(sw, message, left)
     if sw == SW.AUTH_METHOD_BLOCKED:
-        raise PinBlocked(sw, message)
+        raise PinBlockedError(sw, message)
     if sw == SW.SECURITY_STATUS_NOT_SATISFIED:
-        raise SecurityStatusNotSatisfied(sw, message)
+        raise SecurityStatusNotSatisfiedError(sw, message)
     if sw == SW.FILE_NOT_FOUND:
-        raise NotFound(sw, message)
+        raise NotFoundError(sw, message)
     if sw == SW.WRONG_LENGTH or sw & 0xFF00 == 0x6C00:
-        raise WrongLength(sw, message)
+        raise WrongLengthError(sw, message)
     if sw in (SW.INCORRECT_P1P2, SW.WRONG_P1P2):
-        raise WrongParameters(sw, message)
+        raise WrongParametersError(sw, message)
     if sw in (SW.INS_NOT_SUPPORTED, SW.CLA_NOT_SUPPORTED):
-        raise NotSupported(sw, message)
+        raise NotSupportedError(sw, message)
     raise StatusError(sw, message)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from kiosk.card.apdu import CommandApdu, parse_command
-from kiosk.card.errors import MalformedApdu, TransportError
+from kiosk.card.errors import MalformedApduError, TransportError
 from kiosk.card.status import describe
 
 TRACE = 5
@@ -40,7 +40,7 @@ def redact(apdu: bytes) -> str:
     """A command APDU as a trace shows it: hex, with PIN bodies replaced by their length."""
     try:
         return parse_command(apdu).redacted()
-    except MalformedApdu:
+    except MalformedApduError:
         return f"[malformed APDU, {len(apdu)} bytes]"
 
 

@@ -110,7 +110,7 @@ class CvFront:
     def capture(self, transport: Transport) -> PILImage.Image | None:
         from PIL import Image
 
-        from kiosk.face.camera_cv import OpenCvCamera  # OpenCV and numpy: only when asked
+        from kiosk.face.camera.opencv import OpenCvCamera  # OpenCV and numpy: only when asked
         from kiosk.face.errors import FaceError
 
         try:

@@ -18,7 +18,7 @@ REFUSED_KEPT = 256
 """Refused values remembered (digests); the oldest are forgotten first."""
 
 
-class FrontUnsure(CardFrontError):
+class FrontUnsureError(CardFrontError):
     """The card front was photographed but not read surely (the PIN or staff instead)."""
 
 
@@ -37,17 +37,19 @@ class FrontReader:
 
     def verify_b(self, transport: Transport) -> str:
         """照合番号B of the card behind ``transport``; :class:`CardFrontError` when there is
-        no picture, :class:`FrontUnsure` when the reading is not sure or the card has already
+        no picture, :class:`FrontUnsureError` when the reading is not sure or the card has already
         refused this value."""
         reading = self.reading(transport)
         if reading is None:
             raise CardFrontError("no picture of the card front: 照合番号B is unknown")
         value = reading.verify_b
         if value is None:
-            raise FrontUnsure("the card front was not read surely: " + "; ".join(reading.problems))
+            raise FrontUnsureError(
+                "the card front was not read surely: " + "; ".join(reading.problems)
+            )
         with self._lock:
             if _digest(value) in self._refused:
-                raise FrontUnsure("the card refused this reading of its front before")
+                raise FrontUnsureError("the card refused this reading of its front before")
         return value
 
     def refused(self, value: str) -> None:

@@ -111,7 +111,7 @@ def register(sub: Any) -> None:
 
     p = cmds.add_parser("change-pin", help="change one PIN (the old one counts on the card)")
     _add_card(p, json_flag=False)
-    p.add_argument("--which", choices=[k.value for k in PinKind], required=True)
+    p.add_argument("--which", choices=[k.value for k in PINS], required=True)
     _add_pin_sources(p, ["old", "new"])
     p.set_defaults(func=_one_line(cmd_change_pin))
 

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import KioskError
-from kiosk.records.calls import CallBoard
-from kiosk.records.store import default_url
+from kiosk.records.database import default_url
 from kiosk.station.app import StationConfig
 from kiosk.station.kiosk_link import KioskLink, LinkStaff
 from kiosk.station.on_reader import KioskStaffCheck
 from kiosk.station.server import Binding, StationError, StationThread
 from kiosk.station.uplink import media_key_for
+from kiosk.station_tables.calls import CallBoard
 from kiosk.ui.bridge import BridgeDoor
 from kiosk.ui.staff_keypad import OnReaderStaff
 

@@ -28,7 +28,7 @@ from kiosk.config import Settings, load_settings
 from kiosk.devices import VPCD_READER
 from kiosk.errors import KioskError
 from kiosk.face.errors import ModelMissingError
-from kiosk.face.models import checked_file, face_model
+from kiosk.face.matching.models import checked_file, face_model
 from kiosk.records.recorder import open_store
 from kiosk.ui.staff_password import staff_password_set
 
@@ -47,8 +47,8 @@ class Check:
     warning: bool = False  # ok, but worth a look
 
 
-class Failed(Exception):
-    """Raised inside a check: the detail and the fix."""
+class CheckFailedError(KioskError):
+    """Raised inside a check: it failed; the detail and the fix."""
 
     def __init__(self, detail: str, fix: str) -> None:
         super().__init__(detail)
@@ -113,7 +113,8 @@ def run_checks(
 
 
 class Warn(Exception):
-    """Raised inside a check: ok, with a warning and a suggestion."""
+    """Raised inside a check: ok, with a warning and a suggestion (not an error, so not a
+    :class:`KioskError`: the check passed)."""
 
     def __init__(self, detail: str, fix: str) -> None:
         super().__init__(detail)
@@ -126,7 +127,7 @@ def _attempt(name: str, step: Callable[[], str]) -> Check:
         return Check(name, True, step())
     except Warn as warn:
         return Check(name, True, warn.detail, warn.fix, warning=True)
-    except Failed as failed:
+    except CheckFailedError as failed:
         return Check(name, False, failed.detail, failed.fix)
     except Exception as exc:  # a check must never crash the doctor
         return Check(name, False, f"{type(exc).__name__}: {exc}", "see the message")
@@ -136,13 +137,15 @@ def check_pcscd() -> str:
     path = os.environ.get("PCSCLITE_CSOCK_NAME", PCSCD_SOCKET)
     fix = "apt install pcscd; systemctl enable --now pcscd.socket"
     if not Path(path).exists():
-        raise Failed(f"the PC/SC daemon is not running (no socket {path})", fix)
+        raise CheckFailedError(f"the PC/SC daemon is not running (no socket {path})", fix)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(5)
         try:
             sock.connect(path)
         except OSError as exc:
-            raise Failed(f"pcscd does not answer on {path}: {exc.strerror}", fix) from None
+            raise CheckFailedError(
+                f"pcscd does not answer on {path}: {exc.strerror}", fix
+            ) from None
     return f"pcscd answers on {path}"
 
 
@@ -151,9 +154,11 @@ def check_reader() -> str:
     try:
         readers = list_readers()
     except CardError as exc:
-        raise Failed(str(exc), "start pcscd, connect the reader, then try again") from None
+        raise CheckFailedError(
+            str(exc), "start pcscd, connect the reader, then try again"
+        ) from None
     if not readers:
-        raise Failed(
+        raise CheckFailedError(
             "no card reader found",
             "connect the face-authentication card reader (USB), then "
             "check `pcsc_scan`; a reader needs its driver (apt install libccid)",
@@ -169,9 +174,11 @@ def check_reader() -> str:
 
 def check_camera(spec: str) -> str:
     try:
-        from kiosk.face.camera import open_camera
+        from kiosk.face.camera.sources import open_camera
     except ImportError as exc:
-        raise Failed(f"the camera code cannot load: {exc}", "pip install 'kiosk[face]'") from None
+        raise CheckFailedError(
+            f"the camera code cannot load: {exc}", "pip install 'kiosk[face]'"
+        ) from None
 
     try:
         source = open_camera(spec)
@@ -180,7 +187,7 @@ def check_camera(spec: str) -> str:
         finally:
             source.close()
     except (KioskError, OSError) as exc:
-        raise Failed(
+        raise CheckFailedError(
             f"camera {spec} does not open or give a frame: {exc}",
             "connect the camera, check `ls /dev/video*` and that the kiosk user is in the "
             "group video; or pass --camera",
@@ -192,13 +199,17 @@ def check_font() -> str:
     tool = shutil.which("fc-list")
     fix = "apt install fonts-ipafont-gothic (or fonts-noto-cjk)"
     if tool is None:
-        raise Failed("fontconfig (fc-list) is not installed", f"apt install fontconfig; {fix}")
+        raise CheckFailedError(
+            "fontconfig (fc-list) is not installed", f"apt install fontconfig; {fix}"
+        )
     done = subprocess.run(  # noqa: S603 - fixed argv
         [tool, ":lang=ja", "family"], capture_output=True, text=True, timeout=30, check=False
     )
     families = sorted({line.split(",")[0].strip() for line in done.stdout.splitlines() if line})
     if not families:
-        raise Failed("no font for Japanese text is installed (screens would show boxes)", fix)
+        raise CheckFailedError(
+            "no font for Japanese text is installed (screens would show boxes)", fix
+        )
     return ", ".join(families[:3]) + (" …" if len(families) > 3 else "")
 
 
@@ -215,9 +226,9 @@ def check_screen(part: str) -> str:
     try:
         lacking = missing(part)
     except FileNotFoundError as exc:
-        raise Failed(str(exc), "see the message") from None
+        raise CheckFailedError(str(exc), "see the message") from None
     if lacking.libraries:
-        raise Failed(
+        raise CheckFailedError(
             f"{SCREEN_PARTS[part]} cannot load: {', '.join(lacking.libraries)} missing",
             lacking.fix(),
         )
@@ -229,7 +240,7 @@ def check_voice() -> str:
 
     lacking = missing()
     if lacking:
-        raise Failed(
+        raise CheckFailedError(
             "no speech engine for " + ", ".join(lacking) + ": the kiosk would be silent",
             "apt install " + " ".join(lacking.values()),
         )
@@ -245,13 +256,13 @@ def check_records(settings: Any, url: str | None) -> str:
             verification = store.verify()
             where = store.db.url
     except KioskError as exc:
-        raise Failed(
+        raise CheckFailedError(
             str(exc),
             "check [records] url in the settings, the folder's owner (the kiosk user) "
             "and free space; for PostgreSQL that the server runs and the role may write",
         ) from None
     if not verification.ok:
-        raise Failed(
+        raise CheckFailedError(
             f"{where}: {verification.summary()}",
             "the records were changed outside the kiosk: keep the file for inspection and "
             "report it (`kiosk records verify`)",
@@ -277,10 +288,12 @@ def check_outbox(settings: Any) -> str:
             probe.flush()
             os.fsync(probe.fileno())
     except OSError as exc:
-        raise Failed(f"the outbox {folder} is not writable: {exc.strerror}", fix) from None
+        raise CheckFailedError(
+            f"the outbox {folder} is not writable: {exc.strerror}", fix
+        ) from None
     free_mb = shutil.disk_usage(folder).free / 2**20
     if free_mb < MIN_FREE_MB:
-        raise Failed(
+        raise CheckFailedError(
             f"only {free_mb:.0f} MB free on the disk of {folder}",
             f"free disk space (at least {MIN_FREE_MB} MB)",
         )
@@ -290,7 +303,7 @@ def check_outbox(settings: Any) -> str:
 def check_staff_password(settings: Any) -> str:
 
     if not staff_password_set(settings):
-        raise Failed(
+        raise CheckFailedError(
             f"no staff password ({settings.staff_password_path()}): kiosk mode will not start",
             "set one with `kiosk staff set-password` (as the kiosk user)",
         )
@@ -306,7 +319,7 @@ def check_face_models(settings: Settings | None = None) -> str:
         if importlib.util.find_spec(name) is None
     ]
     if missing:
-        raise Failed(
+        raise CheckFailedError(
             f"face verification cannot run: {', '.join(missing)} missing",
             "pip install 'kiosk[face]' (and face_recognition --no-deps, see the Makefile)",
         )
@@ -316,7 +329,7 @@ def check_face_models(settings: Settings | None = None) -> str:
     try:
         path = checked_file(model)
     except ModelMissingError as exc:
-        raise Failed(
+        raise CheckFailedError(
             f"face verification cannot run (the kiosk offers PIN and staff only): {exc}",
             "restore the model file (see assets/models/PROVENANCE.md)",
         ) from None

@@ -10,16 +10,16 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from kiosk.face.camera import open_camera
-from kiosk.face.checkup import CheckLog, sentences
-from kiosk.face.chip import chip_photo_jp2
-from kiosk.face.det import draw_dets
-from kiosk.face.engine import load_engine
+from kiosk.face.camera.people import load_rgb
+from kiosk.face.camera.sources import open_camera
 from kiosk.face.errors import FaceError
-from kiosk.face.evaluate import LIVE_FRAMES, distance_of, evaluate, pairs_of
-from kiosk.face.models import DEFAULT_MODEL, MODELS
-from kiosk.face.people import load_rgb
-from kiosk.face.verifier import DEFAULT_TOLERANCE, DlibVerifier, VerifierPolicy
+from kiosk.face.evaluation.checkup import CheckLog, sentences
+from kiosk.face.evaluation.det import draw_dets
+from kiosk.face.evaluation.evaluate import LIVE_FRAMES, distance_of, evaluate, pairs_of
+from kiosk.face.matching.chip import chip_photo_jp2
+from kiosk.face.matching.engine import load_engine
+from kiosk.face.matching.models import DEFAULT_MODEL, MODELS
+from kiosk.face.matching.verifier import DEFAULT_TOLERANCE, DlibVerifier, VerifierPolicy
 from kiosk.texts import say
 
 

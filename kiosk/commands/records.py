@@ -14,8 +14,9 @@ from kiosk.eligibility.model import JST
 from kiosk.errors import KioskError
 from kiosk.records.chain import Finding
 from kiosk.records.chainkey import load_chain_key, read_chain_key
+from kiosk.records.database import existing_file
 from kiosk.records.export import write_csv, write_fhir_bundle, write_fhir_ndjson
-from kiosk.records.store import RecordStore, existing_file
+from kiosk.records.store import RecordStore
 
 WRITERS = {"fhir": write_fhir_bundle, "fhir-ndjson": write_fhir_ndjson, "csv": write_csv}
 """Export format -> the function streaming records to a text file."""

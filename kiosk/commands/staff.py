@@ -16,7 +16,7 @@ from typing import Any
 from kiosk.config import load_settings, set_staff_password, staff_password_ok
 from kiosk.config import staff_password_problem as _problem
 from kiosk.errors import KioskError
-from kiosk.records.store import default_url
+from kiosk.records.database import default_url
 from kiosk.station.desk import connect
 
 NO_TERMINAL = (

@@ -3,7 +3,7 @@
 What the reception flow calls::
 
     from kiosk.eligibility import (
-        CertificateRejected, ServiceUnavailable, SimulatedEligibilityService)
+        CertificateRejectedError, ServiceUnavailableError, SimulatedEligibilityService)
 
     service = SimulatedEligibilityService.from_settings(settings)   # latency / failure rate
     service.is_registered(cert_der) -> bool          # 利用登録 done?
@@ -12,15 +12,19 @@ What the reception flow calls::
 
 ``confirm`` checks the user-authentication certificate against the simulated JPKI CA and its
 CRL: revoked, not issued by the CA, or expired more than 3 months ago raise
-:class:`CertificateRejected` (``.code == "006"``, ``.status``); an expiry within 3 months
+:class:`CertificateRejectedError` (``.code == "006"``, ``.status``); an expiry within 3 months
 either side is accepted with ``result.certificate_alert`` set (renew at the municipal office).
 The result's ``validity`` is 1 有効 / 2 無効 / 4 該当資格なし; ``person`` and ``insurance``
-carry the fields of the clinic system's XML. :class:`ServiceUnavailable` is the connection
+carry the fields of the clinic system's XML. :class:`ServiceUnavailableError` is the connection
 error (injected by ``failure_rate`` or :meth:`SimulatedEligibilityService.fail_next`).
 Anything satisfying :class:`EligibilityService` can replace the simulation.
 """
 
-from kiosk.eligibility.errors import CertificateRejected, EligibilityError, ServiceUnavailable
+from kiosk.eligibility.errors import (
+    CertificateRejectedError,
+    EligibilityError,
+    ServiceUnavailableError,
+)
 from kiosk.eligibility.model import (
     CONSENT_VALIDITY,
     JST,
@@ -41,7 +45,7 @@ __all__ = [
     "CONSENT_VALIDITY",
     "JST",
     "CertificateAlert",
-    "CertificateRejected",
+    "CertificateRejectedError",
     "ConsentItem",
     "Consents",
     "ElderlyRecipient",
@@ -53,6 +57,6 @@ __all__ = [
     "PrescriptionForm",
     "QualificationResult",
     "QualificationValidity",
-    "ServiceUnavailable",
+    "ServiceUnavailableError",
     "SimulatedEligibilityService",
 ]

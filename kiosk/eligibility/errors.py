@@ -10,7 +10,7 @@ class EligibilityError(KioskError):
     """Root of the eligibility layer's errors."""
 
 
-class CertificateRejected(EligibilityError):
+class CertificateRejectedError(EligibilityError):
     """The user-authentication certificate is revoked, expired (past the grace period) or not
     issued by the JPKI CA: the reader shows error code 006."""
 
@@ -21,6 +21,6 @@ class CertificateRejected(EligibilityError):
         self.status = status  # "revoked" | "expired" | "unknown-ca"
 
 
-class ServiceUnavailable(EligibilityError):
+class ServiceUnavailableError(EligibilityError):
     """The service could not be reached or did not answer in time (connection error screen).
     The reception may be retried."""

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from kiosk.eligibility.errors import CertificateRejected, ServiceUnavailable
+from kiosk.eligibility.errors import CertificateRejectedError, ServiceUnavailableError
 from kiosk.eligibility.model import (
     CertificateAlert,
     Consents,
@@ -65,8 +65,8 @@ class EligibilityService(Protocol):
 
         ``certificate_status`` is the caller's own check of the certificate against the same
         CA and CRL (the kiosk checked it when it read the card); without it the service
-        checks it. Raises :class:`CertificateRejected` (error 006) or
-        :class:`ServiceUnavailable`.
+        checks it. Raises :class:`CertificateRejectedError` (error 006) or
+        :class:`ServiceUnavailableError`.
         """
         ...
 
@@ -79,7 +79,7 @@ class SimulatedEligibilityService:
     ``real_card_profile`` (none: 該当資格なし), and counts as registered unless that profile
     says otherwise.
     ``latency_s`` delays every call (a real service takes a second or two);
-    ``failure_rate`` (0..1) makes that share of calls raise :class:`ServiceUnavailable`;
+    ``failure_rate`` (0..1) makes that share of calls raise :class:`ServiceUnavailableError`;
     :meth:`fail_next` makes the next ``n`` calls fail (tests, the fault suite).
     Registrations made at the kiosk persist in ``<home>/eligibility/registered.json``.
     """
@@ -129,7 +129,7 @@ class SimulatedEligibilityService:
     # -- fault injection -----------------------------------------------------------------
 
     def fail_next(self, count: int = 1) -> None:
-        """Make the next ``count`` calls raise :class:`ServiceUnavailable`."""
+        """Make the next ``count`` calls raise :class:`ServiceUnavailableError`."""
         with self._lock:
             self._fail_next += count
 
@@ -143,7 +143,7 @@ class SimulatedEligibilityService:
             else:
                 fail = self.failure_rate > 0 and self._rng.random() < self.failure_rate
         if fail:
-            raise ServiceUnavailable(
+            raise ServiceUnavailableError(
                 "the online eligibility service did not answer (connection error); "
                 "try again, or check the patient's insurance another way"
             )
@@ -167,7 +167,7 @@ class SimulatedEligibilityService:
         self._call()
         serial = self._serial(auth_cert_der)
         if serial is None:
-            raise CertificateRejected("unknown-ca", "the card's certificate cannot be read")
+            raise CertificateRejectedError("unknown-ca", "the card's certificate cannot be read")
         registered = set(self._registrations())
         registered.add(str(serial))
         path = self._registry_path()
@@ -280,22 +280,24 @@ class SimulatedEligibilityService:
         if status is None:
             status = self.certificate_status(cert_der, at)
         if status == "revoked":
-            raise CertificateRejected(
+            raise CertificateRejectedError(
                 "revoked",
                 "the card's user-authentication certificate is revoked (006): "
                 "the patient renews it at the municipal office",
             )
         if status in ("unknown_ca", "not_yet_valid"):
-            raise CertificateRejected(
+            raise CertificateRejectedError(
                 "unknown-ca", "the card's certificate was not issued by JPKI (006)"
             )
         expires = self._not_after(cert_der)
         if expires is None:  # pragma: no cover - the CA already parsed it
-            raise CertificateRejected("unknown-ca", "the card's certificate cannot be read (006)")
+            raise CertificateRejectedError(
+                "unknown-ca", "the card's certificate cannot be read (006)"
+            )
         when = at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
         if status == "expired":
             if when > expires + GRACE:
-                raise CertificateRejected(
+                raise CertificateRejectedError(
                     "expired",
                     "the card's user-authentication certificate expired more than 3 months "
                     "ago (006): the patient renews it at the municipal office",

@@ -28,7 +28,8 @@ Nothing is written to disk, logged or put in an exception text.
 Two cores for one kiosk: ``DlibVerifier(encoder=shared_encoder())`` (what the reception flow's
 :class:`~kiosk.wiring.camera_face.CameraFace` uses) detects and tracks liveness in its own
 thread and hands the encodings (the chip photo's as soon as ``prepare`` found its face, then
-the live frames') to :mod:`kiosk.face.encoder`'s child process; same decisions, less waiting.
+the live frames') to :mod:`kiosk.face.matching.encoder`'s child process; same decisions, less
+waiting.
 
 Why a process: dlib holds the GIL while it computes (~85 ms a decision), so in a thread it
 would stall the Qt event loop and the preview; :class:`VerifierProcess` keeps it apart.
@@ -37,9 +38,7 @@ Headless scenarios that need no images use :class:`ScriptedVerifier` (same proto
 
 from __future__ import annotations
 
-from kiosk.face.camera import CameraSource, open_camera
-from kiosk.face.chip import card_path, chip_photo_jp2, decode_card_photo
-from kiosk.face.encoder import EncoderProcess, shared_encoder
+from kiosk.face.camera.sources import CameraSource, open_camera
 from kiosk.face.errors import (
     CameraError,
     CameraSpecError,
@@ -48,19 +47,21 @@ from kiosk.face.errors import (
     ModelMissingError,
     VerifierStateError,
 )
-from kiosk.face.liveness import LivenessPolicy
-from kiosk.face.messages import Guidance
-from kiosk.face.quality import QualityLimits
-from kiosk.face.results import Box, FrameResult, Liveness, Verdict
-from kiosk.face.scripted import ScriptedVerifier
-from kiosk.face.verifier import (
+from kiosk.face.guidance.liveness import LivenessPolicy
+from kiosk.face.guidance.messages import Guidance
+from kiosk.face.guidance.quality import QualityLimits
+from kiosk.face.matching.chip import card_path, chip_photo_jp2, decode_card_photo
+from kiosk.face.matching.encoder import EncoderProcess, shared_encoder
+from kiosk.face.matching.results import Box, FrameResult, Liveness, Verdict
+from kiosk.face.matching.scripted import ScriptedVerifier
+from kiosk.face.matching.verifier import (
     DEFAULT_TOLERANCE,
     CardFace,
     DlibVerifier,
     FaceVerifier,
     VerifierPolicy,
 )
-from kiosk.face.worker import VerifierProcess
+from kiosk.face.matching.worker import VerifierProcess
 
 __all__ = [
     "DEFAULT_TOLERANCE",

@@ -5,9 +5,9 @@
 At APDU ``fail_at`` it injects the fault:
 
 - ``REMOVED_BEFORE``: the card left the reader before the command reached it (nothing
-  executed); :class:`~kiosk.card.errors.NoCard`, and every later command fails too;
+  executed); :class:`~kiosk.card.errors.NoCardError`, and every later command fails too;
 - ``REMOVED_AFTER``: the card executed the command, then left before its answer came back
-  (tearing: a VERIFY with a wrong PIN has spent its try); NoCard, and later commands fail;
+  (tearing: a VERIFY with a wrong PIN has spent its try); NoCardError, and later commands fail;
 - ``IO_ERROR``: this one command is lost in the reader (not executed);
   :class:`~kiosk.card.errors.TransportError`; the card stays and answers the next command.
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from kiosk.card.errors import NoCard, TransportError
+from kiosk.card.errors import NoCardError, TransportError
 from kiosk.card.transport import Transport
 
 INS_VERIFY = 0x20
@@ -72,7 +72,7 @@ class FaultyCard:
         index = self.sent
         self.sent += 1
         if self.removed:
-            raise NoCard("the card was removed from the reader")
+            raise NoCardError("the card was removed from the reader")
         if index == self.fail_at:
             self.injected = True
             if self.fault is CardFault.IO_ERROR:
@@ -80,7 +80,7 @@ class FaultyCard:
             if self.fault is CardFault.REMOVED_AFTER:
                 self._execute(apdu)
             self.removed = True
-            raise NoCard("the card was removed from the reader")
+            raise NoCardError("the card was removed from the reader")
         return self._execute(apdu)
 
     def _execute(self, apdu: bytes) -> tuple[bytes, int]:

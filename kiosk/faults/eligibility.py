@@ -2,7 +2,7 @@
 
 :class:`SlowEligibility` makes every call take ``delay_s`` (spent through ``sleep``: pass a
 virtual clock's ``advance`` to keep tests fast); :class:`FailingEligibility` makes chosen calls
-raise :class:`~kiosk.eligibility.errors.ServiceUnavailable`, as the real client does on a
+raise :class:`~kiosk.eligibility.errors.ServiceUnavailableError`, as the real client does on a
 connection error or a timeout.
 """
 
@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Collection
 from datetime import datetime
 
-from kiosk.eligibility.errors import ServiceUnavailable
+from kiosk.eligibility.errors import ServiceUnavailableError
 from kiosk.reception.ports import CertificateCheck, Eligibility, Qualification
 
 CALLS = ("is_registered", "register", "lookup")
@@ -49,7 +49,7 @@ class SlowEligibility:
 
 
 class FailingEligibility:
-    """Calls named in ``failing`` raise ServiceUnavailable while ``down`` is True."""
+    """Calls named in ``failing`` raise ServiceUnavailableError while ``down`` is True."""
 
     def __init__(self, inner: Eligibility, failing: Collection[str] = CALLS) -> None:
         unknown = set(failing) - set(CALLS)
@@ -63,7 +63,7 @@ class FailingEligibility:
     def _check(self, call: str) -> None:
         if self.down and call in self.failing:
             self.failures += 1
-            raise ServiceUnavailable(
+            raise ServiceUnavailableError(
                 "the online eligibility service did not answer (injected fault); "
                 "check the network, then try again"
             )

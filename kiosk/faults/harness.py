@@ -19,6 +19,7 @@ from typing import Any
 
 from kiosk.config import Settings
 from kiosk.reception.clock import ManualClock
+from kiosk.reception.events import Event, StaffMode
 from kiosk.reception.flow import Change, Reception
 from kiosk.reception.ports import ReceptionResult, Records
 from kiosk.reception.states import DISPLAY, LEFT_BEHIND, State
@@ -136,21 +137,21 @@ class HeadlessKiosk:
     def place(self, transport: Any) -> State:
         """Put a card (a Transport) on the reader and let the kiosk read it."""
         self.services.insert_card(transport)
-        return self.flow.card_placed()
+        return self.flow.send(Event.CARD_PLACED)
 
     def take_card(self) -> State:
         """The card is taken away (at any screen)."""
         self.flow.interrupt()
         self.services.remove_card()
         if "card_removed" in self.flow.known_events():
-            self.flow.card_removed()
+            self.flow.send(Event.CARD_REMOVED)
         return self.state
 
     def wait(self, seconds: float) -> State:
         """Let ``seconds`` of virtual time pass, ticking every second."""
         for _ in range(int(seconds)):
             self.clock.advance(1.0)
-            self.flow.tick()
+            self.flow.send(Event.TICK)
         return self.state
 
     def walk_away(self) -> State:
@@ -160,7 +161,7 @@ class HeadlessKiosk:
             if self.state in (S.START, S.CARD_LEFT):
                 break
             self.clock.advance(1.0)
-            self.flow.tick()
+            self.flow.send(Event.TICK)
         return self.state
 
     def answer(
@@ -231,9 +232,9 @@ def _choose(kiosk: HeadlessKiosk, choices: Choices) -> None:
     flow = kiosk.flow
     allowed = flow.allowed_events()
     if choices.method == "pin" and "choose_pin" in allowed:
-        flow.choose_pin()
+        flow.send(Event.CHOOSE_PIN)
     elif choices.method in ("pin", "face") and "choose_face" in allowed:
-        flow.choose_face()
+        flow.send(Event.CHOOSE_FACE)
     else:
         _staff(kiosk, choices)
 
@@ -241,64 +242,64 @@ def _choose(kiosk: HeadlessKiosk, choices: Choices) -> None:
 def _staff(kiosk: HeadlessKiosk, choices: Choices) -> None:
     flow = kiosk.flow
     if choices.staff_password and not flow.visit.staff_visual:
-        flow.staff_mode(True, choices.staff_password)
+        flow.send(Event.STAFF_MODE, StaffMode(True, choices.staff_password))
     if "call_staff" in flow.known_events():
-        flow.call_staff()
+        flow.send(Event.CALL_STAFF)
     else:
-        flow.cancel()
+        flow.send(Event.CANCEL)
 
 
 def _face(kiosk: HeadlessKiosk, choices: Choices) -> None:
-    kiosk.flow.look_at_camera()
+    kiosk.flow.send(Event.LOOK_AT_CAMERA)
 
 
 def _face_failed(kiosk: HeadlessKiosk, choices: Choices) -> None:
     flow = kiosk.flow
     allowed = flow.allowed_events()
     if "retry_face" in allowed:
-        flow.retry_face()
+        flow.send(Event.RETRY_FACE)
     elif "choose_pin" in allowed and choices.pin:
-        flow.choose_pin()
+        flow.send(Event.CHOOSE_PIN)
     elif choices.staff_password:
         _staff(kiosk, choices)
     else:
-        flow.cancel()
+        flow.send(Event.CANCEL)
 
 
 def _pin(kiosk: HeadlessKiosk, choices: Choices) -> None:
-    kiosk.flow.pin_entered(choices.pin)
+    kiosk.flow.send(Event.PIN_ENTERED, choices.pin)
 
 
 def _pin_locked(kiosk: HeadlessKiosk, choices: Choices) -> None:
     if choices.staff_password:
         _staff(kiosk, choices)
     else:
-        kiosk.flow.choose_face()
+        kiosk.flow.send(Event.CHOOSE_FACE)
 
 
 def _staff_wait(kiosk: HeadlessKiosk, choices: Choices) -> None:
     flow = kiosk.flow
     if flow.visit.staff_visual:
-        flow.staff_confirm(True)
+        flow.send(Event.STAFF_CONFIRM, True)
     else:
-        flow.cancel()
+        flow.send(Event.CANCEL)
 
 
 _ANSWERS: dict[State, Callable[[HeadlessKiosk, Choices], Any]] = {
-    S.EXPIRY_ALERT: lambda k, c: k.flow.next(),
-    S.REGISTER: lambda k, c: k.flow.register(True),
+    S.EXPIRY_ALERT: lambda k, c: k.flow.send(Event.NEXT),
+    S.REGISTER: lambda k, c: k.flow.send(Event.REGISTER, True),
     S.METHOD: _choose,
     S.FACE: _face,
     S.FACE_FAILED: _face_failed,
     S.PIN: _pin,
     S.PIN_LOCKED: _pin_locked,
     S.STAFF_WAIT: _staff_wait,
-    S.CONSENT: lambda k, c: k.flow.consent(c.consent),
-    S.HIGH_COST: lambda k, c: k.flow.high_cost(c.consent),
-    S.LIMIT_CONSENT: lambda k, c: k.flow.limit_info(c.consent),
-    S.SPECIFIC_DISEASE: lambda k, c: k.flow.specific_disease_info(c.consent),
-    S.PRESCRIPTION: lambda k, c: k.flow.prescription(c.consent),
-    S.IDLE_WARNING: lambda k, c: k.flow.continue_(),
+    S.CONSENT: lambda k, c: k.flow.send(Event.CONSENT, c.consent),
+    S.HIGH_COST: lambda k, c: k.flow.send(Event.HIGH_COST, c.consent),
+    S.LIMIT_CONSENT: lambda k, c: k.flow.send(Event.LIMIT_INFO, c.consent),
+    S.SPECIFIC_DISEASE: lambda k, c: k.flow.send(Event.DISEASE_INFO, c.consent),
+    S.PRESCRIPTION: lambda k, c: k.flow.send(Event.PRESCRIPTION, c.consent),
+    S.IDLE_WARNING: lambda k, c: k.flow.send(Event.CONTINUE),
 }
 
 

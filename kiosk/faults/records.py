@@ -1,7 +1,7 @@
 """The records failing while a reception is recorded: database gone, disk full.
 
 - :class:`FlakyDatabase` wraps a records database adapter (``store.db``; the
-  :class:`~kiosk.records.store.Database` protocol): while ``down`` it refuses every
+  :class:`~kiosk.records.database.Database` protocol): while ``down`` it refuses every
   statement with the :class:`~kiosk.records.errors.RecordError` the SQLite adapter raises when
   the file cannot be reached, and it can fail only the ``n``-th write transaction.
 - :func:`sqlite_full` makes SQLite itself answer "database or disk is full" (SQLITE_FULL): it

@@ -36,7 +36,8 @@ from kiosk.faults.face import VanishingCamera
 from kiosk.faults.harness import OVER, CardBox, Choices, HeadlessKiosk, wrong_pin
 from kiosk.faults.records import FlakyDatabase, outbox_disk_full
 from kiosk.paths import kiosk_home_at
-from kiosk.reception.errors import FlowError, Refused
+from kiosk.reception.errors import FlowError, RefusedError
+from kiosk.reception.events import Event
 from kiosk.reception.ports import FaceFrame, FaceVerdict
 from kiosk.reception.states import State
 from kiosk.simcard.deck import get_profile
@@ -275,7 +276,7 @@ class _Visit:
             if roll < 0.02:
                 kiosk.take_card()
             elif roll < 0.04 and "cancel" in kiosk.flow.known_events():
-                kiosk.flow.cancel()
+                kiosk.flow.send(Event.CANCEL)
             elif roll < 0.055:
                 kiosk.walk_away()
             else:
@@ -341,7 +342,7 @@ class _Soak:
         report = self.report
         try:
             _Visit(self).run()
-        except Refused:
+        except RefusedError:
             report.refusals += 1
         except (FlowError, KioskError, Exception) as exc:  # escaped the flow: a crash
             report.crash_count += 1

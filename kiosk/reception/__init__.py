@@ -4,11 +4,11 @@
 from ONE thread, and tells listeners each :class:`Change` (previous state, state, event,
 :class:`Screen`). The transition table and the entry actions are in flow.py, the rules
 (guards) in rules.py, the visit's data in visit.py, the screens in screens.py. An event the
-state does not declare raises :class:`FlowError`; one a rule forbids raises :class:`Refused`
+state does not declare raises :class:`FlowError`; one a rule forbids raises :class:`RefusedError`
 naming the rule. Collaborators come in through the ports (ports.py); kiosk.wiring builds them.
 """
 
-from kiosk.reception.errors import FlowDefinitionError, FlowError, Refused
+from kiosk.reception.errors import FlowDefinitionError, FlowError, RefusedError
 from kiosk.reception.events import Event
 from kiosk.reception.flow import Change, Reception
 from kiosk.reception.screens import Option, Screen
@@ -22,7 +22,7 @@ __all__ = [
     "FlowError",
     "Option",
     "Reception",
-    "Refused",
+    "RefusedError",
     "Screen",
     "State",
     "Visit",

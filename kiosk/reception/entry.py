@@ -12,7 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from kiosk.card.errors import CardError, NotMyNumberCard, PinBlocked, TransportError, WrongPin
+from kiosk.card.errors import (
+    CardError,
+    NotMyNumberCardError,
+    PinBlockedError,
+    TransportError,
+    WrongPinError,
+)
 from kiosk.errors import KioskError
 from kiosk.reception.clock import Clock
 from kiosk.reception.errors import need
@@ -53,8 +59,8 @@ class Step(NamedTuple):
 
 
 @dataclass
-class Desk:
-    """The reception's collaborators as entry actions reach them."""
+class Ports:
+    """The reception's ports (and its clock, policy and audit) as entry actions reach them."""
 
     slot: CardSlot
     certificates: CertificateChecker
@@ -66,35 +72,35 @@ class Desk:
     audit: Callable[[Visit, Outcome | AuditKind, dict[str, str | int]], None]
 
 
-def read_card(desk: Desk, visit: Visit, _: Any) -> Step:
+def read_card(ports: Ports, visit: Visit, _: Any) -> Step:
     """READING: open the card, read it without a PIN, check its certificate and registration."""
-    visit = visit.but(reception_id=uuid.uuid4().hex, started_at=desk.clock.now())
+    visit = visit.but(reception_id=uuid.uuid4().hex, started_at=ports.clock.now())
     try:
-        card = desk.slot.open()
+        card = ports.slot.open()
         visit = visit.but(card=card)
         reading = card.read_for_reception()
-    except NotMyNumberCard:
+    except NotMyNumberCardError:
         return Step(visit.but(error=ReaderError.NOT_MY_NUMBER_CARD), Event.READ_FAILED)
     except CardError:
         return Step(visit.but(error=ReaderError.NOT_RECOGNISED), Event.READ_FAILED)
     visit = visit.but(reading=reading, auth_tries_left=reading.auth_pin_tries_left)
-    now = desk.clock.now()
+    now = ports.clock.now()
     try:
-        cert = desk.certificates.check(reading.auth_certificate, now)
+        cert = ports.certificates.check(reading.auth_certificate, now)
     except KioskError:
         return Step(visit.but(error=ReaderError.CERTIFICATE_INVALID), Event.READ_FAILED)
     visit = visit.but(cert=cert)
-    if not certificate_usable(cert, now, desk.policy()):
+    if not certificate_usable(cert, now, ports.policy()):
         return Step(visit.but(error=ReaderError.CERTIFICATE_INVALID), Event.READ_FAILED)
     try:
-        registered = desk.eligibility.is_registered(reading.auth_certificate)
+        registered = ports.eligibility.is_registered(reading.auth_certificate)
     except KioskError as exc:
         log.warning("registration look-up failed: %s", type(exc).__name__)
         return Step(visit.but(error=ReaderError.SYSTEM), Event.READ_FAILED)
     return Step(visit.but(registered=registered), Event.READ_OK)
 
 
-def open_face(desk: Desk, visit: Visit, _: Any) -> Step:
+def open_face(ports: Ports, visit: Visit, _: Any) -> Step:
     """FACE: read the chip photo once per visit and (re)prepare the verifier when it is not
     ready (first attempt, or after a camera failure dropped the encoding)."""
     if visit.photo is not None and visit.face_prepared:
@@ -102,22 +108,22 @@ def open_face(desk: Desk, visit: Visit, _: Any) -> Step:
     try:
         photo = visit.photo if visit.photo is not None else _card(visit).read_face_photo()
         visit = visit.but(photo=photo)
-        desk.face.prepare(photo)
+        ports.face.prepare(photo)
     except TransportError:
         return Step(visit, Event.CARD_REMOVED)
     except FaceUnavailableError:  # no model here: the face path is closed, PIN and staff remain
         log.warning("face verification unavailable on this kiosk (see kiosk doctor)")
-        closed = visit.but(face_reason=FACE_UNAVAILABLE, face_failures=desk.policy().face_attempts)
+        closed = visit.but(face_reason=FACE_UNAVAILABLE, face_failures=ports.policy().face_attempts)
         return Step(closed, Event.FACE_RESULT, False)
     except KioskError as exc:  # photo unreadable: the face path cannot be used
         log.warning("face photo unusable: %s", type(exc).__name__)
         closed = visit.but(photo=None, face_reason=PHOTO_UNUSABLE)
-        closed = closed.but(face_failures=desk.policy().face_attempts)
+        closed = closed.but(face_failures=ports.policy().face_attempts)
         return Step(closed, Event.FACE_RESULT, False)
     return Step(visit.but(face_prepared=True))
 
 
-def photo_for_staff(desk: Desk, visit: Visit, _: Any) -> Step:
+def photo_for_staff(ports: Ports, visit: Visit, _: Any) -> Step:
     """STAFF_WAIT: the chip photo for the staff to compare (the printed one when unreadable)."""
     if visit.photo is not None:
         return Step(visit)
@@ -129,17 +135,17 @@ def photo_for_staff(desk: Desk, visit: Visit, _: Any) -> Step:
         return Step(visit)
 
 
-def check_pin(desk: Desk, visit: Visit, pin: Any) -> Step:
+def check_pin(ports: Ports, visit: Visit, pin: Any) -> Step:
     """PIN_CHECK: the card verifies the PIN and signs a challenge; the PIN is never kept."""
     try:
         _card(visit).prove_possession(str(pin))
-    except WrongPin as exc:
+    except WrongPinError as exc:
         visit = visit.but(auth_tries_left=exc.tries_left)
-        desk.audit(visit, AuditKind.PIN_WRONG, {"tries_left": exc.tries_left})
+        ports.audit(visit, AuditKind.PIN_WRONG, {"tries_left": exc.tries_left})
         return Step(visit, Event.PIN_WRONG)
-    except PinBlocked:
+    except PinBlockedError:
         visit = visit.but(auth_tries_left=0)
-        desk.audit(visit, AuditKind.PIN_WRONG, {"tries_left": 0})
+        ports.audit(visit, AuditKind.PIN_WRONG, {"tries_left": 0})
         return Step(visit, Event.PIN_WRONG)
     except TransportError:
         return Step(visit, Event.CARD_REMOVED)
@@ -149,22 +155,22 @@ def check_pin(desk: Desk, visit: Visit, pin: Any) -> Step:
     return Step(visit.but(auth_tries_left=AUTH_PIN_TRIES), Event.PIN_OK)
 
 
-def note_pin_locked(desk: Desk, visit: Visit, _: Any) -> Step:
-    desk.audit(visit, AuditKind.PIN_LOCKED, {"pin": PinKind.AUTH.value})
+def note_pin_locked(ports: Ports, visit: Visit, _: Any) -> Step:
+    ports.audit(visit, AuditKind.PIN_LOCKED, {"pin": PinKind.AUTH.value})
     return Step(visit)
 
 
-def qualify(desk: Desk, visit: Visit, _: Any) -> Step:
+def qualify(ports: Ports, visit: Visit, _: Any) -> Step:
     """QUALIFYING: identity is settled (no face data beyond the one comparison); register the
     card when the patient asked to, then look up the insurance."""
-    desk.face.forget()
+    ports.face.forget()
     visit = visit.but(photo=None, face_prepared=False)
     cert = need(visit.reading, "card reading").auth_certificate
     try:
         if visit.wants_registration:
-            desk.eligibility.register(cert)
-            desk.audit(visit, AuditKind.REGISTERED, {})
-        qualification = desk.eligibility.lookup(cert, desk.clock.now(), visit.cert)
+            ports.eligibility.register(cert)
+            ports.audit(visit, AuditKind.REGISTERED, {})
+        qualification = ports.eligibility.lookup(cert, ports.clock.now(), visit.cert)
     except KioskError as exc:
         log.warning("eligibility look-up failed: %s", type(exc).__name__)
         rejected = getattr(exc, "code", None) == ReaderError.CERTIFICATE_INVALID.value
@@ -173,14 +179,14 @@ def qualify(desk: Desk, visit: Visit, _: Any) -> Step:
     return Step(visit.but(qualification=qualification), Event.PROCEED)
 
 
-def finish(desk: Desk, visit: Visit, _: Any) -> Step:
+def finish(ports: Ports, visit: Visit, _: Any) -> Step:
     """FINISHING: keep the record and hand the clinic system its result file."""
     result = ReceptionResult(
         reception_id=visit.reception_id,
         cert_serial=need(visit.cert, "certificate check").serial,
         method=need(visit.method, "identity method"),
         started_at=need(visit.started_at, "start time"),
-        finished_at=desk.clock.now(),
+        finished_at=ports.clock.now(),
         qualification=need(visit.qualification, "eligibility result"),
         consents=dict(visit.consents),
         high_cost=visit.high_cost,
@@ -191,7 +197,7 @@ def finish(desk: Desk, visit: Visit, _: Any) -> Step:
         staff_id=visit.staff_id if visit.method is IdentityMethod.VISUAL else None,
     )
     try:
-        path = desk.records.record_reception(result)
+        path = ports.records.record_reception(result)
     except KioskError as exc:
         log.warning("recording failed: %s", type(exc).__name__)
         return Step(visit.but(error=ReaderError.SYSTEM), Event.RECORD_FAILED)

@@ -11,7 +11,7 @@ class FlowError(KioskError):
     """An event the flow does not accept in its current state (strict events)."""
 
 
-class Refused(FlowError):
+class RefusedError(FlowError):
     """An event the current state knows, refused by a rule (``guard`` names the rule)."""
 
     def __init__(self, event: str, state: str, guard: str) -> None:

@@ -76,3 +76,16 @@ class StaffAnswer:
 
     ok: bool
     staff_id: str = UNNAMED_STAFF
+
+
+@dataclass(frozen=True)
+class StaffMode:
+    """Staff switch the kiosk to 目視確認 (``visual``) or back to 無人, with their credential
+    (checked by the reception's StaffAuthenticator, never kept) and who they are."""
+
+    visual: bool
+    credential: str
+    staff_id: str = UNNAMED_STAFF
+
+    def __repr__(self) -> str:  # the credential never reaches a log or a trace
+        return f"StaffMode(visual={self.visual}, staff_id={self.staff_id!r})"

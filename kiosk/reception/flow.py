@@ -6,7 +6,7 @@ carries is kept, the state changes, listeners hear of it, and the entry action o
 state does its work. When that work decides what comes next (the card was read, the PIN was
 wrong) its follow-up event is queued and runs after the current one has finished. An event
 the state does not declare raises :class:`FlowError`; one a rule forbids raises
-:class:`Refused` naming the rule. Nothing is recorded until FINISHING, so a card taken away
+:class:`RefusedError` naming the rule. Nothing is recorded until FINISHING, so a card taken away
 or a timeout at any point leaves no consent behind.
 """
 
@@ -22,8 +22,8 @@ from typing import Any, ClassVar
 from kiosk.errors import KioskError
 from kiosk.reception import entry
 from kiosk.reception.clock import Clock
-from kiosk.reception.errors import FlowError, Refused
-from kiosk.reception.events import FOLLOW_UPS, UNNAMED_STAFF, Event, StaffAnswer
+from kiosk.reception.errors import FlowError, RefusedError
+from kiosk.reception.events import FOLLOW_UPS, Event, StaffAnswer, StaffMode
 from kiosk.reception.machine import HISTORY, DeclaredMachine, Transition, transitions
 from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import (
@@ -79,9 +79,28 @@ _IDLE = _ordered(INTERACTIVE - {S.STAFF_WAIT})
 ENDINGS = frozenset({S.START, S.CANCELLED, S.CARD_ERROR, S.TAKE_CARD})
 """States that end a visit when entered."""
 _CANCELLABLE = _ordered(INTERACTIVE | {S.IDLE_WARNING})
+MODE_EVENTS = frozenset({E.STAFF_MODE})
+"""Events that change the kiosk's mode, not the patient's screen: they restart neither the
+screen's clock nor the patient's inactivity."""
 
-Entry = Callable[[entry.Desk, Visit, Any], entry.Step]
+Entry = Callable[[entry.Ports, Visit, Any], entry.Step]
 Answer = Callable[[Visit, Any, FlowPolicy], Visit]
+Note = Callable[[Visit, Any], "tuple[AuditKind, dict[str, str | int]] | None"]
+
+
+def _mode(mode: StaffMode) -> str:
+    return "visual" if mode.visual else "unattended"
+
+
+def _value(event: Event, value: Any) -> Any:
+    """An event's value in its one form: a staff answer or mode from the shorter forms
+    callers may give (``True``; ``(visual, credential[, staff_id])``)."""
+    if event is E.STAFF_CONFIRM and not isinstance(value, StaffAnswer):
+        return StaffAnswer(value is True)
+    if event is E.STAFF_MODE and isinstance(value, tuple):
+        visual, credential, *who = value
+        return StaffMode(visual is True, str(credential), *map(str, who))
+    return value
 
 
 class Reception(DeclaredMachine):
@@ -161,6 +180,8 @@ class Reception(DeclaredMachine):
         Transition(E.TICK, S.TAKE_CARD, S.CARD_LEFT, guard="card_left_too_long"),
         Transition(E.RETRY_READ, S.CARD_ERROR, S.READING, guard="card_unreadable"),
         *[Transition(E.CALL_STAFF, s, s) for s in (S.CARD_ERROR, *_ordered(LEFT_BEHIND))],
+        # staff switch 無人 / 目視確認 in any state: a mode of the kiosk, not a screen
+        *[Transition(E.STAFF_MODE, s, s, guard="staff_credential_valid") for s in State],
     )
     ENTRY: ClassVar[dict[State, Entry]] = {
         S.READING: entry.read_card,
@@ -186,8 +207,37 @@ class Reception(DeclaredMachine):
             method=IdentityMethod.VISUAL if answer.ok else None, staff_id=answer.staff_id
         ),
         E.FACE_RESULT: lambda v, ok, _: v.but(method=IdentityMethod.FACE) if ok else v,
+        E.STAFF_MODE: lambda v, mode, _: v.but(staff_visual=mode.visual),
     }
     """What an event's value changes in the visit, once its transition has been chosen."""
+
+    NOTES: ClassVar[dict[Event, Note]] = {
+        E.STAFF_CONFIRM: lambda v, answer: (
+            (
+                AuditKind.VISUAL_CONFIRMED if answer.ok else AuditKind.VISUAL_REFUSED,
+                {"staff_id": answer.staff_id},
+            )
+            if v.staff_visual
+            else None
+        ),
+        E.STAFF_MODE: lambda _, mode: (
+            AuditKind.STAFF,
+            {
+                "action": f"{_mode(mode)}_mode",
+                "mode": _mode(mode),
+                "staff_id": mode.staff_id,
+            },
+        ),
+    }
+    """What the records note when an event's transition is taken (before the visit changes)."""
+
+    REFUSAL_NOTES: ClassVar[dict[Event, Note]] = {
+        E.STAFF_MODE: lambda _, mode: (
+            AuditKind.STAFF,
+            {"action": "staff_refused", "staff_id": getattr(mode, "staff_id", "")},
+        ),
+    }
+    """What the records note when a rule refuses an event (a wrong staff credential)."""
 
     def __init__(
         self,
@@ -215,7 +265,6 @@ class Reception(DeclaredMachine):
         self._frame_listeners: list[Callable[[FaceFrame], None]] = []
         self._stop = threading.Event()
         self._queue: deque[tuple[Event, Any]] = deque()
-        self._last_event: Event = E.TICK
         self._last_activity = clock.monotonic()
         self._entered_at = clock.monotonic()
 
@@ -245,17 +294,21 @@ class Reception(DeclaredMachine):
         if event in FOLLOW_UPS:
             raise FlowError(f"event {event.value!r} is the reception's own")
         if event is E.TICK:
-            return self.tick()
+            return self._tick()
         if event is E.LOOK_AT_CAMERA:
-            return self.look_at_camera()
-        if event is E.STAFF_CONFIRM and not isinstance(value, StaffAnswer):
-            value = StaffAnswer(value is True)
-        self._last_activity = self.clock.monotonic()
+            return self._look_at_camera()
+        value = _value(event, value)
+        if event not in MODE_EVENTS:
+            self._last_activity = self.clock.monotonic()
         self._stop.clear()
         try:
             self._handle(event, value)
+        except RefusedError:
+            self._note(self.REFUSAL_NOTES, event, value)
+            raise
         finally:
-            self._last_activity = self.clock.monotonic()
+            if event not in MODE_EVENTS:
+                self._last_activity = self.clock.monotonic()
         return self.state
 
     def _handle(self, event: Event, value: Any) -> None:
@@ -270,13 +323,14 @@ class Reception(DeclaredMachine):
     def _step(self, event: Event, value: Any) -> None:
         t = self._select(event, self._facts(value))
         assert t is not None  # noqa: S101 - _select raises instead
+        self._note(self.NOTES, event, value)
         answer = self.ANSWERS.get(event)
         if answer is not None:
             self.visit = answer(self.visit, value, self.policy)
         moved_from, entered = self._move(t)
         previous = State(moved_from.value)
-        self._entered_at = self.clock.monotonic()
-        self._last_event = event
+        if event not in MODE_EVENTS:
+            self._entered_at = self.clock.monotonic()
         if entered and self.state in ENDINGS:
             self._end_visit(previous, event)
         elif entered and self.state == S.READING:
@@ -284,7 +338,7 @@ class Reception(DeclaredMachine):
         self._tell(previous, event)
         work = self.ENTRY.get(self.state) if entered else None
         if work is not None:
-            step = work(self._desk(), self.visit, value)
+            step = work(self._ports(), self.visit, value)
             self.visit = step.visit
             if step.event is not None:
                 self._queue.append((step.event, step.value))
@@ -296,9 +350,18 @@ class Reception(DeclaredMachine):
             policy=self.policy,
             now=self.clock.now(),
             value=value,
+            credential_valid=isinstance(value, StaffMode) and self.staff.check(value.credential),
             idle_s=now - self._last_activity,
             shown_s=now - self._entered_at,
         )
+
+    def _note(self, notes: dict[Event, Note], event: Event, value: Any) -> None:
+        """Give the records the note ``notes`` declares for ``event``, if any."""
+        note = notes.get(event)
+        said = None if note is None else note(self.visit, value)
+        if said is not None:
+            kind, extra = said
+            self._audit(self.visit, kind, extra)
 
     def _tell(self, previous: State, event: Event) -> None:
         if not self._listeners:
@@ -312,14 +375,15 @@ class Reception(DeclaredMachine):
         facts = self._facts()
         return {e for e in self.known_events() if self._select(e, facts, raise_=False)}
 
-    def tick(self) -> State:
-        """Let time act (inactivity, end screens); a no-op when nothing is due."""
+    def _tick(self) -> State:
+        """TICK: let time act (inactivity, end screens); a no-op when nothing is due."""
         if E.TICK in self.known_events() and self._select(E.TICK, self._facts(), raise_=False):
             self._handle(E.TICK, None)
         return self.state
 
-    def look_at_camera(self) -> State:
-        """Run one face attempt (blocking: frames until a match or the attempt's budget)."""
+    def _look_at_camera(self) -> State:
+        """LOOK_AT_CAMERA: one face attempt (blocking: frames until a match or the attempt's
+        budget); its verdict follows as FACE_RESULT."""
         self._expect(E.FACE_RESULT)
         self._last_activity = self.clock.monotonic()
         self._stop.clear()
@@ -354,77 +418,6 @@ class Reception(DeclaredMachine):
             except KioskError as again:
                 log.warning("face forget failed: %s", type(again).__name__)
             return FaceVerdict(False, CAMERA_UNAVAILABLE)
-
-    def staff_mode(self, visual: bool, credential: str, staff_id: str = UNNAMED_STAFF) -> State:
-        """Staff switch the kiosk 無人 / 目視確認 with their credential (any state)."""
-        who: dict[str, str | int] = {"staff_id": staff_id}
-        if not self.staff.check(credential):
-            self._audit(self.visit, AuditKind.STAFF, {"action": "staff_refused", **who})
-            raise Refused(E.STAFF_MODE, str(self.state.value), "staff_credential_valid")
-        self.visit = self.visit.but(staff_visual=visual)
-        mode = "visual" if visual else "unattended"
-        self._audit(self.visit, AuditKind.STAFF, {"action": f"{mode}_mode", "mode": mode, **who})
-        self._tell(self.state, E.STAFF_MODE)
-        return self.state
-
-    # -- the events by name (for code and tests that read better so) --------------------------
-
-    def card_placed(self) -> State:
-        return self.send(E.CARD_PLACED)
-
-    def card_removed(self) -> State:
-        return self.send(E.CARD_REMOVED)
-
-    def cancel(self) -> State:
-        return self.send(E.CANCEL)
-
-    def next(self) -> State:
-        return self.send(E.NEXT)
-
-    def register(self, agree: bool) -> State:
-        return self.send(E.REGISTER, agree)
-
-    def choose_face(self) -> State:
-        return self.send(E.CHOOSE_FACE)
-
-    def choose_pin(self) -> State:
-        return self.send(E.CHOOSE_PIN)
-
-    def call_staff(self) -> State:
-        return self.send(E.CALL_STAFF)
-
-    def retry_face(self) -> State:
-        return self.send(E.RETRY_FACE)
-
-    def pin_entered(self, pin: str) -> State:
-        """The 4-digit PIN; it goes to the card and is never kept."""
-        return self.send(E.PIN_ENTERED, pin)
-
-    def staff_confirm(self, ok: bool, staff_id: str = UNNAMED_STAFF) -> State:
-        """本人確認OK / 確認できない from the staff member ``staff_id`` (only in 目視確認 mode)."""
-        self._expect(E.STAFF_CONFIRM)
-        if self.visit.staff_visual:
-            kind = AuditKind.VISUAL_CONFIRMED if ok else AuditKind.VISUAL_REFUSED
-            self._audit(self.visit, kind, {"staff_id": staff_id})
-        return self.send(E.STAFF_CONFIRM, StaffAnswer(ok, staff_id))
-
-    def consent(self, agree: bool) -> State:
-        return self.send(E.CONSENT, agree)
-
-    def high_cost(self, use: bool) -> State:
-        return self.send(E.HIGH_COST, use)
-
-    def limit_info(self, share: bool) -> State:
-        return self.send(E.LIMIT_INFO, share)
-
-    def specific_disease_info(self, share: bool) -> State:
-        return self.send(E.DISEASE_INFO, share)
-
-    def prescription(self, electronic: bool) -> State:
-        return self.send(E.PRESCRIPTION, electronic)
-
-    def continue_(self) -> State:
-        return self.send(E.CONTINUE)
 
     # -- other questions and requests ------------------------------------------------------------
 
@@ -493,8 +486,8 @@ class Reception(DeclaredMachine):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _desk(self) -> entry.Desk:
-        return entry.Desk(
+    def _ports(self) -> entry.Ports:
+        return entry.Ports(
             slot=self.slot,
             certificates=self.certificates,
             face=self.face,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, ClassVar
 
-from kiosk.reception.errors import FlowDefinitionError, FlowError, Refused
+from kiosk.reception.errors import FlowDefinitionError, FlowError, RefusedError
 
 HISTORY = "<history>"
 """Target meaning "back to the state remembered when the source state was entered"."""
@@ -96,7 +96,7 @@ class DeclaredMachine:
                 continue
             return t
         if raise_:
-            raise Refused(event, str(self.state.value), failed)
+            raise RefusedError(event, str(self.state.value), failed)
         return None
 
     def _move(self, t: Transition) -> tuple[Enum, bool]:

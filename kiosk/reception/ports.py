@@ -1,9 +1,9 @@
 """What the flow asks of its collaborators: small protocols, passed in at construction.
 
-Card errors are those of :mod:`kiosk.card.errors` (NoCard / TransportError -> 001,
-NotMyNumberCard -> 002, WrongPin(tries_left), PinBlocked). Adapters over the real packages live
-in :mod:`kiosk.wiring` (in-memory ones in :mod:`kiosk.wiring.memory`); the reception never
-imports them.
+Card errors are those of :mod:`kiosk.card.errors` (NoCardError / TransportError -> 001,
+NotMyNumberCardError -> 002, WrongPinError(tries_left), PinBlockedError). Adapters over the
+real packages live in :mod:`kiosk.wiring` (in-memory ones in :mod:`kiosk.wiring.memory`); the
+reception never imports them.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class CardSession(Protocol):
 
 
 class CardSlot(Protocol):
-    """The reader: ``open()`` the card lying on it (raises NoCard when there is none)."""
+    """The reader: ``open()`` the card lying on it (raises NoCardError when there is none)."""
 
     def open(self) -> CardSession: ...
 

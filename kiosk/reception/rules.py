@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from kiosk.reception.events import StaffAnswer
+from kiosk.reception.events import StaffAnswer, StaffMode
 from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import CertificateCheck
+from kiosk.reception.states import State
 from kiosk.reception.visit import Visit
-from kiosk.vocabulary import AUTH_PIN, ReaderError
+from kiosk.vocabulary import AUTH_PIN, CallReason, ReaderError
 
 USABLE = frozenset({"valid", "expired"})
 """Certificate statuses that may still pass (an expired one only within the grace months)."""
@@ -31,6 +32,7 @@ class Facts:
     policy: FlowPolicy
     now: datetime
     value: Any = None  # what the event carries (an answer, a PIN, a face verdict)
+    credential_valid: bool = False  # STAFF_MODE: the staff credential it carries is right
     idle_s: float = 0.0  # since the patient's (or staff's) last action
     shown_s: float = 0.0  # since the current screen was entered
 
@@ -101,12 +103,27 @@ def face_matched(f: Facts) -> bool:
     return f.value is True
 
 
+def face_attempts_left(visit: Visit, policy: FlowPolicy) -> int:
+    """Face attempts the facility still allows in this visit."""
+    return max(0, policy.face_attempts - visit.face_failures)
+
+
+def face_attempts_spent(visit: Visit, policy: FlowPolicy) -> bool:
+    """The visit has failed the face as often as the facility allows."""
+    return face_attempts_left(visit, policy) == 0
+
+
 def face_tries_left(f: Facts) -> bool:
-    return f.visit.face_failures < f.policy.face_attempts
+    return not face_attempts_spent(f.visit, f.policy)
 
 
 def staff_mode_visual(f: Facts) -> bool:
     return f.visit.staff_visual
+
+
+def staff_credential_valid(f: Facts) -> bool:
+    """Switching 無人 / 目視確認 needs a staff credential the kiosk accepts."""
+    return isinstance(f.value, StaffMode) and f.credential_valid
 
 
 def staff_rejects(f: Facts) -> bool:
@@ -173,6 +190,24 @@ def card_unreadable(f: Facts) -> bool:
     return f.visit.error is ReaderError.NOT_RECOGNISED
 
 
+def desk_call_reason(state: State, visit: Visit, policy: FlowPolicy) -> CallReason | None:
+    """Why the desk is needed in ``state`` (None: it is not): the one place that says it."""
+    spent = face_attempts_spent(visit, policy)
+    if state == State.STAFF_WAIT:
+        if visit.face_only:
+            return CallReason.FACE_ONLY
+        if visit.auth_pin_locked:
+            return CallReason.PIN_LOCKED
+        return CallReason.FACE_FAILED if spent else CallReason.PATIENT
+    if state == State.PIN_LOCKED:
+        return CallReason.PIN_LOCKED
+    if state == State.CARD_LEFT:
+        return CallReason.CARD_LEFT
+    if state == State.FACE_FAILED and spent:
+        return CallReason.FACE_ONLY if visit.face_only else CallReason.FACE_FAILED
+    return None
+
+
 GUARDS: dict[str, Callable[[Facts], bool]] = {
     rule.__name__: rule
     for rule in (
@@ -187,6 +222,7 @@ GUARDS: dict[str, Callable[[Facts], bool]] = {
         face_matched,
         face_tries_left,
         staff_mode_visual,
+        staff_credential_valid,
         staff_rejects,
         qualification_valid,
         more_consent_items,

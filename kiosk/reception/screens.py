@@ -10,6 +10,7 @@ from typing import Any
 from kiosk.reception.events import Event
 from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import CAMERA_UNAVAILABLE, FACE_UNAVAILABLE, PHOTO_UNUSABLE
+from kiosk.reception.rules import face_attempts_left
 from kiosk.reception.states import State
 from kiosk.reception.visit import Visit
 from kiosk.texts import Text, catalogue
@@ -178,7 +179,7 @@ def _identity_options(
 ) -> list[Option]:
     face_only = visit.face_only
     locked = visit.auth_pin_locked
-    face_left = max(0, policy.face_attempts - visit.face_failures)
+    face_left = face_attempts_left(visit, policy)
     details |= {
         "face_only": face_only,
         "can_use_pin": not face_only and not locked,

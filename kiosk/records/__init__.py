@@ -25,10 +25,10 @@ signed checkpoints of its head are written outside it (:mod:`kiosk.records.check
 model: ``docs/records.md``). A card appears only as a salted hash of its certificate
 serial; PINs, the individual number and face data are never stored (audit details that look
 like them are refused). A consent is valid for 24 hours (``given_at``/``expires_at`` are stored).
-Errors are :class:`RecordError` (:class:`StorageFull` when the disk is full).
+Errors are :class:`RecordError` (:class:`StorageFullError` when the disk is full).
 """
 
-from kiosk.records.errors import ChainBroken, RecordError, StorageFull
+from kiosk.records.errors import ChainBrokenError, RecordError, StorageFullError
 from kiosk.records.model import AuditEvent, AuditKind, IdentityMethod, Outcome
 from kiosk.records.recorder import Receipt, Records, open_records
 from kiosk.records.result_xml import build_result_xml
@@ -37,14 +37,14 @@ from kiosk.records.store import RecordStore, StoredRecord
 __all__ = [
     "AuditEvent",
     "AuditKind",
-    "ChainBroken",
+    "ChainBrokenError",
     "IdentityMethod",
     "Outcome",
     "Receipt",
     "RecordError",
     "RecordStore",
     "Records",
-    "StorageFull",
+    "StorageFullError",
     "StoredRecord",
     "build_result_xml",
     "open_records",

@@ -21,7 +21,10 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+
+from kiosk.records.errors import RecordError
 
 GENESIS = "0" * 64
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -66,6 +69,13 @@ class ChainRow:
             self.body,
             self.prev_hash,
         )
+
+
+def iso(at: datetime) -> str:
+    """A record's time as a row keeps it (``ChainRow.at``): ISO 8601 in UTC, microseconds."""
+    if at.tzinfo is None:
+        raise RecordError("record times must be timezone-aware")
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def row_text(

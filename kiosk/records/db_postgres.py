@@ -4,7 +4,7 @@ Statements are written with ``?`` placeholders and translated to psycopg's ``%s`
 ones are prepared once per connection. Appends take a row lock on the chain head, so kiosks
 sharing one database extend one chain in turn. ``read_only=True`` makes every transaction
 of the session read-only (the staff tools). A full disk on the server is
-:class:`StorageFull`, any other failure :class:`RecordError`.
+:class:`StorageFullError`, any other failure :class:`RecordError`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from kiosk.records.errors import RecordError, StorageFull
+from kiosk.records.errors import RecordError, StorageFullError
 
 try:  # optional dependency: pip install 'kiosk[postgres]'
     import psycopg
@@ -43,7 +43,7 @@ class PostgresDatabase:
 
     def _error(self, exc: psycopg.Error) -> RecordError:
         if exc.sqlstate == "53100":  # disk_full
-            return StorageFull(
+            return StorageFullError(
                 f"the records database {_safe(self.url)} is full (no space left on the "
                 "server's disk): nothing of this transaction was recorded; free disk space"
             )

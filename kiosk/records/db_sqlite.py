@@ -5,7 +5,7 @@ URI ``mode=ro`` never switches the journal mode nor writes the file; a WAL datab
 kiosk has open (no ``-wal`` file beside it) and an archived copy are opened ``immutable=1``,
 so no ``-wal``/``-shm`` file is created next to it (read-only media work too).
 
-A full disk (or a database at its size limit) is :class:`StorageFull`; any other failure of
+A full disk (or a database at its size limit) is :class:`StorageFullError`; any other failure of
 SQLite is :class:`RecordError`, also at COMMIT, with the transaction rolled back.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from kiosk.records.errors import RecordError, StorageFull
+from kiosk.records.errors import RecordError, StorageFullError
 
 _SQLITE_FULL = 13
 _SQLITE_IOERR = 10
@@ -71,7 +71,7 @@ class SqliteDatabase:
         code = getattr(exc, "sqlite_errorcode", None)
         primary = code & 0xFF if isinstance(code, int) else None
         if primary == _SQLITE_FULL or "database or disk is full" in str(exc):
-            return StorageFull(
+            return StorageFullError(
                 f"the records database {self.path} is full (no space left on the disk, or its "
                 "size limit): nothing of this transaction was recorded; free disk space"
             )

@@ -9,7 +9,7 @@ class RecordError(KioskError):
     """A record could not be written or read; the message says what to do."""
 
 
-class ChainBroken(RecordError):
+class ChainBrokenError(RecordError):
     """The hash chain does not verify: a stored record was changed, removed or reordered."""
 
     def __init__(self, seq: int, reason: str) -> None:
@@ -18,6 +18,6 @@ class ChainBroken(RecordError):
         self.reason = reason
 
 
-class StorageFull(RecordError):
+class StorageFullError(RecordError):
     """The records database could not grow (disk full, or its size limit): the transaction
     was rolled back, nothing of it is stored, and earlier records are intact."""

@@ -19,21 +19,28 @@ from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from kiosk.records.store import StoredRecord
+from kiosk.texts import say
 
 ITEM_SYSTEM = "urn:kiosk:consent-item"
 CARD_SYSTEM = "urn:kiosk:card-ref"
 INSTITUTION_SYSTEM = "urn:kiosk:medical-institution-code"
 POLICY_AUTHORITY = "https://www.mhlw.go.jp/"  # オンライン資格確認 (厚生労働省)
 
-# item code -> (display, result-file element prefix)
-ITEMS: dict[str, tuple[str, str]] = {
-    "medication": ("薬剤情報", "PharmacistsInfo"),
-    "checkups": ("特定健診情報", "SpecificHealthCheckupsInfo"),
-    "treatment": ("診療情報", "DiagnosisInfo"),
-    "surgery": ("手術情報", "OperationInfo"),
-    "limit_info": ("限度額情報 (高額療養費)", "LimitApplicationCertificateRelated"),
-    "specific_disease": ("特定疾病情報", "SpecificDiseasesCertificateRelated"),
+ELEMENTS: dict[str, str] = {
+    "medication": "PharmacistsInfo",
+    "checkups": "SpecificHealthCheckupsInfo",
+    "treatment": "DiagnosisInfo",
+    "surgery": "OperationInfo",
+    "limit_info": "LimitApplicationCertificateRelated",
+    "specific_disease": "SpecificDiseasesCertificateRelated",
 }
+"""Item code -> result-file element prefix; the item's display is :func:`item_display`."""
+
+
+def item_display(item: str) -> str:
+    """The Japanese label of a known item (the text catalogue's ``consent.<item>``), else the
+    code itself."""
+    return say(f"consent.{item}") if item in ELEMENTS else item
 
 
 def consent_answers(record: StoredRecord) -> list[tuple[str, bool]]:
@@ -58,7 +65,7 @@ def fhir_entries(records: Iterable[StoredRecord]) -> Iterator[dict[str, Any]]:
     for record in records:
         consents = record.body.get("consents") or {}
         for item, given in consent_answers(record):
-            display, element = ITEMS.get(item, (item, item))
+            display, element = item_display(item), ELEMENTS.get(item, item)
             resource = {
                 "resourceType": "Consent",
                 "id": _uuid(f"{record.reception_id}/{item}"),

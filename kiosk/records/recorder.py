@@ -24,13 +24,14 @@ from typing import Any
 from kiosk.config import Settings
 from kiosk.eligibility.model import JST, Consents, PrescriptionForm, QualificationResult
 from kiosk.records.cardref import card_ref, load_or_create_salt
+from kiosk.records.chain import iso
 from kiosk.records.chainkey import load_chain_key
 from kiosk.records.checkpoint import SUFFIX, CheckpointLog
 from kiosk.records.errors import RecordError
 from kiosk.records.model import AuditEvent, check_staff_id
 from kiosk.records.outbox import PARTIAL, Outbox, Staged
 from kiosk.records.result_xml import build_result_xml
-from kiosk.records.store import NewRecord, RecordStore, StoredRecord, iso
+from kiosk.records.store import NewRecord, RecordStore, StoredRecord
 from kiosk.vocabulary import CARD_CODES, IdentityMethod, Outcome
 
 log = logging.getLogger(__name__)

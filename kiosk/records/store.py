@@ -1,16 +1,16 @@
 """The record store: a repository over one explicit database connection.
 
-``RecordStore.open(url)`` opens ``sqlite:///path`` (default) or ``postgresql://…``, applies
-the schema migrations and keeps the connection. :meth:`RecordStore.append` writes several
-records in ONE transaction (one commit), linked into the keyed chain
-(:mod:`kiosk.records.chain`); when it returns, the records are durable (SQLite WAL with
-synchronous=FULL; PostgreSQL's commit) and a signed checkpoint of the new head is appended
-to the checkpoints folder (:mod:`kiosk.records.checkpoint`).
+``RecordStore.open(url)`` opens ``sqlite:///path`` (default) or ``postgresql://…``
+(:mod:`kiosk.records.database`), applies the schema migrations (:mod:`kiosk.records.schema`)
+and keeps the connection. :meth:`RecordStore.append` writes several records in ONE
+transaction (one commit), linked into the keyed chain (:mod:`kiosk.records.chain`); when it
+returns, the records are durable (SQLite WAL with synchronous=FULL; PostgreSQL's commit)
+and a signed checkpoint of the new head is appended to the checkpoints folder
+(:mod:`kiosk.records.checkpoint`).
 
-Schema 2 signs the chain with the chain key (:mod:`kiosk.records.chainkey`). A schema 1
-database (plain SHA-256) is migrated when a kiosk opens it for writing: its chain is checked
-first (a broken one is refused, so tampering is never re-signed), then every record is
-re-signed and an audit event ``chain_keyed`` says how many records came from before.
+A kiosk opening a database for writing brings its schema up to date and signs it with the
+chain key (:mod:`kiosk.records.chainkey`); a schema 1 database (plain SHA-256) is re-signed
+only when its chain verifies.
 
 ``read_only=True`` (the staff tools) never migrates or writes: SQLite is opened with
 ``mode=ro`` (``immutable=1`` for an archived copy, or when no kiosk has the file open), and
@@ -21,61 +21,31 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import chain as chained
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from kiosk.paths import kiosk_home
+from kiosk.records import schema
 from kiosk.records.chain import (
-    GENESIS,
     ChainRow,
     Finding,
     Verification,
     head_text,
+    iso,
     link,
     plain_hash,
-    row_text,
     verify_chain,
 )
 from kiosk.records.chainkey import ChainKey, load_chain_key
 from kiosk.records.checkpoint import CheckpointLog, read_checkpoints
+from kiosk.records.database import Database, default_url, open_database
 from kiosk.records.errors import RecordError
 
 log = logging.getLogger(__name__)
-
-SCHEMA_VERSION = 2
-LEGACY_SCHEMA = 1  # the chain of plain SHA-256 hashes
-
-# version -> statements bringing the schema from version - 1 to version
-MIGRATIONS: dict[int, tuple[str, ...]] = {
-    1: (
-        "CREATE TABLE IF NOT EXISTS chain ("
-        " seq BIGINT PRIMARY KEY, kind TEXT NOT NULL, at TEXT NOT NULL,"
-        " kiosk_id TEXT NOT NULL, reception_id TEXT, body TEXT NOT NULL,"
-        " prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS chain_at ON chain (at)",
-        "CREATE INDEX IF NOT EXISTS chain_reception ON chain (reception_id)",
-        "CREATE TABLE IF NOT EXISTS chain_head ("
-        " id INTEGER PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)",
-        "INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, '"
-        "0000000000000000000000000000000000000000000000000000000000000000')",  # GENESIS
-    ),
-    # the head's signature; the records are re-signed by RecordStore._sign_chain
-    2: ("ALTER TABLE chain_head ADD COLUMN mac TEXT",),
-}
-
-_INSERT = (
-    "INSERT INTO chain (seq, kind, at, kiosk_id, reception_id, body, prev_hash, hash)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_ROWS = "SELECT seq, kind, at, kiosk_id, reception_id, body, prev_hash, hash FROM chain"
-_HEAD = "SELECT seq, hash FROM chain_head WHERE id = 1"
-_SET_HEAD = "UPDATE chain_head SET seq = ?, hash = ?, mac = ? WHERE id = 1"
 
 
 def _whole_chain(version: int) -> str:
@@ -88,25 +58,6 @@ def _whole_chain(version: int) -> str:
         " SELECT 1, kind, at, kiosk_id, reception_id, body, seq, prev_hash, hash FROM chain"
         " ORDER BY 1, 7"
     )
-
-
-class Database(Protocol):
-    """What the store needs from a database adapter (``?`` placeholders)."""
-
-    url: str
-    for_update: str
-
-    def write(self) -> Any: ...  # context manager: one transaction
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
-
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
-
-    def iterate(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]: ...
-
-    def table_exists(self, name: str) -> bool: ...
-
-    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -127,68 +78,6 @@ class StoredRecord:
     kiosk_id: str
     reception_id: str | None
     body: dict[str, Any]
-
-
-def default_url() -> str:
-    """``$KIOSK_RECORDS`` or SQLite in kiosk_home()."""
-    return os.environ.get("KIOSK_RECORDS") or f"sqlite:///{kiosk_home() / 'records.db'}"
-
-
-def sqlite_file(url: str) -> Path:
-    """The file of a ``sqlite:///…`` URL."""
-    path = url.removeprefix("sqlite://")
-    shown = url if len(url) <= 60 else url[:57] + "..."
-    if not path.startswith("/") or path == "/":
-        raise RecordError(
-            f"records URL {shown!r}: write sqlite:///relative/path or sqlite:////absolute/path"
-        )
-    if "\0" in path:
-        raise RecordError(f"records URL {shown!r}: a file name cannot hold a NUL character")
-    file = Path(path[1:])  # sqlite:///rel.db, sqlite:////abs/path.db
-    if any(len(part.encode("utf-8", "surrogateescape")) > 255 for part in file.parts):
-        raise RecordError(f"records URL {shown!r}: a file or folder name is over 255 bytes")
-    return file
-
-
-def existing_file(file: Path, shown: str) -> Path:
-    """``file`` when it is a regular file; else a RecordError saying what it is."""
-    if not file.exists():
-        raise RecordError(f"there is no records database at {file} (check {shown})")
-    if not file.is_file():
-        raise RecordError(f"{file} is not a regular file, so not a records database ({shown})")
-    return file
-
-
-def open_database(
-    url: str, *, create: bool = True, read_only: bool = False, immutable: bool = False
-) -> Database:
-    """The adapter for ``url`` (imported lazily, so psycopg is needed only for PostgreSQL).
-
-    ``create=False`` refuses a SQLite file that does not exist yet (tools that only read);
-    ``read_only`` opens without ever writing (implies ``create=False``); ``immutable`` reads
-    a SQLite file that nothing writes (an archived copy)."""
-    if url.startswith("sqlite://"):
-        from kiosk.records.db_sqlite import SqliteDatabase  # sqlite3: only when asked for
-
-        file = sqlite_file(url)
-        if file.exists() and not file.is_file():
-            existing_file(file, url)
-        if read_only or not create:
-            existing_file(file, "--records")
-        if read_only:
-            return SqliteDatabase.reader(file, immutable=immutable)
-        return SqliteDatabase(file)
-    if url.startswith(("postgresql://", "postgres://")):
-        from kiosk.records.db_postgres import PostgresDatabase
-
-        return PostgresDatabase(url, read_only=read_only)
-    raise RecordError(f"records URL {url!r}: use sqlite:///path/records.db or postgresql://…")
-
-
-def iso(at: datetime) -> str:
-    if at.tzinfo is None:
-        raise RecordError("record times must be timezone-aware")
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 class RecordStore:
@@ -216,9 +105,9 @@ class RecordStore:
         try:
             self.key = key if key is not None or read_only else load_chain_key()
             if read_only:
-                self._check_readable()
+                schema.check_readable(db)
             else:
-                self._migrate()
+                schema.migrate(db, self._key(), kiosk_id)
         except BaseException:
             db.close()
             raise
@@ -255,134 +144,16 @@ class RecordStore:
     # -- schema ---------------------------------------------------------------------------
 
     def schema_version(self) -> int:
-        if not self.db.table_exists("meta"):
-            return 0
-        rows = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'")
-        try:
-            return int(rows[0][0]) if rows else 0
-        except (TypeError, ValueError):
-            raise RecordError(
-                f"the records database {self.db.url} has a damaged schema version "
-                f"({rows[0][0]!r}): keep the file for inspection"
-            ) from None
+        return schema.schema_version(self.db)
 
     def key_id(self) -> str | None:
         """The id of the key the database says it is signed with (None: not said)."""
-        if not self.db.table_exists("meta"):
-            return None
-        rows = self.db.execute("SELECT value FROM meta WHERE key = 'chain_key_id'")
-        return str(rows[0][0]) if rows else None
-
-    def _newer(self, version: int) -> RecordError:
-        return RecordError(
-            f"the records database {self.db.url} has schema {version}, newer than this "
-            f"kiosk ({SCHEMA_VERSION}): update the kiosk software"
-        )
-
-    def _check_readable(self) -> None:
-        if not self.db.table_exists("chain"):
-            raise RecordError(f"{self.db.url} is not a records database (it has no records)")
-        version = self.schema_version()
-        if version > SCHEMA_VERSION:
-            raise self._newer(version)
-
-    def _migrate(self) -> None:
-        if self.schema_version() == SCHEMA_VERSION:
-            self._check_key()
-            return
-        with self.db.write():
-            lock = getattr(self.db, "lock_schema", None)
-            if lock is not None:
-                lock()
-            self.db.execute(
-                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-            )
-            current = self.schema_version()
-            if current > SCHEMA_VERSION:
-                raise self._newer(current)
-            if current == SCHEMA_VERSION:  # another kiosk migrated meanwhile
-                return
-            if current == LEGACY_SCHEMA:
-                self._check_legacy_chain()
-            for version in range(current + 1, SCHEMA_VERSION + 1):
-                for statement in MIGRATIONS[version]:
-                    self.db.execute(statement)
-            self._sign_chain(legacy=current == LEGACY_SCHEMA)
-            self.db.execute("DELETE FROM meta WHERE key IN ('schema_version', 'chain_key_id')")
-            self.db.executemany(
-                "INSERT INTO meta (key, value) VALUES (?, ?)",
-                [("schema_version", str(SCHEMA_VERSION)), ("chain_key_id", self._key().key_id)],
-            )
-        self._check_key()
+        return schema.key_id(self.db)
 
     def _key(self) -> ChainKey:
         if self.key is None:
             raise RecordError("the records cannot be written without the chain key")
         return self.key
-
-    def _check_key(self) -> None:
-        """Refuse to extend a chain signed with another key (kiosks must share one key)."""
-        stored = self.key_id()
-        mine = self._key().key_id
-        if stored is None:
-            with self.db.write():
-                self.db.execute(
-                    "INSERT INTO meta (key, value) VALUES ('chain_key_id', ?)"
-                    " ON CONFLICT (key) DO NOTHING",
-                    (mine,),
-                )
-        elif stored != mine:
-            raise RecordError(
-                f"the records database {self.db.url} is signed with another chain key "
-                f"(id {stored}; this kiosk's key {self._key().source} has id {mine}): kiosks "
-                "sharing a database need the same key file ([records] chain_key_file)"
-            )
-
-    def _check_legacy_chain(self) -> None:
-        """Schema 1: re-sign only a chain that verifies, so tampering is never signed."""
-        head = self.db.execute(_HEAD)
-        rows = self.db.execute(_ROWS + " ORDER BY seq")
-        result = verify_chain(
-            rows, (*head[0], None) if head else None, mac=plain_hash, head_signed=False
-        )
-        if not result.ok:
-            raise RecordError(
-                f"the records database {self.db.url} (schema {LEGACY_SCHEMA}, unsigned) does not "
-                f"verify: {result.summary()}. It was not changed; keep it for inspection "
-                "(`kiosk records verify`) and move it away to start a new database"
-            )
-
-    def _sign_chain(self, *, legacy: bool) -> None:
-        """Sign every record (schema 1 databases) and the head with the chain key."""
-        key = self._key()
-        prev = GENESIS
-        updates: list[tuple[str, str, int]] = []
-        for seq, kind, at, kiosk_id, reception_id, body, _, _ in self.db.execute(
-            _ROWS + " ORDER BY seq"
-        ):
-            digest = key.row_mac(row_text(seq, kind, at, kiosk_id, reception_id, body, prev))
-            updates.append((prev, digest, seq))
-            prev = digest
-        if updates:
-            self.db.executemany("UPDATE chain SET prev_hash = ?, hash = ? WHERE seq = ?", updates)
-        seq = len(updates)
-        if legacy and seq:
-            note = NewRecord(
-                "event",
-                datetime.now(UTC),
-                None,
-                {
-                    "event": "chain_keyed",
-                    "staff_id": None,
-                    "detail": {"unsigned_records": seq, "key_id": key.key_id},
-                },
-            )
-            row = link(
-                key.row_mac, seq + 1, prev, note.kind, iso(note.at), self.kiosk_id, None, note.body
-            )
-            self.db.execute(_INSERT, row.as_tuple())
-            seq, prev = row.seq, row.hash
-        self.db.execute(_SET_HEAD, (seq, prev, key.row_mac(head_text(seq, prev))))
 
     # -- writing --------------------------------------------------------------------------
 
@@ -394,7 +165,7 @@ class RecordStore:
             raise RecordError(f"the records database {self.db.url} was opened read-only")
         key = self._key()
         with self.db.write():
-            head = self.db.execute(_HEAD + self.db.for_update)  # the chain's lock
+            head = self.db.execute(schema.SELECT_HEAD + self.db.for_update)  # the chain's lock
             if not head:
                 raise RecordError(f"the records database {self.db.url} has no chain head")
             seq, prev = head[0]
@@ -418,8 +189,8 @@ class RecordStore:
                 )
                 rows.append(row)
                 prev = row.hash
-            self.db.executemany(_INSERT, [row.as_tuple() for row in rows])
-            self.db.execute(_SET_HEAD, (seq, prev, key.row_mac(head_text(seq, prev))))
+            self.db.executemany(schema.INSERT_ROW, [row.as_tuple() for row in rows])
+            self.db.execute(schema.SET_HEAD, (seq, prev, key.row_mac(head_text(seq, prev))))
         self.last_head = (seq, prev)
         self._checkpoint(seq, prev)
         return [row.seq for row in rows]
@@ -490,12 +261,12 @@ class RecordStore:
         """
         key = self.key if authenticate else None
         version = self.schema_version()
-        if version > SCHEMA_VERSION:
-            raise self._newer(version)
+        if version > schema.SCHEMA_VERSION:
+            raise schema.newer(self.db, version)
         if checkpoints is None:
             checkpoints = [self.checkpoints.folder] if self.checkpoints is not None else []
         reading = read_checkpoints(checkpoints, key)
-        legacy = version == LEGACY_SCHEMA
+        legacy = version == schema.LEGACY_SCHEMA
         rows = self.db.iterate(_whole_chain(version))
         try:
             first = next(rows, None)

@@ -19,9 +19,10 @@ from typing import Any, TextIO
 
 from kiosk.config import Settings
 from kiosk.errors import KioskError
-from kiosk.face import verifier  # noqa: F401
+from kiosk.face.matching import verifier  # noqa: F401
 from kiosk.paths import kiosk_home_at
 from kiosk.reception.clock import ManualClock
+from kiosk.reception.events import Event
 from kiosk.reception.flow import Change, Reception
 from kiosk.reception.ports import FaceFrame
 from kiosk.reception.states import State
@@ -152,7 +153,7 @@ def _demo(out: TextIO, *, camera: str | None, profile: str, home: Path | None) -
             printer.action("clinic", "結果ファイル", f"result file {flow.visit.result_path}")
         printer.action("patient", "カードを取る", "takes the card")
         services.remove_card()
-        flow.card_removed()
+        flow.send(Event.CARD_REMOVED)
     return 0
 
 
@@ -160,31 +161,31 @@ def _play(flow: Reception, services: Any, card: Any, printer: ScreenPrinter) -> 
 
     printer.action("patient", "カードを置く", "places the card")
     services.insert_card(card)
-    flow.card_placed()
+    flow.send(Event.CARD_PLACED)
     if flow.state == State.EXPIRY_ALERT:
         printer.action("patient", "次へ", "Next")
-        flow.next()
+        flow.send(Event.NEXT)
     if flow.state == State.REGISTER:
         printer.action("patient", "登録する", "Register")
-        flow.register(True)
+        flow.send(Event.REGISTER, True)
     if flow.state != State.METHOD:
         return
     printer.action("patient", "顔認証", "Face")
-    flow.choose_face()
+    flow.send(Event.CHOOSE_FACE)
     while flow.state == State.FACE:
         printer.action("patient", "カメラを見る", "looks at the camera")
-        flow.look_at_camera()
+        flow.send(Event.LOOK_AT_CAMERA)
         if flow.state == State.FACE_FAILED and flow.face_tries_left():
             printer.action("patient", "もう一度", "Try again")
-            flow.retry_face()
+            flow.send(Event.RETRY_FACE)
     answers = iter([True, False, True, False])
     while flow.state == State.CONSENT:
         agree = next(answers)
         printer.action("patient", "同意する" if agree else "同意しない", "Agree" if agree else "No")
-        flow.consent(agree)
+        flow.send(Event.CONSENT, agree)
     if flow.state == State.HIGH_COST:
         printer.action("patient", "利用しない", "Do not use")
-        flow.high_cost(False)
+        flow.send(Event.HIGH_COST, False)
     if flow.state == State.PRESCRIPTION:
         printer.action("patient", "電子処方箋", "Electronic")
-        flow.prescription(True)
+        flow.send(Event.PRESCRIPTION, True)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.simcard.state import PinName
+from kiosk.vocabulary import PinKind
 
 if TYPE_CHECKING:
     from kiosk.scenarios.steps import Run
@@ -91,7 +91,7 @@ def _card_pins(run: Run, wanted: Any) -> Any:
     """Tries left on the card itself (its own counters, as saved to its card file)."""
 
     pins = run.card.state.pins
-    got = {k: pins[PinName(k)].tries_left for k in dict(wanted)}
+    got = {k: pins[PinKind(k)].tries_left for k in dict(wanted)}
     return None if got == dict(wanted) else got
 
 

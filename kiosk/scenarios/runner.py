@@ -32,8 +32,8 @@ import yaml
 from kiosk.config import quoted
 from kiosk.errors import KioskError
 from kiosk.paths import kiosk_home_at
-from kiosk.reception.errors import Refused
-from kiosk.scenarios.steps import Run, ScenarioFailed, check_expect, run_step
+from kiosk.reception.errors import RefusedError
+from kiosk.scenarios.steps import Run, ScenarioFailedError, check_expect, run_step
 
 STAFF_PASSWORD = "staff-password"  # noqa: S105 - the simulator's scenario default, not a secret
 HOME_MARKER = ".kiosk-scenario-home"
@@ -275,16 +275,16 @@ def run_scenario(scenario: Scenario, home: Path, emit: Emit | None = None) -> Sc
                     AttributeError,
                     ArithmeticError,
                 ) as exc:
-                    kind = "refused" if isinstance(exc, Refused) else type(exc).__name__
-                    raise ScenarioFailed(
+                    kind = "refused" if isinstance(exc, RefusedError) else type(exc).__name__
+                    raise ScenarioFailedError(
                         f"step {index} {_short(step)}: {kind}: {_short(str(exc), 300)}"
                     ) from None
             try:
                 result.failures = check_expect(run, scenario.expect)
             except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
-                raise ScenarioFailed(f"expect: cannot check {quoted(exc, 200)}") from None
+                raise ScenarioFailedError(f"expect: cannot check {quoted(exc, 200)}") from None
             result.final_state = str(run.flow.state.value)
-    except ScenarioFailed as exc:
+    except ScenarioFailedError as exc:
         result.failures.append(str(exc))
     except KioskError as exc:
         result.failures.append(f"{type(exc).__name__}: {_short(str(exc), 300)}")

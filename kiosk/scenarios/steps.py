@@ -20,8 +20,8 @@ from typing import Any
 from kiosk.config import DAY_S, Settings, quoted
 from kiosk.errors import KioskError
 from kiosk.reception.clock import ManualClock
-from kiosk.reception.errors import FlowError, Refused
-from kiosk.reception.events import Event
+from kiosk.reception.errors import FlowError, RefusedError
+from kiosk.reception.events import Event, StaffMode
 from kiosk.reception.flow import Change, Reception
 from kiosk.reception.ports import ReceptionResult, Records
 from kiosk.scenarios.expect import CHECKS
@@ -40,7 +40,7 @@ CAMERAS = (SCRIPTED, "person:")
 MAX_VIRTUAL_S = 7 * DAY_S  # of virtual time in one scenario (waits added up)
 
 
-class ScenarioFailed(KioskError):
+class ScenarioFailedError(KioskError):
     """A step or an expectation that did not hold (the message says which and why)."""
 
 
@@ -77,7 +77,7 @@ def _yes(value: Any, what: str) -> bool:
             return True
         if key in NO:
             return False
-    raise ScenarioFailed(f"{what}: say yes or no (got {quoted(value)})")
+    raise ScenarioFailedError(f"{what}: say yes or no (got {quoted(value)})")
 
 
 @dataclass
@@ -101,7 +101,7 @@ class Run:
         settings, policy_overrides, records_url = _split_settings(spec["settings"], home)
         camera = str(spec["camera"])
         if not camera.startswith(CAMERAS):
-            raise ScenarioFailed(
+            raise ScenarioFailedError(
                 f"camera {quoted(camera)}: a scenario uses scripted:match / "
                 "scripted:no-match,match or person:<name>"
             )
@@ -148,7 +148,7 @@ def _split_settings(overrides: dict[str, Any], home: Path) -> tuple[Settings, di
     records_url = f"sqlite:///{home / 'records.db'}"
     if url is not None:
         if not isinstance(url, str) or not url.startswith("sqlite:///"):
-            raise ScenarioFailed(
+            raise ScenarioFailedError(
                 f"settings records_url {quoted(url)}: a scenario keeps its records in its "
                 "home: sqlite:///<path relative to the home>"
             )
@@ -157,14 +157,16 @@ def _split_settings(overrides: dict[str, Any], home: Path) -> tuple[Settings, di
 
 
 def inside_home(home: Path, value: Any, what: str) -> Path:
-    """``value`` (a relative path) under ``home``; ScenarioFailed when it would leave it."""
+    """``value`` (a relative path) under ``home``; ScenarioFailedError when it would leave it."""
     if not isinstance(value, str) or not value.strip():
-        raise ScenarioFailed(f"{what}: a path relative to the scenario home, not {quoted(value)}")
+        raise ScenarioFailedError(
+            f"{what}: a path relative to the scenario home, not {quoted(value)}"
+        )
     if "\x00" in value:
-        raise ScenarioFailed(f"{what}: a path cannot hold a NUL character")
+        raise ScenarioFailedError(f"{what}: a path cannot hold a NUL character")
     relative = PurePosixPath(value)
     if relative.is_absolute() or value.startswith("~") or ".." in relative.parts:
-        raise ScenarioFailed(
+        raise ScenarioFailedError(
             f"{what} {quoted(value)}: scenario runs write only inside their home; "
             "give a path relative to it (no leading /, ~ or ..)"
         )
@@ -174,7 +176,7 @@ def inside_home(home: Path, value: Any, what: str) -> Path:
     except (OSError, RuntimeError):  # a symlink loop
         escapes = True
     if escapes:
-        raise ScenarioFailed(f"{what} {quoted(value)}: leads out of the scenario home")
+        raise ScenarioFailedError(f"{what} {quoted(value)}: leads out of the scenario home")
     return path
 
 
@@ -187,14 +189,16 @@ def _open_card(spec: dict[str, Any], home: Path) -> tuple[Any, str]:
         path = inside_home(home, card_file, "card_file")
         if not path.exists():
             if not profile_name:
-                raise ScenarioFailed(
+                raise ScenarioFailedError(
                     f"card file {quoted(card_file)} does not exist yet: name a card"
                 )
             state = issue_card(profile_name)
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise ScenarioFailed(f"card_file {quoted(card_file)}: {exc.strerror}") from None
+                raise ScenarioFailedError(
+                    f"card_file {quoted(card_file)}: {exc.strerror}"
+                ) from None
             save_card(path, state)
         card = open_card_file(path)
     else:
@@ -242,35 +246,35 @@ def run_step(run: Run, step: Any) -> None:
     elif isinstance(step, dict) and len(step) == 1:
         action, arg = next(iter(step.items()))
     else:
-        raise ScenarioFailed(f"a step is a name or a one-key mapping, not {quoted(step)}")
+        raise ScenarioFailedError(f"a step is a name or a one-key mapping, not {quoted(step)}")
     flow = run.flow
     if not isinstance(action, str):
-        raise ScenarioFailed(f"unknown step {quoted(action)}")
+        raise ScenarioFailedError(f"unknown step {quoted(action)}")
     if action in _SIMPLE:
         flow.send(_SIMPLE[action])
     elif action == "place_card":
         if run.services.slot.transport is None:
             run.services.slot.insert(run.card)
-        flow.card_placed()
+        flow.send(Event.CARD_PLACED)
     elif action == "remove_card":
         flow.interrupt()
         run.services.slot.remove()
-        flow.card_removed()
+        flow.send(Event.CARD_REMOVED)
     elif action == "choose":
         if not isinstance(arg, str) or arg not in _CHOOSE:
-            raise ScenarioFailed(f"choose: face, pin or staff (got {quoted(arg)})")
+            raise ScenarioFailedError(f"choose: face, pin or staff (got {quoted(arg)})")
         flow.send(_CHOOSE[arg])
     elif action == "pin":
-        flow.pin_entered(_pin(run, arg))
+        flow.send(Event.PIN_ENTERED, _pin(run, arg))
     elif action == "consent":
         for answer in arg if isinstance(arg, list) else [arg]:
-            flow.consent(_yes(answer, "consent"))
+            flow.send(Event.CONSENT, _yes(answer, "consent"))
     elif action == "staff_confirm":
-        flow.staff_confirm(_yes(arg, action))
+        flow.send(Event.STAFF_CONFIRM, _yes(arg, action))
     elif action in _ANSWERS:
         flow.send(_ANSWERS[action], _yes(arg, action))
     elif action == "prescription":
-        flow.prescription(_yes(arg, "prescription (electronic / paper)"))
+        flow.send(Event.PRESCRIPTION, _yes(arg, "prescription (electronic / paper)"))
     elif action == "staff_mode":
         _staff_mode(run, arg)
     elif action == "wait":
@@ -278,16 +282,16 @@ def run_step(run: Run, step: Any) -> None:
     elif action == "expect":
         failures = check_expect(run, arg or {})
         if failures:
-            raise ScenarioFailed("; ".join(failures))
+            raise ScenarioFailedError("; ".join(failures))
     elif action == "refused":
         _refused(run, arg or {})
     elif action == "eligibility_fails":
         count = arg if arg is not None else 1
         if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 1000:
-            raise ScenarioFailed(f"eligibility_fails: a count 0-1000 (got {quoted(arg)})")
+            raise ScenarioFailedError(f"eligibility_fails: a count 0-1000 (got {quoted(arg)})")
         run.services.eligibility.service.fail_next(count)
     else:
-        raise ScenarioFailed(f"unknown step {quoted(action)}")
+        raise ScenarioFailedError(f"unknown step {quoted(action)}")
 
 
 def _pin(run: Run, arg: Any) -> str:
@@ -297,7 +301,7 @@ def _pin(run: Run, arg: Any) -> str:
     if arg == "wrong":
         return f"{(int(run.auth_pin) + 1) % 10000:04d}"
     if isinstance(arg, bool) or not isinstance(arg, str | int):
-        raise ScenarioFailed(f"pin: correct, wrong or digits (got {quoted(arg)})")
+        raise ScenarioFailedError(f"pin: correct, wrong or digits (got {quoted(arg)})")
     return str(arg)[:64]
 
 
@@ -305,13 +309,13 @@ def _staff_mode(run: Run, arg: Any) -> None:
     if isinstance(arg, dict):
         mode, credential = arg.get("mode", "visual"), arg.get("credential", "")
         if not isinstance(credential, str | int):
-            raise ScenarioFailed("staff_mode: the credential is text")
+            raise ScenarioFailedError("staff_mode: the credential is text")
         credential = str(credential)
     else:
         mode, credential = arg, run.staff_password
     if not isinstance(mode, str) or mode not in ("visual", "unattended"):
-        raise ScenarioFailed(f"staff_mode: visual or unattended (got {quoted(mode)})")
-    run.flow.staff_mode(mode == "visual", credential)
+        raise ScenarioFailedError(f"staff_mode: visual or unattended (got {quoted(mode)})")
+    run.flow.send(Event.STAFF_MODE, StaffMode(mode == "visual", credential))
 
 
 def _wait(run: Run, arg: Any) -> None:
@@ -320,44 +324,44 @@ def _wait(run: Run, arg: Any) -> None:
     if arg is None:
         arg = 0
     if isinstance(arg, bool) or not isinstance(arg, int | float):
-        raise ScenarioFailed(f"wait: a number of seconds (got {quoted(arg)})")
+        raise ScenarioFailedError(f"wait: a number of seconds (got {quoted(arg)})")
     if not (isinstance(arg, int) or math.isfinite(arg)) or not 0 <= arg <= DAY_S:
-        raise ScenarioFailed(f"wait: between 0 and 86400 seconds (got {quoted(arg)})")
+        raise ScenarioFailedError(f"wait: between 0 and 86400 seconds (got {quoted(arg)})")
     seconds = float(arg)
     if run.waited_s + seconds > MAX_VIRTUAL_S:
-        raise ScenarioFailed("wait: a scenario lasts at most a week of virtual time")
+        raise ScenarioFailedError("wait: a scenario lasts at most a week of virtual time")
     run.waited_s += seconds
     whole = int(seconds)
     for _ in range(whole):
         run.clock.advance(1.0)
-        run.flow.tick()
+        run.flow.send(Event.TICK)
     if seconds - whole > 0:
         run.clock.advance(seconds - whole)
-        run.flow.tick()
+        run.flow.send(Event.TICK)
 
 
 def _refused(run: Run, arg: Any) -> None:
     """The named step must be refused (``rule``: the guard, or ``not-allowed``)."""
     if not isinstance(arg, dict):
-        raise ScenarioFailed(f"refused: {{step: …, rule: …}} (got {quoted(arg)})")
+        raise ScenarioFailedError(f"refused: {{step: …, rule: …}} (got {quoted(arg)})")
     step, rule = arg.get("step"), arg.get("rule")
     if isinstance(step, dict) and "refused" in step:
-        raise ScenarioFailed("refused: the step inside cannot be another refused")
+        raise ScenarioFailedError("refused: the step inside cannot be another refused")
     try:
         run_step(run, step)
-    except Refused as exc:
+    except RefusedError as exc:
         if rule not in (None, exc.guard):
-            raise ScenarioFailed(
+            raise ScenarioFailedError(
                 f"{quoted(step)} refused by {exc.guard}, expected {quoted(rule)}"
             ) from None
         return
     except FlowError:
         if rule not in (None, "not-allowed"):
-            raise ScenarioFailed(
+            raise ScenarioFailedError(
                 f"{quoted(step)} not allowed at all, expected rule {quoted(rule)}"
             ) from None
         return
-    raise ScenarioFailed(f"{quoted(step)} was accepted; expected it refused")
+    raise ScenarioFailedError(f"{quoted(step)} was accepted; expected it refused")
 
 
 def check_expect(run: Run, expect: dict[str, Any]) -> list[str]:

@@ -28,12 +28,15 @@ from kiosk.card.apdu import (
     CommandApdu,
 )
 from kiosk.card.applets import Applet, JpkiFile, JukiFile, KenhojoFile
+from kiosk.card.errors import PinBlockedError, WrongPinError
 from kiosk.card.status import SW, describe, is_verify_failed, tries_left
-from kiosk.simcard.ca import CertificateAuthority, CertificateKind
+from kiosk.simcard.ca import CertificateAuthority
 from kiosk.simcard.deck import FOUR_DIGIT_PINS, PIN_LABELS, USER_PINS, check_pin_format
 from kiosk.simcard.errors import SimCardError
 from kiosk.simcard.issue import FACE_ONLY_REMARK, random_pin
-from kiosk.simcard.state import CardState, PinName
+from kiosk.simcard.ledger import CertificateKind
+from kiosk.simcard.state import CardState
+from kiosk.vocabulary import PinKind
 
 if TYPE_CHECKING:
     from kiosk.simcard.ca import CertificateAuthority
@@ -45,15 +48,15 @@ STORE = (
     "(within 24 hours, 6:30-23:00), if the other of the auth PIN and the sign password is "
     "still known"
 )
-STORE_PINS = (PinName.AUTH, PinName.SIGN)
-PIN_ALIASES = {"kenhojo": PinName.HOJO, "nyuryokuhojo": PinName.HOJO, "jukiap": PinName.JUKI}
+STORE_PINS = (PinKind.AUTH, PinKind.SIGN)
+PIN_ALIASES = {"kenhojo": PinKind.HOJO, "nyuryokuhojo": PinKind.HOJO, "jukiap": PinKind.JUKI}
 """Other names a holder may use for a PIN (the applets' names)."""
-_PIN_PLACES: dict[PinName, tuple[Applet, int]] = {
-    PinName.AUTH: (Applet.JPKI, JpkiFile.AUTH_PIN),
-    PinName.SIGN: (Applet.JPKI, JpkiFile.SIGN_PIN),
-    PinName.HOJO: (Applet.KENHOJO, KenhojoFile.PIN),
-    PinName.JUKI: (Applet.JUKI, JukiFile.PIN),
-    PinName.KYOTSU: (Applet.KYOTSU, JukiFile.PIN),
+_PIN_PLACES: dict[PinKind, tuple[Applet, int]] = {
+    PinKind.AUTH: (Applet.JPKI, JpkiFile.AUTH_PIN),
+    PinKind.SIGN: (Applet.JPKI, JpkiFile.SIGN_PIN),
+    PinKind.HOJO: (Applet.KENHOJO, KenhojoFile.PIN),
+    PinKind.JUKI: (Applet.JUKI, JukiFile.PIN),
+    PinKind.KYOTSU: (Applet.KYOTSU, JukiFile.PIN),
 }
 
 
@@ -61,42 +64,25 @@ class AdminError(SimCardError):
     """An administration step that cannot be done; the message says where to go instead."""
 
 
-class StoreResetRefused(AdminError):
+class StoreResetRefusedError(AdminError):
     """A convenience-store reset that is not allowed: go to the municipal office."""
 
 
-class WrongPinError(AdminError):
-    """A wrong PIN was entered (a try was spent); ``tries_left`` as the card counts them."""
-
-    def __init__(self, message: str, pin: PinName, tries_left: int) -> None:
-        super().__init__(message)
-        self.pin = pin
-        self.tries_left = tries_left
-
-
-class PinLockedError(AdminError):
-    """The PIN is locked (blocked); the message says where it is unlocked."""
-
-    def __init__(self, message: str, pin: PinName) -> None:
-        super().__init__(message)
-        self.pin = pin
-
-
-def where_unlocked(pin: PinName | str) -> str:
+def where_unlocked(pin: PinKind | str) -> str:
     """Where a locked ``pin`` is unlocked, as said to the patient (docs/card-protocol.md)."""
-    name = PinName(pin)
+    name = PinKind(pin)
     if name in STORE_PINS:
         return f"at {OFFICE}, or at {STORE}"
     return f"only at {OFFICE}"
 
 
-def locked_message(pin: PinName | str) -> str:
-    name = PinName(pin)
+def locked_message(pin: PinKind | str) -> str:
+    name = PinKind(pin)
     return f"the {PIN_LABELS[name]} is locked; it can be unlocked {where_unlocked(name)}"
 
 
-def _other(which: PinName) -> PinName:
-    return PinName.SIGN if which is PinName.AUTH else PinName.AUTH
+def _other(which: PinKind) -> PinKind:
+    return PinKind.SIGN if which is PinKind.AUTH else PinKind.AUTH
 
 
 def _require_jpki(state: CardState) -> None:
@@ -110,7 +96,7 @@ def lock_pins(state: CardState, *, ca: CertificateAuthority | None = None) -> No
     certificate is revoked (``ca`` defaults to the simulated CA) and removed with its key, and
     the sign password is blocked too; 「顔認証」 goes into the 追記欄."""
     _require_jpki(state)
-    for name in (*FOUR_DIGIT_PINS, PinName.SIGN):
+    for name in (*FOUR_DIGIT_PINS, PinKind.SIGN):
         state.set_pin(name, random_pin(name))
         state.pins[name].tries_left = 0
     if state.sign_cert is not None:
@@ -142,17 +128,17 @@ def reset_at_office(
     """
     _require_jpki(state)
     values = {
-        PinName.AUTH: auth_pin,
-        PinName.SIGN: sign_pin,
-        PinName.HOJO: hojo_pin,
-        PinName.JUKI: juki_pin,
-        PinName.KYOTSU: kyotsu_pin,
+        PinKind.AUTH: auth_pin,
+        PinKind.SIGN: sign_pin,
+        PinKind.HOJO: hojo_pin,
+        PinKind.JUKI: juki_pin,
+        PinKind.KYOTSU: kyotsu_pin,
     }
     for name, value in values.items():
         check_pin_format(name, value)
     for name, value in values.items():
         state.set_pin(name, value)
-    for name in (PinName.VERIFY_A, PinName.VERIFY_B):
+    for name in (PinKind.VERIFY_A, PinKind.VERIFY_B):
         if name in state.pins:
             state.pins[name].tries_left = state.pins[name].limit
     if state.face_only:
@@ -160,46 +146,46 @@ def reset_at_office(
         state.face.remarks[:] = [r for r in state.face.remarks if r != FACE_ONLY_REMARK]
 
 
-def pin_named(which: PinName | str) -> PinName:
+def pin_named(which: PinKind | str) -> PinKind:
     """The PIN a name means (``auth``, ``sign``, ``hojo``/``kenhojo``, ``juki``, ``kyotsu``)."""
-    if isinstance(which, PinName):
+    if isinstance(which, PinKind):
         return which
     key = str(which).strip().lower()
     if key in PIN_ALIASES:
         return PIN_ALIASES[key]
     try:
-        return PinName(key)
+        return PinKind(key)
     except ValueError:
-        raise StoreResetRefused(
+        raise StoreResetRefusedError(
             "no such PIN name: a store resets only the auth PIN or the sign password "
             f"(auth, sign); for any other PIN go to {OFFICE}"
         ) from None
 
 
-def check_store_reset(state: CardState, which: PinName | str) -> PinName:
-    """The PIN a store may reset (``which``), or :class:`StoreResetRefused` saying where to go:
+def check_store_reset(state: CardState, which: PinKind | str) -> PinKind:
+    """The PIN a store may reset (``which``), or :class:`StoreResetRefusedError` saying where to go:
     another PIN, a face-only card, a card without the sign certificate, or the other of the
     auth PIN and the sign password locked. Nothing is spent or changed here."""
     _require_jpki(state)
     target = pin_named(which)
     if target not in STORE_PINS:
-        raise StoreResetRefused(
+        raise StoreResetRefusedError(
             f"the {PIN_LABELS.get(target, target)} cannot be reset at a store: go to {OFFICE}"
         )
     if state.face_only:
-        raise StoreResetRefused(
+        raise StoreResetRefusedError(
             "a face-only card (顔認証マイナンバーカード) has no PIN a store can reset: "
             f"go to {OFFICE}"
         )
     if state.sign_cert is None:
-        raise StoreResetRefused(
+        raise StoreResetRefusedError(
             f"this card has no sign certificate (署名用電子証明書), which the store reset needs: "
             f"go to {OFFICE}"
         )
     other = _other(target)
     pin = state.pins.get(other)
     if pin is None or pin.blocked:
-        raise StoreResetRefused(
+        raise StoreResetRefusedError(
             f"the {PIN_LABELS[other]} is locked too, so the store cannot reset the "
             f"{PIN_LABELS[target]}: go to {OFFICE}"
         )
@@ -208,7 +194,7 @@ def check_store_reset(state: CardState, which: PinName | str) -> PinName:
 
 def reset_at_store(
     state: CardState,
-    which: PinName | str,
+    which: PinKind | str,
     *,
     other_pin: str,
     new_pin: str,
@@ -218,7 +204,7 @@ def reset_at_store(
 
     Allowed only when the other of the two is known: ``other_pin`` is checked like a VERIFY on
     the card: a try is spent and handed to ``spend`` (which saves the card) before the
-    comparison; a right one restores the count. Refused with :class:`StoreResetRefused`
+    comparison; a right one restores the count. Refused with :class:`StoreResetRefusedError`
     (saying where to go) as :func:`check_store_reset` says, or for a wrong other PIN.
     """
     target = check_store_reset(state, which)
@@ -234,18 +220,19 @@ def reset_at_store(
             if pin.blocked
             else f"{pin.tries_left} tries left; if it is not known, go to {OFFICE}"
         )
-        raise StoreResetRefused(f"the {PIN_LABELS[other]} entered is wrong ({where})")
+        raise StoreResetRefusedError(f"the {PIN_LABELS[other]} entered is wrong ({where})")
     pin.tries_left = pin.limit
     state.set_pin(target, new_pin)
 
 
-def change_pin(card: VirtualCard, which: PinName | str, old: str, new: str) -> None:
+def change_pin(card: VirtualCard, which: PinKind | str, old: str, new: str) -> None:
     """Change a PIN through the card's APDUs: SELECT the applet and the PIN's EF, VERIFY
     ``old``, then CHANGE to ``new`` (``00 24 01 80`` for JPKI and 入力補助, ``80 32 00 80`` for
-    住基 and 共通). A wrong ``old`` spends a try on the card (:class:`WrongPinError`); a locked
-    PIN raises :class:`PinLockedError` saying where it is unlocked."""
+    住基 and 共通). A wrong ``old`` spends a try on the card (the card layer's
+    :class:`WrongPinError`, naming the PIN); a locked PIN raises its :class:`PinBlockedError`
+    saying where it is unlocked."""
     try:
-        name = PinName(which)
+        name = PinKind(which)
     except ValueError:
         raise AdminError(f"unknown PIN {which!r}: choose one of {', '.join(USER_PINS)}") from None
     if name not in _PIN_PLACES:
@@ -267,14 +254,15 @@ def change_pin(card: VirtualCard, which: PinName | str, old: str, new: str) -> N
         raise AdminError(f"the card refused to select the {label}: {describe(sw)}")
     sw = send(0x00, INS_VERIFY, 0x00, 0x80, old.encode("ascii", "replace"))
     if sw in (SW.AUTH_METHOD_BLOCKED, SW.VERIFY_FAILED):
-        raise PinLockedError(locked_message(name), name)
+        raise PinBlockedError(sw, locked_message(name), pin=name)
     if is_verify_failed(sw):
         left = tries_left(sw)
         raise WrongPinError(
+            sw,
             f"the current {label} is wrong: {left} {'try' if left == 1 else 'tries'} left "
             f"before it locks (a locked one is unlocked {where_unlocked(name)})",
-            name,
             left,
+            pin=name,
         )
     if sw != SW.OK:
         raise AdminError(f"the card refused the {label}: {describe(sw)}")

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from kiosk.card.apdu import INS_CHANGE_REFERENCE_DATA
 from kiosk.card.applets import Applet, JpkiFile
 from kiosk.simcard.files import AppletFiles, BinaryFile, CardContext, KeyFile, PinFile, fixed
-from kiosk.simcard.state import PinName
+from kiosk.vocabulary import PinKind
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -44,8 +44,8 @@ def build(ctx: CardContext) -> AppletFiles | None:
         return None
     files = AppletFiles(Applet.JPKI)
     files.add(BinaryFile(JpkiFile.TOKEN_INFO, fixed(TOKEN_INFO)))
-    files.add(PinFile(JpkiFile.AUTH_PIN, PinName.AUTH, INS_CHANGE_REFERENCE_DATA))
-    files.add(PinFile(JpkiFile.SIGN_PIN, PinName.SIGN, INS_CHANGE_REFERENCE_DATA))
+    files.add(PinFile(JpkiFile.AUTH_PIN, PinKind.AUTH, INS_CHANGE_REFERENCE_DATA))
+    files.add(PinFile(JpkiFile.SIGN_PIN, PinKind.SIGN, INS_CHANGE_REFERENCE_DATA))
     if state.auth_cert is not None:
         files.add(BinaryFile(JpkiFile.AUTH_CERT, fixed(state.auth_cert)))
     if state.auth_ca_cert is not None:
@@ -53,13 +53,13 @@ def build(ctx: CardContext) -> AppletFiles | None:
     if state.sign_ca_cert is not None:
         files.add(BinaryFile(JpkiFile.SIGN_CA_CERT, fixed(state.sign_ca_cert)))
     if state.auth_key is not None:
-        files.add(KeyFile(JpkiFile.AUTH_KEY, fixed(state.auth_key), PinName.AUTH))
+        files.add(KeyFile(JpkiFile.AUTH_KEY, fixed(state.auth_key), PinKind.AUTH))
     if not state.face_only:
         if state.sign_cert is not None:
-            sign_only = frozenset({PinName.SIGN})
+            sign_only = frozenset({PinKind.SIGN})
             files.add(BinaryFile(JpkiFile.SIGN_CERT, fixed(state.sign_cert), sign_only))
         if state.sign_key is not None:
-            files.add(KeyFile(JpkiFile.SIGN_KEY, fixed(state.sign_key), PinName.SIGN))
+            files.add(KeyFile(JpkiFile.SIGN_KEY, fixed(state.sign_key), PinKind.SIGN))
     return files
 
 

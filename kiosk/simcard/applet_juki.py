@@ -14,7 +14,7 @@ from __future__ import annotations
 from kiosk.card.apdu import INS_CHANGE_PIN_JUKI
 from kiosk.card.applets import Applet, JukiFile
 from kiosk.simcard.files import AppletFiles, BinaryFile, CardContext, PinFile, fixed
-from kiosk.simcard.state import PinName
+from kiosk.vocabulary import PinKind
 
 CARD_SERIAL_FILE = 0x0001
 """EF of 共通AP holding the card serial record."""
@@ -24,7 +24,7 @@ def build_juki(ctx: CardContext) -> AppletFiles | None:
     if not ctx.state.has_jpki:
         return None
     files = AppletFiles(Applet.JUKI)
-    files.add(PinFile(JukiFile.PIN, PinName.JUKI, INS_CHANGE_PIN_JUKI))
+    files.add(PinFile(JukiFile.PIN, PinKind.JUKI, INS_CHANGE_PIN_JUKI))
     return files
 
 
@@ -32,6 +32,6 @@ def build_kyotsu(ctx: CardContext) -> AppletFiles | None:
     if not ctx.state.has_jpki:
         return None
     files = AppletFiles(Applet.KYOTSU)
-    files.add(PinFile(JukiFile.PIN, PinName.KYOTSU, INS_CHANGE_PIN_JUKI))
+    files.add(PinFile(JukiFile.PIN, PinKind.KYOTSU, INS_CHANGE_PIN_JUKI))
     files.add(BinaryFile(CARD_SERIAL_FILE, fixed(ctx.state.serial.encode("utf-8"))))
     return files

@@ -20,7 +20,8 @@ from kiosk.card import tlv
 from kiosk.card.apdu import INS_CHANGE_REFERENCE_DATA
 from kiosk.card.applets import Applet, KenhojoFile
 from kiosk.simcard.files import AppletFiles, BinaryFile, CardContext, PinFile
-from kiosk.simcard.state import CardFace, CardState, PinName
+from kiosk.simcard.state import CardFace, CardState
+from kiosk.vocabulary import PinKind
 
 TAG_INDIVIDUAL_NUMBER = 0xFF10
 TAG_TEMPLATE = 0xFF20
@@ -36,19 +37,19 @@ def build(ctx: CardContext) -> AppletFiles | None:
         BinaryFile(
             KenhojoFile.INDIVIDUAL_NUMBER,
             lambda: individual_number_record(state),
-            frozenset({PinName.HOJO, PinName.VERIFY_A}),
+            frozenset({PinKind.HOJO, PinKind.VERIFY_A}),
         )
     )
     files.add(
         BinaryFile(
             KenhojoFile.BASIC_INFO,
             lambda: basic_four_info(state.face),
-            frozenset({PinName.HOJO, PinName.VERIFY_B}),
+            frozenset({PinKind.HOJO, PinKind.VERIFY_B}),
         )
     )
-    files.add(PinFile(KenhojoFile.PIN, PinName.HOJO, INS_CHANGE_REFERENCE_DATA))
-    files.add(PinFile(KenhojoFile.VERIFY_A, PinName.VERIFY_A))
-    files.add(PinFile(KenhojoFile.VERIFY_B, PinName.VERIFY_B))
+    files.add(PinFile(KenhojoFile.PIN, PinKind.HOJO, INS_CHANGE_REFERENCE_DATA))
+    files.add(PinFile(KenhojoFile.VERIFY_A, PinKind.VERIFY_A))
+    files.add(PinFile(KenhojoFile.VERIFY_B, PinKind.VERIFY_B))
     return files
 
 

@@ -26,7 +26,7 @@ from kiosk.card import tlv
 from kiosk.card.applets import Applet, KenkakuFile
 from kiosk.simcard.applet_kenhojo import with_offsets
 from kiosk.simcard.files import AppletFiles, BinaryFile, CardContext, PinFile
-from kiosk.simcard.state import PinName
+from kiosk.vocabulary import PinKind
 
 _FONT_CANDIDATES = (
     Path("/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"),
@@ -42,11 +42,11 @@ def build(ctx: CardContext) -> AppletFiles | None:
         BinaryFile(
             KenkakuFile.CARD_FACE,
             lambda: ctx.cached("card_face", lambda: card_face(ctx)),
-            frozenset({PinName.VERIFY_B, PinName.VERIFY_A}),
+            frozenset({PinKind.VERIFY_B, PinKind.VERIFY_A}),
         )
     )
-    files.add(PinFile(KenkakuFile.VERIFY_B, PinName.VERIFY_B))
-    files.add(PinFile(KenkakuFile.VERIFY_A, PinName.VERIFY_A))
+    files.add(PinFile(KenkakuFile.VERIFY_B, PinKind.VERIFY_B))
+    files.add(PinFile(KenkakuFile.VERIFY_A, PinKind.VERIFY_A))
     return files
 
 

@@ -5,8 +5,8 @@ The CAs have the real shape (RSA-2048, X.509 v3, sha256WithRSAEncryption, the JP
 layout) but say ``O=JPKI-SIM`` and "Simulated": nothing real is embedded. Their keys and
 certificates ship in ``assets/ca/`` (generated once by :func:`generate_ca_material`) so card
 files move between machines; when that folder is missing they are generated into
-``kiosk_home()/ca/`` instead. The mutable part lives in ``kiosk_home()/ca/``: ``ledger.json``
-(certificate serial -> profile, person, card serial), ``revoked.json`` and the DER CRLs
+``kiosk_home()/ca/`` instead. The mutable part lives in ``kiosk_home()/ca/``
+(:mod:`kiosk.simcard.ledger`): the issuance ledger, ``revoked.json`` and the DER CRLs
 ``auth.crl`` / ``sign.crl``.
 
 Checking a certificate costs no file read while nothing changed: a CRL is parsed once and
@@ -16,14 +16,8 @@ likewise, and a certificate's signature is checked once per certificate and CA.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import functools
-import json
-import os
-import tempfile
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -31,7 +25,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.paths import assets_dir, kiosk_home
-from kiosk.simcard.errors import SimCardError
+from kiosk.simcard.ledger import (
+    CaError,
+    CaState,
+    CertificateKind,
+    LedgerEntry,
+    file_stamp,
+    os_reason,
+    read_with_stamp,
+    write_atomic,
+)
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -48,15 +51,6 @@ ORG = "JPKI-SIM"
 AGENCY_OU = "Japan Agency for Local Authority Information Systems (Simulated)"
 
 
-class CaError(SimCardError):
-    """The simulated CA's material or state cannot be used."""
-
-
-class CertificateKind(StrEnum):
-    AUTH = "auth"  # 利用者証明用電子証明書
-    SIGN = "sign"  # 署名用電子証明書
-
-
 CA_OU = {
     CertificateKind.AUTH: "JPKI for user authentication",
     CertificateKind.SIGN: "JPKI for digital signature",
@@ -71,18 +65,6 @@ class CertificateStatus(StrEnum):
     NOT_YET_VALID = "not_yet_valid"
     REVOKED = "revoked"
     UNKNOWN_CA = "unknown_ca"  # not signed by the simulated CA, or not a certificate at all
-
-
-@dataclass(frozen=True)
-class LedgerEntry:
-    """One issued certificate, as the CA remembers it (no names, no numbers, no PINs)."""
-
-    serial: int
-    kind: CertificateKind
-    profile: str
-    person: str
-    card_serial: str
-    not_after: datetime
 
 
 @dataclass(frozen=True)
@@ -105,26 +87,7 @@ class _Issued:
 
 
 _CRLS: dict[str, _Crl] = {}  # CRL path -> the CRL as last read
-_JSON: dict[str, tuple[tuple[int, ...], dict[str, Any]]] = {}  # path -> (stamp, content)
 _CACHE_LOCK = threading.Lock()
-
-
-def _stamp(st: os.stat_result) -> tuple[int, ...]:
-    """What changes when a file is rewritten (in place or by rename)."""
-    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-def _file_stamp(path: Path) -> tuple[int, ...] | None:
-    try:
-        return _stamp(os.stat(path))
-    except OSError:
-        return None
-
-
-def _read_with_stamp(path: Path) -> tuple[tuple[int, ...], bytes]:
-    """The file's bytes and the stamp of exactly the file read (OSError if it cannot be)."""
-    with open(path, "rb") as file:
-        return _stamp(os.fstat(file.fileno())), file.read()
 
 
 @functools.lru_cache(maxsize=256)
@@ -194,8 +157,8 @@ def generate_ca_material(folder: Path) -> None:
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        _write_atomic(key_path, key_pem)
-        _write_atomic(cert_path, cert.public_bytes(serialization.Encoding.PEM))
+        write_atomic(key_path, key_pem)
+        write_atomic(cert_path, cert.public_bytes(serialization.Encoding.PEM))
 
 
 def _key_usage(
@@ -214,25 +177,6 @@ def _key_usage(
         encipher_only=False,
         decipher_only=False,
     )
-
-
-def _problem(exc: OSError) -> str:
-    return exc.strerror or type(exc).__name__
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same folder (fsync + rename)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 class _Authority:
@@ -279,7 +223,7 @@ class CertificateAuthority:
     def __init__(self, authorities: dict[CertificateKind, _Authority], state_dir: Path) -> None:
         self._ca = authorities
         self.state_dir = state_dir
-        self._paths: dict[str, Path] = {}  # state file name -> its path (made once)
+        self.state = CaState(state_dir)
 
     @classmethod
     def load(cls, home: Path | None = None) -> CertificateAuthority:
@@ -290,7 +234,7 @@ class CertificateAuthority:
             state_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CaError(
-                f"the simulated CA's state folder {state_dir} cannot be made ({_problem(exc)})"
+                f"the simulated CA's state folder {state_dir} cannot be made ({os_reason(exc)})"
             ) from None
         material = assets_dir() / "ca"
         if not (material / "auth-ca.pem").exists():
@@ -385,16 +329,7 @@ class CertificateAuthority:
 
     def record(self, entry: LedgerEntry) -> None:
         """Write ``entry`` into the issuance ledger (replacing one with the same serial)."""
-        with self._locked():
-            ledger = self._read_json("ledger.json")
-            ledger[str(entry.serial)] = {
-                "kind": str(entry.kind),
-                "profile": entry.profile,
-                "person": entry.person,
-                "card_serial": entry.card_serial,
-                "not_after": entry.not_after.isoformat(),
-            }
-            self._write_json("ledger.json", ledger)
+        self.state.record(entry)
 
     def issued(self, cert_der: bytes, kind: CertificateKind | str) -> bool:
         """True when ``cert_der`` is signed by the ``kind`` CA (whatever its dates)."""
@@ -409,20 +344,7 @@ class CertificateAuthority:
         return True
 
     def ledger_entry(self, cert_serial: int) -> LedgerEntry | None:
-        raw = self._read_json_cached("ledger.json").get(str(cert_serial))
-        if not isinstance(raw, dict):
-            return None
-        try:
-            return LedgerEntry(
-                cert_serial,
-                CertificateKind(raw["kind"]),
-                str(raw["profile"]),
-                str(raw["person"]),
-                str(raw["card_serial"]),
-                datetime.fromisoformat(raw["not_after"]),
-            )
-        except (KeyError, ValueError, TypeError):
-            return None
+        return self.state.entry(cert_serial)
 
     def profile_of(self, cert_serial: int) -> str | None:
         """The deck profile a certificate was issued for, or None if the CA never issued it."""
@@ -433,7 +355,7 @@ class CertificateAuthority:
 
     def revoked_serials(self, kind: CertificateKind | str | None = None) -> set[int]:
         """Serials on the CRLs (of one CA, or both)."""
-        revoked = self._read_json("revoked.json")
+        revoked = self.state.read_json("revoked.json")
         return {
             int(serial)
             for serial, info in revoked.items()
@@ -453,14 +375,14 @@ class CertificateAuthority:
                 raise CaError(f"certificate {serial:X} was not issued by the simulated CA")
             kind = entry.kind
         kind = CertificateKind(kind)
-        with self._locked():
-            revoked = self._read_json("revoked.json")
+        with self.state.locked():
+            revoked = self.state.read_json("revoked.json")
             if str(serial) not in revoked:
                 revoked[str(serial)] = {
                     "kind": str(kind),
                     "revoked_at": datetime.now(UTC).isoformat(),
                 }
-                self._write_json("revoked.json", revoked)
+                self.state.write_json("revoked.json", revoked)
             self._write_crl(kind, revoked)
 
     def crl_der(self, kind: CertificateKind | str = CertificateKind.AUTH) -> bytes:
@@ -470,15 +392,15 @@ class CertificateAuthority:
 
     def _crl(self, kind: CertificateKind) -> _Crl:
         """The CRL of ``kind``, read again only when its file changed (or it is out of date)."""
-        path = self._state_file(f"{kind}.crl")
+        path = self.state.path(f"{kind}.crl")
         key = str(path)
         cached = _CRLS.get(key)
-        if cached is not None and cached.stamp == _file_stamp(path) and _current(cached):
+        if cached is not None and cached.stamp == file_stamp(path) and _current(cached):
             return cached
-        with self._locked():
+        with self.state.locked():
             crl = self._read_crl(path)
             if crl is None or not _current(crl):
-                self._write_crl(kind, self._read_json("revoked.json"))
+                self._write_crl(kind, self.state.read_json("revoked.json"))
                 crl = self._read_crl(path)
                 if crl is None:
                     raise CaError(f"the simulated CA cannot read the CRL it wrote at {path}")
@@ -491,7 +413,7 @@ class CertificateAuthority:
         from cryptography import x509
 
         try:
-            stamp, der = _read_with_stamp(path)
+            stamp, der = read_with_stamp(path)
             crl = x509.load_der_x509_crl(der)
         except (OSError, ValueError):
             return None
@@ -525,7 +447,7 @@ class CertificateAuthority:
                 x509.RevokedCertificateBuilder().serial_number(number).revocation_date(when).build()
             )
         crl = builder.sign(ca.key, hashes.SHA256())
-        self._write_file(f"{kind}.crl", crl.public_bytes(serialization.Encoding.DER))
+        self.state.write_file(f"{kind}.crl", crl.public_bytes(serialization.Encoding.DER))
 
     # -- verification -------------------------------------------------------------------
 
@@ -549,85 +471,6 @@ class CertificateAuthority:
 
     def verify_auth_certificate(self, cert_der: bytes, at: datetime) -> CertificateStatus:
         return self.verify_certificate(cert_der, at, CertificateKind.AUTH)
-
-    # -- state files --------------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        """Serialise read-modify-write of the state files between processes."""
-        try:
-            lock = open(self.state_dir / ".lock", "a+b")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise CaError(
-                f"the simulated CA's state in {self.state_dir} cannot be changed ({_problem(exc)})"
-            ) from None
-        with lock:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
-
-    def _read_json(self, name: str) -> dict[str, Any]:
-        path = self.state_dir / name
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as exc:
-            raise CaError(
-                f"the simulated CA's {name} in {self.state_dir} is unreadable; "
-                "move it away to start a fresh ledger"
-            ) from exc
-        if not isinstance(data, dict):
-            raise CaError(f"the simulated CA's {name} in {self.state_dir} is not a JSON object")
-        return data
-
-    def _state_file(self, name: str) -> Path:
-        path = self._paths.get(name)
-        if path is None:
-            path = self._paths[name] = self.state_dir / name
-        return path
-
-    def _read_json_cached(self, name: str) -> dict[str, Any]:
-        """Like :meth:`_read_json`, read again only when the file changed; never modify the
-        result (read-modify-write goes through :meth:`_read_json` under the lock)."""
-        path = self._state_file(name)
-        key = str(path)
-        cached = _JSON.get(key)
-        if cached is not None and cached[0] == _file_stamp(path):
-            return cached[1]
-        try:
-            stamp, raw = _read_with_stamp(path)
-        except FileNotFoundError:
-            return {}
-        except OSError as exc:
-            raise CaError(f"the simulated CA's {name} in {self.state_dir} is unreadable") from exc
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except ValueError as exc:
-            raise CaError(
-                f"the simulated CA's {name} in {self.state_dir} is unreadable; "
-                "move it away to start a fresh ledger"
-            ) from exc
-        if not isinstance(data, dict):
-            raise CaError(f"the simulated CA's {name} in {self.state_dir} is not a JSON object")
-        with _CACHE_LOCK:
-            _JSON[key] = (stamp, data)
-        return data
-
-    def _write_json(self, name: str, data: dict[str, Any]) -> None:
-        text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
-        self._write_file(name, text.encode("utf-8"))
-
-    def _write_file(self, name: str, data: bytes) -> None:
-        try:
-            _write_atomic(self.state_dir / name, data)
-        except OSError as exc:
-            raise CaError(
-                f"the simulated CA's {name} in {self.state_dir} cannot be written "
-                f"({_problem(exc)}); it is as it was"
-            ) from None
 
 
 def _current(crl: _Crl) -> bool:

@@ -47,7 +47,7 @@ from kiosk.card.apdu import (
     parse_command,
 )
 from kiosk.card.applets import Applet
-from kiosk.card.errors import MalformedApdu
+from kiosk.card.errors import MalformedApduError
 from kiosk.card.status import SW
 from kiosk.card.transport import TRACE, redact
 from kiosk.errors import KioskError
@@ -61,8 +61,8 @@ from kiosk.simcard.files import (
     KeyFile,
     PinFile,
 )
-from kiosk.simcard.state import PIN_LIMITS, CardState, Pin, PinName
-from kiosk.vocabulary import FOUR_DIGITS
+from kiosk.simcard.state import PIN_LIMITS, CardState, Pin
+from kiosk.vocabulary import FOUR_DIGITS, PinKind
 
 log = logging.getLogger("kiosk.simcard.cardos")
 
@@ -82,7 +82,7 @@ APPLETS: dict[bytes, Builder] = {
 }
 """Every applet the card may hold, by AID; any other AID answers 6A82."""
 
-DERIVED_SECRETS = frozenset({PinName.VERIFY_A, PinName.VERIFY_B})
+DERIVED_SECRETS = frozenset({PinKind.VERIFY_A, PinKind.VERIFY_B})
 
 _FOUR_DIGITS = re.compile(FOUR_DIGITS.encode("ascii"))
 _SIGN_PASSWORD = re.compile(rb"[A-Z0-9]{6,16}")
@@ -101,18 +101,18 @@ def verify_failed(tries_left: int) -> CardStatus:
     return CardStatus(SW.VERIFY_FAILED | max(0, min(tries_left, 15)))
 
 
-def new_pin_is_valid(name: PinName, value: bytes) -> bool:
+def new_pin_is_valid(name: PinKind, value: bytes) -> bool:
     """The format a new PIN must have: 4 digits; the sign password 6-16 of A-Z 0-9."""
-    if name is PinName.SIGN:
+    if name is PinKind.SIGN:
         return _SIGN_PASSWORD.fullmatch(value) is not None
     return _FOUR_DIGITS.fullmatch(value) is not None
 
 
-def _secret_matches(state: CardState, name: PinName, value: bytes) -> bool:
+def _secret_matches(state: CardState, name: PinKind, value: bytes) -> bool:
     """Compare an entered secret with the card's (constant time). Tests patch this hook."""
-    if name is PinName.VERIFY_A:
+    if name is PinKind.VERIFY_A:
         return hmac.compare_digest(value, state.individual_number.encode("ascii"))
-    if name is PinName.VERIFY_B:
+    if name is PinKind.VERIFY_B:
         return hmac.compare_digest(value, state.verify_b.encode("ascii"))
     return state.pin_matches(name, value.decode("latin-1"))
 
@@ -152,7 +152,7 @@ class CardOS:
         self.sign_ms = sign_ms
         self.applet: AppletFiles | None = None
         self.current: ElementaryFile | None = None
-        self.verified: set[PinName] = set()
+        self.verified: set[PinKind] = set()
         self.failure: Exception | None = None
         """What made the last APDU answer 6F00 (e.g. a card file that could not be saved)."""
         self._chain: _Chain | None = None
@@ -208,7 +208,7 @@ class CardOS:
             raise CardStatus(SW.INS_NOT_SUPPORTED)
         try:
             command = parse_command(raw)
-        except MalformedApdu:
+        except MalformedApduError:
             self._chain = None
             raise CardStatus(SW.WRONG_LENGTH) from None
         whole = self._chained(command)
@@ -332,7 +332,7 @@ class CardOS:
             raise CardStatus(SW.FILE_NOT_FOUND)
         return ef
 
-    def pin(self, name: PinName) -> Pin | None:
+    def pin(self, name: PinKind) -> Pin | None:
         """The counter of a PIN; 照合番号A/B get theirs on first use."""
         pin = self.state.pins.get(name)
         if pin is None and name in DERIVED_SECRETS:

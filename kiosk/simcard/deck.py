@@ -31,14 +31,14 @@ from kiosk.simcard.deck_insurance import (
     parse_insurance,
 )
 from kiosk.simcard.errors import SimCardError
-from kiosk.simcard.state import PIN_LIMITS, CardFace, PinName
-from kiosk.vocabulary import FOUR_DIGITS
+from kiosk.simcard.state import PIN_LIMITS, CardFace
+from kiosk.vocabulary import FOUR_DIGITS, PinKind
 
 JST = timezone(timedelta(hours=9), "JST")
 
-USER_PINS = (PinName.AUTH, PinName.SIGN, PinName.HOJO, PinName.JUKI, PinName.KYOTSU)
+USER_PINS = (PinKind.AUTH, PinKind.SIGN, PinKind.HOJO, PinKind.JUKI, PinKind.KYOTSU)
 """The PINs a holder chooses (the others are 照合番号A/B, derived from the card)."""
-FOUR_DIGIT_PINS = (PinName.AUTH, PinName.HOJO, PinName.JUKI, PinName.KYOTSU)
+FOUR_DIGIT_PINS = (PinKind.AUTH, PinKind.HOJO, PinKind.JUKI, PinKind.KYOTSU)
 
 _FOUR_DIGITS = re.compile(FOUR_DIGITS)
 _SIGN_PASSWORD = re.compile(r"[A-Z0-9]{6,16}")
@@ -46,11 +46,11 @@ _RELATIVE = re.compile(r"([+-])(\d+)([dmy])")
 _BIRTHDAY = re.compile(r"(\d+)(?:st|nd|rd|th)-birthday")
 
 PIN_LABELS = {
-    PinName.AUTH: "利用者証明用電子証明書の暗証番号 (auth PIN)",
-    PinName.SIGN: "署名用電子証明書の暗証番号 (sign password)",
-    PinName.HOJO: "券面事項入力補助用の暗証番号 (入力補助 PIN)",
-    PinName.JUKI: "住民基本台帳用の暗証番号 (住基 PIN)",
-    PinName.KYOTSU: "共通AP の暗証番号 (共通 PIN)",
+    PinKind.AUTH: "利用者証明用電子証明書の暗証番号 (auth PIN)",
+    PinKind.SIGN: "署名用電子証明書の暗証番号 (sign password)",
+    PinKind.HOJO: "券面事項入力補助用の暗証番号 (入力補助 PIN)",
+    PinKind.JUKI: "住民基本台帳用の暗証番号 (住基 PIN)",
+    PinKind.KYOTSU: "共通AP の暗証番号 (共通 PIN)",
 }
 
 
@@ -58,7 +58,7 @@ class DeckError(SimCardError):
     """assets/deck.toml cannot be used (missing, malformed, a bad profile)."""
 
 
-class UnknownProfile(DeckError):
+class UnknownProfileError(DeckError):
     """A profile name the deck does not hold."""
 
 
@@ -66,13 +66,13 @@ class PinFormatError(SimCardError):
     """A PIN that does not follow its format. The message never shows the value."""
 
 
-def check_pin_format(name: PinName | str, value: str) -> None:
+def check_pin_format(name: PinKind | str, value: str) -> None:
     """Raise :class:`PinFormatError` unless ``value`` fits PIN ``name``'s format:
     the sign password 6-16 of A-Z 0-9, every other PIN 4 digits."""
-    pin = PinName(name)
+    pin = PinKind(name)
     if not isinstance(value, str):
         raise PinFormatError(f"the {PIN_LABELS.get(pin, pin)} must be given as text")
-    if pin is PinName.SIGN:
+    if pin is PinKind.SIGN:
         if not _SIGN_PASSWORD.fullmatch(value):
             raise PinFormatError(
                 f"the {PIN_LABELS[pin]} must be 6 to 16 characters of A-Z and 0-9 "
@@ -143,8 +143,8 @@ class Profile:
     address: str
     security_code: str
     municipality: str  # 5-digit local government code, for the CRL URL
-    pins: Mapping[PinName, str] = field(hash=False)
-    tries_left: Mapping[PinName, int] = field(hash=False)
+    pins: Mapping[PinKind, str] = field(hash=False)
+    tries_left: Mapping[PinKind, int] = field(hash=False)
     card_issued: date | str = "-2y"
     card_expiry: date | str = "10th-birthday"
     cert_issued: date | str | None = None  # None: with the card
@@ -159,23 +159,23 @@ class Profile:
 
     @property
     def auth_pin(self) -> str:
-        return self.pins[PinName.AUTH]
+        return self.pins[PinKind.AUTH]
 
     @property
     def sign_pin(self) -> str:
-        return self.pins[PinName.SIGN]
+        return self.pins[PinKind.SIGN]
 
     @property
     def hojo_pin(self) -> str:
-        return self.pins[PinName.HOJO]
+        return self.pins[PinKind.HOJO]
 
     @property
     def juki_pin(self) -> str:
-        return self.pins[PinName.JUKI]
+        return self.pins[PinKind.JUKI]
 
     @property
     def kyotsu_pin(self) -> str:
-        return self.pins[PinName.KYOTSU]
+        return self.pins[PinKind.KYOTSU]
 
     def card_issue_date(self, today: date) -> date:
         return resolve_date(self.card_issued, today, birth=self.birth_date)
@@ -239,7 +239,7 @@ def get_profile(name: str) -> Profile:
     try:
         return deck[name]
     except KeyError:
-        raise UnknownProfile(
+        raise UnknownProfileError(
             f"no card profile {name!r} in {deck_file()}; choose one of: {', '.join(deck)}"
         ) from None
 
@@ -276,8 +276,8 @@ def _profile(name: str, raw_profiles: dict[str, Any], path: Path) -> Profile:
     except ValueError as exc:
         raise DeckError(f"{where}: {exc}") from None
     try:
-        pins = {PinName(key): str(value) for key, value in raw.get("pins", {}).items()}
-        tries = {PinName(key): int(value) for key, value in raw.get("tries_left", {}).items()}
+        pins = {PinKind(key): str(value) for key, value in raw.get("pins", {}).items()}
+        tries = {PinKind(key): int(value) for key, value in raw.get("tries_left", {}).items()}
         profile = Profile(
             name=name,
             description=str(raw.get("description", "")),
@@ -386,7 +386,7 @@ __all__ = [
     "Insurance",
     "PinFormatError",
     "Profile",
-    "UnknownProfile",
+    "UnknownProfileError",
     "check_pin_format",
     "get_profile",
     "half_width_kana",

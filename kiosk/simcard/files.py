@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kiosk.card.applets import Applet
-from kiosk.simcard.state import CardState, PinName
+from kiosk.simcard.state import CardState
+from kiosk.vocabulary import PinKind
 
 MAX_SFI = 0x1E
 """Short EF identifiers run 1-30; every EF of the card is in 0001-001E."""
@@ -31,9 +32,9 @@ class BinaryFile:
 
     fid: int
     content: Callable[[], bytes]
-    opened_by: frozenset[PinName] | None = None  # None: free to read
+    opened_by: frozenset[PinKind] | None = None  # None: free to read
 
-    def readable_with(self, verified: set[PinName]) -> bool:
+    def readable_with(self, verified: set[PinKind]) -> bool:
         return self.opened_by is None or bool(self.opened_by & verified)
 
 
@@ -42,7 +43,7 @@ class PinFile:
     """A PIN (or 照合番号) object; ``change_ins`` is the INS that may change it (None: never)."""
 
     fid: int
-    pin: PinName
+    pin: PinKind
     change_ins: int | None = None
 
 
@@ -52,7 +53,7 @@ class KeyFile:
 
     fid: int
     key: Callable[[], bytes]
-    needs: PinName
+    needs: PinKind
 
 
 ElementaryFile = BinaryFile | PinFile | KeyFile

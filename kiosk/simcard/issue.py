@@ -13,7 +13,7 @@ import string
 from datetime import date
 from typing import TYPE_CHECKING
 
-from kiosk.simcard.ca import CertificateAuthority, CertificateKind, LedgerEntry
+from kiosk.simcard.ca import CertificateAuthority
 from kiosk.simcard.deck import (
     FOUR_DIGIT_PINS,
     USER_PINS,
@@ -23,7 +23,9 @@ from kiosk.simcard.deck import (
     check_pin_format,
     get_profile,
 )
-from kiosk.simcard.state import CardState, PinName
+from kiosk.simcard.ledger import CertificateKind, LedgerEntry
+from kiosk.simcard.state import CardState
+from kiosk.vocabulary import PinKind
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -45,9 +47,9 @@ def new_card_serial() -> str:
     return f"{secrets.randbits(64):016X}"
 
 
-def random_pin(name: PinName) -> str:
+def random_pin(name: PinKind) -> str:
     """A random value in ``name``'s format (the lock tool's and the face-only card's PINs)."""
-    if name is PinName.SIGN:
+    if name is PinKind.SIGN:
         alphabet = string.ascii_uppercase + string.digits
         return "".join(secrets.choice(alphabet) for _ in range(16))
     return "".join(secrets.choice(string.digits) for _ in range(4))
@@ -87,9 +89,9 @@ def issue_card(
     """
     prof = get_profile(profile) if isinstance(profile, str) else profile
     if auth_pin is not None:
-        check_pin_format(PinName.AUTH, auth_pin)
+        check_pin_format(PinKind.AUTH, auth_pin)
     if sign_pin is not None:
-        check_pin_format(PinName.SIGN, sign_pin)
+        check_pin_format(PinKind.SIGN, sign_pin)
     today = today if today is not None else date.today()
     remarks = list(prof.remarks)
     if prof.face_only and FACE_ONLY_REMARK not in remarks:
@@ -126,7 +128,7 @@ def _set_pins(
             if name in FOUR_DIGIT_PINS:
                 state.pins[name].tries_left = 0
         return
-    chosen = {PinName.AUTH: auth_pin, PinName.SIGN: sign_pin}
+    chosen = {PinKind.AUTH: auth_pin, PinKind.SIGN: sign_pin}
     for name in USER_PINS:
         value = chosen.get(name) or prof.pins[name]
         state.set_pin(name, value)

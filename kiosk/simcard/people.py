@@ -38,7 +38,7 @@ class PeopleError(SimCardError):
     """The people list or a person's photo cannot be used."""
 
 
-class UnknownPerson(PeopleError):
+class UnknownPersonError(PeopleError):
     """A person id that assets/people/people.toml does not list."""
 
 
@@ -124,7 +124,7 @@ def get_person(person_id: str) -> Person:
     try:
         return people[person_id]
     except KeyError:
-        raise UnknownPerson(
+        raise UnknownPersonError(
             f"no person {person_id!r} in {people_file()}; known: {', '.join(sorted(people))}"
         ) from None
 

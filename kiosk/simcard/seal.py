@@ -47,7 +47,7 @@ class SealKeyError(SimCardError):
     """The kiosk's card seal key cannot be read or made (the message names the file)."""
 
 
-class SealError(ValueError):
+class SealError(SimCardError):
     """A sealed card object that cannot be opened; the message says why, naming no secret."""
 
 

@@ -12,29 +12,17 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 
+from kiosk.vocabulary import PinKind
 
-class PinName(StrEnum):
-    """Every secret the card checks, named as the card's applets hold them."""
-
-    AUTH = "auth"  # JPKI 利用者証明用 PIN, EF 0018, 4 digits, 3 tries
-    SIGN = "sign"  # JPKI 署名用 password, EF 001B, 6-16 of A-Z 0-9, 5 tries
-    HOJO = "hojo"  # 券面事項入力補助AP PIN, EF 0011, 4 digits, 3 tries
-    JUKI = "juki"  # 住基AP PIN, EF 001C, 4 digits, 3 tries
-    KYOTSU = "kyotsu"  # 共通AP PIN, EF 001C, 4 digits, 3 tries
-    VERIFY_A = "verify_a"  # 照合番号A: the individual number (入力補助AP 0014, 券面AP 0013)
-    VERIFY_B = "verify_b"  # 照合番号B: birth YYMMDD (era) + expiry year + security code
-
-
-PIN_LIMITS: dict[PinName, int] = {
-    PinName.AUTH: 3,
-    PinName.SIGN: 5,
-    PinName.HOJO: 3,
-    PinName.JUKI: 3,
-    PinName.KYOTSU: 3,
-    PinName.VERIFY_A: 10,  # unverified on real cards; configurable per card
-    PinName.VERIFY_B: 10,  # unverified on real cards (one source says 10)
+PIN_LIMITS: dict[PinKind, int] = {
+    PinKind.AUTH: 3,
+    PinKind.SIGN: 5,
+    PinKind.HOJO: 3,
+    PinKind.JUKI: 3,
+    PinKind.KYOTSU: 3,
+    PinKind.VERIFY_A: 10,  # unverified on real cards; configurable per card
+    PinKind.VERIFY_B: 10,  # unverified on real cards (one source says 10)
 }
 
 
@@ -75,7 +63,7 @@ class CardState:
     face: CardFace
     salt: bytes  # per-card salt for PIN digests
     number_seed: bytes  # derives the individual number; the number itself is never stored
-    pins: dict[PinName, Pin]
+    pins: dict[PinKind, Pin]
     has_jpki: bool = True
     face_only: bool = False  # 顔認証マイナンバーカード
     registered_for_insurance: bool = True
@@ -90,12 +78,12 @@ class CardState:
         """The digest the card keeps for ``value`` (HMAC-SHA256 with the card's salt)."""
         return pin_digest(self.salt, value)
 
-    def set_pin(self, name: PinName, value: str, limit: int | None = None) -> None:
+    def set_pin(self, name: PinKind, value: str, limit: int | None = None) -> None:
         """Set a PIN to ``value`` with its full count (issue, reset, change)."""
         full = limit if limit is not None else PIN_LIMITS[name]
         self.pins[name] = Pin(self.pin_digest(value), full, full)
 
-    def pin_matches(self, name: PinName, value: str) -> bool:
+    def pin_matches(self, name: PinKind, value: str) -> bool:
         pin = self.pins[name]
         return hmac.compare_digest(pin.digest, self.pin_digest(value))
 

@@ -36,10 +36,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from kiosk.config import Settings
-from kiosk.records.bell import DESK, bell_for
-from kiosk.records.calls import CallStatus, CommandKind
 from kiosk.records.errors import RecordError
-from kiosk.records.staff_accounts import LoginResult, Session
 from kiosk.station.desk import Desk, Parts
 from kiosk.station.media import Holder, MediaHub, media_hub
 from kiosk.station.pages import desk_page, login_page
@@ -56,6 +53,9 @@ from kiosk.station.uplink import (
     station_proof,
 )
 from kiosk.station.words import language_of, word
+from kiosk.station_tables.bell import DESK, bell_for
+from kiosk.station_tables.calls import CallStatus, CommandKind
+from kiosk.station_tables.staff_accounts import LoginResult, Session
 
 log = logging.getLogger(__name__)
 

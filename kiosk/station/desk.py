@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from kiosk.records.calls import CallBoard
+from kiosk.records.database import Database, open_database
 from kiosk.records.errors import RecordError
-from kiosk.records.staff_accounts import StaffAccounts
-from kiosk.records.store import Database, RecordStore, open_database
+from kiosk.records.store import RecordStore
+from kiosk.station_tables.calls import CallBoard
+from kiosk.station_tables.staff_accounts import StaffAccounts
 
 T = TypeVar("T")
 

@@ -11,16 +11,18 @@ stdin (``place``, ``call_staff``, ``remove``, ``quit``) and every state it enter
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable, Sequence
 
 from kiosk.config import Settings
 from kiosk.errors import KioskError
-from kiosk.face.camera import open_camera
+from kiosk.face.camera.sources import open_camera
 from kiosk.reception import Change, Reception
-from kiosk.records.calls import CallBoard
+from kiosk.reception.events import Event, StaffAnswer, StaffMode
 from kiosk.station.kiosk_link import KioskLink
 from kiosk.station.uplink import media_key_for
+from kiosk.station_tables.calls import CallBoard
 from kiosk.wiring.flow_thread import WorkThread
 from kiosk.wiring.services import build_services
 
@@ -40,22 +42,26 @@ class FlowThread(WorkThread):
 
     def confirm(self, ok: bool, staff_id: str) -> None:
         def send() -> None:
-            self.flow.staff_confirm(ok, staff_id)
+            self.flow.send(Event.STAFF_CONFIRM, StaffAnswer(ok, staff_id))
 
         self.post(send)
 
     def mode(self, visual: bool, credential: str, staff_id: str) -> None:
         def send() -> None:
-            self.flow.staff_mode(visual, credential, staff_id)
+            self.flow.send(Event.STAFF_MODE, StaffMode(visual, credential, staff_id))
 
         self.post(send)
 
 
-ACTIONS: dict[str, Callable[[Reception], object]] = {
-    "place": Reception.card_placed,
-    "remove": Reception.card_removed,
-    "call_staff": Reception.call_staff,
-    "cancel": Reception.cancel,
+def _send(flow: Reception, event: Event) -> None:
+    flow.send(event)
+
+
+ACTIONS: dict[str, Event] = {
+    "place": Event.CARD_PLACED,
+    "remove": Event.CARD_REMOVED,
+    "call_staff": Event.CALL_STAFF,
+    "cancel": Event.CANCEL,
 }
 
 
@@ -106,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if action is None:
                 print(f"unknown action {word!r}: use {', '.join(ACTIONS)} or quit", flush=True)
                 continue
-            thread.post(lambda act=action: act(flow))  # type: ignore[misc]
+            thread.post(functools.partial(_send, flow, action))
     finally:
         link.stop()
         thread.stop()

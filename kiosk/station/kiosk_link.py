@@ -34,11 +34,12 @@ from kiosk.errors import KioskError
 from kiosk.reception import Change, Event, Reception, State
 from kiosk.reception.events import UNNAMED_STAFF
 from kiosk.reception.ports import StaffAuthenticator
-from kiosk.records.bell import KIOSKS
-from kiosk.records.calls import CallBoard, CallReason, CommandKind
+from kiosk.reception.rules import desk_call_reason
 from kiosk.station.holder import read_holder
 from kiosk.station.media import MediaHub, frame_jpeg, media_hub, photo_jpeg
 from kiosk.station.uplink import MediaUplink, endpoint_ok
+from kiosk.station_tables.bell import KIOSKS
+from kiosk.station_tables.calls import CallBoard, CallReason, CommandKind
 
 log = logging.getLogger(__name__)
 
@@ -92,24 +93,8 @@ class LinkStaff:
 
 
 def call_reason(state: State, flow: Reception) -> CallReason | None:
-    """Why the desk is needed in ``state`` (None: it is not)."""
-    visit = flow.visit
-    exhausted = visit.face_failures >= flow.policy.face_attempts
-    if state == State.STAFF_WAIT:
-        if visit.face_only:
-            return CallReason.FACE_ONLY
-        if visit.auth_pin_locked:
-            return CallReason.PIN_LOCKED
-        if exhausted:
-            return CallReason.FACE_FAILED
-        return CallReason.PATIENT
-    if state == State.PIN_LOCKED:
-        return CallReason.PIN_LOCKED
-    if state == State.CARD_LEFT:
-        return CallReason.CARD_LEFT
-    if state == State.FACE_FAILED and exhausted:
-        return CallReason.FACE_ONLY if visit.face_only else CallReason.FACE_FAILED
-    return None
+    """Why the desk is needed in ``state`` (None: it is not): the reception's rule."""
+    return desk_call_reason(state, flow.visit, flow.policy)
 
 
 def camera_frames(flow: Reception) -> Callable[[], Any] | None:

@@ -21,9 +21,10 @@ from enum import StrEnum
 from kiosk.config import Settings, staff_password_ok
 from kiosk.errors import KioskError
 from kiosk.records.chainkey import load_chain_key
-from kiosk.records.staff_accounts import FACILITY_ID, LoginResult, StaffAccounts
-from kiosk.records.store import Database, RecordStore, open_database
+from kiosk.records.database import Database, open_database
+from kiosk.records.store import RecordStore
 from kiosk.station.kiosk_link import LinkStaff
+from kiosk.station_tables.staff_accounts import FACILITY_ID, LoginResult, StaffAccounts
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class Verdict(StrEnum):
 
 @dataclass(frozen=True)
 class Answer:
-    """The check's answer; on OK a one-time credential for ``flow.staff_mode``."""
+    """The check's answer; on OK a one-time credential for the STAFF_MODE event."""
 
     verdict: Verdict
     staff_id: str = ""

@@ -6,9 +6,7 @@ import json
 from html import escape
 from typing import Any
 
-from kiosk.station.words import LANGUAGES, catalogue, word
-
-_LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
+from kiosk.station.words import LANGUAGES, catalogue, language_name, word
 
 
 def _head(title: str) -> str:
@@ -23,7 +21,7 @@ def _head(title: str) -> str:
 def _languages(current: str, target: str) -> str:
     links = [
         f"<a class='lang{' current' if code == current else ''}' href='{target}?lang={code}'"
-        f" data-lang='{code}'>{_LANGUAGE_NAMES[code]}</a>"
+        f" data-lang='{code}'>{language_name(code)}</a>"
         for code in LANGUAGES
     ]
     return "<nav class='languages'>" + "".join(links) + "</nav>"

@@ -11,7 +11,7 @@ from typing import Any
 
 from kiosk.eligibility.model import JST
 from kiosk.records.store import RecordStore, StoredRecord
-from kiosk.station.words import word
+from kiosk.station.words import consent_label, word
 
 PAGE_SIZE = 20
 
@@ -26,11 +26,11 @@ def describe(record: StoredRecord, language: str) -> dict[str, str]:
     consents = body.get("consents") or {}
     items = consents.get("items", {}) if isinstance(consents, dict) else {}
     given = [
-        word(f"consent.{item}", language)
+        consent_label(item, language)
         for item, answer in (items.items() if isinstance(items, dict) else [])
         if answer == "given"
     ]
-    separator = "、" if language == "ja" else ", "
+    separator = word("today.separator", language)
     return {
         "time": record.at.astimezone(JST).strftime("%H:%M:%S"),
         "kiosk": record.kiosk_id,

@@ -1,7 +1,7 @@
 """The waiting patient's images from a kiosk to a station in another process, in memory only.
 
 When a station page opens the call of a kiosk whose link runs in another process, the station
-leaves that kiosk a request (:attr:`~kiosk.records.calls.CommandKind.WATCH`) naming its own
+leaves that kiosk a request (:attr:`~kiosk.station_tables.calls.CommandKind.WATCH`) naming its own
 endpoint (:data:`MEDIA_PATH`). The kiosk, if it still waits for 目視確認 in that reception,
 opens a WebSocket there (:class:`MediaUplink`) and sends the chip photo once, the card
 holder's name and birth date, and the small live image (a JPEG, at most 320 px wide) about

@@ -30,7 +30,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STAFF_SHORTCUT = "Ctrl+Alt+S"
-"""Opens the staff console (password first); the only way out of kiosk mode."""
+"""Opens the staff console (password first), outside kiosk mode only: a tool for developers
+and trainers at the simulator. In kiosk mode staff work at the staff station (visual checks,
+calls) and on the reader's own keypad; leaving kiosk mode is the deployment's business (the
+systemd unit of kiosk.deploy)."""
 
 PIN_STATES = frozenset({State.START, State.STAFF_WAIT, State.PIN_LOCKED, State.METHOD})
 

@@ -97,15 +97,7 @@ class FlowWorker(QObject):
         if event is Event.TICK:
             self.tick_pending = False
         try:
-            if event is Event.STAFF_CONFIRM and isinstance(value, StaffAnswer):
-                state = self.flow.staff_confirm(value.ok, value.staff_id)  # a named member
-            elif event is Event.STAFF_CONFIRM:
-                state = self.flow.staff_confirm(bool(value))  # the kiosk's own staff password
-            elif event is Event.STAFF_MODE:
-                visual, credential, *who = value
-                state = self.flow.staff_mode(bool(visual), str(credential), *map(str, who))
-            else:
-                state = self.flow.send(event, value)
+            state = self.flow.send(event, value)
         except FlowError as exc:
             self.refused.emit(event, getattr(exc, "guard", "") or type(exc).__name__)
             log.debug("flow refused %s: %s", event, type(exc).__name__)

@@ -1,4 +1,6 @@
-"""The staff console: a separate window behind the staff password.
+"""The staff console: a separate window behind the staff password, for developers and trainers
+at the simulator (outside kiosk mode only; in kiosk mode staff use the staff station and the
+reader's keypad).
 
 It switches the kiosk between 無人 and 目視確認, shows the waiting patient's chip photo beside
 the live camera image with 本人確認OK / 確認できない, lists every PIN of the card with its

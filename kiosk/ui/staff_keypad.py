@@ -482,7 +482,7 @@ class OnReaderStaff(QObject):
     staff check (on a thread of its own)."""
 
     checked = Signal(object)  # Answer, emitted from the check's thread
-    desk = Signal(bool)  # the staff station reachable, emitted from the link's thread
+    station_reachable = Signal(bool)  # emitted from the link's thread
 
     def __init__(self, window: Any, bridge: FlowBridge, check: StaffCheck) -> None:
         super().__init__(window)
@@ -501,17 +501,17 @@ class OnReaderStaff(QObject):
         self.keypad.answered.connect(self._answered)
         self.keypad.dismissed.connect(self.dismiss)
         self.checked.connect(self._checked)
-        self.desk.connect(self._desk)
+        self.station_reachable.connect(self._show_station_reachable)
         bridge.changed.connect(self._changed)
         bridge.job_done.connect(self._job_done)
 
     def watch_desk(self, listeners: list[Callable[[bool], None]], reachable: bool) -> None:
         """Show the patient the way to the desk while the staff station cannot be reached
         (``listeners``: the kiosk link's, called from its thread)."""
-        listeners.append(self.desk.emit)
-        self._desk(reachable)
+        listeners.append(self.station_reachable.emit)
+        self._show_station_reachable(reachable)
 
-    def _desk(self, reachable: bool) -> None:
+    def _show_station_reachable(self, reachable: bool) -> None:
         setter = getattr(self.screen, "set_desk_reachable", None)
         if callable(setter):
             setter(reachable)

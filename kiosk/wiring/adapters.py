@@ -12,7 +12,7 @@ from typing import Any
 
 from cryptography import x509
 
-from kiosk.card.errors import CardError, NoCard, PinBlocked, WrongPin
+from kiosk.card.errors import CardError, NoCardError, PinBlockedError, WrongPinError
 from kiosk.card.session import MyNumberCard
 from kiosk.card.transport import Transport
 from kiosk.cardfront.camera import card_state
@@ -33,7 +33,7 @@ from kiosk.simcard.ca import CertificateAuthority
 from kiosk.vocabulary import CARD_CODES, AuditKind, IdentityMethod, Outcome
 
 
-class CardDataMissing(CardError):
+class CardDataMissingError(CardError):
     """The kiosk cannot open the card face (照合番号B unknown: the card front was not read)."""
 
 
@@ -69,15 +69,15 @@ class TransportCardSession:
 
     def read_face_photo(self) -> bytes:
         if self._refused:
-            raise CardDataMissing("the card refused 照合番号B from its front: not tried again")
+            raise CardDataMissingError("the card refused 照合番号B from its front: not tried again")
         verify_b = self._verify_b
         if verify_b is None and self._front is not None:
             verify_b = self._front.verify_b(self._transport)
         if verify_b is None:
-            raise CardDataMissing("照合番号B is unknown: the card front was not photographed")
+            raise CardDataMissingError("照合番号B is unknown: the card front was not photographed")
         try:
             return self.card.read_face_photo(verify_b)
-        except (WrongPin, PinBlocked):
+        except (WrongPinError, PinBlockedError):
             self._refused = True
             if self._front is not None:
                 self._front.refused(verify_b)
@@ -127,7 +127,7 @@ class TransportSlot:
 
     def open(self) -> TransportCardSession:
         if self.transport is None:
-            raise NoCard("no card on the reader")
+            raise NoCardError("no card on the reader")
         return TransportCardSession(
             self.transport, verify_b=self.verify_b, face_only=self.face_only, front=self.front
         )

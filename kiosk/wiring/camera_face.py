@@ -7,7 +7,7 @@ however fast the machine is; a live ``cv:`` camera uses the monotonic clock. The
 is kept in memory only until :meth:`forget`.
 
 The default verifier encodes on the machine's second core (``parallel=True``): the process's
-encoder child (:func:`kiosk.face.encoder.shared_encoder`) encodes the chip photo while the
+encoder child (:func:`kiosk.face.matching.encoder.shared_encoder`) encodes the chip photo while the
 first frames are detected here, then the queued frames; ``parallel=False`` encodes every face
 in this thread, one after the other; ``in_child=True`` runs the whole verifier in a child
 process (a window: dlib holds the GIL while it works, which would freeze the GUI thread).
@@ -58,17 +58,17 @@ class CameraFace:
     @property
     def verifier(self) -> Any:
         if self._verifier is None:
-            from kiosk.face.verifier import DlibVerifier, VerifierPolicy
+            from kiosk.face.matching.verifier import DlibVerifier, VerifierPolicy
 
             policy = VerifierPolicy(tolerance=self.tolerance)
             if self.model is not None:
                 policy = VerifierPolicy(tolerance=self.tolerance, model=self.model)
             if self.in_child:
-                from kiosk.face.worker import VerifierProcess
+                from kiosk.face.matching.worker import VerifierProcess
 
                 self._verifier = VerifierProcess(policy)
             else:
-                from kiosk.face.encoder import shared_encoder
+                from kiosk.face.matching.encoder import shared_encoder
 
                 encoder = shared_encoder(policy.model) if self.parallel else None
                 self._verifier = DlibVerifier(policy, encoder=encoder)
@@ -76,7 +76,7 @@ class CameraFace:
 
     def _camera(self) -> Any:
         if self._source is None:
-            from kiosk.face.camera import open_camera
+            from kiosk.face.camera.sources import open_camera
 
             self._source = open_camera(self.camera, self.size, self.fps, **self.camera_options)
         return self._source
@@ -91,7 +91,7 @@ class CameraFace:
             raise FaceUnavailableError(str(exc)) from None
 
     def attempt(self, on_frame: Callable[[FaceFrame], bool]) -> FaceVerdict:
-        from kiosk.face.results import Verdict
+        from kiosk.face.matching.results import Verdict
 
         if self._photo is None:
             return FaceVerdict(False, "no_photo")

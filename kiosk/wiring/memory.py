@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk.card.errors import NoCard, NotMyNumberCard, PinBlocked, WrongPin
+from kiosk.card.errors import NoCardError, NotMyNumberCardError, PinBlockedError, WrongPinError
 from kiosk.errors import KioskError
 from kiosk.reception.ports import (
     CardReading,
@@ -40,7 +40,7 @@ class FakeCard:
     not_after: datetime = datetime(2030, 1, 1, tzinfo=UTC)
     status: str = "valid"
     photo: bytes = b"\x00jp2-photo"
-    fail_on: set[str] = field(default_factory=set)  # method names raising NoCard (removal)
+    fail_on: set[str] = field(default_factory=set)  # method names raising NoCardError (removal)
     pin_digest: bytes = b""
 
     def __post_init__(self) -> None:
@@ -51,7 +51,7 @@ class FakeCard:
     def read_for_reception(self) -> CardReading:
         self._maybe_fail("read_for_reception")
         if not self.my_number:
-            raise NotMyNumberCard("no JPKI applet")
+            raise NotMyNumberCardError("no JPKI applet")
         cert = b"CERT" + self.serial.to_bytes(4, "big")
         return CardReading(cert, self.auth_tries, self.face_only)
 
@@ -62,14 +62,14 @@ class FakeCard:
     def prove_possession(self, pin: str) -> None:
         self._maybe_fail("prove_possession")
         if self.auth_tries <= 0:
-            raise PinBlocked(0x6984, "auth PIN blocked")
+            raise PinBlockedError(0x6984, "auth PIN blocked")
         if hmac.compare_digest(_digest(pin), self.pin_digest):
             self.auth_tries = 3
             return
         self.auth_tries -= 1
         if self.auth_tries == 0:
-            raise PinBlocked(0x63C0, "auth PIN blocked")
-        raise WrongPin(0x63C0 | self.auth_tries, "wrong auth PIN", self.auth_tries)
+            raise PinBlockedError(0x63C0, "auth PIN blocked")
+        raise WrongPinError(0x63C0 | self.auth_tries, "wrong auth PIN", self.auth_tries)
 
     def pin_statuses(self) -> list[Any]:
         return [("auth", self.auth_tries)]
@@ -79,7 +79,7 @@ class FakeCard:
 
     def _maybe_fail(self, name: str) -> None:
         if name in self.fail_on:
-            raise NoCard("card removed")
+            raise NoCardError("card removed")
 
 
 class FakeSlot:
@@ -90,7 +90,7 @@ class FakeSlot:
 
     def open(self) -> FakeCard:
         if self.card is None:
-            raise NoCard("no card on the reader")
+            raise NoCardError("no card on the reader")
         return self.card
 
 
@@ -103,7 +103,7 @@ class FakeCertificates:
     def check(self, cert_der: bytes, at: datetime) -> CertificateCheck:
         card = self.slot.card
         if card is None:
-            raise NoCard("no card on the reader")
+            raise NoCardError("no card on the reader")
         status = card.status
         if status == "valid" and at > card.not_after:
             status = "expired"
@@ -152,7 +152,7 @@ class FakeEligibility:
         return Qualification(self.validity, self.has_limit_info, self.has_specific_disease)
 
 
-class RecordFailed(KioskError):
+class RecordFailedError(KioskError):
     """The fake store was told to fail."""
 
 
@@ -164,7 +164,7 @@ class MemoryRecords:
 
     def record_reception(self, result: ReceptionResult) -> str | None:
         if self.fail:
-            raise RecordFailed("disk full")
+            raise RecordFailedError("disk full")
         self.receptions.append(result)
         return None
 

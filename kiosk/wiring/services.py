@@ -1,4 +1,6 @@
-"""The composition root shared by the Qt UI, the headless runner and the CLI.
+"""The services of a reception, made in one place (:func:`build_services`) for every entry
+point's composition root: the window (kiosk.ui.app), the headless runner and the scenarios,
+and the command line (kiosk.cli).
 
 ``build_services(settings, card=…, camera=…, records=…)`` wires the reception flow's ports to
 the real packages (card session over a Transport, simulated CA, eligibility service, records

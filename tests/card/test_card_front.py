@@ -17,7 +17,7 @@ from kiosk.card.wareki import era_date, era_yymmdd, printed_birth, printed_expir
 from kiosk.cardfront.camera import ImageFront, PrintedFront, open_front_camera
 from kiosk.cardfront.errors import CardFrontError
 from kiosk.cardfront.ocr import Layout, Token, read_front
-from kiosk.cardfront.reader import FrontReader, FrontUnsure
+from kiosk.cardfront.reader import FrontReader, FrontUnsureError
 from kiosk.cardfront.render import render_front
 from kiosk.simcard.deck import load_deck
 from kiosk.simcard.issue import issue_card
@@ -227,6 +227,6 @@ def test_a_refused_reading_is_never_sent_again() -> None:
     for _ in range(2):  # the staff photo, a second visit: nothing more is sent
         with pytest.raises(CardError, match="not tried again"):
             session.read_face_photo()
-        with pytest.raises(FrontUnsure, match="refused"):
+        with pytest.raises(FrontUnsureError, match="refused"):
             TransportCardSession(card, front=front).read_face_photo()
     assert card.verify_b_sent == 1

@@ -15,7 +15,7 @@ import pytest
 from kiosk.cli import main
 from kiosk.simcard.cardfile import load_card
 from kiosk.simcard.deck import get_profile
-from kiosk.simcard.state import PinName
+from kiosk.vocabulary import PinKind
 
 AUTH, SIGN = "8147", "QZ7X9K2W"
 
@@ -104,22 +104,22 @@ def test_reset_at_office_from_stdin_restores_every_pin(
     out = capsys.readouterr().out
     assert "1111" not in out and "ABC1234" not in out
     state = load_card(card_file)
-    five = [PinName.AUTH, PinName.SIGN, PinName.HOJO, PinName.JUKI, PinName.KYOTSU]
+    five = [PinKind.AUTH, PinKind.SIGN, PinKind.HOJO, PinKind.JUKI, PinKind.KYOTSU]
     assert all(state.pins[n].tries_left == state.pins[n].limit for n in five)
-    assert state.pin_matches(PinName.AUTH, "1111") and state.pin_matches(PinName.SIGN, "ABC1234")
+    assert state.pin_matches(PinKind.AUTH, "1111") and state.pin_matches(PinKind.SIGN, "ABC1234")
 
 
 def test_reset_at_store_needs_the_other_pin(card_file: Path) -> None:
     state = load_card(card_file)
-    state.pins[PinName.AUTH].tries_left = 0
+    state.pins[PinKind.AUTH].tries_left = 0
     from kiosk.simcard.cardfile import save_card
 
     save_card(card_file, state)
     argv = ["card", "reset", str(card_file), "--at", "store", "--which", "auth"]
     assert main([*argv, "--other-pin", "ZZZZZZ99", "--new-pin", "5555"]) == 2
-    assert load_card(card_file).pins[PinName.AUTH].tries_left == 0
+    assert load_card(card_file).pins[PinKind.AUTH].tries_left == 0
     assert main([*argv, "--other-pin", SIGN, "--new-pin", "5555"]) == 0
-    assert load_card(card_file).pin_matches(PinName.AUTH, "5555")
+    assert load_card(card_file).pin_matches(PinKind.AUTH, "5555")
 
 
 def test_reset_at_store_saves_every_spent_try(
@@ -130,14 +130,14 @@ def test_reset_at_store_saves_every_spent_try(
         assert main([*argv, "--other-pin", "WRONG99", "--new-pin", "5555"]) == 2
         err = capsys.readouterr().err
         assert f"{left} tries left" in err and "市区町村の窓口" in err
-        assert load_card(card_file).pins[PinName.SIGN].tries_left == left
+        assert load_card(card_file).pins[PinKind.SIGN].tries_left == left
     assert main([*argv, "--other-pin", "WRONG99", "--new-pin", "5555"]) == 2
-    assert load_card(card_file).pins[PinName.SIGN].tries_left == 0
+    assert load_card(card_file).pins[PinKind.SIGN].tries_left == 0
     before = card_file.read_bytes()
     assert main([*argv, "--other-pin", SIGN, "--new-pin", "5555"]) == 2  # locked: office only
     assert "locked too" in capsys.readouterr().err
     assert card_file.read_bytes() == before
-    assert not load_card(card_file).pin_matches(PinName.AUTH, "5555")
+    assert not load_card(card_file).pin_matches(PinKind.AUTH, "5555")
 
 
 @pytest.mark.parametrize("which", ["hojo", "kenhojo", "juki", "kyotsu", "nonsense", None])
@@ -157,10 +157,10 @@ def test_a_store_refuses_other_pins_saying_where_to_go(
 def test_change_pin_counts_a_wrong_old_pin_on_the_card(card_file: Path) -> None:
     argv = ["card", "change-pin", str(card_file), "--which", "auth", "--new-pin", "2468"]
     assert main([*argv, "--old-pin", "0000"]) == 2
-    assert load_card(card_file).pins[PinName.AUTH].tries_left == 2
+    assert load_card(card_file).pins[PinKind.AUTH].tries_left == 2
     assert main([*argv, "--old-pin", AUTH]) == 0
     state = load_card(card_file)
-    assert state.pin_matches(PinName.AUTH, "2468") and state.pins[PinName.AUTH].tries_left == 3
+    assert state.pin_matches(PinKind.AUTH, "2468") and state.pins[PinKind.AUTH].tries_left == 3
 
 
 def test_no_terminal_and_no_stdin_option_asks_for_pin_from_stdin(

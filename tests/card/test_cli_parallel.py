@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kiosk.cli import main
 from kiosk.simcard.cardfile import load_card
-from kiosk.simcard.state import PinName
+from kiosk.vocabulary import PinKind
 
 ROOT = Path(__file__).resolve().parents[2]
 PARALLEL = 12
@@ -19,7 +19,7 @@ PARALLEL = 12
 def test_parallel_wrong_pins_spend_exactly_the_tries_left(tmp_path: Path) -> None:
     card = tmp_path / "taro.card"
     assert main(["card", "new", "--profile", "standard", "--out", str(card)]) == 0
-    tries = load_card(card).pins[PinName.AUTH].tries_left
+    tries = load_card(card).pins[PinKind.AUTH].tries_left
     assert tries == 3
     argv = [sys.executable, "-m", "kiosk.cli", "card", "change-pin", str(card), "--which", "auth"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -42,4 +42,4 @@ def test_parallel_wrong_pins_spend_exactly_the_tries_left(tmp_path: Path) -> Non
         assert found is not None, err
         answers.append(found.group(1))
     assert sorted(answers) == sorted(["63C2", "63C1", "63C0"] + ["6984"] * (PARALLEL - tries))
-    assert load_card(card).pins[PinName.AUTH].tries_left == 0
+    assert load_card(card).pins[PinKind.AUTH].tries_left == 0

@@ -8,14 +8,14 @@ from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 
-from kiosk.card.errors import NotMyNumberCard, PinBlocked, WrongPin
+from kiosk.card.errors import NotMyNumberCardError, PinBlockedError, WrongPinError
 from kiosk.card.pins import PinKind
 from kiosk.card.session import MyNumberCard
 from kiosk.card.transport import CountingTransport, Transport
 from kiosk.simcard.deck import get_profile
 from kiosk.simcard.issue import issue_card
 from kiosk.simcard.people import face_photo_jp2
-from kiosk.simcard.state import CardState, PinName
+from kiosk.simcard.state import CardState
 from kiosk.simcard.virtual import VirtualCard
 
 JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
@@ -40,12 +40,12 @@ class CardContract:
         assert (read.auth_tries_left, read.sign_tries_left, read.face_only) == (3, 5, False)
         assert read.face_photo is not None and read.face_photo.startswith(JP2_SIGNATURE)
         assert read.face_photo == face_photo_jp2(state.face.person)
-        assert state.pins[PinName.AUTH].tries_left == 3
+        assert state.pins[PinKind.AUTH].tries_left == 3
 
     def test_every_pin_in_nine_apdus_as_the_card_counts_them(self, insert: Insert) -> None:
         state = issue_card("standard")
-        state.pins[PinName.HOJO].tries_left = 1
-        state.pins[PinName.KYOTSU].tries_left = 0
+        state.pins[PinKind.HOJO].tries_left = 1
+        state.pins[PinKind.KYOTSU].tries_left = 0
         with insert(state) as transport:
             counted = CountingTransport(transport)
             states = MyNumberCard(counted).all_pin_status()
@@ -57,7 +57,7 @@ class CardContract:
             "juki": 3,
             "kyotsu": 0,
         }
-        assert state.pins[PinName.HOJO].tries_left == 1  # asking spent nothing
+        assert state.pins[PinKind.HOJO].tries_left == 1  # asking spent nothing
 
     def test_wrong_auth_pin_counts_and_a_right_one_restores(self, insert: Insert) -> None:
         state = issue_card("standard")
@@ -65,7 +65,7 @@ class CardContract:
         wrong = "0000" if pin != "0000" else "1111"
         with insert(state) as transport:
             card = MyNumberCard(transport)
-            with pytest.raises(WrongPin) as err:
+            with pytest.raises(WrongPinError) as err:
                 card.verify_auth_pin(wrong)
             assert err.value.tries_left == 2
             assert card.pin_status(PinKind.AUTH).tries_left == 2
@@ -80,12 +80,12 @@ class CardContract:
         wrong = "0000" if pin != "0000" else "1111"
         with insert(state) as transport:
             card = MyNumberCard(transport)
-            with pytest.raises(PinBlocked):
+            with pytest.raises(PinBlockedError):
                 card.verify_auth_pin(wrong)
-            with pytest.raises(PinBlocked):
+            with pytest.raises(PinBlockedError):
                 card.verify_auth_pin(pin)
             assert card.pin_status(PinKind.AUTH).blocked
-        assert state.pins[PinName.AUTH].tries_left == 0
+        assert state.pins[PinKind.AUTH].tries_left == 0
 
     def test_prove_possession_signs_with_the_certified_key(self, insert: Insert) -> None:
         state = issue_card("standard")
@@ -119,7 +119,7 @@ class CardContract:
     def test_wrong_verify_b_is_refused(self, insert: Insert) -> None:
         state = issue_card("standard")
         wrong = ("1" if state.verify_b[0] != "1" else "2") + state.verify_b[1:]
-        with insert(state) as transport, pytest.raises(WrongPin):
+        with insert(state) as transport, pytest.raises(WrongPinError):
             MyNumberCard(transport).read_face_photo(wrong)
 
     def test_face_only_card_looks_face_only(self, insert: Insert) -> None:
@@ -130,7 +130,7 @@ class CardContract:
 
     def test_a_card_without_jpki_is_not_a_my_number_card(self, insert: Insert) -> None:
         state = issue_card("not-my-number")
-        with insert(state) as transport, pytest.raises(NotMyNumberCard):
+        with insert(state) as transport, pytest.raises(NotMyNumberCardError):
             MyNumberCard(transport).read_for_reception()
 
     def test_change_pin_then_the_new_one_works(self, insert: Insert) -> None:
@@ -141,7 +141,7 @@ class CardContract:
             card = MyNumberCard(transport)
             card.change_pin(PinKind.JUKI, old, new)
             card.verify_pin(PinKind.JUKI, new)
-            with pytest.raises(WrongPin):
+            with pytest.raises(WrongPinError):
                 card.verify_pin(PinKind.JUKI, old)
 
 

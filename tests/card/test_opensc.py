@@ -14,8 +14,9 @@ from cryptography.hazmat.primitives import serialization
 from kiosk.devices import served
 from kiosk.simcard.deck import get_profile
 from kiosk.simcard.issue import issue_card
-from kiosk.simcard.state import CardState, PinName
+from kiosk.simcard.state import CardState
 from kiosk.simcard.virtual import VirtualCard
+from kiosk.vocabulary import PinKind
 
 READER = "Virtual PCD 00 00"
 PKCS11 = Path("/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so")
@@ -97,4 +98,4 @@ def test_pkcs11_signature_verifies_against_the_auth_certificate(
         "openssl", "dgst", "-sha256", "-verify", str(pub), "-signature", str(sig), str(data)
     )
     assert check.returncode == 0 and "Verified OK" in check.stdout
-    assert card_in_reader.pins[PinName.AUTH].tries_left == 3  # the right PIN kept the count
+    assert card_in_reader.pins[PinKind.AUTH].tries_left == 3  # the right PIN kept the count

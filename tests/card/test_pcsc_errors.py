@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.card import pcsc
-from kiosk.card.errors import NoCard, TransportError
+from kiosk.card.errors import NoCardError, TransportError
 from kiosk.card.pcsc import PcscTransport
 from kiosk.cli import main
 
@@ -53,7 +53,7 @@ def test_no_reader_says_connect_one_or_serve_a_virtual_card(
 
 @pytest.mark.pcsc
 def test_empty_reader_says_place_a_card_on_it(pcscd: None) -> None:
-    with pytest.raises(NoCard, match="place a My Number card on reader Virtual PCD 00 00"):
+    with pytest.raises(NoCardError, match="place a My Number card on reader Virtual PCD 00 00"):
         PcscTransport("Virtual PCD 00 00")
 
 

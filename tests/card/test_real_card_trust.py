@@ -18,10 +18,11 @@ from kiosk.cardfront.ocr import read_front
 from kiosk.cardfront.render import render_front
 from kiosk.config import Settings
 from kiosk.devices import served
-from kiosk.eligibility import CertificateRejected, SimulatedEligibilityService
+from kiosk.eligibility import CertificateRejectedError, SimulatedEligibilityService
 from kiosk.eligibility.trust import TrustedCas, TrustError
 from kiosk.reception import State
 from kiosk.reception.clock import ManualClock
+from kiosk.reception.events import Event
 from kiosk.simcard.deck import get_profile
 from kiosk.simcard.issue import issue_card
 from kiosk.simcard.state import CardState
@@ -128,7 +129,7 @@ def test_the_service_answers_for_a_trusted_real_card_and_rejects_it_otherwise(
 ) -> None:
     cert = real_card(real_ca).auth_cert
     assert cert is not None
-    with pytest.raises(CertificateRejected):
+    with pytest.raises(CertificateRejectedError):
         SimulatedEligibilityService().confirm(cert, at=NOW)
     assert CaCertificates().check(cert, NOW).status == "unknown_ca"
     settings = Settings().with_overrides(
@@ -173,7 +174,7 @@ def test_a_real_card_through_pcscd_untrusted_is_006_trusted_goes_through(
 ) -> None:
     services, _ = _reception(Settings())
     flow = services.reception()  # type: ignore[attr-defined]
-    assert flow.card_placed() == State.CARD_ERROR
+    assert flow.send(Event.CARD_PLACED) == State.CARD_ERROR
     assert flow.screen().details["error_code"] == "006"
     services.close()  # type: ignore[attr-defined]
 
@@ -184,20 +185,20 @@ def test_a_real_card_through_pcscd_untrusted_is_006_trusted_goes_through(
     )
     services, records = _reception(settings, card_camera=f"image:{picture}")
     flow = services.reception()  # type: ignore[attr-defined]
-    assert flow.card_placed() == State.METHOD
+    assert flow.send(Event.CARD_PLACED) == State.METHOD
     if read_front(render_front(real_card_in_reader.face)).verify_b is not None:
-        flow.choose_face()
-        state = flow.look_at_camera()
+        flow.send(Event.CHOOSE_FACE)
+        state = flow.send(Event.LOOK_AT_CAMERA)
         method = IdentityMethod.FACE
     else:  # the front was not read surely: the face path closes, the PIN is offered
-        flow.choose_face()
-        flow.choose_pin()
-        state = flow.pin_entered(get_profile("standard").auth_pin)
+        flow.send(Event.CHOOSE_FACE)
+        flow.send(Event.CHOOSE_PIN)
+        state = flow.send(Event.PIN_ENTERED, get_profile("standard").auth_pin)
         method = IdentityMethod.PIN
     assert state == State.CONSENT
-    flow.consent(True)
-    flow.consent(False)
-    assert flow.high_cost(False) == State.DONE
+    flow.send(Event.CONSENT, True)
+    flow.send(Event.CONSENT, False)
+    assert flow.send(Event.HIGH_COST, False) == State.DONE
     assert records.receptions[-1].method == method
     services.close()  # type: ignore[attr-defined]
 
@@ -209,8 +210,8 @@ def test_without_a_card_camera_a_pcsc_card_has_no_face_path(
     settings = Settings().with_overrides({"trusted_ca_files": [str(ca_files[0])]})
     services, _ = _reception(settings)
     flow = services.reception()  # type: ignore[attr-defined]
-    flow.card_placed()
-    flow.choose_face()
+    flow.send(Event.CARD_PLACED)
+    flow.send(Event.CHOOSE_FACE)
     assert flow.screen().details.get("face_reason") == "photo"
     services.close()  # type: ignore[attr-defined]
 

@@ -12,13 +12,13 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from kiosk.card import tlv
 from kiosk.card.errors import (
-    BadPinFormat,
+    BadPinFormatError,
     CardDataError,
-    NotMyNumberCard,
-    PinBlocked,
-    PossessionNotProven,
-    SecurityStatusNotSatisfied,
-    WrongPin,
+    NotMyNumberCardError,
+    PinBlockedError,
+    PossessionNotProvenError,
+    SecurityStatusNotSatisfiedError,
+    WrongPinError,
 )
 from kiosk.card.pins import PinKind
 from kiosk.card.session import MyNumberCard, digest_info_sha256
@@ -222,12 +222,12 @@ def test_verify_auth_pin_wrong_then_blocked() -> None:
         ]
     )
     card = MyNumberCard(script)
-    with pytest.raises(WrongPin) as wrong:
+    with pytest.raises(WrongPinError) as wrong:
         card.verify_auth_pin("1111")
     assert wrong.value.tries_left == 2
-    with pytest.raises(PinBlocked):
+    with pytest.raises(PinBlockedError):
         card.verify_auth_pin("1111")
-    with pytest.raises(PinBlocked) as blocked:
+    with pytest.raises(PinBlockedError) as blocked:
         card.verify_auth_pin("1111")
     assert "1111" not in str(blocked.value) and "31313131" not in str(blocked.value)
     assert script.finished
@@ -236,7 +236,7 @@ def test_verify_auth_pin_wrong_then_blocked() -> None:
 @pytest.mark.parametrize("bad", ["123", "12345", "12a4", "", "１２３４"])
 def test_a_malformed_pin_never_reaches_the_card(bad: str) -> None:
     script = ScriptedTransport([])
-    with pytest.raises(BadPinFormat) as err:
+    with pytest.raises(BadPinFormatError) as err:
         MyNumberCard(script).verify_auth_pin(bad)
     assert script.sent == []
     assert "4 digits" in str(err.value)
@@ -255,7 +255,7 @@ def test_sign_auth_sends_the_digest_info_to_the_auth_key() -> None:
             (H("802A008033") + digest_info + b"\x00", b"", 0x6982),
         ]
     )
-    with pytest.raises(SecurityStatusNotSatisfied):
+    with pytest.raises(SecurityStatusNotSatisfiedError):
         MyNumberCard(script).sign_auth(digest_info)
     assert script.finished
 
@@ -294,7 +294,7 @@ def test_prove_possession_rejects_a_signature_from_another_key(
             (H("802A008033") + digest_info_sha256(challenge) + b"\x00", b"\x01" * 256, OK),
         ]
     )
-    with pytest.raises(PossessionNotProven):
+    with pytest.raises(PossessionNotProvenError):
         MyNumberCard(script).prove_possession("1234")
 
 
@@ -338,7 +338,7 @@ def test_read_card_face_parses_every_field() -> None:
 
 def test_wrong_verify_b_says_tries_left_without_the_number() -> None:
     script = ScriptedTransport([(SEL_KENKAKU, b"", OK), (VERIFY_B_KENKAKU, b"", 0x63C9)])
-    with pytest.raises(WrongPin) as err:
+    with pytest.raises(WrongPinError) as err:
         MyNumberCard(script).read_face_photo(VERIFY_B)
     assert err.value.tries_left == 9
     assert VERIFY_B not in str(err.value)
@@ -346,7 +346,7 @@ def test_wrong_verify_b_says_tries_left_without_the_number() -> None:
 
 def test_a_card_without_jpki_is_not_a_my_number_card() -> None:
     script = ScriptedTransport([(SEL_JPKI, b"", 0x6A82)])
-    with pytest.raises(NotMyNumberCard):
+    with pytest.raises(NotMyNumberCardError):
         MyNumberCard(script).read_auth_certificate()
 
 

@@ -11,12 +11,12 @@ import pytest
 from kiosk.config import Settings
 from kiosk.eligibility import (
     CertificateAlert,
-    CertificateRejected,
+    CertificateRejectedError,
     ConsentItem,
     Consents,
     EligibilityService,
     QualificationValidity,
-    ServiceUnavailable,
+    ServiceUnavailableError,
     SimulatedEligibilityService,
 )
 from kiosk.simcard.ca import CertificateAuthority
@@ -133,7 +133,7 @@ def test_validity_2_and_4(world: World, tmp_path: Path) -> None:
 def test_rejected_certificates_are_006(
     world: World, tmp_path: Path, profile: str, status: str
 ) -> None:
-    with pytest.raises(CertificateRejected) as caught:
+    with pytest.raises(CertificateRejectedError) as caught:
         service(world, tmp_path).confirm(world[1][profile], at=now())
     assert caught.value.status == status and caught.value.code == "006"
 
@@ -147,7 +147,7 @@ def test_revocation_is_read_from_the_crl_when_it_happens(world: World, tmp_path:
     from cryptography import x509
 
     ca.revoke(x509.load_der_x509_certificate(state.auth_cert).serial_number)
-    with pytest.raises(CertificateRejected):
+    with pytest.raises(CertificateRejectedError):
         svc.confirm(state.auth_cert, at=now())
 
 
@@ -155,7 +155,7 @@ def test_foreign_or_garbage_certificates_are_rejected(world: World, tmp_path: Pa
     foreign = self_signed()
     svc = service(world, tmp_path)
     for cert in (foreign, b"\x30\x03garbage"):
-        with pytest.raises(CertificateRejected) as caught:
+        with pytest.raises(CertificateRejectedError) as caught:
             svc.confirm(cert, at=now())
         assert caught.value.status == "unknown-ca"
 
@@ -168,7 +168,7 @@ def test_expiry_alerts(world: World, tmp_path: Path) -> None:
     assert soon.certificate_alert == CertificateAlert.RENEW_SOON
     # the grace period ends about 3 months after expiry
     assert grace.certificate_expires is not None
-    with pytest.raises(CertificateRejected):
+    with pytest.raises(CertificateRejectedError):
         svc.confirm(world[1]["expired-grace"], at=grace.certificate_expires + timedelta(days=100))
 
 
@@ -185,7 +185,7 @@ def test_failure_injection(world: World, tmp_path: Path) -> None:
     svc = service(world, tmp_path)
     svc.fail_next(2)
     for _ in range(2):
-        with pytest.raises(ServiceUnavailable, match="connection error"):
+        with pytest.raises(ServiceUnavailableError, match="connection error"):
             svc.confirm(cert, at=now())
     assert svc.confirm(cert, at=now()).is_valid
     flaky = service(world, tmp_path, failure_rate=0.5, rng=random.Random(7))
@@ -194,13 +194,13 @@ def test_failure_injection(world: World, tmp_path: Path) -> None:
         try:
             flaky.confirm(cert, at=now())
             outcomes.append(True)
-        except ServiceUnavailable:
+        except ServiceUnavailableError:
             outcomes.append(False)
     assert 8 < outcomes.count(False) < 32
     always = SimulatedEligibilityService.from_settings(
         Settings(eligibility_failure_rate=1.0), ca=world[0], home=tmp_path
     )
-    with pytest.raises(ServiceUnavailable):
+    with pytest.raises(ServiceUnavailableError):
         always.is_registered(cert)
 
 

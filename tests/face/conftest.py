@@ -8,8 +8,8 @@ from functools import cache
 import numpy as np
 import pytest
 
-from kiosk.face.chip import chip_photo_jp2
-from kiosk.face.people import find_photo, load_rgb
+from kiosk.face.camera.people import find_photo, load_rgb
+from kiosk.face.matching.chip import chip_photo_jp2
 
 
 @cache
@@ -19,7 +19,7 @@ def _card(photo_id: str) -> bytes:
 
 @cache
 def _layout(name: str, fraction: float, offset: tuple[float, float]) -> object:
-    from kiosk.face.synthetic import person_layout
+    from kiosk.face.camera.synthetic import person_layout
 
     return person_layout(name, face_fraction=fraction, offset=offset)
 
@@ -33,7 +33,7 @@ def card_jp2() -> Callable[[str], bytes]:
 @pytest.fixture
 def person_camera() -> Callable[..., object]:
     """Open ``person:<name>`` (layouts cached across tests to save model time)."""
-    from kiosk.face.synthetic import PersonCamera
+    from kiosk.face.camera.synthetic import PersonCamera
 
     def open_person(name: str, **options: object) -> object:
         fraction = float(options.pop("face_fraction", 0.24))  # type: ignore[arg-type]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.face.results import FrameResult
+from kiosk.face.matching.results import FrameResult
 
 
 def run_frames(verifier: Any, camera: Any, frames: int, fps: float = 30.0) -> list[FrameResult]:

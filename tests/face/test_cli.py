@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from kiosk.cli import main
-from kiosk.face.people import find_photo, people_dir
-from kiosk.face.verifier import DEFAULT_TOLERANCE
+from kiosk.face.camera.people import find_photo, people_dir
+from kiosk.face.matching.verifier import DEFAULT_TOLERANCE
 
 
 def _path(photo_id: str) -> str:
@@ -134,7 +134,7 @@ def test_check_on_a_live_person(capsys: pytest.CaptureFixture[str]) -> None:
 def test_check_says_a_far_face_is_too_far(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    from kiosk.face.people import load_rgb
+    from kiosk.face.camera.people import load_rgb
 
     small = Image.fromarray(load_rgb(find_photo("biden").path)).resize((300, 375))
     frame = Image.new("RGB", (1280, 720), (90, 90, 90))

@@ -18,8 +18,9 @@ def _loaded_after(code: str) -> list[str]:
 
 def test_importing_the_face_layer_loads_nothing_heavy() -> None:
     code = (
-        "import kiosk.face, kiosk.face.verifier, kiosk.face.camera, kiosk.face.worker\n"
-        "import kiosk.face.scripted, kiosk.face.evaluate, kiosk.face.engine\n"
+        "import kiosk.face, kiosk.face.matching.verifier, kiosk.face.camera.sources\n"
+        "import kiosk.face.matching.worker, kiosk.face.matching.scripted\n"
+        "import kiosk.face.evaluation.evaluate, kiosk.face.matching.engine\n"
         "import kiosk.commands.face, kiosk.bench.face"
     )
     assert _loaded_after(code) == []
@@ -30,7 +31,7 @@ def test_building_the_cli_parser_loads_nothing_heavy() -> None:
 
 
 def test_the_models_load_on_first_use() -> None:
-    loaded = _loaded_after("from kiosk.face.engine import load_engine; load_engine()")
+    loaded = _loaded_after("from kiosk.face.matching.engine import load_engine; load_engine()")
     assert "face_recognition" in loaded
     assert "dlib" in loaded
 
@@ -39,7 +40,7 @@ def test_a_missing_model_package_is_a_clear_error() -> None:
     code = (
         "import sys\n"
         "sys.modules['face_recognition'] = None\n"
-        "from kiosk.face.engine import load_engine\n"
+        "from kiosk.face.matching.engine import load_engine\n"
         "from kiosk.face.errors import ModelMissingError\n"
         "try:\n"
         "    load_engine()\n"

@@ -91,7 +91,7 @@ def test_pcscd_socket(pcscd_socket: Path) -> None:
 
 def test_pcscd_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PCSCLITE_CSOCK_NAME", str(tmp_path / "none"))
-    with pytest.raises(doctor.Failed) as failed:
+    with pytest.raises(doctor.CheckFailedError) as failed:
         doctor.check_pcscd()
     assert "pcscd" in failed.value.fix
 
@@ -102,7 +102,7 @@ def test_no_japanese_font(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     fake.write_text("#!/bin/sh\nexit 0\n")
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", str(fake.parent))
-    with pytest.raises(doctor.Failed) as failed:
+    with pytest.raises(doctor.CheckFailedError) as failed:
         doctor.check_font()
     assert "fonts-ipafont-gothic" in failed.value.fix
 

@@ -14,8 +14,9 @@ import pytest
 
 from kiosk.faults.card import CardFault, FaultyCard
 from kiosk.faults.harness import CardBox, Choices, HeadlessKiosk, auth_pin, wrong_pin
+from kiosk.reception.events import Event
 from kiosk.reception.states import State
-from kiosk.simcard.state import PinName
+from kiosk.vocabulary import PinKind
 
 AUTH_VERIFY_P2 = 0x98  # VERIFY 利用者証明用 PIN by short EF id 18
 ERROR_SCREENS = {State.CARD_ERROR, State.CANCELLED}
@@ -36,7 +37,7 @@ def _run(kiosk: HeadlessKiosk, cards: CardBox, choices: Choices, start_tries: in
     for fault in CardFault:
         for n in range(total + 1):
             chip = cards.card()
-            chip.state.pins[PinName.AUTH].tries_left = start_tries
+            chip.state.pins[PinKind.AUTH].tries_left = start_tries
             card = FaultyCard(chip, fail_at=n, fault=fault)
             kiosk.place(card)
             end = kiosk.answer(choices)
@@ -56,7 +57,7 @@ def _run(kiosk: HeadlessKiosk, cards: CardBox, choices: Choices, start_tries: in
             assert kiosk.back_to_start() == State.START, where
             # the PIN counter: only a VERIFY that reached the card counts
             verifies = card.verifies_executed(AUTH_VERIFY_P2)
-            tries = chip.state.pins[PinName.AUTH].tries_left
+            tries = chip.state.pins[PinKind.AUTH].tries_left
             if choices.method == "pin" and choices.pin != auth_pin():
                 assert verifies <= 1, where  # never retried behind the patient's back
                 assert tries == start_tries - verifies, where
@@ -86,14 +87,14 @@ def test_wrong_pin_every_apdu(kiosk: HeadlessKiosk, cards: CardBox) -> None:
     for fault in CardFault:
         for n in range(total + 1):
             chip = cards.card()
-            chip.state.pins[PinName.AUTH].tries_left = 1
+            chip.state.pins[PinKind.AUTH].tries_left = 1
             card = FaultyCard(chip, fail_at=n, fault=fault)
             kiosk.place(card)
             end = kiosk.answer(choices, stop_at=frozenset({State.PIN_LOCKED}))
             where = f"{fault} at APDU {n}/{total}"
             verifies = card.verifies_executed(AUTH_VERIFY_P2)
             assert verifies <= 1, where
-            tries = chip.state.pins[PinName.AUTH].tries_left
+            tries = chip.state.pins[PinKind.AUTH].tries_left
             assert tries == 1 - verifies, where
             if card.injected:
                 assert end in ERROR_SCREENS, where
@@ -116,16 +117,16 @@ def test_wrong_pin_torn_verify_spends_the_try(
     chip = cards.card()
     probe = FaultyCard(chip)
     kiosk.place(probe)
-    kiosk.flow.choose_pin()
+    kiosk.flow.send(Event.CHOOSE_PIN)
     verify_at = probe.sent  # the certificate is cached: the next command is the VERIFY
     kiosk.back_to_start()
     chip = cards.card()
     card = FaultyCard(chip, fail_at=verify_at, fault=fault)
     kiosk.place(card)
-    kiosk.flow.choose_pin()
-    end = kiosk.flow.pin_entered(wrong_pin(auth_pin()))
+    kiosk.flow.send(Event.CHOOSE_PIN)
+    end = kiosk.flow.send(Event.PIN_ENTERED, wrong_pin(auth_pin()))
     assert card.injected
     assert end in ERROR_SCREENS
     spent = 1 if fault is CardFault.REMOVED_AFTER else 0
     assert card.verifies_executed(AUTH_VERIFY_P2) == spent
-    assert chip.state.pins[PinName.AUTH].tries_left == 3 - spent
+    assert chip.state.pins[PinKind.AUTH].tries_left == 3 - spent

@@ -12,9 +12,9 @@ import pytest
 
 from kiosk.faults.eligibility import FailingEligibility, SlowEligibility
 from kiosk.faults.harness import CardBox, Choices, HeadlessKiosk, auth_pin
+from kiosk.reception.events import Event
 from kiosk.reception.states import State
-from kiosk.simcard.state import PinName
-from kiosk.vocabulary import ReaderError
+from kiosk.vocabulary import PinKind, ReaderError
 
 PIN = Choices("pin", auth_pin())
 
@@ -24,7 +24,7 @@ def test_service_failing(kiosk: HeadlessKiosk, cards: CardBox, call: str) -> Non
     failing = FailingEligibility(kiosk.flow.eligibility, failing={call})
     kiosk.flow.eligibility = failing
     chip = cards.card()
-    chip.state.pins[PinName.AUTH].tries_left = 2
+    chip.state.pins[PinKind.AUTH].tries_left = 2
     kiosk.place(chip)
     end = kiosk.answer(PIN)
     assert failing.failures == 1
@@ -35,7 +35,7 @@ def test_service_failing(kiosk: HeadlessKiosk, cards: CardBox, call: str) -> Non
     assert kiosk.back_to_start() == State.START
     # the PIN was verified before the look-up failed (restored), or never asked
     expected = 3 if call == "lookup" else 2
-    assert chip.state.pins[PinName.AUTH].tries_left == expected
+    assert chip.state.pins[PinKind.AUTH].tries_left == expected
     assert kiosk.stored_outcomes()["completed"] == 0
     failing.down = False  # the service is back
     kiosk.place(cards.card())
@@ -50,8 +50,8 @@ def test_service_slow(kiosk: HeadlessKiosk, cards: CardBox) -> None:
     slow = SlowEligibility(kiosk.flow.eligibility, delay_s=idle * 0.75, sleep=kiosk.clock.advance)
     kiosk.flow.eligibility = slow
     kiosk.place(cards.card())
-    kiosk.flow.choose_pin()
-    assert kiosk.flow.pin_entered(auth_pin()) == State.CONSENT
+    kiosk.flow.send(Event.CHOOSE_PIN)
+    assert kiosk.flow.send(Event.PIN_ENTERED, auth_pin()) == State.CONSENT
     assert slow.calls >= 1
     # the patient reads the consent screen: no "are you still there?" before the idle time
     kiosk.wait(idle - 2)

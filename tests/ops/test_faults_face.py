@@ -13,6 +13,7 @@ import pytest
 
 from kiosk.faults.face import VanishingCamera
 from kiosk.faults.harness import CardBox, Choices, HeadlessKiosk, auth_pin
+from kiosk.reception.events import Event
 from kiosk.reception.states import State
 from kiosk.wiring.memory import ScriptedFace
 
@@ -30,8 +31,8 @@ def test_camera_gone_mid_attempt_shows_a_clear_screen(cards: CardBox) -> None:
     kiosk = _kiosk_with(camera)
     try:
         kiosk.place(cards.card())
-        kiosk.flow.choose_face()
-        end = kiosk.flow.look_at_camera()  # must not raise out of the flow
+        kiosk.flow.send(Event.CHOOSE_FACE)
+        end = kiosk.flow.send(Event.LOOK_AT_CAMERA)  # must not raise out of the flow
         assert camera.vanished == 1
         assert end in CLEAR
         screen = kiosk.flow.screen()
@@ -63,8 +64,8 @@ def test_real_camera_vanishes_mid_match(cards: CardBox) -> None:
     kiosk = _kiosk_with(camera)
     try:
         kiosk.place(chip)
-        kiosk.flow.choose_face()
-        end = kiosk.flow.look_at_camera()
+        kiosk.flow.send(Event.CHOOSE_FACE)
+        end = kiosk.flow.send(Event.LOOK_AT_CAMERA)
         assert camera.vanished == 1
         assert end in CLEAR
         assert kiosk.back_to_start() == State.START

@@ -19,8 +19,10 @@ from kiosk.faults.records import (
     sqlite_commit_fails,
     sqlite_full,
 )
+from kiosk.reception.events import Event
 from kiosk.reception.states import State
-from kiosk.records.store import RecordStore, default_url
+from kiosk.records.database import default_url
+from kiosk.records.store import RecordStore
 from kiosk.vocabulary import ReaderError
 
 PIN = Choices("pin", auth_pin())
@@ -52,7 +54,7 @@ def _until_recording(kiosk: HeadlessKiosk, cards: CardBox) -> None:
 def _failed_recording(kiosk: HeadlessKiosk, fault: Callable[[], AbstractContextManager]) -> None:
     before = _results(kiosk)
     with fault():
-        end = kiosk.flow.high_cost(False)
+        end = kiosk.flow.send(Event.HIGH_COST, False)
     assert end == State.CARD_ERROR
     screen = kiosk.flow.screen()
     assert screen.details.get("error_code") == ReaderError.SYSTEM.value
@@ -149,7 +151,7 @@ def test_outbox_disk_full(kiosk: HeadlessKiosk, cards: CardBox) -> None:
         return outbox_disk_full(kiosk.settings.outbox_dir())
 
     with full() as calls:
-        end = kiosk.flow.high_cost(False)
+        end = kiosk.flow.send(Event.HIGH_COST, False)
         refused.extend(calls)
     assert refused, "the outbox write never happened"
     assert end == State.CARD_ERROR
@@ -169,7 +171,7 @@ def test_acknowledged_records_survive_a_restart(cards: CardBox) -> None:
             assert _complete(kiosk, cards) == State.DONE
         _until_recording(kiosk, cards)
         flaky.fail_write = flaky.writes
-        assert kiosk.flow.high_cost(False) == State.CARD_ERROR
+        assert kiosk.flow.send(Event.HIGH_COST, False) == State.CARD_ERROR
         kiosk.back_to_start()
         acknowledged = dict(kiosk.records.acknowledged)
     finally:

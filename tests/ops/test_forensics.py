@@ -132,6 +132,7 @@ from kiosk.faults.harness import CardBox, Choices, HeadlessKiosk, auth_pin, wron
 from kiosk.simcard.cardfile import save_card
 from kiosk.simcard.virtual import open_card_file
 from kiosk.cli import main
+from kiosk.reception.events import Event
 
 numbers = []
 cards = CardBox()
@@ -145,14 +146,15 @@ pin = auth_pin()
 # PIN path: right; wrong then right; three wrong (locked) on a card kept in a file
 kiosk.place(CountingTransport(chip())); assert kiosk.answer(Choices("pin", pin)).value == "done"
 kiosk.back_to_start()
-kiosk.place(chip()); kiosk.flow.choose_pin(); kiosk.flow.pin_entered(wrong_pin(pin))
+kiosk.place(chip()); kiosk.flow.send(Event.CHOOSE_PIN)
+kiosk.flow.send(Event.PIN_ENTERED, wrong_pin(pin))
 assert kiosk.answer(Choices("pin", pin)).value == "done"; kiosk.back_to_start()
 card_file = Path(os.environ["KIOSK_HOME"]) / "cards" / "one-left.card"
 card_file.parent.mkdir()
 state = cards.state("auth-pin-one-left"); numbers.append(state.individual_number)
 save_card(card_file, state)
-kiosk.place(open_card_file(card_file)); kiosk.flow.choose_pin()
-kiosk.flow.pin_entered(wrong_pin(pin)); kiosk.back_to_start()
+kiosk.place(open_card_file(card_file)); kiosk.flow.send(Event.CHOOSE_PIN)
+kiosk.flow.send(Event.PIN_ENTERED, wrong_pin(pin)); kiosk.back_to_start()
 # face path (the real pipeline when the models are installed) and staff confirmation
 kiosk.place(chip()); assert kiosk.answer(Choices("face", pin)).value == "done"
 kiosk.back_to_start()

@@ -11,6 +11,7 @@ import pytest
 
 from kiosk.reception import Reception, State
 from kiosk.reception.clock import ManualClock
+from kiosk.reception.events import Event
 from kiosk.reception.policy import FlowPolicy
 from kiosk.wiring.memory import (
     FakeCard,
@@ -42,7 +43,7 @@ class Kit:
     def remove(self) -> None:
         self.flow.interrupt()
         self.slot.card = None
-        self.flow.card_removed()
+        self.flow.send(Event.CARD_REMOVED)
 
 
 def make_kit(
@@ -79,9 +80,9 @@ def kit() -> Kit:
 
 
 def _pin_ok(f: Reception) -> None:
-    f.card_placed()
-    f.choose_pin()
-    f.pin_entered(PIN)
+    f.send(Event.CARD_PLACED)
+    f.send(Event.CHOOSE_PIN)
+    f.send(Event.PIN_ENTERED, PIN)
 
 
 Step = Callable[[Reception], Any]
@@ -90,58 +91,95 @@ Step = Callable[[Reception], Any]
 ROUTES: dict[State, tuple[dict[str, Any], Step]] = {
     State.EXPIRY_ALERT: (
         {"card": {"not_after": NOW + timedelta(days=30)}},
-        lambda f: f.card_placed(),
+        lambda f: f.send(Event.CARD_PLACED),
     ),
-    State.REGISTER: ({"eligibility": {"registered": set()}}, lambda f: f.card_placed()),
-    State.METHOD: ({}, lambda f: f.card_placed()),
-    State.FACE: ({}, lambda f: (f.card_placed(), f.choose_face())),
+    State.REGISTER: ({"eligibility": {"registered": set()}}, lambda f: f.send(Event.CARD_PLACED)),
+    State.METHOD: ({}, lambda f: f.send(Event.CARD_PLACED)),
+    State.FACE: ({}, lambda f: (f.send(Event.CARD_PLACED), f.send(Event.CHOOSE_FACE))),
     State.FACE_FAILED: (
         {"face": ["no-match"]},
-        lambda f: (f.card_placed(), f.choose_face(), f.look_at_camera()),
+        lambda f: (
+            f.send(Event.CARD_PLACED),
+            f.send(Event.CHOOSE_FACE),
+            f.send(Event.LOOK_AT_CAMERA),
+        ),
     ),
-    State.PIN: ({}, lambda f: (f.card_placed(), f.choose_pin())),
+    State.PIN: ({}, lambda f: (f.send(Event.CARD_PLACED), f.send(Event.CHOOSE_PIN))),
     State.PIN_LOCKED: (
         {},
-        lambda f: (f.card_placed(), f.choose_pin(), *(f.pin_entered(WRONG) for _ in range(3))),
+        lambda f: (
+            f.send(Event.CARD_PLACED),
+            f.send(Event.CHOOSE_PIN),
+            *(f.send(Event.PIN_ENTERED, WRONG) for _ in range(3)),
+        ),
     ),
-    State.STAFF_WAIT: ({}, lambda f: (f.card_placed(), f.call_staff())),
+    State.STAFF_WAIT: ({}, lambda f: (f.send(Event.CARD_PLACED), f.send(Event.CALL_STAFF))),
     State.CONSENT: ({}, _pin_ok),
-    State.HIGH_COST: ({}, lambda f: (_pin_ok(f), f.consent(True), f.consent(True))),
+    State.HIGH_COST: (
+        {},
+        lambda f: (_pin_ok(f), f.send(Event.CONSENT, True), f.send(Event.CONSENT, True)),
+    ),
     State.LIMIT_CONSENT: (
         {},
-        lambda f: (_pin_ok(f), f.consent(True), f.consent(True), f.high_cost(True)),
+        lambda f: (
+            _pin_ok(f),
+            f.send(Event.CONSENT, True),
+            f.send(Event.CONSENT, True),
+            f.send(Event.HIGH_COST, True),
+        ),
     ),
     State.SPECIFIC_DISEASE: (
         {"eligibility": {"has_specific_disease": True}},
         lambda f: (
             _pin_ok(f),
-            f.consent(True),
-            f.consent(True),
-            f.high_cost(True),
-            f.limit_info(True),
+            f.send(Event.CONSENT, True),
+            f.send(Event.CONSENT, True),
+            f.send(Event.HIGH_COST, True),
+            f.send(Event.LIMIT_INFO, True),
         ),
     ),
     State.PRESCRIPTION: (
         {"policy": {"issues_e_prescription": True}},
-        lambda f: (_pin_ok(f), f.consent(True), f.consent(True), f.high_cost(False)),
+        lambda f: (
+            _pin_ok(f),
+            f.send(Event.CONSENT, True),
+            f.send(Event.CONSENT, True),
+            f.send(Event.HIGH_COST, False),
+        ),
     ),
-    State.DONE: ({}, lambda f: (_pin_ok(f), f.consent(True), f.consent(True), f.high_cost(False))),
-    State.CANCELLED: ({}, lambda f: (f.card_placed(), f.cancel())),
-    State.CARD_ERROR: ({"card": {"my_number": False}}, lambda f: f.card_placed()),
-    State.IDLE_WARNING: ({}, lambda f: (f.card_placed(), f.clock.advance(60), f.tick())),
+    State.DONE: (
+        {},
+        lambda f: (
+            _pin_ok(f),
+            f.send(Event.CONSENT, True),
+            f.send(Event.CONSENT, True),
+            f.send(Event.HIGH_COST, False),
+        ),
+    ),
+    State.CANCELLED: ({}, lambda f: (f.send(Event.CARD_PLACED), f.send(Event.CANCEL))),
+    State.CARD_ERROR: ({"card": {"my_number": False}}, lambda f: f.send(Event.CARD_PLACED)),
+    State.IDLE_WARNING: (
+        {},
+        lambda f: (f.send(Event.CARD_PLACED), f.clock.advance(60), f.send(Event.TICK)),
+    ),
     State.TAKE_CARD: (
         {},
-        lambda f: (f.card_placed(), f.cancel(), f.clock.advance(f.policy.display_s), f.tick()),
+        lambda f: (
+            f.send(Event.CARD_PLACED),
+            f.send(Event.CANCEL),
+            f.clock.advance(f.policy.display_s),
+            f.send(Event.TICK),
+        ),
     ),
     State.CARD_LEFT: (
         {},
         lambda f: (
-            f.card_placed(),
-            f.cancel(),
+            f.send(Event.CARD_PLACED),
+            f.send(Event.CANCEL),
             f.clock.advance(f.policy.display_s),
-            f.tick(),
+            f.send(Event.TICK),
             f.clock.advance(f.policy.card_left_alert_s),
-            f.tick(),
+            f.send(Event.TICK),
         ),
     ),
     State.START: ({}, lambda f: None),

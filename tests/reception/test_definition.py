@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from kiosk.reception import FlowDefinitionError, FlowError, Reception, Refused, State
+from kiosk.reception import FlowDefinitionError, FlowError, Reception, RefusedError, State
+from kiosk.reception.events import Event
 from kiosk.reception.machine import DeclaredMachine, Transition, validate
 
 
@@ -81,18 +82,18 @@ def test_a_transition_shadowed_by_an_unguarded_one_is_refused() -> None:
 def test_events_not_declared_in_the_state_raise_flow_error(kits: Any) -> None:
     kit = kits.make()
     with pytest.raises(FlowError, match="not allowed in state 'start'"):
-        kit.flow.pin_entered(kits.PIN)
+        kit.flow.send(Event.PIN_ENTERED, kits.PIN)
     with pytest.raises(FlowError):
-        kit.flow.consent(True)
+        kit.flow.send(Event.CONSENT, True)
     assert kit.flow.state == State.START
     assert kit.card.auth_tries == 3
 
 
 def test_a_rule_refusal_names_the_rule(kits: Any) -> None:
     kit = kits.make(card={"face_only": True})
-    kit.flow.card_placed()
-    with pytest.raises(Refused) as info:
-        kit.flow.choose_pin()
+    kit.flow.send(Event.CARD_PLACED)
+    with pytest.raises(RefusedError) as info:
+        kit.flow.send(Event.CHOOSE_PIN)
     assert info.value.guard == "pin_usable"
     assert kit.flow.state == State.METHOD
 
@@ -107,7 +108,7 @@ def test_guards_are_named_after_the_rules() -> None:
 
 def test_allowed_events_follow_the_rules(kits: Any) -> None:
     kit = kits.make(card={"auth_tries": 0})
-    kit.flow.card_placed()
+    kit.flow.send(Event.CARD_PLACED)
     allowed = kit.flow.allowed_events()
     assert "choose_face" in allowed and "call_staff" in allowed
     assert "choose_pin" not in allowed

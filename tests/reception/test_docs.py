@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import kiosk
-from kiosk.reception import State
+from kiosk.reception import Reception, State
+from kiosk.reception.events import FOLLOW_UPS, Event
 from kiosk.texts import Text, catalogue
 
 ROOT = Path(kiosk.__file__).resolve().parent.parent
@@ -74,3 +75,28 @@ def test_the_screen_catalogue_names_every_screen_and_its_words() -> None:
         if said not in doc:
             absent.append(key)
     assert absent == []
+
+
+def _table_rows(doc: str, heading: str) -> list[str]:
+    """The first cells (back-quoted names) of the table under ``## heading``."""
+    section = doc.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `([a-z_-]+)`", section, re.M)
+
+
+def test_docs_reception_lists_every_state_of_the_table_and_no_other() -> None:
+    doc = (DOCS / "reception.md").read_text(encoding="utf-8")
+    listed = _table_rows(doc, "States")
+    declared = {t.source.value for t in Reception.TRANSITIONS} | {
+        t.target.value for t in Reception.TRANSITIONS if isinstance(t.target, State)
+    }
+    assert sorted(listed) == sorted(s.value for s in State)
+    assert set(listed) == declared
+
+
+def test_docs_reception_lists_every_outside_event_and_no_other() -> None:
+    doc = (DOCS / "reception.md").read_text(encoding="utf-8")
+    listed = set(_table_rows(doc, "Events"))
+    outside = {e.value for e in Event if e not in FOLLOW_UPS}
+    assert listed == outside
+    for follow_up in FOLLOW_UPS:
+        assert f"`{follow_up.value}`" in doc

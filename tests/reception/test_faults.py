@@ -12,6 +12,7 @@ from typing import Any
 
 from kiosk.face.errors import CameraError
 from kiosk.reception import State
+from kiosk.reception.events import Event
 from kiosk.reception.ports import FaceFrame, FaceVerdict, Qualification
 from kiosk.wiring.memory import FakeEligibility, ScriptedFace
 
@@ -44,14 +45,16 @@ def _face_kit(kits: Any, gone_on: set[int], **card: Any) -> Any:
     camera = GoneCamera(gone_on)
     kit.flow.face = camera
     kit.face = camera
-    kit.flow.card_placed()
-    kit.flow.choose_face()
+    kit.flow.send(Event.CARD_PLACED)
+    kit.flow.send(Event.CHOOSE_FACE)
     return kit
 
 
 def test_camera_gone_mid_attempt_is_a_failed_attempt_not_an_exception(kits: Any) -> None:
     kit = _face_kit(kits, gone_on={0})
-    assert kit.flow.look_at_camera() == State.FACE_FAILED  # no CameraError out of the flow
+    assert (
+        kit.flow.send(Event.LOOK_AT_CAMERA) == State.FACE_FAILED
+    )  # no CameraError out of the flow
     screen = kit.flow.screen()
     assert screen.details["face_reason"] == "camera"
     assert "カメラを使用できません" in screen.ja and "camera is not available" in screen.en
@@ -65,23 +68,23 @@ def test_camera_gone_mid_attempt_is_a_failed_attempt_not_an_exception(kits: Any)
 
 def test_retry_after_the_camera_came_back_prepares_again_and_matches(kits: Any) -> None:
     kit = _face_kit(kits, gone_on={0})
-    kit.flow.look_at_camera()
-    assert kit.flow.retry_face() == State.FACE
+    kit.flow.send(Event.LOOK_AT_CAMERA)
+    assert kit.flow.send(Event.RETRY_FACE) == State.FACE
     assert kit.face.prepares == 2  # the photo is given to the verifier again
-    assert kit.flow.look_at_camera() == State.CONSENT
+    assert kit.flow.send(Event.LOOK_AT_CAMERA) == State.CONSENT
 
 
 def test_camera_gone_on_a_face_only_card_offers_staff_only(kits: Any) -> None:
     kit = _face_kit(kits, gone_on={0, 1, 2}, face_only=True)
     for _ in range(3):
-        assert kit.flow.look_at_camera() == State.FACE_FAILED
+        assert kit.flow.send(Event.LOOK_AT_CAMERA) == State.FACE_FAILED
         if "retry_face" in kit.flow.allowed_events():
-            kit.flow.retry_face()
+            kit.flow.send(Event.RETRY_FACE)
     screen = kit.flow.screen()
     assert "職員による確認" in screen.ja and "暗証番号" not in screen.ja
     assert "choose_pin" not in kit.flow.allowed_events()
     assert "retry_face" not in kit.flow.allowed_events()  # attempts are bounded
-    assert kit.flow.cancel() == State.CANCELLED
+    assert kit.flow.send(Event.CANCEL) == State.CANCELLED
 
 
 def test_plain_mismatch_keeps_the_plain_face_failed_text(kits: Any) -> None:
@@ -111,7 +114,7 @@ class SlowLookup(FakeEligibility):
 def _wait(kit: Any, seconds: int) -> State:
     for _ in range(seconds):
         kit.clock.advance(1)
-        kit.flow.tick()
+        kit.flow.send(Event.TICK)
     return State(kit.flow.state)
 
 
@@ -119,10 +122,10 @@ def test_slow_eligibility_lookup_does_not_eat_the_patients_idle_time(kits: Any) 
     kit = kits.make()
     idle = int(kit.flow.policy.idle_timeout_s)
     kit.flow.eligibility = SlowLookup(kit.clock, delay_s=idle * 0.75)
-    kit.flow.card_placed()
+    kit.flow.send(Event.CARD_PLACED)
     assert _wait(kit, idle - 1) == State.METHOD  # the slow is_registered did not count
-    kit.flow.choose_pin()
-    assert kit.flow.pin_entered(kits.PIN) == State.CONSENT
+    kit.flow.send(Event.CHOOSE_PIN)
+    assert kit.flow.send(Event.PIN_ENTERED, kits.PIN) == State.CONSENT
     assert _wait(kit, idle - 1) == State.CONSENT  # nor the slow look-up
     assert _wait(kit, 1) == State.IDLE_WARNING  # the patient's own idle time still counts
 
@@ -131,8 +134,8 @@ def test_slow_face_attempt_does_not_eat_the_next_screens_idle_time(kits: Any) ->
     """A long match (seconds of frames) plus a slow look-up: the consent screen's full time."""
     kit = kits.make()
     idle = int(kit.flow.policy.idle_timeout_s)
-    kit.flow.card_placed()
-    kit.flow.choose_face()
+    kit.flow.send(Event.CARD_PLACED)
+    kit.flow.send(Event.CHOOSE_FACE)
     kit.flow.eligibility = SlowLookup(kit.clock, delay_s=idle - 5)
-    assert kit.flow.look_at_camera() == State.CONSENT
+    assert kit.flow.send(Event.LOOK_AT_CAMERA) == State.CONSENT
     assert _wait(kit, idle - 1) == State.CONSENT

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from kiosk.reception import Refused
+from kiosk.reception import RefusedError
+from kiosk.reception.events import Event
 
 
 def test_pins_never_reach_listeners_logs_errors_or_records(
@@ -15,18 +16,18 @@ def test_pins_never_reach_listeners_logs_errors_or_records(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     kit = kits.make()
-    kit.flow.card_placed()
-    kit.flow.choose_pin()
-    kit.flow.pin_entered(kits.WRONG)
+    kit.flow.send(Event.CARD_PLACED)
+    kit.flow.send(Event.CHOOSE_PIN)
+    kit.flow.send(Event.PIN_ENTERED, kits.WRONG)
     texts: list[str] = []
     try:
-        kit.flow.pin_entered("86a2")
-    except Refused as exc:
+        kit.flow.send(Event.PIN_ENTERED, "86a2")
+    except RefusedError as exc:
         texts.append(str(exc))
-    kit.flow.pin_entered(kits.PIN)
-    kit.flow.consent(True)
-    kit.flow.consent(True)
-    kit.flow.high_cost(False)
+    kit.flow.send(Event.PIN_ENTERED, kits.PIN)
+    kit.flow.send(Event.CONSENT, True)
+    kit.flow.send(Event.CONSENT, True)
+    kit.flow.send(Event.HIGH_COST, False)
     seen = " ".join([repr(kit.changes), caplog.text, repr(kit.records), *texts])
     for secret in (kits.PIN, kits.WRONG, "86a2"):
         assert secret not in seen

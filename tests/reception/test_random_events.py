@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.reception import FlowError, State
+from kiosk.reception.events import Event, StaffMode
 
 ACTIONS = [
     "place",
@@ -43,32 +44,32 @@ ACTIONS = [
 def act(kit: Any, kits: Any, action: str) -> None:
     f = kit.flow
     table = {
-        "place": lambda: (setattr(kit.slot, "card", kit.card), f.card_placed()),
+        "place": lambda: (setattr(kit.slot, "card", kit.card), f.send(Event.CARD_PLACED)),
         "remove": kit.remove,
-        "cancel": f.cancel,
-        "next": f.next,
-        "register_yes": lambda: f.register(True),
-        "register_no": lambda: f.register(False),
-        "choose_face": f.choose_face,
-        "choose_pin": f.choose_pin,
-        "call_staff": f.call_staff,
-        "look": f.look_at_camera,
-        "retry": f.retry_face,
-        "pin_ok": lambda: f.pin_entered(kits.PIN),
-        "pin_wrong": lambda: f.pin_entered(kits.WRONG),
-        "staff_visual": lambda: f.staff_mode(True, kits.STAFF),
-        "staff_bad": lambda: f.staff_mode(True, "nope"),
-        "staff_ok": lambda: f.staff_confirm(True),
-        "staff_no": lambda: f.staff_confirm(False),
-        "consent_yes": lambda: f.consent(True),
-        "consent_no": lambda: f.consent(False),
-        "high_cost_yes": lambda: f.high_cost(True),
-        "high_cost_no": lambda: f.high_cost(False),
-        "limit": lambda: f.limit_info(True),
-        "disease": lambda: f.specific_disease_info(True),
-        "prescription": lambda: f.prescription(True),
-        "continue": f.continue_,
-        "wait_30": lambda: (kit.clock.advance(30), f.tick()),
+        "cancel": lambda: f.send(Event.CANCEL),
+        "next": lambda: f.send(Event.NEXT),
+        "register_yes": lambda: f.send(Event.REGISTER, True),
+        "register_no": lambda: f.send(Event.REGISTER, False),
+        "choose_face": lambda: f.send(Event.CHOOSE_FACE),
+        "choose_pin": lambda: f.send(Event.CHOOSE_PIN),
+        "call_staff": lambda: f.send(Event.CALL_STAFF),
+        "look": lambda: f.send(Event.LOOK_AT_CAMERA),
+        "retry": lambda: f.send(Event.RETRY_FACE),
+        "pin_ok": lambda: f.send(Event.PIN_ENTERED, kits.PIN),
+        "pin_wrong": lambda: f.send(Event.PIN_ENTERED, kits.WRONG),
+        "staff_visual": lambda: f.send(Event.STAFF_MODE, StaffMode(True, kits.STAFF)),
+        "staff_bad": lambda: f.send(Event.STAFF_MODE, StaffMode(True, "nope")),
+        "staff_ok": lambda: f.send(Event.STAFF_CONFIRM, True),
+        "staff_no": lambda: f.send(Event.STAFF_CONFIRM, False),
+        "consent_yes": lambda: f.send(Event.CONSENT, True),
+        "consent_no": lambda: f.send(Event.CONSENT, False),
+        "high_cost_yes": lambda: f.send(Event.HIGH_COST, True),
+        "high_cost_no": lambda: f.send(Event.HIGH_COST, False),
+        "limit": lambda: f.send(Event.LIMIT_INFO, True),
+        "disease": lambda: f.send(Event.DISEASE_INFO, True),
+        "prescription": lambda: f.send(Event.PRESCRIPTION, True),
+        "continue": lambda: f.send(Event.CONTINUE),
+        "wait_30": lambda: (kit.clock.advance(30), f.send(Event.TICK)),
     }
     table[action]()
 

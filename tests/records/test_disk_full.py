@@ -19,7 +19,7 @@ from kiosk.eligibility.model import (
 from kiosk.errors import KioskError
 from kiosk.faults.records import sqlite_commit_fails
 from kiosk.records import AuditEvent, AuditKind, IdentityMethod, open_records
-from kiosk.records.errors import RecordError, StorageFull
+from kiosk.records.errors import RecordError, StorageFullError
 
 T0 = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)
 PERSON = InsuredPerson("見本　花子", "ﾐﾎﾝ ﾊﾅｺ", "2", T0.date())
@@ -46,7 +46,7 @@ def test_recording_until_the_database_is_full(tmp_path: Path) -> None:
         pages = int(db.execute("PRAGMA page_count")[0][0])
         db.execute(f"PRAGMA max_page_count = {pages + 3}")  # room for a few receptions
         done = 0
-        with pytest.raises(StorageFull) as refused:
+        with pytest.raises(StorageFullError) as refused:
             for n in range(200):
                 reception(records, n)
                 done += 1
@@ -68,7 +68,7 @@ def test_a_commit_that_fails_rolls_back(tmp_path: Path) -> None:
     settings = Settings(outbox=tmp_path / "outbox")
     with open_records(settings, url=f"sqlite:///{tmp_path / 'records.db'}") as records:
         reception(records, 0)
-        with sqlite_commit_fails(records.store.db) as refused, pytest.raises(StorageFull):
+        with sqlite_commit_fails(records.store.db) as refused, pytest.raises(StorageFullError):
             reception(records, 1)
         assert refused
         with (

@@ -13,7 +13,7 @@ import pytest
 from kiosk.cli import main
 from kiosk.records import RecordError, RecordStore
 from kiosk.records.chain import GENESIS, plain_hash, row_text
-from kiosk.records.store import LEGACY_SCHEMA, MIGRATIONS, SCHEMA_VERSION
+from kiosk.records.schema import LEGACY_SCHEMA, MIGRATIONS, SCHEMA_VERSION
 
 Tamper = Callable[..., None]
 AT = "2026-04-01T00:30:00.000000+00:00"

@@ -30,7 +30,8 @@ from kiosk.records import (
     RecordStore,
     open_records,
 )
-from kiosk.records.store import SCHEMA_VERSION, NewRecord
+from kiosk.records.schema import SCHEMA_VERSION
+from kiosk.records.store import NewRecord
 
 T0 = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)
 

@@ -8,11 +8,10 @@ from collections.abc import Callable
 import pytest
 from cryptography import x509
 
+from kiosk.card.errors import PinBlockedError, WrongPinError
 from kiosk.simcard.admin import (
     AdminError,
-    PinLockedError,
-    StoreResetRefused,
-    WrongPinError,
+    StoreResetRefusedError,
     change_pin,
     lock_pins,
     reset_at_office,
@@ -20,10 +19,11 @@ from kiosk.simcard.admin import (
 )
 from kiosk.simcard.ca import CertificateAuthority
 from kiosk.simcard.deck import PinFormatError, get_profile
-from kiosk.simcard.state import CardState, PinName
+from kiosk.simcard.state import CardState
 from kiosk.simcard.virtual import VirtualCard
+from kiosk.vocabulary import PinKind
 
-FOUR_DIGIT = (PinName.AUTH, PinName.HOJO, PinName.JUKI, PinName.KYOTSU)
+FOUR_DIGIT = (PinKind.AUTH, PinKind.HOJO, PinKind.JUKI, PinKind.KYOTSU)
 NEW = {"auth_pin": "1111", "sign_pin": "NEWPASS9", "hojo_pin": "2222", "juki_pin": "3333",
        "kyotsu_pin": "4444"}  # fmt: skip
 
@@ -48,55 +48,55 @@ def _secret_free(error: BaseException, *secrets: str) -> None:
 def test_store_resets_auth_pin_when_sign_password_is_known(card_of: CardOf) -> None:
     card = card_of("auth-pin-locked")
     profile = get_profile("auth-pin-locked")
-    card.pins[PinName.SIGN].tries_left = 2
+    card.pins[PinKind.SIGN].tries_left = 2
     reset_at_store(card, "auth", other_pin=profile.sign_pin, new_pin="7777")
-    assert card.pin_matches(PinName.AUTH, "7777")
-    assert card.pins[PinName.AUTH].tries_left == 3
-    assert card.pins[PinName.SIGN].tries_left == 5  # a right entry restores the count
+    assert card.pin_matches(PinKind.AUTH, "7777")
+    assert card.pins[PinKind.AUTH].tries_left == 3
+    assert card.pins[PinKind.SIGN].tries_left == 5  # a right entry restores the count
 
 
 def test_store_resets_sign_password_when_auth_pin_is_known(card_of: CardOf) -> None:
     card = card_of("sign-pin-locked")
-    reset_at_store(card, PinName.SIGN, other_pin=get_profile("standard").auth_pin, new_pin="ABC123")
-    assert card.pin_matches(PinName.SIGN, "ABC123") and not card.pins[PinName.SIGN].blocked
+    reset_at_store(card, PinKind.SIGN, other_pin=get_profile("standard").auth_pin, new_pin="ABC123")
+    assert card.pin_matches(PinKind.SIGN, "ABC123") and not card.pins[PinKind.SIGN].blocked
 
 
 def test_store_refuses_when_other_pin_is_wrong_and_spends_a_try(card_of: CardOf) -> None:
     card = card_of("auth-pin-locked")
-    with pytest.raises(StoreResetRefused, match="4 tries left") as caught:
+    with pytest.raises(StoreResetRefusedError, match="4 tries left") as caught:
         reset_at_store(card, "auth", other_pin="WRONG99", new_pin="7777")
     _secret_free(caught.value, "WRONG99", "7777")
     assert "municipal office" in str(caught.value)
-    assert card.pins[PinName.SIGN].tries_left == 4
-    assert card.pins[PinName.AUTH].blocked  # unchanged
+    assert card.pins[PinKind.SIGN].tries_left == 4
+    assert card.pins[PinKind.AUTH].blocked  # unchanged
 
 
 def test_store_refuses_when_other_pin_is_blocked(card_of: CardOf) -> None:
     card = card_of("auth-pin-locked")
-    card.pins[PinName.SIGN].tries_left = 0
-    with pytest.raises(StoreResetRefused, match="municipal office"):
+    card.pins[PinKind.SIGN].tries_left = 0
+    with pytest.raises(StoreResetRefusedError, match="municipal office"):
         reset_at_store(card, "auth", other_pin=get_profile("standard").sign_pin, new_pin="7777")
-    assert card.pins[PinName.AUTH].blocked
+    assert card.pins[PinKind.AUTH].blocked
 
 
 def test_store_refuses_the_last_wrong_try_with_office(card_of: CardOf) -> None:
     card = card_of("sign-pin-locked")
-    card.pins[PinName.AUTH].tries_left = 1
-    with pytest.raises(StoreResetRefused, match="go to the municipal office"):
+    card.pins[PinKind.AUTH].tries_left = 1
+    with pytest.raises(StoreResetRefusedError, match="go to the municipal office"):
         reset_at_store(card, "sign", other_pin="0000", new_pin="ABC123")
-    assert card.pins[PinName.AUTH].blocked
+    assert card.pins[PinKind.AUTH].blocked
 
 
 @pytest.mark.parametrize("which", ["hojo", "juki", "kyotsu"])
 def test_store_never_resets_the_other_pins(card_of: CardOf, which: str) -> None:
     card = card_of("hojo-pin-locked")
-    with pytest.raises(StoreResetRefused, match="municipal office"):
+    with pytest.raises(StoreResetRefusedError, match="municipal office"):
         reset_at_store(card, which, other_pin="1234", new_pin="5555")
-    assert card.pins[PinName.HOJO].blocked
+    assert card.pins[PinKind.HOJO].blocked
 
 
 def test_store_refuses_face_only_card(card_of: CardOf) -> None:
-    with pytest.raises(StoreResetRefused, match="face-only"):
+    with pytest.raises(StoreResetRefusedError, match="face-only"):
         reset_at_store(card_of("face-only"), "auth", other_pin="ABC123", new_pin="5555")
 
 
@@ -105,7 +105,7 @@ def test_store_checks_the_new_pin_before_spending_a_try(card_of: CardOf) -> None
     with pytest.raises(PinFormatError) as caught:
         reset_at_store(card, "auth", other_pin="WRONG99", new_pin="77a7")
     _secret_free(caught.value, "77a7")
-    assert card.pins[PinName.SIGN].tries_left == 5
+    assert card.pins[PinKind.SIGN].tries_left == 5
 
 
 # -- office reset and the lock tool -----------------------------------------------------------
@@ -119,8 +119,8 @@ def test_office_reset_restores_every_pin(card_of: CardOf) -> None:
     assert {n.value: p.tries_left for n, p in card.pins.items()} == {
         "auth": 3, "sign": 5, "hojo": 3, "juki": 3, "kyotsu": 3,
     }  # fmt: skip
-    assert card.pin_matches(PinName.AUTH, "1111") and card.pin_matches(PinName.SIGN, "NEWPASS9")
-    assert card.pin_matches(PinName.HOJO, "2222") and card.pin_matches(PinName.KYOTSU, "4444")
+    assert card.pin_matches(PinKind.AUTH, "1111") and card.pin_matches(PinKind.SIGN, "NEWPASS9")
+    assert card.pin_matches(PinKind.HOJO, "2222") and card.pin_matches(PinKind.KYOTSU, "4444")
 
 
 def test_office_reset_checks_every_value_first(card_of: CardOf) -> None:
@@ -128,14 +128,14 @@ def test_office_reset_checks_every_value_first(card_of: CardOf) -> None:
     with pytest.raises(PinFormatError) as caught:
         reset_at_office(card, **{**NEW, "juki_pin": "33x3"})
     _secret_free(caught.value, "33x3", "1111")
-    assert card.pins[PinName.AUTH].blocked  # nothing changed
+    assert card.pins[PinKind.AUTH].blocked  # nothing changed
 
 
 def test_office_reset_turns_a_face_only_card_ordinary(card_of: CardOf) -> None:
     card = card_of("face-only")
     reset_at_office(card, **NEW)
     assert not card.face_only and "顔認証" not in card.face.remarks
-    assert card.pin_matches(PinName.AUTH, "1111") and card.pins[PinName.AUTH].tries_left == 3
+    assert card.pin_matches(PinKind.AUTH, "1111") and card.pins[PinKind.AUTH].tries_left == 3
 
 
 def test_lock_pins_makes_a_face_only_card(card_of: CardOf, ca: CertificateAuthority) -> None:
@@ -172,42 +172,42 @@ def test_admin_on_a_card_without_jpki(card_of: CardOf) -> None:
 )
 def test_change_pin_through_the_card(card_of: CardOf, which: str, new: str) -> None:
     card = VirtualCard(card_of("standard"))
-    old = get_profile("standard").pins[PinName(which)]
+    old = get_profile("standard").pins[PinKind(which)]
     change_pin(card, which, old, new)
-    assert card.state.pin_matches(PinName(which), new)
-    assert not card.state.pin_matches(PinName(which), old)
+    assert card.state.pin_matches(PinKind(which), new)
+    assert not card.state.pin_matches(PinKind(which), old)
 
 
 def test_change_pin_with_a_wrong_old_pin_spends_a_try(card_of: CardOf) -> None:
     card = VirtualCard(card_of("standard"))
     with pytest.raises(WrongPinError) as caught:
         change_pin(card, "auth", "0000", "8642")
-    assert caught.value.tries_left == 2
-    assert card.state.pins[PinName.AUTH].tries_left == 2
+    assert caught.value.tries_left == 2 and caught.value.pin is PinKind.AUTH
+    assert card.state.pins[PinKind.AUTH].tries_left == 2
     _secret_free(caught.value, "0000", "8642")
-    assert card.state.pin_matches(PinName.AUTH, get_profile("standard").auth_pin)
+    assert card.state.pin_matches(PinKind.AUTH, get_profile("standard").auth_pin)
 
 
 def test_change_pin_last_wrong_try_locks_and_says_where(card_of: CardOf) -> None:
     card = VirtualCard(card_of("auth-pin-one-left"))
-    with pytest.raises(PinLockedError, match="municipal office") as caught:
+    with pytest.raises(PinBlockedError, match="municipal office") as caught:
         change_pin(card, "auth", "0000", "8642")
-    assert card.state.pins[PinName.AUTH].blocked
+    assert card.state.pins[PinKind.AUTH].blocked
     assert "convenience-store" in str(caught.value)
 
 
 def test_change_of_a_locked_hojo_pin_says_office_only(card_of: CardOf) -> None:
     card = VirtualCard(card_of("hojo-pin-locked"))
-    with pytest.raises(PinLockedError, match="only at the municipal office") as caught:
+    with pytest.raises(PinBlockedError, match="only at the municipal office") as caught:
         change_pin(card, "hojo", get_profile("hojo-pin-locked").hojo_pin, "1357")
-    assert caught.value.pin is PinName.HOJO
+    assert caught.value.pin is PinKind.HOJO
 
 
 def test_change_pin_refuses_a_bad_new_pin_before_the_card(card_of: CardOf) -> None:
     card = VirtualCard(card_of("standard"))
     with pytest.raises(PinFormatError):
         change_pin(card, "auth", "0000", "12345")
-    assert card.state.pins[PinName.AUTH].tries_left == 3
+    assert card.state.pins[PinKind.AUTH].tries_left == 3
 
 
 def test_change_pin_on_a_card_without_jpki(card_of: CardOf) -> None:

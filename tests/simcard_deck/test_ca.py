@@ -10,13 +10,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID
 
-from kiosk.simcard.ca import (
-    CaError,
-    CertificateAuthority,
-    CertificateKind,
-    CertificateStatus,
-    verify_auth_certificate,
-)
+from kiosk.simcard.ca import CertificateAuthority, CertificateStatus, verify_auth_certificate
+from kiosk.simcard.ledger import CaError, CertificateKind
 from kiosk.simcard.state import CardState
 
 TODAY = date(2026, 11, 23)  # the day conftest.py issues the session cards

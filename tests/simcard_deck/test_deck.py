@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.simcard.deck import (
     DeckError,
-    UnknownProfile,
+    UnknownProfileError,
     add_months,
     get_profile,
     half_width_kana,
@@ -90,7 +90,7 @@ def test_insurer_check_digit() -> None:
 
 
 def test_unknown_profile_lists_the_choices() -> None:
-    with pytest.raises(UnknownProfile, match="standard"):
+    with pytest.raises(UnknownProfileError, match="standard"):
         get_profile("nobody")
 
 

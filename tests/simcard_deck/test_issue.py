@@ -11,7 +11,8 @@ from kiosk.simcard.ca import CertificateAuthority, CertificateStatus
 from kiosk.simcard.deck import FOUR_DIGIT_PINS, PinFormatError, get_profile, load_deck
 from kiosk.simcard.errors import SimCardError
 from kiosk.simcard.issue import issue_card
-from kiosk.simcard.state import PIN_LIMITS, CardState, PinName
+from kiosk.simcard.state import PIN_LIMITS, CardState
+from kiosk.vocabulary import PinKind
 
 TODAY = date(2026, 11, 23)  # the day conftest.py issues the session cards
 
@@ -32,7 +33,7 @@ REQUIRED = {
     "elderly",
     "high-cost",
 }
-USER_PINS = (PinName.AUTH, PinName.SIGN, PinName.HOJO, PinName.JUKI, PinName.KYOTSU)
+USER_PINS = (PinKind.AUTH, PinKind.SIGN, PinKind.HOJO, PinKind.JUKI, PinKind.KYOTSU)
 
 
 def tries(card: CardState) -> dict[str, int]:
@@ -73,14 +74,14 @@ def test_standard_card(cards: dict[str, CardState]) -> None:
 def test_pin_counters(cards: dict[str, CardState], profile: str, expected: dict[str, int]) -> None:
     card = cards[profile]
     assert tries(card) == expected
-    assert card.pins[PinName.AUTH].limit == PIN_LIMITS[PinName.AUTH]
-    assert card.pins[PinName.SIGN].limit == PIN_LIMITS[PinName.SIGN]
+    assert card.pins[PinKind.AUTH].limit == PIN_LIMITS[PinKind.AUTH]
+    assert card.pins[PinKind.SIGN].limit == PIN_LIMITS[PinKind.SIGN]
 
 
 def test_locked_pin_still_holds_the_known_value(cards: dict[str, CardState]) -> None:
     card = cards["auth-pin-locked"]
-    assert card.pins[PinName.AUTH].blocked
-    assert card.pin_matches(PinName.AUTH, get_profile("auth-pin-locked").auth_pin)
+    assert card.pins[PinKind.AUTH].blocked
+    assert card.pin_matches(PinKind.AUTH, get_profile("auth-pin-locked").auth_pin)
 
 
 def test_face_only_card(cards: dict[str, CardState]) -> None:
@@ -91,7 +92,7 @@ def test_face_only_card(cards: dict[str, CardState]) -> None:
     assert card.auth_cert is not None and card.auth_key is not None
     # the 4-digit PINs blocked; the signature password has no certificate to open
     assert all(card.pins[name].blocked for name in FOUR_DIGIT_PINS)
-    assert not card.pins[PinName.SIGN].blocked
+    assert not card.pins[PinKind.SIGN].blocked
     # random values: the profile's test PINs do not open it
     assert not any(card.pin_matches(name, profile.pins[name]) for name in USER_PINS)
 
@@ -154,14 +155,14 @@ def test_every_card_is_new(ca: CertificateAuthority) -> None:
     assert one.salt != two.salt and one.number_seed != two.number_seed
     assert one.auth_key != two.auth_key and one.auth_cert != two.auth_cert
     assert one.individual_number != two.individual_number
-    assert one.pins[PinName.AUTH].digest != two.pins[PinName.AUTH].digest  # salted
+    assert one.pins[PinKind.AUTH].digest != two.pins[PinKind.AUTH].digest  # salted
 
 
 def test_chosen_pins(ca: CertificateAuthority) -> None:
     card = issue_card("standard", auth_pin="9876", sign_pin="ABCDEF123", today=TODAY, ca=ca)
-    assert card.pin_matches(PinName.AUTH, "9876")
-    assert card.pin_matches(PinName.SIGN, "ABCDEF123")
-    assert not card.pin_matches(PinName.AUTH, get_profile("standard").auth_pin)
+    assert card.pin_matches(PinKind.AUTH, "9876")
+    assert card.pin_matches(PinKind.SIGN, "ABCDEF123")
+    assert not card.pin_matches(PinKind.AUTH, get_profile("standard").auth_pin)
 
 
 @pytest.mark.parametrize(
@@ -189,7 +190,7 @@ def test_bad_pins_are_refused_without_showing_them(auth: str | None, sign: str |
 def test_issue_every_profile_by_object(ca: CertificateAuthority) -> None:
     profile = load_deck()["hojo-pin-locked"]
     card = issue_card(profile, today=TODAY, ca=ca)
-    assert card.profile == "hojo-pin-locked" and card.pins[PinName.HOJO].blocked
+    assert card.profile == "hojo-pin-locked" and card.pins[PinKind.HOJO].blocked
 
 
 def test_ca_state_holds_no_pin_and_no_name(tmp_path_factory: pytest.TempPathFactory) -> None:

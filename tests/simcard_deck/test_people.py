@@ -12,7 +12,7 @@ from kiosk.simcard import people
 from kiosk.simcard.people import (
     CHIP_PHOTO_SIZE,
     PeopleError,
-    UnknownPerson,
+    UnknownPersonError,
     face_photo_jp2,
     load_people,
     photo_path,
@@ -67,7 +67,7 @@ def test_changed_photo_is_re_encoded(astronaut_assets: Path) -> None:
 
 
 def test_unknown_person_is_a_clear_error(astronaut_assets: Path) -> None:
-    with pytest.raises(UnknownPerson, match=r"nobody.*astronaut"):
+    with pytest.raises(UnknownPersonError, match=r"nobody.*astronaut"):
         face_photo_jp2("nobody")
 
 

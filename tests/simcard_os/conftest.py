@@ -17,8 +17,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from simcard_os_support import ADDRESS, NAME, PINS
 
-from kiosk.simcard.state import CardFace, CardState, PinName
+from kiosk.simcard.state import CardFace, CardState
 from kiosk.simcard.virtual import VirtualCard
+from kiosk.vocabulary import PinKind
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def build_state(keys: Keys, profile: str = "standard") -> CardState:
         state.set_pin(name, value)
     if profile == "face-only":
         state.sign_cert = state.sign_key = None
-        for name in (PinName.AUTH, PinName.HOJO, PinName.JUKI, PinName.KYOTSU):
+        for name in (PinKind.AUTH, PinKind.HOJO, PinKind.JUKI, PinKind.KYOTSU):
             state.pins[name].tries_left = 0
     if profile == "not-my-number":
         state.auth_cert = state.auth_key = state.sign_cert = state.sign_key = None

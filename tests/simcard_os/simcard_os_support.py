@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from kiosk.card.applets import Applet
-from kiosk.simcard.state import PinName
 from kiosk.simcard.virtual import VirtualCard
+from kiosk.vocabulary import PinKind
 
-PINS: dict[PinName, str] = {
-    PinName.AUTH: "4826",
-    PinName.SIGN: "KIOSK2026",
-    PinName.HOJO: "5173",
-    PinName.JUKI: "6049",
-    PinName.KYOTSU: "3158",
+PINS: dict[PinKind, str] = {
+    PinKind.AUTH: "4826",
+    PinKind.SIGN: "KIOSK2026",
+    PinKind.HOJO: "5173",
+    PinKind.JUKI: "6049",
+    PinKind.KYOTSU: "3158",
 }
 """The test card's PINs. Chosen so that none is a substring of another or of the 照合番号B."""
 

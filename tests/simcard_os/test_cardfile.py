@@ -25,8 +25,9 @@ from kiosk.simcard.cardfile import (
 )
 from kiosk.simcard.errors import CardFileError, SimCardError
 from kiosk.simcard.seal import load_key, seal, unseal
-from kiosk.simcard.state import CardState, PinName
+from kiosk.simcard.state import CardState
 from kiosk.simcard.virtual import open_card_file
+from kiosk.vocabulary import PinKind
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def card_path(tmp_path: Path, state: CardState) -> Path:
 @pytest.mark.parametrize("profile", ["standard", "face-only", "not-my-number"])
 def test_round_trip(tmp_path: Path, make_state: Callable[[str], CardState], profile: str) -> None:
     state = make_state(profile)
-    state.pins[PinName.SIGN].tries_left = 2
+    state.pins[PinKind.SIGN].tries_left = 2
     path = tmp_path / f"{profile}.json"
     save_card(path, state)
     assert load_card(path) == state
@@ -82,7 +83,7 @@ def test_a_failed_rename_keeps_the_old_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", refuse)
-    state.pins[PinName.AUTH].tries_left = 1
+    state.pins[PinKind.AUTH].tries_left = 1
     with pytest.raises(CardFileError, match=r"cannot be written \(No space left on device\)"):
         save_card(card_path, state)
     assert card_path.read_bytes() == before
@@ -260,18 +261,18 @@ def test_open_card_file_persists_counters(card_path: Path, photo_jp2: bytes) -> 
     card = open_card_file(card_path, photo=lambda _: photo_jp2)
     ok(card, select_aid(Applet.JPKI))
     assert card.transmit(verify("0000", 0x98))[1] == 0x63C2
-    assert load_card(card_path).pins[PinName.AUTH].tries_left == 2
-    ok(card, verify(PINS[PinName.AUTH], 0x98))
-    assert load_card(card_path).pins[PinName.AUTH].tries_left == 3
+    assert load_card(card_path).pins[PinKind.AUTH].tries_left == 2
+    ok(card, verify(PINS[PinKind.AUTH], 0x98))
+    assert load_card(card_path).pins[PinKind.AUTH].tries_left == 3
     ok(card, select_aid(Applet.KENKAKU))
     card.transmit(verify("00000000000000", 0x92))
     again = open_card_file(card_path, photo=lambda _: photo_jp2)
-    assert again.state.pins[PinName.VERIFY_B].tries_left == 9
+    assert again.state.pins[PinKind.VERIFY_B].tries_left == 9
 
 
 def test_change_is_persisted(card_path: Path, photo_jp2: bytes) -> None:
     card = open_card_file(card_path, photo=lambda _: photo_jp2)
     ok(card, select_aid(Applet.JUKI))
-    ok(card, verify(PINS[PinName.JUKI], 0x9C))
+    ok(card, verify(PINS[PinKind.JUKI], 0x9C))
     ok(card, bytes.fromhex("8032009C04") + b"2468")
-    assert load_card(card_path).pin_matches(PinName.JUKI, "2468")
+    assert load_card(card_path).pin_matches(PinKind.JUKI, "2468")

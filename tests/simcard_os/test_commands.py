@@ -19,8 +19,9 @@ from kiosk.card import tlv
 from kiosk.card.applets import ATR, Applet, JpkiFile, KenhojoFile, KenkakuFile
 from kiosk.card.status import SW
 from kiosk.simcard.applet_jpki import TOKEN_INFO_SIZE
-from kiosk.simcard.state import CardState, PinName
+from kiosk.simcard.state import CardState
 from kiosk.simcard.virtual import VirtualCard
+from kiosk.vocabulary import PinKind
 
 OTHER_AIDS = [
     "A000000308000010000100",  # PIV
@@ -165,21 +166,21 @@ def test_protected_files_need_their_pin(card: VirtualCard, applet: Applet, fid: 
 
 def test_keys_are_never_readable(card: VirtualCard) -> None:
     ok(card, select_aid(Applet.JPKI))
-    ok(card, verify(PINS[PinName.AUTH], 0x80 | JpkiFile.AUTH_PIN))
-    ok(card, verify(PINS[PinName.SIGN], 0x80 | JpkiFile.SIGN_PIN))
+    ok(card, verify(PINS[PinKind.AUTH], 0x80 | JpkiFile.AUTH_PIN))
+    ok(card, verify(PINS[PinKind.SIGN], 0x80 | JpkiFile.SIGN_PIN))
     for fid in (JpkiFile.AUTH_KEY, JpkiFile.SIGN_KEY, JpkiFile.AUTH_PIN, JpkiFile.SIGN_PIN):
         assert card.transmit(read_sfi(fid))[1] == SW.SECURITY_STATUS_NOT_SATISFIED
 
 
 def test_sign_certificate_after_sign_password(card: VirtualCard, state: CardState) -> None:
     ok(card, select_aid(Applet.JPKI))
-    ok(card, verify(PINS[PinName.SIGN], 0x80 | JpkiFile.SIGN_PIN))
+    ok(card, verify(PINS[PinKind.SIGN], 0x80 | JpkiFile.SIGN_PIN))
     assert ok(card, read_sfi(JpkiFile.SIGN_CERT)) == state.sign_cert
 
 
 def test_auth_pin_does_not_open_the_sign_certificate(card: VirtualCard) -> None:
     ok(card, select_aid(Applet.JPKI))
-    ok(card, verify(PINS[PinName.AUTH], 0x80 | JpkiFile.AUTH_PIN))
+    ok(card, verify(PINS[PinKind.AUTH], 0x80 | JpkiFile.AUTH_PIN))
     assert card.transmit(read_sfi(JpkiFile.SIGN_CERT))[1] == SW.SECURITY_STATUS_NOT_SATISFIED
 
 
@@ -194,14 +195,14 @@ def test_face_only_card_has_no_sign_certificate_or_key(
         assert card.transmit(read_sfi(fid)) == (b"", SW.FILE_NOT_FOUND)
     # its 4-digit PINs are blocked; OpenSC still finds both PIN objects
     assert card.transmit(verify(None, 0x98)) == (b"", SW.VERIFY_FAILED)
-    assert card.transmit(verify(PINS[PinName.AUTH], 0x98)) == (b"", SW.AUTH_METHOD_BLOCKED)
+    assert card.transmit(verify(PINS[PinKind.AUTH], 0x98)) == (b"", SW.AUTH_METHOD_BLOCKED)
     assert card.transmit(verify(None, 0x9B))[1] == 0x63C5
 
 
 def test_individual_number_by_pin_or_verify_a(card: VirtualCard, state: CardState) -> None:
     record = b"\xff\x10\x0c" + state.individual_number.encode()
     ok(card, select_aid(Applet.KENHOJO))
-    ok(card, verify(PINS[PinName.HOJO], 0x80 | KenhojoFile.PIN))
+    ok(card, verify(PINS[PinKind.HOJO], 0x80 | KenhojoFile.PIN))
     assert ok(card, read_sfi(KenhojoFile.INDIVIDUAL_NUMBER)) == record
     card.close()
     ok(card, select_aid(Applet.KENHOJO))
@@ -264,17 +265,17 @@ def test_card_serial_record(card: VirtualCard, state: CardState) -> None:
 
 def test_security_status_is_per_applet_and_power(card: VirtualCard, state: CardState) -> None:
     ok(card, select_aid(Applet.JPKI))
-    ok(card, verify(PINS[PinName.SIGN], 0x9B))
+    ok(card, verify(PINS[PinKind.SIGN], 0x9B))
     ok(card, select_aid(Applet.JPKI))  # re-selecting the same applet keeps it
     assert ok(card, read_sfi(JpkiFile.SIGN_CERT)) == state.sign_cert
     ok(card, select_aid(Applet.JUKI))
     ok(card, select_aid(Applet.JPKI))
     assert card.transmit(read_sfi(JpkiFile.SIGN_CERT))[1] == SW.SECURITY_STATUS_NOT_SATISFIED
-    ok(card, verify(PINS[PinName.SIGN], 0x9B))
+    ok(card, verify(PINS[PinKind.SIGN], 0x9B))
     card.close()
     ok(card, select_aid(Applet.JPKI))
     assert card.transmit(read_sfi(JpkiFile.SIGN_CERT))[1] == SW.SECURITY_STATUS_NOT_SATISFIED
-    ok(card, verify(PINS[PinName.SIGN], 0x9B))
+    ok(card, verify(PINS[PinKind.SIGN], 0x9B))
     ok(card, bytes.fromhex("00A40000023F00"))  # back to the MF
     ok(card, select_aid(Applet.JPKI))
     assert card.transmit(read_sfi(JpkiFile.SIGN_CERT))[1] == SW.SECURITY_STATUS_NOT_SATISFIED
@@ -308,7 +309,7 @@ def test_channel_and_chaining_bits_are_accepted_in_cla(card: VirtualCard) -> Non
 
 def test_command_chaining_accumulates_data(card: VirtualCard) -> None:
     ok(card, select_aid(Applet.JPKI))
-    pin = PINS[PinName.SIGN].encode()
+    pin = PINS[PinKind.SIGN].encode()
     assert card.transmit(bytes((0x10, 0x20, 0x00, 0x9B, 4)) + pin[:4]) == (b"", SW.OK)
     assert card.transmit(bytes((0x00, 0x20, 0x00, 0x9B, len(pin) - 4)) + pin[4:]) == (
         b"",

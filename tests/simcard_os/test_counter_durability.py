@@ -20,18 +20,19 @@ from simcard_os_support import PINS, VERIFY_B, select_aid, verify
 from kiosk.card.applets import Applet
 from kiosk.card.status import SW
 from kiosk.simcard.cardfile import load_card, save_card
-from kiosk.simcard.state import PIN_LIMITS, CardState, PinName
+from kiosk.simcard.state import PIN_LIMITS, CardState
 from kiosk.simcard.virtual import VirtualCard, open_card_file
+from kiosk.vocabulary import PinKind
 
-PLACES: dict[PinName, tuple[Applet, int]] = {
-    PinName.AUTH: (Applet.JPKI, 0x98),
-    PinName.SIGN: (Applet.JPKI, 0x9B),
-    PinName.HOJO: (Applet.KENHOJO, 0x91),
-    PinName.JUKI: (Applet.JUKI, 0x9C),
-    PinName.KYOTSU: (Applet.KYOTSU, 0x9C),
-    PinName.VERIFY_B: (Applet.KENKAKU, 0x92),
+PLACES: dict[PinKind, tuple[Applet, int]] = {
+    PinKind.AUTH: (Applet.JPKI, 0x98),
+    PinKind.SIGN: (Applet.JPKI, 0x9B),
+    PinKind.HOJO: (Applet.KENHOJO, 0x91),
+    PinKind.JUKI: (Applet.JUKI, 0x9C),
+    PinKind.KYOTSU: (Applet.KYOTSU, 0x9C),
+    PinKind.VERIFY_B: (Applet.KENKAKU, 0x92),
 }
-RIGHT = {**PINS, PinName.VERIFY_B: VERIFY_B}
+RIGHT = {**PINS, PinKind.VERIFY_B: VERIFY_B}
 
 step = st.tuples(
     st.sampled_from(sorted(PLACES)),
@@ -57,7 +58,7 @@ def expected_sw(left: int, action: str) -> tuple[int, int]:
 )
 @given(steps=st.lists(step, min_size=1, max_size=25))
 def test_counters_follow_the_rules_across_reloads(
-    steps: list[tuple[PinName, str]],
+    steps: list[tuple[PinKind, str]],
     make_state: Callable[[], CardState],
     photo: Callable[[str], bytes],
 ) -> None:
@@ -108,7 +109,7 @@ CRASH_SCRIPT = textwrap.dedent(
 )
 
 
-def run_until_killed(path: Path, how: str, name: PinName) -> subprocess.CompletedProcess[str]:
+def run_until_killed(path: Path, how: str, name: PinKind) -> subprocess.CompletedProcess[str]:
     applet, p2 = PLACES[name]
     return subprocess.run(
         [
@@ -130,9 +131,9 @@ def run_until_killed(path: Path, how: str, name: PinName) -> subprocess.Complete
 
 
 @pytest.mark.parametrize("how", ["exit", "sigkill"])
-@pytest.mark.parametrize("name", [PinName.AUTH, PinName.SIGN, PinName.VERIFY_B])
+@pytest.mark.parametrize("name", [PinKind.AUTH, PinKind.SIGN, PinKind.VERIFY_B])
 def test_a_kill_before_the_comparison_spends_the_try(
-    tmp_path: Path, state: CardState, how: str, name: PinName
+    tmp_path: Path, state: CardState, how: str, name: PinKind
 ) -> None:
     path = tmp_path / "card.json"
     save_card(path, state)
@@ -159,12 +160,12 @@ def test_a_kill_before_the_comparison_spends_the_try(
 
 def test_without_the_kill_the_right_pin_restores(tmp_path: Path, state: CardState) -> None:
     path = tmp_path / "card.json"
-    state.pins[PinName.AUTH].tries_left = 1
+    state.pins[PinKind.AUTH].tries_left = 1
     save_card(path, state)
     card = open_card_file(path, photo=lambda _: b"")
     card.transmit(select_aid(Applet.JPKI))
-    assert card.transmit(verify(PINS[PinName.AUTH], 0x98)) == (b"", SW.OK)
-    assert load_card(path).pins[PinName.AUTH].tries_left == 3
+    assert card.transmit(verify(PINS[PinKind.AUTH], 0x98)) == (b"", SW.OK)
+    assert load_card(path).pins[PinKind.AUTH].tries_left == 3
 
 
 def test_no_comparison_without_a_durable_decrement(
@@ -179,16 +180,16 @@ def test_no_comparison_without_a_durable_decrement(
     def disk_full(*_: object) -> None:
         raise OSError(28, "No space left on device")
 
-    compared: list[PinName] = []
+    compared: list[PinKind] = []
     monkeypatch.setattr(os, "replace", disk_full)
     monkeypatch.setattr(
         "kiosk.simcard.cardos._secret_matches", lambda _s, name, _v: compared.append(name)
     )
-    assert card.transmit(verify(PINS[PinName.AUTH], 0x98)) == (b"", 0x6F00)
+    assert card.transmit(verify(PINS[PinKind.AUTH], 0x98)) == (b"", 0x6F00)
     assert compared == []
     assert not card.os.verified
-    assert card.state.pins[PinName.AUTH].tries_left == 2  # spent in memory, never given back
-    assert load_card(path).pins[PinName.AUTH].tries_left == 3
+    assert card.state.pins[PinKind.AUTH].tries_left == 2  # spent in memory, never given back
+    assert load_card(path).pins[PinKind.AUTH].tries_left == 3
 
 
 def test_two_cards_on_one_file_count_each_others_tries(tmp_path: Path, state: CardState) -> None:
@@ -203,8 +204,8 @@ def test_two_cards_on_one_file_count_each_others_tries(tmp_path: Path, state: Ca
     assert second.transmit(verify("0000", 0x98)) == (b"", 0x63C1)
     assert first.transmit(verify(None, 0x98)) == (b"", 0x63C1)  # the query re-reads too
     assert first.transmit(verify("0000", 0x98)) == (b"", 0x63C0)
-    assert second.transmit(verify(PINS[PinName.AUTH], 0x98)) == (b"", SW.AUTH_METHOD_BLOCKED)
-    assert load_card(path).pins[PinName.AUTH].tries_left == 0
+    assert second.transmit(verify(PINS[PinKind.AUTH], 0x98)) == (b"", SW.AUTH_METHOD_BLOCKED)
+    assert load_card(path).pins[PinKind.AUTH].tries_left == 0
 
 
 def test_a_verify_waits_for_the_card_file_lock(
@@ -220,5 +221,5 @@ def test_a_verify_waits_for_the_card_file_lock(
     monkeypatch.setattr(cardfile, "LOCK_WAIT_S", 0.2)
     with cardfile.CardFile(path).held():
         assert card.transmit(verify("0000", 0x98)) == (b"", 0x6F00)
-    assert load_card(path).pins[PinName.AUTH].tries_left == 3
+    assert load_card(path).pins[PinKind.AUTH].tries_left == 3
     assert card.transmit(verify("0000", 0x98)) == (b"", 0x63C2)

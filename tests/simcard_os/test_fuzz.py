@@ -11,7 +11,7 @@ from simcard_os_support import ADDRESS, NAME
 
 from kiosk.card import apdu, tlv
 from kiosk.card.applets import Applet
-from kiosk.card.errors import MalformedApdu, TlvError
+from kiosk.card.errors import MalformedApduError, TlvError
 from kiosk.fuzz.apdus import corpus
 from kiosk.simcard.state import CardState
 from kiosk.simcard.virtual import VirtualCard
@@ -145,7 +145,7 @@ from hypothesis import strategies as st  # noqa: E402
 def test_parse_command_raises_only_malformed_apdu(raw: bytes) -> None:
     try:
         command = apdu.parse_command(raw)
-    except MalformedApdu:
+    except MalformedApduError:
         return
     assert apdu.parse_command(command.encode()) == command
 

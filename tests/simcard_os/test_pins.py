@@ -7,28 +7,29 @@ from simcard_os_support import PINS, VERIFY_B, ok, read_sfi, select_aid, select_
 
 from kiosk.card.applets import Applet, JpkiFile, JukiFile, KenhojoFile, KenkakuFile
 from kiosk.card.status import SW
-from kiosk.simcard.state import PIN_LIMITS, CardState, PinName
+from kiosk.simcard.state import PIN_LIMITS, CardState
 from kiosk.simcard.virtual import VirtualCard
+from kiosk.vocabulary import PinKind
 
 # (applet, EF, PIN name, change command header)
 PIN_PLACES = [
-    (Applet.JPKI, JpkiFile.AUTH_PIN, PinName.AUTH, "00240180"),
-    (Applet.JPKI, JpkiFile.SIGN_PIN, PinName.SIGN, "00240180"),
-    (Applet.KENHOJO, KenhojoFile.PIN, PinName.HOJO, "00240180"),
-    (Applet.JUKI, JukiFile.PIN, PinName.JUKI, "80320080"),
-    (Applet.KYOTSU, JukiFile.PIN, PinName.KYOTSU, "80320080"),
+    (Applet.JPKI, JpkiFile.AUTH_PIN, PinKind.AUTH, "00240180"),
+    (Applet.JPKI, JpkiFile.SIGN_PIN, PinKind.SIGN, "00240180"),
+    (Applet.KENHOJO, KenhojoFile.PIN, PinKind.HOJO, "00240180"),
+    (Applet.JUKI, JukiFile.PIN, PinKind.JUKI, "80320080"),
+    (Applet.KYOTSU, JukiFile.PIN, PinKind.KYOTSU, "80320080"),
 ]
 NEW_VALUES = {
-    PinName.AUTH: "9021",
-    PinName.SIGN: "NEWPASS77",
-    PinName.HOJO: "8130",
-    PinName.JUKI: "2468",
-    PinName.KYOTSU: "1357",
+    PinKind.AUTH: "9021",
+    PinKind.SIGN: "NEWPASS77",
+    PinKind.HOJO: "8130",
+    PinKind.JUKI: "2468",
+    PinKind.KYOTSU: "1357",
 }
 
 
-def wrong_value(name: PinName) -> str:
-    return "ZZZZ99" if name is PinName.SIGN else "0000"
+def wrong_value(name: PinKind) -> str:
+    return "ZZZZ99" if name is PinKind.SIGN else "0000"
 
 
 def tries(card: VirtualCard, applet: Applet, fid: int) -> int:
@@ -38,13 +39,13 @@ def tries(card: VirtualCard, applet: Applet, fid: int) -> int:
     return sw & 0xF
 
 
-def all_tries(card: VirtualCard) -> dict[PinName, int]:
+def all_tries(card: VirtualCard) -> dict[PinKind, int]:
     return {name: tries(card, applet, fid) for applet, fid, name, _ in PIN_PLACES}
 
 
 @pytest.mark.parametrize(("applet", "fid", "name", "change"), PIN_PLACES)
 def test_wrong_pins_count_down_then_block(
-    card: VirtualCard, applet: Applet, fid: int, name: PinName, change: str
+    card: VirtualCard, applet: Applet, fid: int, name: PinKind, change: str
 ) -> None:
     limit = PIN_LIMITS[name]
     ok(card, select_aid(applet))
@@ -61,7 +62,7 @@ def test_wrong_pins_count_down_then_block(
 
 @pytest.mark.parametrize(("applet", "fid", "name", "change"), PIN_PLACES)
 def test_right_pin_restores_the_full_count(
-    card: VirtualCard, applet: Applet, fid: int, name: PinName, change: str
+    card: VirtualCard, applet: Applet, fid: int, name: PinKind, change: str
 ) -> None:
     limit = PIN_LIMITS[name]
     ok(card, select_aid(applet))
@@ -73,7 +74,7 @@ def test_right_pin_restores_the_full_count(
 
 @pytest.mark.parametrize(("applet", "fid", "name", "change"), PIN_PLACES)
 def test_counters_are_independent(
-    card: VirtualCard, applet: Applet, fid: int, name: PinName, change: str
+    card: VirtualCard, applet: Applet, fid: int, name: PinKind, change: str
 ) -> None:
     before = all_tries(card)
     ok(card, select_aid(applet))
@@ -92,12 +93,12 @@ def test_the_query_never_spends_a_try(card: VirtualCard) -> None:
     ok(card, select_ef(JpkiFile.AUTH_PIN))
     for _ in range(20):
         assert card.transmit(verify()) == (b"", 0x63C3)
-    assert card.state.pins[PinName.AUTH].tries_left == 3
+    assert card.state.pins[PinKind.AUTH].tries_left == 3
 
 
 def test_the_query_is_always_63cx_even_after_a_right_pin(card: VirtualCard) -> None:
     ok(card, select_aid(Applet.JPKI))
-    ok(card, verify(PINS[PinName.AUTH], 0x98))
+    ok(card, verify(PINS[PinKind.AUTH], 0x98))
     assert card.transmit(verify(None, 0x98)) == (b"", 0x63C3)
 
 
@@ -113,12 +114,12 @@ def test_badly_formed_4_digit_pins_count_as_wrong(card: VirtualCard, value: str)
 
 def test_sign_password_is_case_sensitive(card: VirtualCard) -> None:
     ok(card, select_aid(Applet.JPKI))
-    assert card.transmit(verify(PINS[PinName.SIGN].lower(), 0x9B)) == (b"", 0x63C4)
+    assert card.transmit(verify(PINS[PinKind.SIGN].lower(), 0x9B)) == (b"", 0x63C4)
 
 
 def test_a_wrong_verify_clears_the_security_status(card: VirtualCard) -> None:
     ok(card, select_aid(Applet.JPKI))
-    ok(card, verify(PINS[PinName.SIGN], 0x9B))
+    ok(card, verify(PINS[PinKind.SIGN], 0x9B))
     card.transmit(verify("WRONG1", 0x9B))
     assert card.transmit(read_sfi(JpkiFile.SIGN_CERT))[1] == SW.SECURITY_STATUS_NOT_SATISFIED
 
@@ -131,7 +132,7 @@ def test_verify_errors(card: VirtualCard) -> None:
     assert card.transmit(verify("1234", 0x80))[1] == SW.FILE_NOT_FOUND  # no current EF
     assert card.transmit(verify("1234", 0x8A))[1] == SW.FILE_NOT_FOUND  # a certificate
     assert card.transmit(verify("1234", 0x85))[1] == SW.FILE_NOT_FOUND  # no such EF
-    assert card.state.pins[PinName.AUTH].tries_left == 3
+    assert card.state.pins[PinKind.AUTH].tries_left == 3
 
 
 def test_verify_b_and_a_share_their_counters_across_applets(
@@ -143,12 +144,12 @@ def test_verify_b_and_a_share_their_counters_across_applets(
     assert card.transmit(verify(None, 0x80 | KenhojoFile.VERIFY_B))[1] == 0x63C9
     assert card.transmit(verify(VERIFY_B, 0x80 | KenhojoFile.VERIFY_B)) == (b"", SW.OK)
     assert card.transmit(verify(None, 0x80 | KenhojoFile.VERIFY_A))[1] == 0x63CA
-    assert PinName.VERIFY_A in state.pins and state.pins[PinName.VERIFY_A].digest == b""
+    assert PinKind.VERIFY_A in state.pins and state.pins[PinKind.VERIFY_A].digest == b""
 
 
 @pytest.mark.parametrize(("applet", "fid", "name", "change"), PIN_PLACES)
 def test_change_pin_after_verify(
-    card: VirtualCard, applet: Applet, fid: int, name: PinName, change: str
+    card: VirtualCard, applet: Applet, fid: int, name: PinKind, change: str
 ) -> None:
     new = NEW_VALUES[name].encode()
     command = bytes.fromhex(change) + bytes((len(new),)) + new
@@ -166,18 +167,18 @@ def test_change_pin_after_verify(
 @pytest.mark.parametrize(
     ("name", "bad"),
     [
-        (PinName.AUTH, "123"),
-        (PinName.AUTH, "12345"),
-        (PinName.AUTH, "12a4"),
-        (PinName.SIGN, "ABC12"),  # too short
-        (PinName.SIGN, "A" * 17),  # too long
-        (PinName.SIGN, "abcdef12"),  # lower case
-        (PinName.SIGN, "ABC-123"),
-        (PinName.HOJO, "99999"),
-        (PinName.JUKI, "1 23"),
+        (PinKind.AUTH, "123"),
+        (PinKind.AUTH, "12345"),
+        (PinKind.AUTH, "12a4"),
+        (PinKind.SIGN, "ABC12"),  # too short
+        (PinKind.SIGN, "A" * 17),  # too long
+        (PinKind.SIGN, "abcdef12"),  # lower case
+        (PinKind.SIGN, "ABC-123"),
+        (PinKind.HOJO, "99999"),
+        (PinKind.JUKI, "1 23"),
     ],
 )
-def test_change_rejects_a_bad_new_pin(card: VirtualCard, name: PinName, bad: str) -> None:
+def test_change_rejects_a_bad_new_pin(card: VirtualCard, name: PinKind, bad: str) -> None:
     applet, fid, _, change = next(p for p in PIN_PLACES if p[2] is name)
     ok(card, select_aid(applet))
     ok(card, verify(PINS[name], 0x80 | fid))
@@ -188,14 +189,14 @@ def test_change_rejects_a_bad_new_pin(card: VirtualCard, name: PinName, bad: str
 
 def test_change_errors(card: VirtualCard) -> None:
     ok(card, select_aid(Applet.JPKI))
-    ok(card, verify(PINS[PinName.AUTH], 0x98))
+    ok(card, verify(PINS[PinKind.AUTH], 0x98))
     assert card.transmit(bytes.fromhex("0024009804") + b"1111")[1] == SW.INCORRECT_P1P2
     assert card.transmit(bytes.fromhex("00240198"))[1] == SW.WRONG_LENGTH
     assert card.transmit(bytes.fromhex("8032009804") + b"1111")[1] == (
         SW.CONDITIONS_NOT_SATISFIED  # the JPKI PINs change with 00 24
     )
     ok(card, select_aid(Applet.JUKI))
-    ok(card, verify(PINS[PinName.JUKI], 0x9C))
+    ok(card, verify(PINS[PinKind.JUKI], 0x9C))
     assert card.transmit(bytes.fromhex("0024019C04") + b"1111")[1] == (
         SW.CONDITIONS_NOT_SATISFIED  # 住基 changes with 80 32
     )

@@ -14,8 +14,9 @@ from kiosk.card.errors import StatusError
 from kiosk.card.transport import CountingTransport
 from kiosk.simcard.cardfile import VERSION, load_card, save_card
 from kiosk.simcard.errors import CardFileError
-from kiosk.simcard.state import CardState, PinName
+from kiosk.simcard.state import CardState
 from kiosk.simcard.virtual import open_card_file
+from kiosk.vocabulary import PinKind
 
 NEW_PINS = {"auth": "9021", "sign": "NEWPASS77", "juki": "2468"}
 
@@ -48,25 +49,25 @@ def session(card: CountingTransport, state: CardState) -> list[Exception]:
 
     run(select_aid(Applet.JPKI), "SELECT JPKI")
     run(verify("0000", 0x98), "VERIFY auth PIN")
-    run(verify(PINS[PinName.AUTH], 0x98), "VERIFY auth PIN")
+    run(verify(PINS[PinKind.AUTH], 0x98), "VERIFY auth PIN")
     run(bytes.fromhex("0024019804") + NEW_PINS["auth"].encode(), "CHANGE auth PIN")
     run(verify("WRONGPW9", 0x9B), "VERIFY sign password")
-    run(verify(PINS[PinName.SIGN], 0x9B), "VERIFY sign password")
+    run(verify(PINS[PinKind.SIGN], 0x9B), "VERIFY sign password")
     run(bytes.fromhex("0024019B09") + NEW_PINS["sign"].encode(), "CHANGE sign password")
     run(bytes((0x10, 0x20, 0x00, 0x9B, 4)) + NEW_PINS["sign"].encode()[:4], "VERIFY chained")
     run(bytes((0x00, 0x20, 0x00, 0x9B, 5)) + NEW_PINS["sign"].encode()[4:], "VERIFY chained")
     run(select_ef(JpkiFile.AUTH_KEY), "SELECT key")
     run(select_aid(Applet.JUKI), "SELECT 住基")
-    run(verify(PINS[PinName.JUKI], 0x9C), "VERIFY 住基 PIN")
+    run(verify(PINS[PinKind.JUKI], 0x9C), "VERIFY 住基 PIN")
     run(bytes.fromhex("8032009C04") + NEW_PINS["juki"].encode(), "CHANGE 住基 PIN")
     run(select_aid(Applet.KENHOJO), "SELECT 入力補助")
     run(verify(state.individual_number, 0x94), "VERIFY 照合番号A")
     run(verify(VERIFY_B[:-1] + "0", 0x95), "VERIFY 照合番号B")
-    run(verify(PINS[PinName.HOJO], 0x91), "VERIFY 入力補助 PIN")
+    run(verify(PINS[PinKind.HOJO], 0x91), "VERIFY 入力補助 PIN")
     run(bytes.fromhex("0020009104313233"), "malformed VERIFY")  # Lc says 4, 3 follow
-    run(verify(PINS[PinName.KYOTSU], 0x9C), "VERIFY in the wrong applet")
+    run(verify(PINS[PinKind.KYOTSU], 0x9C), "VERIFY in the wrong applet")
     for _ in range(4):
-        run(verify(PINS[PinName.KYOTSU][::-1], 0x91), "VERIFY until blocked")
+        run(verify(PINS[PinKind.KYOTSU][::-1], 0x91), "VERIFY until blocked")
     return errors
 
 
@@ -86,7 +87,7 @@ def test_no_secret_in_file_logs_or_errors(
     texts += " | ".join(str(entry) for entry in card.history)
     assert_absent(texts.encode(), state, "exception texts and the trace")
     # the new PINs are in force: the file holds their digests, not their values
-    assert load_card(path).pin_matches(PinName.AUTH, NEW_PINS["auth"])
+    assert load_card(path).pin_matches(PinKind.AUTH, NEW_PINS["auth"])
 
 
 def test_card_file_errors_hold_no_secret(tmp_path: Path, state: CardState) -> None:

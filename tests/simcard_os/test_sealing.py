@@ -20,8 +20,9 @@ from kiosk.paths import kiosk_home
 from kiosk.simcard.cardfile import OPEN_VERSION, VERSION, _checksum, load_card, save_card
 from kiosk.simcard.errors import CardFileError
 from kiosk.simcard.seal import KEY_FILE, load_key, unseal
-from kiosk.simcard.state import CardState, PinName, individual_number_from_seed, pin_digest
+from kiosk.simcard.state import CardState, individual_number_from_seed, pin_digest
 from kiosk.simcard.virtual import open_card_file
+from kiosk.vocabulary import PinKind
 
 
 def _byte_strings(blob: bytes) -> Iterator[bytes]:
@@ -38,7 +39,7 @@ def _pin_recovered(blob: bytes) -> bool:
     values = list(_byte_strings(blob))
     digests = set(values)
     return any(
-        pin_digest(salt, PINS[PinName.AUTH]) in digests for salt in values if len(salt) == 16
+        pin_digest(salt, PINS[PinKind.AUTH]) in digests for salt in values if len(salt) == 16
     )
 
 
@@ -92,7 +93,7 @@ def test_an_open_file_is_read_and_sealed_at_its_next_save(
     assert load_card(path) == state
     card = open_card_file(path, photo=lambda _: photo_jp2)
     card.transmit(select_aid(Applet.JPKI))
-    assert card.transmit(verify(PINS[PinName.AUTH], 0x98)) == (b"", 0x9000)
+    assert card.transmit(verify(PINS[PinKind.AUTH], 0x98)) == (b"", 0x9000)
     document = json.loads(path.read_bytes())
     assert document["version"] == VERSION and "sealed" in document["card"]
     assert not _pin_recovered(path.read_bytes())

@@ -14,8 +14,9 @@ from simcard_os_support import PINS, ok, select_aid, select_ef, verify
 from kiosk.card.applets import Applet, JpkiFile
 from kiosk.card.status import SW
 from kiosk.simcard.applet_jpki import _private_key, _raw_pkcs1_sign, sign_digest_info
-from kiosk.simcard.state import CardState, PinName
+from kiosk.simcard.state import CardState
 from kiosk.simcard.virtual import VirtualCard
+from kiosk.vocabulary import PinKind
 
 SHA256_PREFIX = bytes.fromhex("3031300D060960864801650304020105000420")
 SHA1_PREFIX = bytes.fromhex("3021300906052B0E03021A05000414")
@@ -38,7 +39,7 @@ def test_auth_signature_verifies_with_the_certificate(card: VirtualCard, state: 
     ok(card, select_aid(Applet.JPKI))
     ok(card, select_ef(JpkiFile.AUTH_KEY))
     assert card.transmit(sign_apdu(digest_info)) == (b"", SW.SECURITY_STATUS_NOT_SATISFIED)
-    ok(card, verify(PINS[PinName.AUTH], 0x98))
+    ok(card, verify(PINS[PinKind.AUTH], 0x98))
     ok(card, select_ef(JpkiFile.AUTH_KEY))
     signature = ok(card, sign_apdu(digest_info))
     assert len(signature) == 256
@@ -48,10 +49,10 @@ def test_auth_signature_verifies_with_the_certificate(card: VirtualCard, state: 
 def test_sign_key_needs_the_sign_password(card: VirtualCard, state: CardState) -> None:
     digest_info = SHA256_PREFIX + hashlib.sha256(b"document").digest()
     ok(card, select_aid(Applet.JPKI))
-    ok(card, verify(PINS[PinName.AUTH], 0x98))
+    ok(card, verify(PINS[PinKind.AUTH], 0x98))
     ok(card, select_ef(JpkiFile.SIGN_KEY))
     assert card.transmit(sign_apdu(digest_info)) == (b"", SW.SECURITY_STATUS_NOT_SATISFIED)
-    ok(card, verify(PINS[PinName.SIGN], 0x9B))
+    ok(card, verify(PINS[PinKind.SIGN], 0x9B))
     ok(card, select_ef(JpkiFile.SIGN_KEY))
     signature = ok(card, sign_apdu(digest_info))
     public_key(state.sign_cert).verify(signature, b"document", padding.PKCS1v15(), hashes.SHA256())
@@ -60,7 +61,7 @@ def test_sign_key_needs_the_sign_password(card: VirtualCard, state: CardState) -
 def test_sign_errors(card: VirtualCard) -> None:
     digest_info = SHA256_PREFIX + bytes(32)
     ok(card, select_aid(Applet.JPKI))
-    ok(card, verify(PINS[PinName.AUTH], 0x98))
+    ok(card, verify(PINS[PinKind.AUTH], 0x98))
     assert card.transmit(sign_apdu(digest_info))[1] == SW.CONDITIONS_NOT_SATISFIED  # no key EF
     ok(card, select_ef(JpkiFile.AUTH_CERT))
     assert card.transmit(sign_apdu(digest_info))[1] == SW.CONDITIONS_NOT_SATISFIED
@@ -88,7 +89,7 @@ def test_other_hashes(
     digester.update(b"m")
     digest_info = prefix + digester.finalize()
     ok(card, select_aid(Applet.JPKI))
-    ok(card, verify(PINS[PinName.AUTH], 0x98))
+    ok(card, verify(PINS[PinKind.AUTH], 0x98))
     ok(card, select_ef(JpkiFile.AUTH_KEY))
     signature = ok(card, sign_apdu(digest_info))
     public_key(state.auth_cert).verify(signature, b"m", padding.PKCS1v15(), algorithm)
@@ -104,7 +105,7 @@ def test_raw_padding_matches_openssl(state: CardState) -> None:
 def test_any_digest_info_is_padded_as_given(card: VirtualCard, state: CardState) -> None:
     blob = hashlib.md5(b"t").digest() + hashlib.sha1(b"t").digest()  # noqa: S324 - TLS 1.0 style
     ok(card, select_aid(Applet.JPKI))
-    ok(card, verify(PINS[PinName.AUTH], 0x98))
+    ok(card, verify(PINS[PinKind.AUTH], 0x98))
     ok(card, select_ef(JpkiFile.AUTH_KEY))
     signature = ok(card, sign_apdu(blob))
     numbers = public_key(state.auth_cert).public_numbers()
@@ -117,7 +118,7 @@ def test_sign_ms_models_the_chip(
 ) -> None:
     card = VirtualCard(state, photo=lambda _: photo_jp2, sign_ms=40)
     ok(card, select_aid(Applet.JPKI))
-    ok(card, verify(PINS[PinName.AUTH], 0x98))
+    ok(card, verify(PINS[PinKind.AUTH], 0x98))
     ok(card, select_ef(JpkiFile.AUTH_KEY))
     slept: list[float] = []
     monkeypatch.setattr(time, "sleep", slept.append)

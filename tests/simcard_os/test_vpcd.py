@@ -12,9 +12,9 @@ from simcard_os_support import PINS, select_aid, verify
 
 from kiosk.card.applets import ATR, Applet
 from kiosk.simcard.errors import SimCardError, VpcdError
-from kiosk.simcard.state import PinName
 from kiosk.simcard.virtual import VirtualCard
 from kiosk.simcard.vpcd import serve
+from kiosk.vocabulary import PinKind
 
 
 class FakeVpcd:
@@ -97,7 +97,7 @@ def test_the_card_answers_vpcd(vpcd: FakeVpcd, card: VirtualCard) -> None:
     vpcd.send(b"\x04")  # ATR
     assert vpcd.receive() == ATR
     assert vpcd.exchange(select_aid(Applet.JPKI)) == (b"", 0x9000)
-    assert vpcd.exchange(verify(PINS[PinName.AUTH], 0x98)) == (b"", 0x9000)
+    assert vpcd.exchange(verify(PINS[PinKind.AUTH], 0x98)) == (b"", 0x9000)
     cert, sw = vpcd.exchange(bytes.fromhex("00B08A00000000"))
     assert (cert, sw) == (card.state.auth_cert, 0x9000)
     vpcd.send(b"\x00")  # power off: the security status is gone

@@ -21,13 +21,14 @@ import pytest
 
 from kiosk.bench.staff import CHROMIUM_ARGS as BENCH_CHROMIUM_ARGS
 from kiosk.config import Settings
-from kiosk.face.camera import open_camera
-from kiosk.records.calls import CallBoard
+from kiosk.face.camera.sources import open_camera
+from kiosk.reception.events import Event
 from kiosk.station.app import StationConfig
 from kiosk.station.desk import connect
 from kiosk.station.headless import FlowThread
 from kiosk.station.kiosk_link import KioskLink
 from kiosk.station.server import Binding, StationThread
+from kiosk.station_tables.calls import CallBoard
 from kiosk.wiring.services import build_services
 
 REPO = Path(__file__).resolve().parents[2]
@@ -100,6 +101,10 @@ class Kiosk:
 
     def do(self, action: Callable[[], Any]) -> Any:
         return self.thread.call(action)
+
+    def send(self, event: Event, value: Any = None) -> Any:
+        """``event`` sent to the kiosk's reception on its own thread; the state after."""
+        return self.thread.call(lambda: self.flow.send(event, value))
 
     def stop(self) -> None:
         self.link.stop()

@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from kiosk.cli import main
-from kiosk.records.staff_accounts import password_problem
 from kiosk.records.store import RecordStore
 from kiosk.station.server import Binding, StationError, check_binding
+from kiosk.station_tables.staff_accounts import password_problem
 
 PASSWORD = "correct horse battery"
 

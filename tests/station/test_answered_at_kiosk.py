@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.reception import State
-from kiosk.records.calls import CallStatus
+from kiosk.reception.events import Event, StaffAnswer, StaffMode
+from kiosk.station_tables.calls import CallStatus
 
 
 def _calls(kiosk: Any) -> list[Any]:
@@ -16,9 +17,9 @@ def _calls(kiosk: Any) -> list[Any]:
 def _waiting_for_staff(kiosks: Any, url: str, kiosk_id: str, st: Any) -> Any:
     kiosk = kiosks(url, kiosk_id)
     credential = kiosk.link.staff.mint()
-    kiosk.do(lambda: kiosk.flow.staff_mode(True, credential, "nurse-07"))
-    kiosk.do(kiosk.flow.card_placed)
-    assert kiosk.do(kiosk.flow.call_staff) == State.STAFF_WAIT
+    kiosk.send(Event.STAFF_MODE, StaffMode(True, credential, "nurse-07"))
+    kiosk.send(Event.CARD_PLACED)
+    assert kiosk.send(Event.CALL_STAFF) == State.STAFF_WAIT
     st.wait_for(
         lambda: [c for c in _calls(kiosk) if c.status is CallStatus.OPEN], what="the open call"
     )
@@ -29,7 +30,7 @@ def test_confirming_at_the_kiosk_answers_the_call_while_the_visit_goes_on(
     sqlite_url, kiosks, st
 ) -> None:
     kiosk = _waiting_for_staff(kiosks, sqlite_url, "reception-5", st)
-    assert kiosk.do(lambda: kiosk.flow.staff_confirm(True, "nurse-07")) == State.CONSENT
+    assert kiosk.send(Event.STAFF_CONFIRM, StaffAnswer(True, "nurse-07")) == State.CONSENT
     call = st.wait_for(
         lambda: next((c for c in _calls(kiosk) if c.status is CallStatus.ANSWERED), None),
         what="the call answered at the kiosk",
@@ -41,7 +42,7 @@ def test_confirming_at_the_kiosk_answers_the_call_while_the_visit_goes_on(
 
 def test_refusing_at_the_kiosk_answers_the_call_as_refused(sqlite_url, kiosks, st) -> None:
     kiosk = _waiting_for_staff(kiosks, sqlite_url, "reception-6", st)
-    assert kiosk.do(lambda: kiosk.flow.staff_confirm(False, "nurse-07")) == State.CANCELLED
+    assert kiosk.send(Event.STAFF_CONFIRM, StaffAnswer(False, "nurse-07")) == State.CANCELLED
     call = st.wait_for(
         lambda: next((c for c in _calls(kiosk) if c.status is not CallStatus.OPEN), None),
         what="the call to close",

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from kiosk.reception import State
+from kiosk.reception.events import Event
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "assets" / "screenshots"
 PASSWORD = "correct horse battery"
@@ -33,8 +34,8 @@ def test_call_alert_visual_check_and_confirm_in_a_real_browser(
     _sign_in(page, server.binding.url, "nurse-01")
     assert page.locator("li.call").count() == 0
 
-    kiosk.do(kiosk.flow.card_placed)
-    assert kiosk.do(kiosk.flow.call_staff) == State.STAFF_WAIT  # the patient presses 職員を呼ぶ
+    kiosk.send(Event.CARD_PLACED)
+    assert kiosk.send(Event.CALL_STAFF) == State.STAFF_WAIT  # the patient presses 職員を呼ぶ
 
     page.wait_for_selector("li.call.open", timeout=30_000)
     assert "reception-1" in page.inner_text("li.call.open")
@@ -94,8 +95,8 @@ def test_second_answer_is_told_the_first_won(browser, sqlite_url, station, kiosk
     kiosk = kiosks(sqlite_url, "reception-2", card="virtual:face-only")
     first = browser.new_page()
     _sign_in(first, server.binding.url, "nurse-01")
-    kiosk.do(kiosk.flow.card_placed)
-    kiosk.do(kiosk.flow.call_staff)
+    kiosk.send(Event.CARD_PLACED)
+    kiosk.send(Event.CALL_STAFF)
     first.wait_for_selector("li.call.open", timeout=30_000)
     assert "顔認証マイナンバーカード" in first.inner_text("li.call.open .reason")
     first.wait_for_selector("#confirm-ok:not([disabled])", timeout=30_000)
@@ -120,8 +121,8 @@ def test_a_kiosk_that_disappears_mid_call_shows_disconnected(
     kiosk = kiosks(sqlite_url, "reception-3", heartbeat_s=0.5)
     page = browser.new_page()
     _sign_in(page, server.binding.url, "nurse-01")
-    kiosk.do(kiosk.flow.card_placed)
-    kiosk.do(kiosk.flow.call_staff)
+    kiosk.send(Event.CARD_PLACED)
+    kiosk.send(Event.CALL_STAFF)
     page.wait_for_selector("li.call.open", timeout=30_000)
     kiosk.link.stop()  # the kiosk goes away: no heartbeat any more
     page.wait_for_selector("li.call.disconnected", timeout=30_000)

@@ -7,7 +7,8 @@ import time
 from typing import Any
 
 from kiosk.reception import State
-from kiosk.records.calls import CallReason, CallStatus
+from kiosk.reception.events import Event
+from kiosk.station_tables.calls import CallReason, CallStatus
 
 
 def _open(kiosk: Any) -> list[Any]:
@@ -17,21 +18,21 @@ def _open(kiosk: Any) -> list[Any]:
 def test_a_card_left_behind_calls_the_desk_until_it_is_taken(sqlite_url, kiosks, st) -> None:
     quick = {"display_s": 0.2, "card_left_alert_s": 0.2}
     kiosk = kiosks(sqlite_url, "reception-7", card="virtual:standard", settings=quick)
-    kiosk.do(kiosk.flow.card_placed)
-    kiosk.do(kiosk.flow.cancel)
+    kiosk.send(Event.CARD_PLACED)
+    kiosk.send(Event.CANCEL)
     for expected in (State.TAKE_CARD, State.CARD_LEFT):
         time.sleep(0.3)
-        assert kiosk.do(kiosk.flow.tick) == expected
+        assert kiosk.send(Event.TICK) == expected
     calls = st.wait_for(lambda: _open(kiosk), what="the card-left call")
     assert [c.reason for c in calls] == [CallReason.CARD_LEFT]
     kiosk.services.remove_card()
-    assert kiosk.do(kiosk.flow.card_removed) == State.START
+    assert kiosk.send(Event.CARD_REMOVED) == State.START
     st.wait_for(lambda: not _open(kiosk), what="the call to end with the card taken")
 
 
 def test_call_staff_on_an_error_screen_reaches_the_desk(sqlite_url, kiosks, st) -> None:
     kiosk = kiosks(sqlite_url, "reception-8", card="virtual:not-my-number")
-    assert kiosk.do(kiosk.flow.card_placed) == State.CARD_ERROR
-    assert kiosk.do(kiosk.flow.call_staff) == State.CARD_ERROR
+    assert kiosk.send(Event.CARD_PLACED) == State.CARD_ERROR
+    assert kiosk.send(Event.CALL_STAFF) == State.CARD_ERROR
     calls = st.wait_for(lambda: _open(kiosk), what="the help call")
     assert [c.reason for c in calls] == [CallReason.HELP]

@@ -237,9 +237,9 @@ def test_facility_password_is_recorded_as_facility_and_closing_goes_back_to_unat
 def test_the_patient_is_sent_to_the_desk_while_the_station_cannot_be_reached(
     qtbot, reader: Reader, sqlite_url: str, monkeypatch
 ) -> None:
-    from kiosk.records.calls import CallBoard
     from kiosk.records.errors import RecordError
     from kiosk.station.kiosk_link import KioskLink
+    from kiosk.station_tables.calls import CallBoard
     from kiosk.ui.bridge import BridgeDoor
     from kiosk.ui.i18n import say
 

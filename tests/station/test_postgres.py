@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kiosk.reception import State
-from kiosk.records.bell import bell_for
+from kiosk.reception.events import Event
+from kiosk.station_tables.bell import bell_for
 
 pytestmark = pytest.mark.postgres
 
@@ -21,8 +22,8 @@ def test_two_kiosks_one_station_on_postgres(postgres_server, station, kiosks, st
     try:
         board = one.board
         for kiosk in (one, two):
-            kiosk.do(kiosk.flow.card_placed)
-            kiosk.do(kiosk.flow.call_staff)
+            kiosk.send(Event.CARD_PLACED)
+            kiosk.send(Event.CALL_STAFF)
             st.wait_for(  # each link opens its call on its own thread: one after the other
                 lambda kiosk=kiosk: any(c.kiosk_id == kiosk.kiosk_id for c in board.calls()),
                 what=f"the call of {kiosk.kiosk_id}",

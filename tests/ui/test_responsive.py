@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.face.worker import VerifierProcess
+from kiosk.face.matching.worker import VerifierProcess
 from kiosk.simcard.deck import get_profile
 
 

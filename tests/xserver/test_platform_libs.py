@@ -63,7 +63,7 @@ def test_a_missing_library_is_named_with_its_debian_package(tmp_path, monkeypatc
     assert lacking.packages == () and MISSING_SONAME in lacking.fix()
     monkeypatch.setitem(display.DEBIAN_PACKAGES, MISSING_SONAME, "libkiosk-missing1")
     monkeypatch.setattr(display, "qt_plugins_dir", lambda: plugins)
-    with pytest.raises(doctor.Failed) as failed:
+    with pytest.raises(doctor.CheckFailedError) as failed:
         doctor.check_screen("xcb")
     assert MISSING_SONAME in failed.value.detail
     assert failed.value.fix == "apt install libkiosk-missing1"

@@ -31,8 +31,8 @@ FINAL = frozenset({"face.matched", "face.not_matched", "face.not_live", "face.ti
 
 
 def guidance_text(guidance: str) -> str:
-    """The line for a face-pipeline guidance id (kiosk.face.messages.Guidance, ``face.<id>``);
-    an unknown id asks the patient to look at the camera."""
+    """The line for a face-pipeline guidance id (kiosk.face.guidance.messages.Guidance,
+    ``face.<id>``); an unknown id asks the patient to look at the camera."""
     if not guidance:
         return ""
     return say(guidance if catalogue().has(guidance) else GUIDANCE_FALLBACK)

@@ -1,0 +1,344 @@
+"""Staff accounts of the staff station: passwords, failed logins, lockout and sessions.
+
+A password is kept only as a salted scrypt hash (:mod:`kiosk.passwords`) and must be at
+least 10 characters, not one character repeated and not a common password. Five failed
+logins of one account within 15 minutes lock it (even the right password is refused) until
+the oldest of those five is 15 minutes old; one address failing 20 times in 15 minutes is
+throttled the same way. A session is a random token held by the browser; the database keeps
+its hash, its CSRF token and when it was last used: 5 minutes without use end it, and a new
+login of the same account ends the others. Every failure, lockout and login is an audit
+record in the record chain.
+
+Staff at a kiosk (the staff button of the waiting screen) type either their own account or
+the facility's 目視 password; the facility password is counted and locked the same way under
+the fixed ID :data:`FACILITY_ID`, which no account can take.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from kiosk.passwords import hash_password, password_matches
+from kiosk.records.chain import iso
+from kiosk.records.database import Database
+from kiosk.records.errors import RecordError
+from kiosk.records.model import AuditEvent, AuditKind, check_detail
+from kiosk.records.store import NewRecord, RecordStore
+from kiosk.station_tables.schema import ensure_station_schema
+
+STAFF_ID = re.compile(r"[a-z][a-z0-9._-]{1,31}")
+"""A staff ID: lower-case letters first, then letters, digits, ``.``, ``_``, ``-``."""
+
+FACILITY_ID = "facility"
+"""The staff ID recorded when the facility's 目視 password was typed at a kiosk."""
+
+MIN_PASSWORD = 10
+ACCOUNT_FAILURES = 5
+ADDRESS_FAILURES = 20
+FAILURE_WINDOW = timedelta(minutes=15)
+IDLE_LIMIT = timedelta(minutes=5)
+
+COMMON_PASSWORDS = frozenset(
+    [
+        "password",
+        "password1",
+        "password12",
+        "password123",
+        "password1234",
+        "passw0rd",
+        "p@ssw0rd",
+        "p@ssword",
+        "123456",
+        "1234567",
+        "12345678",
+        "123456789",
+        "1234567890",
+        "12345678910",
+        "0123456789",
+        "9876543210",
+        "1111111111",
+        "0000000000",
+        "1q2w3e4r5t",
+        "1qaz2wsx3edc",
+        "qwerty",
+        "qwertyuiop",
+        "qwerty123",
+        "qwerty1234",
+        "asdfghjkl",
+        "asdfghjkl;",
+        "zxcvbnm",
+        "zxcvbnm123",
+        "iloveyou",
+        "iloveyou1",
+        "letmein",
+        "letmein123",
+        "welcome",
+        "welcome123",
+        "welcome1234",
+        "admin",
+        "admin123",
+        "admin12345",
+        "administrator",
+        "changeme",
+        "changeme123",
+        "football",
+        "baseball",
+        "dragon",
+        "monkey",
+        "sunshine",
+        "princess",
+        "trustno1",
+        "abc123",
+        "abcdefghij",
+        "abcdef1234",
+        "abc1234567",
+        "superman",
+        "batman123",
+        "starwars",
+        "master123",
+        "whatever",
+        "secret123",
+        "staffstaff",
+        "staff12345",
+        "kiosk12345",
+        "kioskkiosk",
+        "reception1",
+        "hospital123",
+        "clinic1234",
+    ]
+)
+"""Passwords refused whatever their length (compared in lower case)."""
+
+
+def password_problem(password: str) -> str | None:
+    """Why ``password`` cannot be a staff password (None: it can)."""
+    if len(password) < MIN_PASSWORD:
+        return f"a staff password needs at least {MIN_PASSWORD} characters"
+    if not password.strip():
+        return "a staff password cannot be only spaces"
+    if len(set(password)) == 1:
+        return "a staff password cannot be one character repeated"
+    if password.lower() in COMMON_PASSWORDS:
+        return "that is a common password; choose another"
+    return None
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check an unknown account against, so it takes as long as a wrong password
+    (made on first use, not at import: scrypt costs tens of milliseconds)."""
+    return hash_password(secrets.token_hex(8))
+
+
+"""Checked for unknown staff IDs, so an unknown ID takes as long as a wrong password."""
+
+
+class LoginResult(StrEnum):
+    OK = "ok"
+    WRONG = "wrong"  # unknown ID or wrong password (the same answer for both)
+    LOCKED = "locked"  # the account is locked after too many failures
+    THROTTLED = "throttled"  # this address failed too often
+
+
+@dataclass(frozen=True)
+class Login:
+    result: LoginResult
+    staff_id: str = ""
+    retry_after_s: int = 0
+
+
+@dataclass(frozen=True)
+class Session:
+    """A signed-in browser: the token is the browser's only (the database keeps its hash)."""
+
+    staff_id: str
+    csrf: str
+    token: str = ""
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii", errors="replace")).hexdigest()
+
+
+class StaffAccounts:
+    """Accounts, logins and sessions over one records database (``db``); audit records go
+    to the record chain of ``chain`` (the same database)."""
+
+    def __init__(self, db: Database, chain: RecordStore | None = None) -> None:
+        self.db = db
+        self.chain = chain
+        ensure_station_schema(db)
+
+    # -- accounts ---------------------------------------------------------------------------
+
+    def add(self, staff_id: str, password: str, *, name: str = "", at: datetime) -> None:
+        """A new account; RecordError says why an ID or a password is refused."""
+        if not STAFF_ID.fullmatch(staff_id):
+            raise RecordError(
+                f"staff ID {staff_id!r}: use 2-32 of a-z 0-9 . _ - starting with a letter"
+            )
+        if staff_id == FACILITY_ID:
+            raise RecordError(f"staff ID {staff_id!r} is reserved for the facility password")
+        problem = password_problem(password)
+        if problem is not None:
+            raise RecordError(problem)
+        with self.db.write():
+            if self.db.execute("SELECT 1 FROM staff_accounts WHERE staff_id = ?", (staff_id,)):
+                raise RecordError(f"staff ID {staff_id!r} exists already")
+            self.db.execute(
+                "INSERT INTO staff_accounts (staff_id, display_name, password_hash, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                (staff_id, name or staff_id, hash_password(password), iso(at)),
+            )
+        self._audit("account_added", staff_id, at)
+
+    def exists(self, staff_id: str) -> bool:
+        return bool(
+            self.db.execute(
+                "SELECT 1 FROM staff_accounts WHERE staff_id = ? AND disabled = 0", (staff_id,)
+            )
+        )
+
+    # -- logins -----------------------------------------------------------------------------
+
+    def _failures(self, column: str, value: str, now: datetime) -> list[datetime]:
+        rows = self.db.execute(
+            f"SELECT at FROM staff_login_failures WHERE {column} = ? AND at > ?"  # noqa: S608
+            " ORDER BY at",
+            (value, iso(now - FAILURE_WINDOW)),
+        )
+        return [datetime.fromisoformat(r[0]) for r in rows]
+
+    @staticmethod
+    def _locked_for(failures: list[datetime], limit: int, now: datetime) -> int:
+        """Seconds left of a lock (0: not locked) given the failures in the window."""
+        if len(failures) < limit:
+            return 0
+        ends = failures[len(failures) - limit] + FAILURE_WINDOW
+        return max(1, int((ends - now).total_seconds()) + 1)
+
+    def check(self, staff_id: str, password: str, address: str, *, at: datetime) -> Login:
+        """Check a login; failures and lockouts are counted and audited."""
+        who = staff_id if STAFF_ID.fullmatch(staff_id) and staff_id != FACILITY_ID else "unknown"
+
+        def matches() -> bool:
+            rows = self.db.execute(
+                "SELECT password_hash FROM staff_accounts WHERE staff_id = ? AND disabled = 0",
+                (who,),
+            )
+            if not rows:
+                password_matches(_dummy_hash(), password)  # as slow as a wrong password
+                return False
+            return password_matches(str(rows[0][0]), password)
+
+        return self._check(who, matches, address, at)
+
+    def check_facility(self, matches: Callable[[], bool], address: str, *, at: datetime) -> Login:
+        """Check the facility's 目視 password typed at a kiosk (``matches`` compares it):
+        counted, locked and audited as the account :data:`FACILITY_ID`."""
+        return self._check(FACILITY_ID, matches, address, at)
+
+    def _check(self, who: str, matches: Callable[[], bool], address: str, at: datetime) -> Login:
+        throttled = self._locked_for(self._failures("address", address, at), ADDRESS_FAILURES, at)
+        if throttled:
+            self._audit("login_throttled", who, at, address=address)
+            return Login(LoginResult.THROTTLED, who, throttled)
+        locked = self._locked_for(self._failures("staff_id", who, at), ACCOUNT_FAILURES, at)
+        if locked:
+            self._audit("login_refused_locked", who, at, address=address)
+            return Login(LoginResult.LOCKED, who, locked)
+        if matches():
+            self._audit("login", who, at, address=address)
+            return Login(LoginResult.OK, who)
+        with self.db.write():
+            self.db.execute(
+                "INSERT INTO staff_login_failures (id, staff_id, address, at) VALUES (?, ?, ?, ?)",
+                (uuid.uuid4().hex, who, address, iso(at)),
+            )
+        self._audit("login_failed", who, at, address=address)
+        locked = self._locked_for(self._failures("staff_id", who, at), ACCOUNT_FAILURES, at)
+        if locked:
+            self._audit("account_locked", who, at, address=address)
+            return Login(LoginResult.WRONG, who, locked)
+        return Login(LoginResult.WRONG, who)
+
+    # -- sessions ---------------------------------------------------------------------------
+
+    def start_session(self, staff_id: str, *, at: datetime) -> Session:
+        """A new session; the account's other sessions end (signed in elsewhere)."""
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        with self.db.write():
+            self.db.execute(
+                "UPDATE staff_sessions SET ended_at = ?, end_reason = ?"
+                " WHERE staff_id = ? AND ended_at IS NULL",
+                (iso(at), "signed_in_elsewhere", staff_id),
+            )
+            self.db.execute(
+                "INSERT INTO staff_sessions (token_hash, staff_id, csrf, created_at, seen_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (_hash_token(token), staff_id, csrf, iso(at), iso(at)),
+            )
+        return Session(staff_id, csrf, token)
+
+    def session(self, token: str, *, at: datetime, touch: bool = True) -> Session | None:
+        """The live session of ``token`` (None: unknown, ended, or idle too long — then it
+        ends); ``touch`` counts this as use."""
+        if not token:
+            return None
+        key = _hash_token(token)
+        rows = self.db.execute(
+            "SELECT staff_id, csrf, seen_at, ended_at FROM staff_sessions WHERE token_hash = ?",
+            (key,),
+        )
+        if not rows or rows[0][3] is not None:
+            return None
+        staff_id, csrf, seen = str(rows[0][0]), str(rows[0][1]), rows[0][2]
+        if at - datetime.fromisoformat(seen) > IDLE_LIMIT:
+            self.end_session(token, "idle", at=at)
+            return None
+        if touch:
+            self.db.execute(
+                "UPDATE staff_sessions SET seen_at = ? WHERE token_hash = ?", (iso(at), key)
+            )
+        return Session(staff_id, csrf)
+
+    def ended_because(self, token: str) -> str | None:
+        rows = self.db.execute(
+            "SELECT end_reason FROM staff_sessions WHERE token_hash = ?", (_hash_token(token),)
+        )
+        return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+    def end_session(self, token: str, reason: str, *, at: datetime) -> None:
+        rows = self.db.execute(
+            "UPDATE staff_sessions SET ended_at = ?, end_reason = ?"
+            " WHERE token_hash = ? AND ended_at IS NULL RETURNING staff_id",
+            (iso(at), reason, _hash_token(token)),
+        )
+        if rows:
+            self._audit(f"logout_{reason}", str(rows[0][0]), at)
+
+    # -- audit ------------------------------------------------------------------------------
+
+    def audit(self, action: str, staff_id: str, at: datetime, **detail: str | int) -> None:
+        self._audit(action, staff_id, at, **detail)
+
+    def _audit(self, action: str, staff_id: str, at: datetime, **detail: str | int) -> None:
+        if self.chain is None:
+            return
+        event = AuditEvent(
+            AuditKind.STAFF, at.astimezone(UTC), None, staff_id, {"action": action, **detail}
+        )
+        body = {
+            "event": event.kind.value,
+            "staff_id": event.staff_id,
+            "detail": check_detail(event.detail),
+        }
+        self.chain.append([NewRecord("event", event.at, None, body)])

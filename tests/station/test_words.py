@@ -1,0 +1,63 @@
+"""The station's words come from the one text catalogue (assets/texts, the [station] tables):
+no station module holds a Japanese literal, and every word the desk's script asks for is there
+in both languages."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import kiosk.station
+from kiosk.station import words
+from kiosk.texts import LANGUAGES, catalogue
+
+JAPANESE = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+STATION = Path(kiosk.station.__file__).parent
+ASKED = re.compile(r'say\("([a-z_.-]+)"\s*[,)]')
+"""The fixed keys station.js asks for (not those it builds, e.g. ``"state." + k.state``)."""
+
+
+def japanese_literals(path: Path) -> list[str]:
+    """String literals with Japanese in them, docstrings left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docstrings.add(id(first.value))
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and JAPANESE.search(node.value)
+    ]
+
+
+def test_no_station_module_holds_a_japanese_literal() -> None:
+    found = {p.name: japanese_literals(p) for p in sorted(STATION.glob("*.py"))}
+    assert "words.py" in found and "pages.py" in found
+    assert {name: texts for name, texts in found.items() if texts} == {}
+
+
+def test_every_word_the_desk_asks_for_is_in_both_languages() -> None:
+    asked = set(ASKED.findall((STATION / "static" / "station.js").read_text(encoding="utf-8")))
+    assert {"title", "calls.none", "view.answered", "today.page"} <= asked
+    for language in LANGUAGES:
+        assert asked - set(words.catalogue(language)) == set(), language
+
+
+def test_words_are_the_catalogues() -> None:
+    assert words.word("login.title", "ja") == catalogue().get("station.login.title", "ja")
+    assert words.word("login.title", "en") == "Staff sign-in"
+    assert words.word("login.locked", "en", minutes=5).endswith("Try again in 5 min.")
+    assert words.word("login.title", "fr") == words.word("login.title", "ja")
+    assert words.word("outcome.nothing", "en") == "outcome.nothing"  # an unknown key as it is
+    for item in ("medication", "checkups", "treatment", "surgery"):
+        for language in LANGUAGES:
+            said = catalogue().get(f"consent.{item}", language)
+            assert words.consent_label(item, language) == said
+    assert words.language_name("ja") == "日本語" and words.language_name("en") == "English"

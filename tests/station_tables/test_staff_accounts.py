@@ -1,0 +1,56 @@
+"""The staff accounts' table directly (SQLite): an account whose hash was stored before the
+shared password module still signs in, and new accounts are stored in that module's format."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from kiosk.passwords import password_matches
+from kiosk.records.database import Database, open_database
+from kiosk.station_tables.schema import STATION_SCHEMA_VERSION, station_schema_version
+from kiosk.station_tables.staff_accounts import LoginResult, StaffAccounts
+
+AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+PASSWORD = "correct horse battery"
+OLD_HASH = (
+    "scrypt$62c23a72815c98f55138d8fd291d0b26$c4367a70f294e8de03e7b9dfcbaab28ca8b4faad0caf78dae0c9"
+    "b08869377f01a554cd9e7266f88b99b9898d73272c05a35b9891fb06ed40c88f8ee277e89811"
+)
+"""The hash of PASSWORD as the staff accounts' own scrypt code stored it."""
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(f"sqlite:///{tmp_path / 'records.db'}")
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+def test_an_account_stored_before_the_shared_module_still_signs_in(db: Database) -> None:
+    accounts = StaffAccounts(db)
+    assert station_schema_version(db) == STATION_SCHEMA_VERSION
+    with db.write():
+        db.execute(
+            "INSERT INTO staff_accounts (staff_id, display_name, password_hash, created_at)"
+            " VALUES (?, ?, ?, ?)",
+            ("nurse-01", "nurse-01", OLD_HASH, AT.isoformat()),
+        )
+    assert accounts.check("nurse-01", PASSWORD, "127.0.0.1", at=AT).result is LoginResult.OK
+    wrong = accounts.check("nurse-01", PASSWORD + "!", "127.0.0.1", at=AT)
+    assert wrong.result is LoginResult.WRONG
+
+
+def test_a_new_account_is_stored_as_a_shared_format_hash(db: Database) -> None:
+    accounts = StaffAccounts(db)
+    accounts.add("nurse-02", PASSWORD, at=AT)
+    ((stored,),) = db.execute(
+        "SELECT password_hash FROM staff_accounts WHERE staff_id = ?", ("nurse-02",)
+    )
+    assert password_matches(stored, PASSWORD) and PASSWORD not in stored
+    assert accounts.check("nurse-02", PASSWORD, "127.0.0.1", at=AT).result is LoginResult.OK
