@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from kiosk.card.applets import Applet
 from kiosk.card.errors import CardError
+from kiosk.card.mynumber import MyNumberCard
 from kiosk.card.pcsc import PcscTransport, list_readers
-from kiosk.card.session import MyNumberCard
 from kiosk.card.transport import CountingTransport, Transport, redact
 from kiosk.devices import VPCD_READER, served
 from kiosk.paths import kiosk_home_at

@@ -26,9 +26,9 @@ from kiosk.errors import KioskError
 from kiosk.reception import Change, State
 from kiosk.reception.events import Event
 from kiosk.station.app import StationConfig
-from kiosk.station.desk import connect
 from kiosk.station.headless import FlowThread
 from kiosk.station.kiosk_link import KioskLink
+from kiosk.station.records_access import connect
 from kiosk.station.server import Binding, StationThread
 from kiosk.station_tables.calls import CallBoard
 from kiosk.wiring.services import build_services

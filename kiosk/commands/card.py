@@ -25,8 +25,8 @@ from typing import Any
 
 from kiosk.card.certificate import CertificateInfo
 from kiosk.card.errors import CardError
+from kiosk.card.mynumber import MyNumberCard, PinStatus
 from kiosk.card.pins import PINS
-from kiosk.card.session import MyNumberCard, PinStatus
 from kiosk.card.transport import Transport
 from kiosk.devices import open_card, open_virtual_card
 from kiosk.errors import KioskError

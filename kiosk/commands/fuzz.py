@@ -19,7 +19,7 @@ from typing import Any
 
 from kiosk.errors import KioskError
 from kiosk.fuzz.registry import TARGETS
-from kiosk.fuzz.session import run_target, save_reproducer
+from kiosk.fuzz.runner import run_target, save_reproducer
 from kiosk.fuzz.target import guarded
 from kiosk.paths import kiosk_home
 

@@ -17,7 +17,7 @@ from kiosk.config import load_settings, set_staff_password, staff_password_ok
 from kiosk.config import staff_password_problem as _problem
 from kiosk.errors import KioskError
 from kiosk.records.database import default_url
-from kiosk.station.desk import connect
+from kiosk.station.records_access import connect
 
 NO_TERMINAL = (
     "no terminal to ask the staff password on: give it on the first line of stdin with "

@@ -57,7 +57,9 @@ def open_window(args: argparse.Namespace) -> int:
         if not painted.is_set() and time.monotonic() < desk_deadline:
             QTimer.singleShot(50, open_desk)
             return
-        from kiosk.commands.desk import open_station  # the station's web stack: after paint
+        from kiosk.commands.station_beside import (
+            open_station,  # the station's web stack: after paint
+        )
 
         desk.extend(open_station(args, settings, services, kiosk))
 

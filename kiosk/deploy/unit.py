@@ -8,7 +8,7 @@ the user, the tty, the settings file). Install it::
     systemctl set-default graphical.target
 
 The service owns a VT (``TTYPath``) and a PAM login session (``PAMName=login``), so the
-compositor can take the display, and runs the launcher :mod:`kiosk.deploy.session` (cage, else
+compositor can take the display, and runs the launcher :mod:`kiosk.deploy.launcher` (cage, else
 xinit), which runs ``kiosk run --fullscreen``. The kiosk process — a grandchild of the main
 process, hence ``NotifyAccess=all`` — sends ``READY=1`` once its window is up and
 ``WATCHDOG=1`` from its GUI loop at half of ``WatchdogSec``; a hang is killed (SIGABRT) and,
@@ -87,7 +87,7 @@ class UnitOptions:
 
 def exec_start(options: UnitOptions) -> str:
     """The ExecStart line: the launcher of the single-application session."""
-    argv = [options.python, "-m", "kiosk.deploy.session", "--compositor", options.compositor]
+    argv = [options.python, "-m", "kiosk.deploy.launcher", "--compositor", options.compositor]
     if options.settings:
         argv += ["--settings", options.settings]
     return shlex.join(argv)

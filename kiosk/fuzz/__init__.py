@@ -5,7 +5,7 @@ virtual card, records URLs), each giving a :class:`~kiosk.fuzz.target.Target`: H
 strategies for the input and the function that feeds it to the kiosk. The contract every
 target checks: the kiosk answers any input with its result or one of its own errors
 (:class:`~kiosk.errors.KioskError`), never another exception, within a time limit and a
-memory bound. :mod:`kiosk.fuzz.registry` lists the targets; :mod:`kiosk.fuzz.session` runs
+memory bound. :mod:`kiosk.fuzz.registry` lists the targets; :mod:`kiosk.fuzz.runner` runs
 them (a number of examples for CI, or a time budget for ``kiosk fuzz``) and keeps a minimal
 reproducer of each failure.
 """

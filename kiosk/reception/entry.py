@@ -27,12 +27,12 @@ from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import (
     FACE_UNAVAILABLE,
     PHOTO_UNUSABLE,
-    CardSession,
     CardSlot,
     CertificateChecker,
     Eligibility,
     FaceUnavailableError,
     FaceVerifier,
+    PlacedCard,
     ReceptionResult,
     Records,
 )
@@ -204,5 +204,5 @@ def finish(ports: Ports, visit: Visit, _: Any) -> Step:
     return Step(visit.but(result_path=path), Event.RECORDED)
 
 
-def _card(visit: Visit) -> CardSession:
+def _card(visit: Visit) -> PlacedCard:
     return need(visit.card, "card session")

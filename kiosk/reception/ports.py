@@ -26,7 +26,7 @@ class CardReading:
     face_only: bool  # 顔認証マイナンバーカード
 
 
-class CardSession(Protocol):
+class PlacedCard(Protocol):
     """One placed card. Every method may raise kiosk.card.errors.CardError subclasses."""
 
     def read_for_reception(self) -> CardReading: ...
@@ -40,7 +40,7 @@ class CardSession(Protocol):
         ...
 
     def pin_statuses(self) -> list[Any]:
-        """Every PIN's tries left (kiosk.card.session.PinStatus), spending no try."""
+        """Every PIN's tries left (kiosk.card.mynumber.PinStatus), spending no try."""
         ...
 
     def close(self) -> None: ...
@@ -49,7 +49,7 @@ class CardSession(Protocol):
 class CardSlot(Protocol):
     """The reader: ``open()`` the card lying on it (raises NoCardError when there is none)."""
 
-    def open(self) -> CardSession: ...
+    def open(self) -> PlacedCard: ...
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from kiosk.reception.ports import CardReading, CardSession, CertificateCheck, Qualification
+from kiosk.reception.ports import CardReading, CertificateCheck, PlacedCard, Qualification
 from kiosk.vocabulary import ConsentItem, IdentityMethod, ReaderError
 
 
@@ -23,7 +23,7 @@ class Visit:
     reception_id: str = ""
     started_at: datetime | None = None
     staff_visual: bool = False
-    card: CardSession | None = field(default=None, repr=False, compare=False)
+    card: PlacedCard | None = field(default=None, repr=False, compare=False)
     reading: CardReading | None = field(default=None, repr=False)
     cert: CertificateCheck | None = None
     registered: bool = True

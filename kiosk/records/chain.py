@@ -210,6 +210,46 @@ def _is_json_object(text: str) -> bool:
         return False
 
 
+def _read_head(
+    head: Sequence[Any] | None,
+    mac: Mac | None,
+    head_signed: bool,
+    findings: list[Finding],
+    unsigned_head: list[Finding],
+) -> tuple[int | None, str | None]:
+    """The head's ``(seq, hash)`` when well formed (None where not), with what is wrong with
+    it added to ``findings`` (a head signed outside the kiosk to ``unsigned_head``)."""
+    if head is None:
+        findings.append(Finding(None, "the chain head is missing"))
+        return None, None
+    head_seq: int | None = None
+    head_hash: str | None = None
+    raw_seq, raw_hash, raw_mac = head
+    if isinstance(raw_seq, int) and not isinstance(raw_seq, bool) and raw_seq >= 0:
+        head_seq = raw_seq
+    else:
+        findings.append(Finding(None, f"the chain head is not a whole number ({_short(raw_seq)})"))
+    if isinstance(raw_hash, str) and _HEX64.fullmatch(raw_hash):
+        head_hash = raw_hash
+    else:
+        findings.append(Finding(None, "the chain head's hash is not 64 hex digits"))
+    if (
+        head_signed
+        and mac is not None
+        and head_seq is not None
+        and head_hash is not None
+        and not _signed(mac, head_text(head_seq, head_hash), raw_mac)
+    ):
+        unsigned_head.append(
+            Finding(
+                None,
+                f"the chain head (#{head_seq}) was set outside the kiosk: its signature "
+                "does not match (records at the end removed, or the head moved)",
+            )
+        )
+    return head_seq, head_hash
+
+
 def verify_chain(
     rows: Iterable[Sequence[Any]],
     head: Sequence[Any] | None,
@@ -225,36 +265,7 @@ def verify_chain(
     """
     findings: list[Finding] = []
     unsigned_head: list[Finding] = []  # reported after the records
-    head_seq: int | None = None
-    head_hash: str | None = None
-    if head is None:
-        findings.append(Finding(None, "the chain head is missing"))
-    else:
-        raw_seq, raw_hash, raw_mac = head
-        if isinstance(raw_seq, int) and not isinstance(raw_seq, bool) and raw_seq >= 0:
-            head_seq = raw_seq
-        else:
-            findings.append(
-                Finding(None, f"the chain head is not a whole number ({_short(raw_seq)})")
-            )
-        if isinstance(raw_hash, str) and _HEX64.fullmatch(raw_hash):
-            head_hash = raw_hash
-        else:
-            findings.append(Finding(None, "the chain head's hash is not 64 hex digits"))
-        if (
-            head_signed
-            and mac is not None
-            and head_seq is not None
-            and head_hash is not None
-            and not _signed(mac, head_text(head_seq, head_hash), raw_mac)
-        ):
-            unsigned_head.append(
-                Finding(
-                    None,
-                    f"the chain head (#{head_seq}) was set outside the kiosk: its signature "
-                    "does not match (records at the end removed, or the head moved)",
-                )
-            )
+    head_seq, head_hash = _read_head(head, mac, head_signed, findings, unsigned_head)
     wanted = {e.seq: e for e in expected if e.seq > 0}
     prev = GENESIS
     next_seq = 1

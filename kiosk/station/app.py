@@ -37,9 +37,9 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from kiosk.config import Settings
 from kiosk.records.errors import RecordError
-from kiosk.station.desk import Desk, Parts
 from kiosk.station.media import Holder, MediaHub, media_hub
 from kiosk.station.pages import desk_page, login_page
+from kiosk.station.records_access import Parts, StationRecords
 from kiosk.station.today import today_page
 from kiosk.station.uplink import (
     FRAME,
@@ -125,7 +125,7 @@ class Station:
 
     def __init__(self, config: StationConfig) -> None:
         self.config = config
-        self.desk = Desk(config.records_url)
+        self.records = StationRecords(config.records_url)
         self.bell = bell_for(config.records_url)
         self.media = config.media or media_hub()
         self.clients: set[Client] = set()
@@ -141,7 +141,7 @@ class Station:
         self._media_key: bytes | None = None
 
     async def run(self, work: Callable[[Parts], T]) -> T:
-        return await anyio.to_thread.run_sync(self.desk.use, work)
+        return await anyio.to_thread.run_sync(self.records.use, work)
 
     # -- sessions -----------------------------------------------------------------------------
 
@@ -744,7 +744,7 @@ def create_app(config: StationConfig) -> Starlette:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
-            station.desk.close()
+            station.records.close()
 
     app = Starlette(
         routes=[

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from kiosk.card.errors import CardError
-from kiosk.card.session import MyNumberCard
+from kiosk.card.mynumber import MyNumberCard
 from kiosk.station.media import Holder
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ def age_on(birth: date, today: date) -> int:
 
 
 def read_holder(session: Any, verify_b: str | None, today: date) -> Holder | None:
-    """The holder of the card behind ``session`` (the flow's CardSession); None when the
+    """The holder of the card behind ``session`` (the flow's PlacedCard); None when the
     card cannot tell (no 照合番号B, not a My Number card session, a card error)."""
     card = getattr(session, "card", None)
     if not isinstance(card, MyNumberCard) or not verify_b:

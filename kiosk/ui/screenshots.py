@@ -17,8 +17,8 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
+from kiosk.card.mynumber import PinStatus
 from kiosk.card.pins import PinKind
-from kiosk.card.session import PinStatus
 from kiosk.reception import Event, State, Visit
 from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import CardReading, CertificateCheck, Qualification

@@ -13,7 +13,7 @@ from typing import Any
 from cryptography import x509
 
 from kiosk.card.errors import CardError, NoCardError, PinBlockedError, WrongPinError
-from kiosk.card.session import MyNumberCard
+from kiosk.card.mynumber import MyNumberCard
 from kiosk.card.transport import Transport
 from kiosk.cardfront.camera import card_state
 from kiosk.cardfront.reader import FrontReader
@@ -38,7 +38,7 @@ class CardDataMissingError(CardError):
 
 
 class TransportCardSession:
-    """The flow's CardSession over kiosk.card.session.MyNumberCard.
+    """The flow's PlacedCard over kiosk.card.mynumber.MyNumberCard.
 
     ``verify_b`` is 照合番号B when it is known beforehand; otherwise ``front`` reads it off the
     card front when the face photo is first needed (a sure reading only: unsure, it raises a
@@ -133,7 +133,7 @@ class TransportSlot:
         )
 
     def pin_statuses(self) -> list[Any]:
-        """Every PIN's tries left (kiosk.card.session.PinStatus), spending no try. Between
+        """Every PIN's tries left (kiosk.card.mynumber.PinStatus), spending no try. Between
         receptions only: during one, ask the flow (``Reception.pin_statuses``), whose card
         session must stay the only one talking to the card."""
         return self.open().pin_statuses()

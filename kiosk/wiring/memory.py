@@ -47,7 +47,7 @@ class FakeCard:
         self.pin_digest = _digest(self.pin)
         self.pin = ""  # keep only the digest
 
-    # CardSession
+    # PlacedCard
     def read_for_reception(self) -> CardReading:
         self._maybe_fail("read_for_reception")
         if not self.my_number:

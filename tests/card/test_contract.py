@@ -9,8 +9,8 @@ from contextlib import AbstractContextManager, contextmanager
 import pytest
 
 from kiosk.card.errors import NotMyNumberCardError, PinBlockedError, WrongPinError
+from kiosk.card.mynumber import MyNumberCard
 from kiosk.card.pins import PinKind
-from kiosk.card.session import MyNumberCard
 from kiosk.card.transport import CountingTransport, Transport
 from kiosk.simcard.deck import get_profile
 from kiosk.simcard.issue import issue_card

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kiosk.card.errors import CardError
+from kiosk.card.mynumber import MyNumberCard
 from kiosk.card.pins import PinKind
-from kiosk.card.session import MyNumberCard
 from kiosk.card.transport import TRACE, CountingTransport
 from kiosk.simcard.deck import get_profile
 from kiosk.simcard.issue import issue_card

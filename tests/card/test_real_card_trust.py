@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from kiosk.card.session import MyNumberCard
+from kiosk.card.mynumber import MyNumberCard
 from kiosk.cardfront.ocr import read_front
 from kiosk.cardfront.render import render_front
 from kiosk.config import Settings

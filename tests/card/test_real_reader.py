@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from kiosk.card.certificate import CertificateInfo
+from kiosk.card.mynumber import MyNumberCard
 from kiosk.card.pcsc import PcscTransport
-from kiosk.card.session import MyNumberCard
 from kiosk.card.transport import CountingTransport
 
 pytestmark = pytest.mark.reader

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.fuzz.registry import TARGETS
-from kiosk.fuzz.session import run_target
+from kiosk.fuzz.runner import run_target
 
 
 @pytest.mark.parametrize("name", sorted(TARGETS))

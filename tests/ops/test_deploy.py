@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.deploy import sdnotify
-from kiosk.deploy.session import SessionError, plan_session
+from kiosk.deploy.launcher import LauncherError, plan_launch
 from kiosk.deploy.supervise import Event, Supervisor, parse_unit, restarts
 from kiosk.deploy.unit import UnitOptions, render_unit
 
@@ -77,7 +77,7 @@ def test_unit_rules() -> None:
     assert rules.restart == "on-failure"
     assert rules.watchdog_s == 30
     assert "WantedBy=graphical.target" in text
-    assert rules.exec_start[1:3] == ["-m", "kiosk.deploy.session"]
+    assert rules.exec_start[1:3] == ["-m", "kiosk.deploy.launcher"]
 
 
 @pytest.mark.parametrize(
@@ -201,7 +201,7 @@ def _fake_bin(folder: Path, *names: str) -> str:
 def test_launcher_prefers_cage(tmp_path: Path) -> None:
     path = _fake_bin(tmp_path / "bin", "cage", "xinit")
     env = {"PATH": path, "WATCHDOG_PID": "1", "WATCHDOG_USEC": "30000000"}
-    session = plan_session("auto", "/etc/kiosk/facility.toml", environ=env)
+    session = plan_launch("auto", "/etc/kiosk/facility.toml", environ=env)
     assert session.compositor == "cage"
     assert session.argv[1:3] == ["-d", "--"]
     assert session.argv[-4:] == ["run", "--fullscreen", "--settings", "/etc/kiosk/facility.toml"]
@@ -211,7 +211,7 @@ def test_launcher_prefers_cage(tmp_path: Path) -> None:
 
 def test_launcher_falls_back_to_xinit(tmp_path: Path) -> None:
     path = _fake_bin(tmp_path / "bin", "xinit", "X")
-    session = plan_session("auto", None, environ={"PATH": path, "XDG_VTNR": "7"})
+    session = plan_launch("auto", None, environ={"PATH": path, "XDG_VTNR": "7"})
     assert session.compositor == "xinit"
     server = session.argv[session.argv.index("--") + 1 :]
     assert server[1:3] == [":0", "vt7"] and "-nocursor" in server
@@ -220,8 +220,8 @@ def test_launcher_falls_back_to_xinit(tmp_path: Path) -> None:
 
 def test_launcher_without_compositor_says_what_to_install(tmp_path: Path) -> None:
     path = _fake_bin(tmp_path / "bin")
-    with pytest.raises(SessionError, match="apt install cage"):
-        plan_session("auto", None, environ={"PATH": path})
+    with pytest.raises(LauncherError, match="apt install cage"):
+        plan_launch("auto", None, environ={"PATH": path})
 
 
 # -- restarts under the unit's rules --------------------------------------------------------

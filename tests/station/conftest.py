@@ -24,9 +24,9 @@ from kiosk.config import Settings
 from kiosk.face.camera.sources import open_camera
 from kiosk.reception.events import Event
 from kiosk.station.app import StationConfig
-from kiosk.station.desk import connect
 from kiosk.station.headless import FlowThread
 from kiosk.station.kiosk_link import KioskLink
+from kiosk.station.records_access import connect
 from kiosk.station.server import Binding, StationThread
 from kiosk.station_tables.calls import CallBoard
 from kiosk.wiring.services import build_services

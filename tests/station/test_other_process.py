@@ -18,7 +18,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from kiosk.reception import State
-from kiosk.station.desk import connect as connect_records
+from kiosk.station.records_access import connect as connect_records
 from kiosk.station.uplink import endpoint_ok, kiosk_proof
 
 REPO = Path(__file__).resolve().parents[2]

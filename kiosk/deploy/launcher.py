@@ -1,6 +1,6 @@
 """The launcher of the kiosk's single-application session: cage (Wayland) or xinit (X).
 
-``python -m kiosk.deploy.session [--compositor auto|cage|xinit] [--settings FILE] [-- ARGS]``
+``python -m kiosk.deploy.launcher [--compositor auto|cage|xinit] [--settings FILE] [-- ARGS]``
 replaces itself (exec) with the compositor, whose only client is ``kiosk run --fullscreen``:
 
 - cage: ``cage -d -- kiosk run --fullscreen …`` (no VT switching, no decorations), Qt on
@@ -26,7 +26,7 @@ from pathlib import Path
 from kiosk.errors import KioskError
 
 
-class SessionError(KioskError):
+class LauncherError(KioskError):
     """The session cannot start (no compositor installed); the message says what to install."""
 
 
@@ -58,7 +58,7 @@ def _vt(environ: Mapping[str, str]) -> str:
     return f"vt{number}" if number.isdigit() else "vt1"
 
 
-def plan_session(
+def plan_launch(
     compositor: str = "auto",
     settings: str | None = None,
     extra: Sequence[str] = (),
@@ -80,7 +80,7 @@ def plan_session(
         server_args = [server, ":0", _vt(env), "-nolisten", "tcp", "-nocursor", "-s", "0"]
         return Session("xinit", [xinit, *kiosk, "--", *server_args, "-dpms"], env)
     wanted = {"auto": "cage (or xinit)", "cage": "cage", "xinit": "xinit"}[compositor]
-    raise SessionError(
+    raise LauncherError(
         f"no {wanted} to run the kiosk session: install it with "
         "`apt install cage` (Wayland) or `apt install xinit xserver-xorg` (X)"
     )
@@ -88,7 +88,7 @@ def plan_session(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m kiosk.deploy.session",
+        prog="python -m kiosk.deploy.launcher",
         description="run `kiosk run --fullscreen` as the only application of a cage/X session",
     )
     parser.add_argument("--compositor", choices=("auto", "cage", "xinit"), default="auto")
@@ -97,8 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("extra", nargs="*", help="more `kiosk run` arguments (after --)")
     args = parser.parse_args(argv)
     try:
-        session = plan_session(args.compositor, args.settings, args.extra)
-    except SessionError as exc:
+        session = plan_launch(args.compositor, args.settings, args.extra)
+    except LauncherError as exc:
         print(f"kiosk session: {exc}", file=sys.stderr)
         return 1  # a failure: systemd restarts, then gives up at the start limit
     if args.dry_run:

@@ -42,7 +42,7 @@ def connect(url: str) -> Parts:
         raise
 
 
-class Desk:
+class StationRecords:
     """The station's records: ``use(fn)`` runs ``fn(parts)`` with a live connection."""
 
     def __init__(self, url: str) -> None:

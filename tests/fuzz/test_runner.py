@@ -15,7 +15,7 @@ from kiosk.config import Settings
 from kiosk.fuzz import known as known_module
 from kiosk.fuzz import registry
 from kiosk.fuzz.known import Known, known
-from kiosk.fuzz.session import run_target, save_reproducer
+from kiosk.fuzz.runner import run_target, save_reproducer
 from kiosk.fuzz.target import Hang, Target, TooMuchMemory
 
 

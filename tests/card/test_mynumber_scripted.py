@@ -20,8 +20,8 @@ from kiosk.card.errors import (
     SecurityStatusNotSatisfiedError,
     WrongPinError,
 )
+from kiosk.card.mynumber import MyNumberCard, digest_info_sha256
 from kiosk.card.pins import PinKind
-from kiosk.card.session import MyNumberCard, digest_info_sha256
 from kiosk.card.transport import ScriptedTransport
 
 H = bytes.fromhex
@@ -264,7 +264,7 @@ def test_prove_possession_signs_a_fresh_challenge_and_checks_it(
     auth_cert: bytes, auth_key: rsa.RSAPrivateKey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     challenge = b"\x42" * 32
-    monkeypatch.setattr("kiosk.card.session.os.urandom", lambda n: challenge[:n])
+    monkeypatch.setattr("kiosk.card.mynumber.os.urandom", lambda n: challenge[:n])
     signature = auth_key.sign(challenge, padding.PKCS1v15(), hashes.SHA256())
     script = ScriptedTransport(
         [
@@ -284,7 +284,7 @@ def test_prove_possession_rejects_a_signature_from_another_key(
     auth_cert: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     challenge = b"\x42" * 32
-    monkeypatch.setattr("kiosk.card.session.os.urandom", lambda n: challenge[:n])
+    monkeypatch.setattr("kiosk.card.mynumber.os.urandom", lambda n: challenge[:n])
     script = ScriptedTransport(
         [
             (SEL_JPKI, b"", OK),
