@@ -10,5 +10,5 @@ it wraps and fails on demand, the way the real thing fails:
   is full", ``ENOSPC`` while the result file is written into the outbox;
 - :mod:`kiosk.faults.eligibility` — the eligibility service slow, or failing.
 
-Used by the fault suite (tests/ops) and by ``kiosk soak``.
+Used by the fault suite (tests/faults) and by ``kiosk soak``.
 """

@@ -2,7 +2,8 @@
 
 Card errors are those of :mod:`kiosk.card.errors` (NoCardError / TransportError -> 001,
 NotMyNumberCardError -> 002, WrongPinError(tries_left), PinBlockedError). Adapters over the
-real packages live in :mod:`kiosk.wiring` (in-memory ones in :mod:`kiosk.wiring.memory`); the
+real packages live in :mod:`kiosk.wiring` (scripted face verdicts and a fixed staff credential
+in :mod:`kiosk.wiring.memory`; the tests' doubles in ``tests/helpers/doubles.py``); the
 reception never imports them.
 """
 

@@ -9,6 +9,7 @@ asked for), which answers to the :class:`Database` protocol.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -35,6 +36,19 @@ class Database(Protocol):
     def table_exists(self, name: str) -> bool: ...
 
     def close(self) -> None: ...
+
+
+@contextlib.contextmanager
+def schema_change(db: Database) -> Iterator[None]:
+    """A write in which the schema may change: kiosks and stations racing to create or migrate
+    tables take turns (PostgreSQL's schema lock, SQLite's write lock), and the ``meta`` table
+    that holds the schema versions exists."""
+    with db.write():
+        lock = getattr(db, "lock_schema", None)
+        if lock is not None:
+            lock()
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        yield
 
 
 def default_url() -> str:

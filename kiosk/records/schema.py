@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from kiosk.records.chain import GENESIS, head_text, iso, link, plain_hash, row_text, verify_chain
 from kiosk.records.chainkey import ChainKey
-from kiosk.records.database import Database
+from kiosk.records.database import Database, schema_change
 from kiosk.records.errors import RecordError
 
 SCHEMA_VERSION = 2
@@ -93,11 +93,7 @@ def migrate(db: Database, key: ChainKey, kiosk_id: str) -> None:
     if schema_version(db) == SCHEMA_VERSION:
         _check_key(db, key)
         return
-    with db.write():
-        lock = getattr(db, "lock_schema", None)
-        if lock is not None:
-            lock()
-        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    with schema_change(db):
         current = schema_version(db)
         if current > SCHEMA_VERSION:
             raise newer(db, current)

@@ -64,6 +64,12 @@ class StationRecords:
             self.reachable = True
             return result
 
+    async def run(self, work: Callable[[Parts], T]) -> T:
+        """``use(work)`` from the web server's event loop: on one of its worker threads."""
+        import anyio.to_thread  # the web server's (the station's extra)
+
+        return await anyio.to_thread.run_sync(self.use, work)
+
     def _drop(self) -> None:
         parts, self._parts = self._parts, None
         if parts is not None:

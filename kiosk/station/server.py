@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.errors import KioskError
-from kiosk.station.app import StationConfig, create_app
+from kiosk.station.app import create_app
+from kiosk.station.state import StationConfig
 
 log = logging.getLogger(__name__)
 

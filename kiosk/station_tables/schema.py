@@ -10,7 +10,7 @@ token.
 
 from __future__ import annotations
 
-from kiosk.records.database import Database
+from kiosk.records.database import Database, schema_change
 from kiosk.records.errors import RecordError
 
 STATION_SCHEMA_VERSION = 1
@@ -59,11 +59,7 @@ def ensure_station_schema(db: Database) -> None:
     take turns: PostgreSQL's schema lock, SQLite's write lock)."""
     if station_schema_version(db) == STATION_SCHEMA_VERSION:
         return
-    with db.write():
-        lock = getattr(db, "lock_schema", None)
-        if lock is not None:
-            lock()
-        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    with schema_change(db):
         current = station_schema_version(db)
         if current > STATION_SCHEMA_VERSION:
             raise RecordError(

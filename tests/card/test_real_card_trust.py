@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from helpers.doubles import MemoryRecords
 from kiosk.card.mynumber import MyNumberCard
 from kiosk.cardfront.ocr import read_front
 from kiosk.cardfront.render import render_front
@@ -29,7 +30,6 @@ from kiosk.simcard.state import CardState
 from kiosk.simcard.virtual import VirtualCard
 from kiosk.vocabulary import IdentityMethod
 from kiosk.wiring.adapters import CaCertificates
-from kiosk.wiring.memory import MemoryRecords
 from kiosk.wiring.services import build_services
 
 READER = "Virtual PCD 00 00"

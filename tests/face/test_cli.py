@@ -1,4 +1,4 @@
-"""``kiosk face compare | eval | check`` and ``kiosk bench face``."""
+"""``kiosk face compare | eval | check``."""
 
 from __future__ import annotations
 
@@ -143,25 +143,3 @@ def test_check_says_a_far_face_is_too_far(
     camera = f"image:{tmp_path / 'far.png'}"
     assert main(["face", "check", "--camera", camera, "--frames", "3", "--lang", "en"]) == 0
     assert "too far" in capsys.readouterr().out
-
-
-def test_bench_face_prints_the_figures(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["bench", "face", "--json", "--frames", "2", "--seconds", "1"]) == 0
-    figures = json.loads(capsys.readouterr().out)
-    assert figures["frame_size"] == "1280x720"
-    assert figures["model"] == "mobilefacenet"
-    # the floor of one decision: detection, landmarks, alignment and one embedding
-    assert figures["encode_ms"] > figures["detect_ms"]
-    for key in (
-        "detect_ms",
-        "encode_ms",
-        "decision_ms",
-        "naive_decision_ms",
-        "naive_no_upsample_ms",
-        "speedup",
-        "decision_over_encode",
-        "preview_fps",
-        "peak_rss_mb",
-    ):
-        assert isinstance(figures[key], int | float) and figures[key] > 0, key
-    assert isinstance(figures["decisions_during_preview"], int)

@@ -9,19 +9,12 @@ from typing import Any
 
 import pytest
 
+from helpers.doubles import FakeCard, FakeCertificates, FakeEligibility, FakeSlot, MemoryRecords
 from kiosk.reception import Reception, State
 from kiosk.reception.clock import ManualClock
 from kiosk.reception.events import Event
 from kiosk.reception.policy import FlowPolicy
-from kiosk.wiring.memory import (
-    FakeCard,
-    FakeCertificates,
-    FakeEligibility,
-    FakeSlot,
-    MemoryRecords,
-    ScriptedFace,
-    StaticStaff,
-)
+from kiosk.wiring.memory import ScriptedFace, StaticStaff
 
 STAFF = "staff-secret"
 PIN = "8642"

@@ -10,11 +10,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from helpers.doubles import FakeEligibility
 from kiosk.face.errors import CameraError
 from kiosk.reception import State
 from kiosk.reception.events import Event
 from kiosk.reception.ports import FaceFrame, FaceVerdict, Qualification
-from kiosk.wiring.memory import FakeEligibility, ScriptedFace
+from kiosk.wiring.memory import ScriptedFace
 
 
 class GoneCamera(ScriptedFace):

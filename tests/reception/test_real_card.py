@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from helpers.doubles import MemoryRecords
 from kiosk.config import Settings, set_staff_password
 from kiosk.reception import RefusedError, State
 from kiosk.reception.clock import ManualClock
@@ -17,7 +18,6 @@ from kiosk.simcard.deck import get_profile
 from kiosk.simcard.issue import issue_card
 from kiosk.simcard.virtual import open_card_file
 from kiosk.vocabulary import IdentityMethod, PinKind
-from kiosk.wiring.memory import MemoryRecords
 from kiosk.wiring.services import Services, build_services
 
 STAFF = "staff-password-1"

@@ -8,7 +8,6 @@ import re
 import shutil
 import socket
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from helpers.waiting import wait_for
 from kiosk.bench.staff import CHROMIUM_ARGS as BENCH_CHROMIUM_ARGS
 from kiosk.config import Settings
 from kiosk.face.camera.sources import open_camera
@@ -35,18 +35,6 @@ REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = list(BENCH_CHROMIUM_ARGS)
-
-
-def wait_for(condition: Callable[[], Any], timeout_s: float = 30.0, what: str = "") -> Any:
-    """Poll ``condition`` until it is truthy (generous limit for a busy machine)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or condition}")
-        time.sleep(0.05)
 
 
 def free_port() -> int:
@@ -118,10 +106,13 @@ def start_kiosk(
     kiosk_id: str,
     card: str = "virtual:auth-pin-locked",
     settings: dict[str, Any] | None = None,
+    clock: Any = None,
     **link: Any,
 ) -> Kiosk:
     settings = Settings(kiosk_id=kiosk_id).with_overrides(settings or {})
-    services = build_services(settings, card=card, camera="scripted:no-match", records=url)
+    services = build_services(
+        settings, card=card, camera="scripted:no-match", records=url, clock=clock
+    )
     flow = services.reception()
     thread = FlowThread(flow, name=f"flow-{kiosk_id}")
     board = CallBoard.open(url)

@@ -3,10 +3,11 @@ screen; both calls end when the card is taken."""
 
 from __future__ import annotations
 
-import time
+from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.reception import State
+from kiosk.reception.clock import ManualClock
 from kiosk.reception.events import Event
 from kiosk.station_tables.calls import CallReason, CallStatus
 
@@ -16,12 +17,14 @@ def _open(kiosk: Any) -> list[Any]:
 
 
 def test_a_card_left_behind_calls_the_desk_until_it_is_taken(sqlite_url, kiosks, st) -> None:
-    quick = {"display_s": 0.2, "card_left_alert_s": 0.2}
-    kiosk = kiosks(sqlite_url, "reception-7", card="virtual:standard", settings=quick)
+    clock = ManualClock(datetime(2026, 6, 1, 9, 0, tzinfo=UTC))
+    kiosk = kiosks(sqlite_url, "reception-7", card="virtual:standard", clock=clock)
     kiosk.send(Event.CARD_PLACED)
     kiosk.send(Event.CANCEL)
-    for expected in (State.TAKE_CARD, State.CARD_LEFT):
-        time.sleep(0.3)
+    steps = (kiosk.flow.policy.display_s, kiosk.flow.policy.card_left_alert_s)
+    for seconds, expected in zip(steps, (State.TAKE_CARD, State.CARD_LEFT), strict=True):
+        assert kiosk.send(Event.TICK) != expected  # not before its time
+        clock.advance(seconds + 1)
         assert kiosk.send(Event.TICK) == expected
     calls = st.wait_for(lambda: _open(kiosk), what="the card-left call")
     assert [c.reason for c in calls] == [CallReason.CARD_LEFT]

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QWidget
 
+from helpers.qt import tap
 from kiosk.config import Settings, set_staff_password
 from kiosk.reception import Event, State
 from kiosk.records.store import RecordStore
@@ -73,13 +72,6 @@ def reader(qtbot: Any, sqlite_url: str) -> Iterator[Reader]:
     controller.stop()
     check.close()
     services.close()
-
-
-def tap(qtbot: Any, widget: QWidget, name: str) -> None:
-    button = widget.findChild(QPushButton, name)
-    assert button is not None, f"no button {name!r}"
-    assert button.isVisible() and button.isEnabled(), f"button {name!r} not usable"
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def type_on(qtbot: Any, keypad: Any, text: str) -> None:

@@ -129,7 +129,7 @@ def test_images_reach_a_station_in_another_process_and_nothing_is_kept(
             "document.getElementById('holder-name').textContent.includes('架空')",
             timeout=30_000,
         )
-        assert "far-1" in desk.uplinks  # they came over the kiosk's own connection
+        assert "far-1" in desk.relay.uplinks  # they came over the kiosk's own connection
         assert _watch_requests(sqlite_url) >= 1
         first = desk.media.get("far-1").frame_no
         st.wait_for(  # the live image keeps coming, a few a second
@@ -139,7 +139,7 @@ def test_images_reach_a_station_in_another_process_and_nothing_is_kept(
         page.click("#confirm-ok")
         kiosk.expect(f"state {State.CONSENT.value}")  # the patient's screen moved on
         st.wait_for(lambda: page.locator("img").count() == 0, what="the images to leave the page")
-        st.wait_for(lambda: "far-1" not in desk.uplinks, what="the kiosk to hang up")
+        st.wait_for(lambda: "far-1" not in desk.relay.uplinks, what="the kiosk to hang up")
         assert desk.media.get("far-1") is None  # dropped from the station's memory
         page.close()
     finally:
@@ -168,7 +168,7 @@ def test_no_images_without_a_page_and_none_without_the_records_key(sqlite_url, s
         kiosk.send("call_staff")
         kiosk.expect(f"state {State.STAFF_WAIT.value}")
         st.wait_for(lambda: desk.snapshot.get("calls"), what="the call to reach the station")
-        assert desk.uplinks == {} and desk.media.get("far-2") is None  # no page: nothing sent
+        assert desk.relay.uplinks == {} and desk.media.get("far-2") is None  # no page: nothing sent
         assert _watch_requests(sqlite_url) == 0
     finally:
         assert kiosk.stop() == 0

@@ -4,41 +4,23 @@ in both languages."""
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
 import kiosk.station
+from helpers.literals import japanese_literals
 from kiosk.station import words
 from kiosk.texts import LANGUAGES, catalogue
 
-JAPANESE = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
 STATION = Path(kiosk.station.__file__).parent
 ASKED = re.compile(r'say\("([a-z_.-]+)"\s*[,)]')
 """The fixed keys station.js asks for (not those it builds, e.g. ``"state." + k.state``)."""
 
 
-def japanese_literals(path: Path) -> list[str]:
-    """String literals with Japanese in them, docstrings left out."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            first = node.body[0] if node.body else None
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                docstrings.add(id(first.value))
-    return [
-        node.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant)
-        and isinstance(node.value, str)
-        and id(node) not in docstrings
-        and JAPANESE.search(node.value)
-    ]
-
-
 def test_no_station_module_holds_a_japanese_literal() -> None:
-    found = {p.name: japanese_literals(p) for p in sorted(STATION.glob("*.py"))}
+    found = {
+        str(p.relative_to(STATION)): japanese_literals(p) for p in sorted(STATION.rglob("*.py"))
+    }
     assert "words.py" in found and "pages.py" in found
     assert {name: texts for name, texts in found.items() if texts} == {}
 

@@ -2,48 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtCore import QObject
 
-from kiosk.reception import Reception
+from helpers.doubles import FakeCard, FakeCertificates, FakeEligibility, FakeSlot, MemoryRecords
+from helpers.qt import TIMEOUT_MS, answer_consents, tap, wait_screen
+from kiosk.reception import Event, Reception
 from kiosk.reception.clock import ManualClock
 from kiosk.reception.policy import FlowPolicy
-from kiosk.wiring.memory import (
-    FakeCard,
-    FakeCertificates,
-    FakeEligibility,
-    FakeSlot,
-    MemoryRecords,
-    ScriptedFace,
-    StaticStaff,
-)
+from kiosk.wiring.memory import ScriptedFace, StaticStaff
 
 STAFF_PASSWORD = "staff-pass-for-tests"
-TIMEOUT_MS = 60_000  # generous: waits end as soon as the condition holds
-
-
-def _wait_screen(qtbot: Any, kiosk: Any, screen_id: str) -> None:
-    """Wait until the window shows ``screen_id`` (driven by the flow's changes)."""
-    qtbot.waitUntil(lambda: kiosk.window.current_id == screen_id, timeout=TIMEOUT_MS)
-
-
-def _tap(qtbot: Any, widget: QWidget, name: str) -> None:
-    """Tap the visible, enabled button called ``name`` inside ``widget``."""
-    button = widget.findChild(QPushButton, name)
-    assert button is not None, f"no button {name!r}"
-    assert button.isVisible() and button.isEnabled(), f"button {name!r} not usable"
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def _type_pin(qtbot: Any, kiosk: Any, digits: str) -> None:
-    screen = kiosk.window.screens["pin"]
-    for digit in digits:
-        _tap(qtbot, screen, f"key_{digit}")
-    _tap(qtbot, screen, "key_ok")
 
 
 @dataclass
@@ -118,6 +91,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "ui: kiosk window tests")
 
 
+class _Handled(QObject):
+    """Lives on the GUI thread: the flow's answers reach it queued, after every change the
+    flow announced before them has reached the window."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[str] = []
+
+    def record(self, event: str, *_: object) -> None:
+        self.events.append(event)
+
+
 class Driver:
     """Taps and waits, for the tests (``ui.tap(...)``, ``ui.wait_screen(...)``)."""
 
@@ -125,13 +110,36 @@ class Driver:
         self.qtbot = qtbot
 
     def wait_screen(self, kiosk: Any, screen_id: str) -> None:
-        _wait_screen(self.qtbot, kiosk, screen_id)
+        wait_screen(self.qtbot, kiosk, screen_id)
 
     def tap(self, widget: Any, name: str) -> None:
-        _tap(self.qtbot, widget, name)
+        tap(self.qtbot, widget, name)
 
     def type_pin(self, kiosk: Any, digits: str) -> None:
-        _type_pin(self.qtbot, kiosk, digits)
+        screen = kiosk.window.screens["pin"]
+        for digit in digits:
+            tap(self.qtbot, screen, f"key_{digit}")
+        tap(self.qtbot, screen, "key_ok")
+
+    def answer_consents(
+        self, kiosk: Any, answers: Sequence[bool], high_cost: str = "not_use"
+    ) -> list[str]:
+        return answer_consents(self.qtbot, kiosk, answers, high_cost)
+
+    def tick(self, app: App, seconds: float) -> None:
+        """Let ``seconds`` pass on the app's manual clock, then wait until the flow has handled
+        that tick and the window has been told everything the flow said before its answer."""
+        bridge = app.kiosk.bridge
+        handled = _Handled()
+        bridge.settled.connect(handled.record)
+        bridge.refused.connect(handled.record)
+        try:
+            app.clock.advance(seconds)
+            bridge.tick()
+            self.qtbot.waitUntil(lambda: Event.TICK in handled.events, timeout=TIMEOUT_MS)
+        finally:
+            bridge.settled.disconnect(handled.record)
+            bridge.refused.disconnect(handled.record)
 
 
 @pytest.fixture

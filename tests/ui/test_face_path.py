@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from helpers.doubles import FakeCard
 from kiosk.vocabulary import IdentityMethod
-from kiosk.wiring.memory import FakeCard
 
 
 def test_face_reception_completes_and_records_consents(qtbot, make_kiosk, ui) -> None:
@@ -12,15 +12,7 @@ def test_face_reception_completes_and_records_consents(qtbot, make_kiosk, ui) ->
     kiosk.controller.place_card()
     ui.wait_screen(kiosk, "method")
     ui.tap(kiosk.window.current(), "face")
-    ui.wait_screen(kiosk, "consent-item")
-    screen = kiosk.window.current()
-    assert screen.data["item"] == "medication"
-    ui.tap(screen, "agree")
-    qtbot.waitUntil(lambda: kiosk.window.current().data.get("item") == "checkups", timeout=60_000)
-    ui.tap(kiosk.window.current(), "disagree")
-    ui.wait_screen(kiosk, "high-cost")
-    ui.tap(kiosk.window.current(), "not_use")
-    ui.wait_screen(kiosk, "done")
+    assert ui.answer_consents(kiosk, [True, False]) == ["medication", "checkups"]
     assert len(kiosk.records.receptions) == 1
     result = kiosk.records.receptions[0]
     assert result.method == IdentityMethod.FACE

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import ast
-import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
 import kiosk.ui
+from helpers.literals import JAPANESE, japanese_literals
 from kiosk.texts import catalogue
 from kiosk.ui.screenshots import variants
 
-JAPANESE = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
 SELF_NAMED = {"日本語"}  # the language switch names each language in itself
 UI = Path(kiosk.ui.__file__).parent
 UI_MODULES = sorted(UI.rglob("*.py"))
@@ -25,25 +23,6 @@ def visible_texts(widget) -> list[str]:
         if child.isVisibleTo(widget) and child.text():
             texts.append(child.text())
     return texts
-
-
-def japanese_literals(path: Path) -> list[str]:
-    """String literals with Japanese in them, docstrings left out."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            first = node.body[0] if node.body else None
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                docstrings.add(id(first.value))
-    return [
-        node.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant)
-        and isinstance(node.value, str)
-        and id(node) not in docstrings
-        and JAPANESE.search(node.value)
-    ]
 
 
 def test_no_ui_module_holds_a_japanese_sentence() -> None:

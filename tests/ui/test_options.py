@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
+from helpers.doubles import FakeCard
 from kiosk.reception import Event, Option
 from kiosk.texts import catalogue
 
@@ -81,8 +82,6 @@ def _held_text(widget: object) -> list[str]:
 
 
 def test_a_tapped_option_reaches_the_flow(qtbot, make_kiosk, ui) -> None:
-    from kiosk.wiring.memory import FakeCard
-
     kiosk = make_kiosk(card=FakeCard(pin="7351"))
     kiosk.controller.place_card()
     ui.wait_screen(kiosk, "method")

@@ -45,13 +45,7 @@ def test_wrong_pins_lock_the_auth_pin_then_face_finishes(qtbot, make_app, ui) ->
     assert panel.counter_text("hojo") == "3 / 3"
     assert panel.counter_text("sign") == "5 / 5"
     ui.tap(locked, "face")
-    ui.wait_screen(app, "consent-item")
-    ui.tap(app.window.current(), "agree")
-    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=60_000)
-    ui.tap(app.window.current(), "agree")
-    ui.wait_screen(app, "high-cost")
-    ui.tap(app.window.current(), "not_use")
-    ui.wait_screen(app, "done")
+    ui.answer_consents(app, [True, True])
     assert [r.method for r in app.records.receptions] == [IdentityMethod.FACE]
     # the redacted trace never shows a PIN
     trace = panel.trace.toPlainText()
@@ -73,13 +67,7 @@ def test_a_right_pin_after_a_wrong_one_checks_in_by_pin(qtbot, make_app, ui, cap
     ui.type_pin(app, _other_pin(real))
     qtbot.waitUntil(lambda: pin_screen.data.get("tries_left") == 2, timeout=60_000)
     ui.type_pin(app, real)
-    ui.wait_screen(app, "consent-item")
-    ui.tap(app.window.current(), "disagree")
-    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=60_000)
-    ui.tap(app.window.current(), "disagree")
-    ui.wait_screen(app, "high-cost")
-    ui.tap(app.window.current(), "not_use")
-    ui.wait_screen(app, "done")
+    ui.answer_consents(app, [False, False])
     assert [r.method for r in app.records.receptions] == [IdentityMethod.PIN]
     assert app.kiosk.panel.counter_text("auth") == "3 / 3"  # one right entry restores it
     trace = app.kiosk.panel.trace.toPlainText().replace(" ", "").lower()

@@ -42,13 +42,7 @@ def test_staff_confirms_a_waiting_patient(qtbot, make_app, ui) -> None:
     assert names[2].startswith("券面事項入力補助用")
     assert "英数字6〜16桁" in names[1]
     ui.tap(console, "confirm_ok")
-    ui.wait_screen(app, "consent-item")
-    ui.tap(app.window.current(), "agree")
-    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=60_000)
-    ui.tap(app.window.current(), "agree")
-    ui.wait_screen(app, "high-cost")
-    ui.tap(app.window.current(), "not_use")
-    ui.wait_screen(app, "done")
+    ui.answer_consents(app, [True, True])
     assert [r.method for r in app.records.receptions] == [IdentityMethod.VISUAL]
     assert not console.confirm_ok.isEnabled()
     qtbot.waitUntil(lambda: console.today.rowCount() == 1, timeout=60_000)
@@ -83,13 +77,7 @@ def test_todays_receptions_come_from_the_records_store(qtbot, make_app, ui) -> N
     ui.tap(app.window.current(), "pin")
     ui.wait_screen(app, "pin")
     ui.type_pin(app, get_profile("standard").auth_pin)
-    ui.wait_screen(app, "consent-item")
-    ui.tap(app.window.current(), "agree")
-    qtbot.waitUntil(lambda: app.window.current().data.get("index") == 2, timeout=60_000)
-    ui.tap(app.window.current(), "disagree")
-    ui.wait_screen(app, "high-cost")
-    ui.tap(app.window.current(), "not_use")
-    ui.wait_screen(app, "done")
+    ui.answer_consents(app, [True, False])
     today = app.kiosk.console.today
     qtbot.waitUntil(lambda: today.rowCount() == 1, timeout=60_000)
     assert today.item(0, 2).text() == "pin"

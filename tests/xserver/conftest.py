@@ -9,7 +9,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,18 +107,6 @@ class XServer:
                     )
                 )
         return found
-
-
-def wait_for(check: Callable[[], object], timeout: float, what: str) -> object:
-    """Poll ``check`` until it returns something truthy (generous limits: a busy machine)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.3)
 
 
 @pytest.fixture

@@ -13,13 +13,14 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from helpers.waiting import wait_for
 from kiosk.config import Settings, set_staff_password
 from kiosk.ui import theme
 from kiosk.ui.i18n import Languages
 from kiosk.ui.screenshots import variants
 from kiosk.ui.window import KioskWindow
 
-from .conftest import XServer, kiosk_argv, wait_for
+from .conftest import XServer, kiosk_argv
 
 WIDTH, HEIGHT = 1280, 800
 TOLERANCE = 8.0

@@ -9,13 +9,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from helpers.frames import run_frames
 from kiosk.face.camera.synthetic import compose
 from kiosk.face.guidance.messages import Guidance
 from kiosk.face.matching.engine import load_engine
 from kiosk.face.matching.results import FrameResult, Verdict
 from kiosk.face.matching.verifier import DlibVerifier
-
-from ..helpers import run_frames
 
 
 @pytest.fixture

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
+from helpers.frames import run_frames
 from kiosk.face.camera.people import find_photo
 from kiosk.face.camera.sources import open_camera
 from kiosk.face.guidance.liveness import LivenessPolicy, LivenessTracker, nose_offset
 from kiosk.face.matching.results import Liveness, Verdict
 from kiosk.face.matching.verifier import DlibVerifier, VerifierPolicy
-
-from ..helpers import run_frames
 
 SHORT = VerifierPolicy(liveness=LivenessPolicy(window_s=3.0))
 

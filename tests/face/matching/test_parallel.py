@@ -9,13 +9,12 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import pytest
 
+from helpers.frames import run_frames
 from kiosk.face.errors import CardPhotoError
 from kiosk.face.matching.encoder import EncoderProcess, shared_encoder
 from kiosk.face.matching.engine import load_engine
 from kiosk.face.matching.results import Liveness, Verdict
 from kiosk.face.matching.verifier import DlibVerifier, VerifierPolicy
-
-from ..helpers import run_frames
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from helpers.frames import run_frames
 from kiosk.face.matching.results import Verdict
 from kiosk.face.matching.verifier import DlibVerifier
-
-from ..helpers import run_frames
 
 
 def _tree(path: Path) -> list[str]:

@@ -7,14 +7,13 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
+from helpers.frames import run_frames
 from kiosk.face.errors import CardPhotoError, VerifierStateError
 from kiosk.face.evaluation.evaluate import distance_of
 from kiosk.face.guidance.liveness import LivenessPolicy
 from kiosk.face.matching.engine import load_engine
 from kiosk.face.matching.results import Liveness, Verdict
 from kiosk.face.matching.verifier import DEFAULT_TOLERANCE, DlibVerifier, VerifierPolicy
-
-from ..helpers import run_frames
 
 SAME = [("obama-2", "obama"), ("obama-3", "obama"), ("obama", "obama-2"), ("biden", "biden")]
 DIFFERENT = [("biden", "obama"), ("obama", "biden"), ("hopper", "collins"), ("collins", "hopper")]

@@ -6,11 +6,10 @@ from collections.abc import Callable
 
 import pytest
 
+from helpers.frames import run_frames
 from kiosk.face.errors import CardPhotoError, VerifierStateError
 from kiosk.face.matching.results import Verdict
 from kiosk.face.matching.worker import VerifierProcess, peak_rss_mb
-
-from ..helpers import run_frames
 
 
 def test_match_through_the_process(

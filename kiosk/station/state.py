@@ -1,0 +1,191 @@
+"""The station's state, made once per application (``app.state.station``): the records, the
+open desk pages, the one-time sign-in forms, the desk's newest snapshot, and the watchers that
+keep every page up to date while the application runs."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import secrets
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+import anyio.to_thread
+from starlette.requests import HTTPConnection
+
+from kiosk.config import Settings
+from kiosk.records.errors import RecordError
+from kiosk.station.clients import OpenPages
+from kiosk.station.media import MediaHub, media_hub
+from kiosk.station.records_access import Parts, StationRecords
+from kiosk.station.relay import MediaRelay
+from kiosk.station_tables.bell import DESK, bell_for
+from kiosk.station_tables.calls import CallStatus
+from kiosk.station_tables.staff_accounts import Session
+
+log = logging.getLogger(__name__)
+
+LOGIN_FORM_S = 600.0
+"""How long a sign-in form stays good."""
+
+
+@dataclass
+class StationConfig:
+    records_url: str
+    settings: Settings = field(default_factory=Settings)
+    secure: bool = False  # served over TLS: cookies are Secure
+    stale_after_s: float = 6.0  # a kiosk silent this long is 切断
+    poll_s: float = 0.5  # SQLite: how often other processes' changes are looked for
+    media: MediaHub | None = None
+    media_url: str | None = None  # where kiosks send images (default: as the page reached us)
+
+
+class Station:
+    """The application's state: the records, the open pages, the login forms."""
+
+    def __init__(self, config: StationConfig) -> None:
+        self.config = config
+        self.records = StationRecords(config.records_url)
+        self.bell = bell_for(config.records_url)
+        self.media = config.media or media_hub()
+        self.pages = OpenPages()
+        self.relay = MediaRelay(
+            self.media, self.records, self.pages, config.settings, config.media_url
+        )
+        self.forms: dict[str, float] = {}  # one-time sign-in form tokens -> expiry
+        self.snapshot: dict[str, Any] = {}
+        self._stopping = False
+
+    # -- sessions -------------------------------------------------------------------------
+
+    async def session(self, token: str, *, touch: bool = True) -> Session | None:
+        """The live session of the cookie ``token`` (seen now unless ``touch`` is false)."""
+        if not token:
+            return None
+        now = datetime.now(UTC)
+        return await self.records.run(lambda p: p.accounts.session(token, at=now, touch=touch))
+
+    def new_form(self) -> str:
+        now = time.monotonic()
+        for nonce, until in list(self.forms.items()):
+            if until < now:
+                del self.forms[nonce]
+        nonce = secrets.token_urlsafe(24)
+        self.forms[nonce] = now + LOGIN_FORM_S
+        return nonce
+
+    def use_form(self, nonce: str, cookie: str) -> bool:
+        """A sign-in form token is good once, with its cookie, before it expires."""
+        until = self.forms.pop(nonce, None)
+        return (
+            until is not None
+            and until >= time.monotonic()
+            and bool(cookie)
+            and hmac.compare_digest(nonce, cookie)
+        )
+
+    # -- live updates ---------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """The application's life (its lifespan): the watchers run, then the records close."""
+        self.relay.start()
+        tasks = [
+            asyncio.create_task(self.watch_records()),
+            asyncio.create_task(self.watch_sessions()),
+            asyncio.create_task(self.relay.push()),
+        ]
+        try:
+            yield
+        finally:
+            self._stopping = True
+            self.bell.ring(DESK)
+            self.relay.stop()
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            self.records.close()
+
+    def read_snapshot(self, parts: Parts) -> dict[str, Any]:
+        board = parts.board
+        now = datetime.now(UTC)
+        board.disconnect_silent(self.config.stale_after_s, now)
+        kiosks = {k.kiosk_id: k for k in board.kiosks()}
+        calls = []
+        for call in board.calls():
+            kiosk = kiosks.get(call.kiosk_id)
+            item = call.to_dict()
+            item["waiting"] = bool(
+                kiosk is not None
+                and kiosk.waiting
+                and kiosk.reception_id == call.reception_id
+                and call.status is CallStatus.OPEN
+            )
+            calls.append(item)
+        head = parts.db.execute("SELECT seq FROM chain_head WHERE id = 1")
+        return {
+            "type": "state",
+            "db_ok": True,
+            "calls": calls,
+            "kiosks": [k.to_dict(now, self.config.stale_after_s) for k in kiosks.values()],
+            "records_seq": int(head[0][0]) if head else 0,
+        }
+
+    async def watch_records(self) -> None:
+        """Tell every page what changed: on the bell, or every ``poll_s``."""
+        seen = -1
+        while not self._stopping:
+            try:
+                snapshot = await self.records.run(self.read_snapshot)
+            except RecordError as exc:
+                log.warning("station: records unreachable: %s", type(exc).__name__)
+                snapshot = {**self.snapshot, "type": "state", "db_ok": False}
+            if snapshot != self.snapshot:
+                self.snapshot = snapshot
+                await self.pages.broadcast(snapshot)
+            await self.relay.ask(self.snapshot)
+            seen = await anyio.to_thread.run_sync(
+                self.bell.wait,
+                DESK,
+                seen if seen >= 0 else self.bell.count(DESK),
+                self.config.poll_s,
+            )
+
+    async def watch_sessions(self) -> None:
+        """End the pages of sessions that ended (idle, signed out, signed in elsewhere)."""
+        while not self._stopping:
+            await asyncio.sleep(1.0)
+            now = datetime.now(UTC)
+            for client in self.pages:
+                try:
+                    reason = await self.records.run(
+                        partial(_session_end, token=client.token, at=now)
+                    )
+                except RecordError:
+                    continue
+                if reason:
+                    await self.pages.send(client, {"type": "logout", "reason": reason})
+                    with contextlib.suppress(Exception):
+                        await client.ws.close(4001)
+                    self.pages.discard(client)
+
+
+def station_of(conn: HTTPConnection) -> Station:
+    """The station of the application serving ``conn`` (set once by ``create_app``)."""
+    station: Station = conn.app.state.station
+    return station
+
+
+def _session_end(parts: Parts, *, token: str, at: datetime) -> str:
+    """Why the session of ``token`` ended ("": it is alive)."""
+    if parts.accounts.session(token, at=at, touch=False) is not None:
+        return ""
+    return parts.accounts.ended_because(token) or "idle"
