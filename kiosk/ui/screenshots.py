@@ -124,6 +124,16 @@ def stand_in_frame(width: int = 640, height: int = 480) -> QImage:
     return image
 
 
+def show_shot(
+    window: KioskWindow, name: str, screen_id: str, data: dict[str, Any], frame: QImage
+) -> None:
+    """Show one of :func:`variants` in ``window`` as its screenshot has it (the face screen
+    with ``frame``, a :func:`stand_in_frame`, in its preview once the camera has started)."""
+    window.show_screen(screen_id, data)
+    if screen_id == "face" and name != "face-starting":
+        window.show_frame(frame)
+
+
 def render_all(
     out: Path,
     app: QApplication,
@@ -146,9 +156,7 @@ def render_all(
             for language in languages:
                 window.set_language(language)
                 for name, screen_id, data in shots:
-                    window.show_screen(screen_id, data)
-                    if screen_id == "face" and name != "face-starting":
-                        window.show_frame(frame)
+                    show_shot(window, name, screen_id, data, frame)
                     app.processEvents()
                     path = out / f"{name}_{language}_{width}x{height}.png"
                     window.grab().save(str(path))

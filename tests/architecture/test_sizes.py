@@ -34,4 +34,3 @@ def test_no_function_is_longer_than_120_lines() -> None:
                 if lines > FUNCTION_LINES:
                     long[f"{path.relative_to(KIOSK)}:{node.name}"] = lines
     assert long == {}
-

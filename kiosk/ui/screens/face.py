@@ -154,8 +154,10 @@ class FaceScreen(Screen):
         # the ring moves with each step reached and fills as frames agree and a blink is seen
         self.ring.set_value(max(progress, reached / (len(STEPS) + 1)))
         self.ring.set_done(matched)
-        self.success.setVisible(matched)
+        # hide before showing: showing a widget lays its screen out at once, and with both
+        # shown for that moment the window grew to hold them (and stayed taller)
         self.guidance.setVisible(not matched)  # the success mark says it
+        self.success.setVisible(matched)
         self.preview.matched = matched
         self.preview.update()
         working = bool(guidance) and guidance not in FINAL

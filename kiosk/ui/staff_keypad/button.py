@@ -1,4 +1,4 @@
-"""The discreet staff button in a corner of the waiting screen."""
+"""The discreet staff button in the bottom-right corner of the waiting screen."""
 
 from __future__ import annotations
 
@@ -10,9 +10,19 @@ from PySide6.QtWidgets import (
 
 from kiosk.ui.i18n import say
 
+MARGIN_PX = 16
+"""Gap between the staff button and the screen's right and bottom edges."""
+
 
 class StaffButton(QPushButton):
-    """The discreet staff button in a corner of the waiting screen."""
+    """The discreet staff button in a corner of the waiting screen: the bottom-right one.
+
+    The top bar runs along the top of every screen with the language choice at its right
+    (a button in the top-right corner lay over 「English」, so a patient asking for English
+    got the staff keypad), and the waiting screen's action bar holds only 「やめる」, at its
+    left: the bottom-right corner is the one no patient control reaches, in either language,
+    at any window size and with large text (tests/ui/test_no_overlap.py).
+    """
 
     def __init__(self, screen: QWidget) -> None:
         super().__init__(screen)
@@ -30,7 +40,10 @@ class StaffButton(QPushButton):
 
     def _place(self) -> None:
         self.adjustSize()
-        self.move(self.screen_widget.width() - self.width() - 16, 16)
+        self.move(
+            self.screen_widget.width() - self.width() - MARGIN_PX,
+            self.screen_widget.height() - self.height() - MARGIN_PX,
+        )
         self.raise_()
 
     def changeEvent(self, event: QEvent) -> None:
