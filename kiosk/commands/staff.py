@@ -106,6 +106,13 @@ def register_station(cmds: Any) -> None:
     p.add_argument("--port", type=int, default=8470, help="port (default 8470)")
     p.add_argument("--tls-cert", type=Path, help="TLS certificate (PEM)")
     p.add_argument("--tls-key", type=Path, help="TLS private key (PEM)")
+    p.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another Host name the desk reaches the station by (NAME or NAME:PORT; repeat it)",
+    )
     p.add_argument("--records", help="records store: sqlite file path or postgresql://…")
     p.add_argument("--settings", type=Path, help="facility settings file (TOML)")
     p.set_defaults(func=serve_station)
@@ -142,13 +149,20 @@ def add_account(args: argparse.Namespace) -> int:
 
 def serve_station(args: argparse.Namespace) -> int:
     from kiosk.station.app import StationConfig
+    from kiosk.station.hosts import WILDCARDS
     from kiosk.station.server import Binding, check_binding, serve
 
     settings = load_settings(args.settings)
     binding = check_binding(Binding(args.host, args.port, args.tls_cert, args.tls_key))
+    allowed = tuple(name.strip() for name in args.allowed_host if name.strip())
+    if binding.host in WILDCARDS and not allowed:
+        raise KioskError(
+            f"the station would listen on every address ({binding.host}) but answer no name: "
+            "give --allowed-host NAME for each name the desk's browser uses to reach it"
+        )
     url = _records_url(args, settings)
     print(f"staff station on {binding.url} (records: {_safe_url(url)})", flush=True)
-    serve(binding, StationConfig(url, settings, secure=binding.tls))
+    serve(binding, StationConfig(url, settings, secure=binding.tls, allowed_hosts=allowed))
     return 0
 
 

@@ -1,12 +1,14 @@
 """The staff station as an ASGI application (Starlette): sign-in, the desk page, its JSON
 requests and one WebSocket per open page for live updates.
 
-Security: a session is an HttpOnly, SameSite=Strict cookie (Secure over TLS) naming a
-session whose hash is in the records database; every state-changing request carries the
-session's CSRF token (the sign-in form a one-time token, also in a cookie) and, when the
-browser sends one, an Origin of this station (:mod:`kiosk.station.web`). No response is
-cached or framed (:class:`~kiosk.station.web.SecurityHeaders`); the waiting patient's images
-reach only signed-in pages, over their WebSocket, as data in memory. Kiosks whose link runs
+Security: only requests whose Host header names this station are answered (400 otherwise:
+DNS rebinding, :mod:`kiosk.station.hosts`); a session is an HttpOnly, SameSite=Strict
+cookie (Secure over TLS) naming a session whose hash is in the records database; every
+state-changing request carries the session's CSRF token (the sign-in form a one-time token,
+also in a cookie) and, when the browser sends one, an Origin of this station
+(:mod:`kiosk.station.web`). No response is cached or framed
+(:class:`~kiosk.station.web.SecurityHeaders`); the waiting patient's images reach only
+signed-in pages, over their WebSocket, as data in memory. Kiosks whose link runs
 in another process send them over :data:`~kiosk.station.uplink.MEDIA_PATH`, asked for only
 while a page has their call open (:mod:`kiosk.station.relay`).
 
@@ -26,10 +28,11 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from kiosk.station.endpoints import calls, health, kiosks, live, signin, today
+from kiosk.station.hosts import served_hosts
 from kiosk.station.relay import kiosk_media
 from kiosk.station.state import Station, StationConfig
 from kiosk.station.uplink import MEDIA_PATH
-from kiosk.station.web import BadJSON, SecurityHeaders, bad_json
+from kiosk.station.web import AllowedHosts, BadJSON, SecurityHeaders, bad_json
 
 __all__ = ["StationConfig", "create_app"]
 
@@ -39,6 +42,7 @@ STATIC = Path(__file__).with_name("static")
 def create_app(config: StationConfig) -> Starlette:
     """The station's ASGI application."""
     station = Station(config)
+    hosts = served_hosts(config.host, config.port, config.allowed_hosts, secure=config.secure)
     app = Starlette(
         routes=[
             Route("/", signin.home),
@@ -54,7 +58,10 @@ def create_app(config: StationConfig) -> Starlette:
             WebSocketRoute(MEDIA_PATH, kiosk_media),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
-        middleware=[Middleware(SecurityHeaders, secure=config.secure)],
+        middleware=[
+            Middleware(SecurityHeaders, secure=config.secure),
+            Middleware(AllowedHosts, hosts=hosts),
+        ],
         exception_handlers={BadJSON: bad_json},
         lifespan=_lifespan,
     )

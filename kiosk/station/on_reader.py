@@ -1,12 +1,13 @@
 """Staff at the kiosk itself (the staff button of the waiting screen): who they are.
 
 They type the facility's 目視 password, or their own staff account (staff ID and password).
-Both are checked against the records database with the station's lockout — five failures
-within 15 minutes lock that account, or the facility password, for everyone — and every
-failure, lockout and sign-in is an audit record naming the kiosk. A good one gives a one-time
-credential for the flow's staff check (:class:`~kiosk.station.kiosk_link.LinkStaff`), so the
-flow's own audit names the staff member (``facility`` for the facility password). Without the
-records database nothing is accepted: the lockout could not be kept.
+Both are checked against the records database with the station's progressive waits
+(:mod:`kiosk.station_tables.staff_accounts`) at a door of their own, :attr:`Door.READER`:
+failures at a kiosk's keypad never slow the desk's sign-in page, nor the page's the keypads.
+Every failure, wait and sign-in is an audit record naming the kiosk. A good one gives a
+one-time credential for the flow's staff check (:class:`~kiosk.station.kiosk_link.LinkStaff`),
+so the flow's own audit names the staff member (``facility`` for the facility password).
+Without the records database nothing is accepted: the waits could not be kept.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from kiosk.records.chainkey import load_chain_key
 from kiosk.records.database import Database, open_database
 from kiosk.records.store import RecordStore
 from kiosk.station.kiosk_link import LinkStaff
-from kiosk.station_tables.staff_accounts import FACILITY_ID, LoginResult, StaffAccounts
+from kiosk.station_tables.staff_accounts import FACILITY_ID, Door, LoginResult, StaffAccounts
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +33,14 @@ log = logging.getLogger(__name__)
 class Verdict(StrEnum):
     OK = "ok"
     WRONG = "wrong"  # unknown ID or wrong password
-    LOCKED = "locked"  # too many failures: wait
+    LOCKED = "locked"  # too soon after failures: not checked, wait retry_after_s
     UNREACHABLE = "unreachable"  # the records database cannot be reached
 
 
 @dataclass(frozen=True)
 class Answer:
-    """The check's answer; on OK a one-time credential for the STAFF_MODE event."""
+    """The check's answer; on OK a one-time credential for the STAFF_MODE event; after a
+    failure or while refused, the seconds to wait before this ID is tried here again."""
 
     verdict: Verdict
     staff_id: str = ""
@@ -74,7 +76,7 @@ class KioskStaffCheck:
 
     @property
     def address(self) -> str:
-        """Where the attempts come from, for the per-address throttle and the audit."""
+        """Where the attempts come from, for the waits and the audit."""
         return f"kiosk:{self.kiosk_id}"
 
     def check(self, staff_id: str, password: str) -> Answer:
@@ -84,10 +86,15 @@ class KioskStaffCheck:
                 accounts = self._open()
                 at = self.clock()
                 if staff_id:
-                    login = accounts.check(staff_id, password, self.address, at=at)
+                    login = accounts.check(
+                        staff_id, password, self.address, at=at, door=Door.READER
+                    )
                 else:
                     login = accounts.check_facility(
-                        lambda: staff_password_ok(self.settings, password), self.address, at=at
+                        lambda: staff_password_ok(self.settings, password),
+                        self.address,
+                        at=at,
+                        door=Door.READER,
                     )
             except KioskError as exc:
                 log.warning("staff at the kiosk not checked: %s", type(exc).__name__)
@@ -97,8 +104,8 @@ class KioskStaffCheck:
                 password = ""
         if login.result is LoginResult.OK:
             return Answer(Verdict.OK, login.staff_id or FACILITY_ID, self.staff.mint())
-        if login.result is LoginResult.WRONG and not login.retry_after_s:
-            return Answer(Verdict.WRONG, login.staff_id)
+        if login.result is LoginResult.WRONG:
+            return Answer(Verdict.WRONG, login.staff_id, retry_after_s=login.retry_after_s)
         return Answer(Verdict.LOCKED, login.staff_id, retry_after_s=login.retry_after_s)
 
     def mint(self) -> str:

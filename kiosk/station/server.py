@@ -1,10 +1,12 @@
 """Serving the station with uvicorn: on loopback by default, on another address only with
 TLS (a certificate and its key), in the foreground (``kiosk staff serve``) or on a thread of
-the kiosk's own process (``kiosk run``)."""
+the kiosk's own process (``kiosk run``). The application is told the address and port it is
+served on (for the Host check), and the client's address is the connection's: no
+``X-Forwarded-For`` is believed, whoever sends it."""
 
 from __future__ import annotations
 
-import ipaddress
+import dataclasses
 import logging
 import socket
 import threading
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from kiosk.errors import KioskError
 from kiosk.station.app import create_app
+from kiosk.station.hosts import is_loopback
 from kiosk.station.state import StationConfig
 
 log = logging.getLogger(__name__)
@@ -43,15 +46,6 @@ class Binding:
         return f"{scheme}://{host}:{self.port}/"
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_binding(binding: Binding) -> Binding:
     """Refuse what would expose staff passwords or patient images on a network."""
     if not 0 < binding.port < 65536:
@@ -73,6 +67,7 @@ def check_binding(binding: Binding) -> Binding:
 def _config(binding: Binding, station: StationConfig) -> object:
     import uvicorn
 
+    station = dataclasses.replace(station, host=binding.host, port=binding.port)
     return uvicorn.Config(
         create_app(station),
         host=binding.host,
@@ -84,6 +79,7 @@ def _config(binding: Binding, station: StationConfig) -> object:
         ws="websockets-sansio",
         lifespan="on",
         server_header=False,
+        proxy_headers=False,  # the client is who connected: X-Forwarded-For is not believed
     )
 
 

@@ -1,6 +1,10 @@
 """The station's state, made once per application (``app.state.station``): the records, the
 open desk pages, the one-time sign-in forms, the desk's newest snapshot, and the watchers that
-keep every page up to date while the application runs."""
+keep every page up to date while the application runs.
+
+The sign-in forms are an ordered map (oldest first) with an expiry and at most
+:data:`MAX_LOGIN_FORMS` entries: making a form drops the expired ones at its front and, when
+full, the oldest; using one is a lookup. Nothing scans or copies the whole map."""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ import hmac
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -33,6 +38,12 @@ log = logging.getLogger(__name__)
 
 LOGIN_FORM_S = 600.0
 """How long a sign-in form stays good."""
+MAX_LOGIN_FORMS = 10_000
+"""At most this many sign-in forms are remembered (the oldest are forgotten first)."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -44,6 +55,11 @@ class StationConfig:
     poll_s: float = 0.5  # SQLite: how often other processes' changes are looked for
     media: MediaHub | None = None
     media_url: str | None = None  # where kiosks send images (default: as the page reached us)
+    host: str | None = None  # the address served on (set by kiosk.station.server)
+    port: int | None = None  # the port served on (None: any port of the loopback names)
+    allowed_hosts: tuple[str, ...] = ()  # more Host names served (NAME or NAME:PORT)
+    clock: Callable[[], datetime] = utc_now  # sign-ins, their waits and the sessions' idle time
+    max_login_forms: int = MAX_LOGIN_FORMS
 
 
 class Station:
@@ -58,26 +74,34 @@ class Station:
         self.relay = MediaRelay(
             self.media, self.records, self.pages, config.settings, config.media_url
         )
-        self.forms: dict[str, float] = {}  # one-time sign-in form tokens -> expiry
+        self.forms: OrderedDict[str, float] = OrderedDict()  # sign-in form token -> expiry
         self.snapshot: dict[str, Any] = {}
         self._stopping = False
 
     # -- sessions -------------------------------------------------------------------------
 
+    def now(self) -> datetime:
+        """The time sign-ins and sessions are counted in (``StationConfig.clock``)."""
+        return self.config.clock()
+
     async def session(self, token: str, *, touch: bool = True) -> Session | None:
-        """The live session of the cookie ``token`` (seen now unless ``touch`` is false)."""
+        """The live session of the cookie ``token``; ``touch``: a person's action, so its idle
+        time starts again (not for what a page asks by itself)."""
         if not token:
             return None
-        now = datetime.now(UTC)
+        now = self.now()
         return await self.records.run(lambda p: p.accounts.session(token, at=now, touch=touch))
 
     def new_form(self) -> str:
+        """A one-time sign-in form token (forms expire in the order they are made)."""
         now = time.monotonic()
-        for nonce, until in list(self.forms.items()):
-            if until < now:
-                del self.forms[nonce]
+        forms = self.forms
+        while forms and next(iter(forms.values())) < now:
+            forms.popitem(last=False)
+        while len(forms) >= max(1, self.config.max_login_forms):
+            forms.popitem(last=False)
         nonce = secrets.token_urlsafe(24)
-        self.forms[nonce] = now + LOGIN_FORM_S
+        forms[nonce] = now + LOGIN_FORM_S
         return nonce
 
     def use_form(self, nonce: str, cookie: str) -> bool:
@@ -163,7 +187,7 @@ class Station:
         """End the pages of sessions that ended (idle, signed out, signed in elsewhere)."""
         while not self._stopping:
             await asyncio.sleep(1.0)
-            now = datetime.now(UTC)
+            now = self.now()
             for client in self.pages:
                 try:
                     reason = await self.records.run(

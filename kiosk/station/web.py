@@ -1,5 +1,6 @@
-"""What the station's HTTP endpoints share: the security headers on every response, the
-signed-in guard with its CSRF and Origin checks, the cookies, the language, the JSON body."""
+"""What the station's HTTP endpoints share: the Host check and the security headers on every
+request and response, the signed-in guards with their CSRF and Origin checks, the cookies,
+the language, the JSON body."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kiosk.records.errors import RecordError
+from kiosk.station.hosts import Hosts
 from kiosk.station.records_access import Parts
 from kiosk.station.state import station_of
 from kiosk.station.words import language_of
@@ -72,6 +74,30 @@ class SecurityHeaders:
             raise
 
 
+class AllowedHosts:
+    """ASGI middleware: a request or WebSocket whose ``Host`` header is not one the station
+    serves (:mod:`kiosk.station.hosts`) is answered 400 before anything else reads it — a
+    page of another site reaching the station by DNS rebinding."""
+
+    def __init__(self, app: ASGIApp, *, hosts: Hosts) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        host = next((v for k, v in scope.get("headers", ()) if k == b"host"), None)
+        if host is not None and self.hosts.allows(host.decode("latin-1")):
+            await self.app(scope, receive, send)
+            return
+        refusal = PlainTextResponse("Invalid host header", 400)
+        if scope["type"] == "http" or "websocket.http.response" in scope.get("extensions", {}):
+            await refusal(scope, receive, send)
+        else:  # a server that cannot answer a WebSocket with a response: refused (403)
+            await send({"type": "websocket.close", "code": 1008})
+
+
 def same_origin(conn: HTTPConnection) -> bool:
     """The request comes from a page of this station (no Origin: not a browser's
     cross-site request, which always sends one for POST and WebSocket)."""
@@ -89,9 +115,10 @@ def csrf_ok(request: Request, session: Session, given: str | None = None) -> boo
     return same_origin(request) and hmac.compare_digest(token or "-", session.csrf)
 
 
-async def current_session(conn: HTTPConnection) -> Session | None:
-    """The live session of the request's cookie (raises RecordError: records unreachable)."""
-    return await station_of(conn).session(conn.cookies.get(SESSION_COOKIE, ""))
+async def current_session(conn: HTTPConnection, *, touch: bool = True) -> Session | None:
+    """The live session of the request's cookie (raises RecordError: records unreachable);
+    ``touch``: the request is a person's action, so the session's idle time starts again."""
+    return await station_of(conn).session(conn.cookies.get(SESSION_COOKIE, ""), touch=touch)
 
 
 SignedInEndpoint = Callable[[Request, Session], Awaitable[Response]]
@@ -100,12 +127,22 @@ SignedInEndpoint = Callable[[Request, Session], Awaitable[Response]]
 def signed_in(endpoint: SignedInEndpoint) -> Callable[[Request], Awaitable[Response]]:
     """An API endpoint for a live session only, called with it: 401 signed out, 503 records
     unreachable, and 403 for anything but GET without the session's CSRF token from a page
-    of this station."""
+    of this station. A request to it is a person's action: the session's idle time starts
+    again."""
+    return _guard(endpoint, touch=True)
 
+
+def polled(endpoint: SignedInEndpoint) -> Callable[[Request], Awaitable[Response]]:
+    """As :func:`signed_in`, for what a page asks by itself (a tab refreshing): the session's
+    idle time goes on, so a page left open still signs out when nobody uses it."""
+    return _guard(endpoint, touch=False)
+
+
+def _guard(endpoint: SignedInEndpoint, *, touch: bool) -> Callable[[Request], Awaitable[Response]]:
     @functools.wraps(endpoint)
     async def guarded(request: Request) -> Response:
         try:
-            session = await current_session(request)
+            session = await current_session(request, touch=touch)
         except RecordError:
             return JSONResponse({"error": "records_unreachable"}, 503)
         if session is None:

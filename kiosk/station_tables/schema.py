@@ -13,7 +13,7 @@ from __future__ import annotations
 from kiosk.records.database import Database, schema_change
 from kiosk.records.errors import RecordError
 
-STATION_SCHEMA_VERSION = 1
+STATION_SCHEMA_VERSION = 2
 VERSION_KEY = "station_schema_version"
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -43,6 +43,14 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         " token_hash TEXT PRIMARY KEY, staff_id TEXT NOT NULL, csrf TEXT NOT NULL,"
         " created_at TEXT NOT NULL, seen_at TEXT NOT NULL, ended_at TEXT, end_reason TEXT)",
         "CREATE INDEX IF NOT EXISTS staff_sessions_staff ON staff_sessions (staff_id)",
+    ),
+    # failed sign-ins by door (the station's page, a kiosk's staff keypad), each counted
+    # on its own; the keypads' failures were those from the addresses ``kiosk:ID``
+    2: (
+        "ALTER TABLE staff_login_failures ADD COLUMN door TEXT NOT NULL DEFAULT 'desk'",
+        "UPDATE staff_login_failures SET door = 'reader' WHERE substr(address, 1, 6) = 'kiosk:'",
+        "CREATE INDEX IF NOT EXISTS staff_login_failures_who"
+        " ON staff_login_failures (door, staff_id, at)",
     ),
 }
 

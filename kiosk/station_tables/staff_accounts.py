@@ -1,23 +1,33 @@
-"""Staff accounts of the staff station: passwords, failed logins, lockout and sessions.
+"""Staff accounts of the staff station: passwords, failed sign-ins, waits and sessions.
 
 A password is kept only as a salted scrypt hash (:mod:`kiosk.passwords`) and must be at
-least 10 characters, not one character repeated and not a common password. Five failed
-logins of one account within 15 minutes lock it (even the right password is refused) until
-the oldest of those five is 15 minutes old; one address failing 20 times in 15 minutes is
-throttled the same way. A session is a random token held by the browser; the database keeps
+least 10 characters, not one character repeated and not a common password. A staff ID
+resolves exactly or not at all: one that is not a staff ID is checked against no account.
+
+Failed sign-ins slow guessing down and never lock anyone out: there are two doors, the
+station's sign-in page (:attr:`Door.DESK`) and the staff keypad of a kiosk
+(:attr:`Door.READER`), each counting its own failures. At a door, an account and an address
+that failed together wait before their next try: nothing for the first
+``PAIR_BACKOFF.free`` failures, then a wait that doubles with each failure, up to
+``PAIR_BACKOFF.cap_s``; the account's failures from every address make the wait of a failing
+address longer too, more gently (:data:`ACCOUNT_BACKOFF`). A wait is counted from that
+address's own last failure, so an address that has not been failing for an account never
+waits for it, and another address failing many times only ever delays the right password by
+the capped wait. Failures are forgotten after :data:`FAILURE_WINDOW`, and an address's for an
+account when it signs in. A session is a random token held by the browser; the database keeps
 its hash, its CSRF token and when it was last used: 5 minutes without use end it, and a new
-login of the same account ends the others. Every failure, lockout and login is an audit
+sign-in of the same account ends the others. Every failure, wait and sign-in is an audit
 record in the record chain.
 
-Staff at a kiosk (the staff button of the waiting screen) type either their own account or
-the facility's 目視 password; the facility password is counted and locked the same way under
-the fixed ID :data:`FACILITY_ID`, which no account can take.
+Staff at a kiosk type either their own account or the facility's 目視 password; the facility
+password is counted under the fixed ID :data:`FACILITY_ID`, which no account can take.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import re
 import secrets
 import uuid
@@ -40,11 +50,43 @@ STAFF_ID = re.compile(r"[a-z][a-z0-9._-]{1,31}")
 FACILITY_ID = "facility"
 """The staff ID recorded when the facility's 目視 password was typed at a kiosk."""
 
+NOT_AN_ID = "(not-an-id)"
+"""What failures and audit records name when what was typed is not a staff ID (no account
+can have it: a staff ID starts with a letter)."""
+
 MIN_PASSWORD = 10
-ACCOUNT_FAILURES = 5
-ADDRESS_FAILURES = 20
-FAILURE_WINDOW = timedelta(minutes=15)
 IDLE_LIMIT = timedelta(minutes=5)
+
+
+class Door(StrEnum):
+    """Where staff sign in; each door counts its own failures."""
+
+    DESK = "desk"  # the station's sign-in page
+    READER = "reader"  # the staff keypad of a kiosk
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Progressive waits: none for the first ``free`` failures, then 1 s, doubled every
+    ``step`` further failures, at most ``cap_s``."""
+
+    free: int
+    step: int
+    cap_s: int
+
+    def wait_s(self, failures: int) -> int:
+        if failures < self.free:
+            return 0
+        doublings = min((failures - self.free) // self.step, 30)
+        return int(min(self.cap_s, 2**doublings))
+
+
+PAIR_BACKOFF = Backoff(free=3, step=1, cap_s=300)
+"""An account and an address failing together: 1, 2, 4 … s, at most 5 minutes."""
+ACCOUNT_BACKOFF = Backoff(free=5, step=2, cap_s=180)
+"""An account failing from every address (more gently): at most 3 minutes."""
+FAILURE_WINDOW = timedelta(hours=1)
+"""Failures older than this are forgotten."""
 
 COMMON_PASSWORDS = frozenset(
     [
@@ -138,18 +180,17 @@ def _dummy_hash() -> str:
     return hash_password(secrets.token_hex(8))
 
 
-"""Checked for unknown staff IDs, so an unknown ID takes as long as a wrong password."""
-
-
 class LoginResult(StrEnum):
     OK = "ok"
     WRONG = "wrong"  # unknown ID or wrong password (the same answer for both)
-    LOCKED = "locked"  # the account is locked after too many failures
-    THROTTLED = "throttled"  # this address failed too often
+    THROTTLED = "throttled"  # too soon after failures: not checked, wait retry_after_s
 
 
 @dataclass(frozen=True)
 class Login:
+    """A sign-in's answer: ``retry_after_s`` is the wait before this account may be tried
+    again from this address (after a failure that started one, or while one lasts)."""
+
     result: LoginResult
     staff_id: str = ""
     retry_after_s: int = 0
@@ -207,68 +248,98 @@ class StaffAccounts:
             )
         )
 
-    # -- logins -----------------------------------------------------------------------------
+    # -- logins ---------------------------------------------------------------------------
 
-    def _failures(self, column: str, value: str, now: datetime) -> list[datetime]:
-        rows = self.db.execute(
-            f"SELECT at FROM staff_login_failures WHERE {column} = ? AND at > ?"  # noqa: S608
-            " ORDER BY at",
-            (value, iso(now - FAILURE_WINDOW)),
+    def _failed(
+        self, door: Door, who: str, since: datetime, address: str | None = None
+    ) -> tuple[int, datetime | None]:
+        """How many failures of ``who`` at ``door`` (from ``address``, or from anywhere)
+        since ``since``, and the last one's time."""
+        sql = (
+            "SELECT COUNT(*), MAX(at) FROM staff_login_failures"
+            " WHERE door = ? AND staff_id = ? AND at > ?"
         )
-        return [datetime.fromisoformat(r[0]) for r in rows]
+        params: list[str] = [door.value, who, iso(since)]
+        if address is not None:
+            sql += " AND address = ?"
+            params.append(address)
+        rows = self.db.execute(sql, params)
+        count, last = (rows[0][0], rows[0][1]) if rows else (0, None)
+        return int(count or 0), datetime.fromisoformat(str(last)) if last else None
 
-    @staticmethod
-    def _locked_for(failures: list[datetime], limit: int, now: datetime) -> int:
-        """Seconds left of a lock (0: not locked) given the failures in the window."""
-        if len(failures) < limit:
-            return 0
-        ends = failures[len(failures) - limit] + FAILURE_WINDOW
-        return max(1, int((ends - now).total_seconds()) + 1)
+    def wait_s(self, who: str, address: str, *, at: datetime, door: Door = Door.DESK) -> int:
+        """Seconds ``who`` must wait before being tried from ``address`` at ``door`` (0: now):
+        the wait of the address's and the account's failures, from the address's last."""
+        since = at - FAILURE_WINDOW
+        failures, last = self._failed(door, who, since, address)
+        if not failures or last is None:
+            return 0  # an address that has not been failing for this account never waits
+        wait = PAIR_BACKOFF.wait_s(failures)
+        everywhere, _ = self._failed(door, who, since)
+        wait = max(wait, ACCOUNT_BACKOFF.wait_s(everywhere))
+        left = (last + timedelta(seconds=wait) - at).total_seconds()
+        return max(0, math.ceil(left))
 
-    def check(self, staff_id: str, password: str, address: str, *, at: datetime) -> Login:
-        """Check a login; failures and lockouts are counted and audited."""
-        who = staff_id if STAFF_ID.fullmatch(staff_id) and staff_id != FACILITY_ID else "unknown"
+    def check(
+        self, staff_id: str, password: str, address: str, *, at: datetime, door: Door = Door.DESK
+    ) -> Login:
+        """Check a sign-in at ``door``; failures and waits are counted and audited. A staff ID
+        resolves exactly: anything that is not one matches no account."""
+        valid = bool(STAFF_ID.fullmatch(staff_id)) and staff_id != FACILITY_ID
+        who = staff_id if valid else NOT_AN_ID
 
         def matches() -> bool:
-            rows = self.db.execute(
-                "SELECT password_hash FROM staff_accounts WHERE staff_id = ? AND disabled = 0",
-                (who,),
+            rows = (
+                self.db.execute(
+                    "SELECT staff_id, password_hash FROM staff_accounts"
+                    " WHERE staff_id = ? AND disabled = 0",
+                    (staff_id,),
+                )
+                if valid
+                else []
             )
-            if not rows:
+            if not rows or rows[0][0] != staff_id:
                 password_matches(_dummy_hash(), password)  # as slow as a wrong password
                 return False
-            return password_matches(str(rows[0][0]), password)
+            return password_matches(str(rows[0][1]), password)
 
-        return self._check(who, matches, address, at)
+        return self._check(who, matches, address, at, door)
 
-    def check_facility(self, matches: Callable[[], bool], address: str, *, at: datetime) -> Login:
+    def check_facility(
+        self, matches: Callable[[], bool], address: str, *, at: datetime, door: Door = Door.READER
+    ) -> Login:
         """Check the facility's 目視 password typed at a kiosk (``matches`` compares it):
-        counted, locked and audited as the account :data:`FACILITY_ID`."""
-        return self._check(FACILITY_ID, matches, address, at)
+        counted, delayed and audited as the account :data:`FACILITY_ID`."""
+        return self._check(FACILITY_ID, matches, address, at, door)
 
-    def _check(self, who: str, matches: Callable[[], bool], address: str, at: datetime) -> Login:
-        throttled = self._locked_for(self._failures("address", address, at), ADDRESS_FAILURES, at)
-        if throttled:
-            self._audit("login_throttled", who, at, address=address)
-            return Login(LoginResult.THROTTLED, who, throttled)
-        locked = self._locked_for(self._failures("staff_id", who, at), ACCOUNT_FAILURES, at)
-        if locked:
-            self._audit("login_refused_locked", who, at, address=address)
-            return Login(LoginResult.LOCKED, who, locked)
+    def _check(
+        self, who: str, matches: Callable[[], bool], address: str, at: datetime, door: Door
+    ) -> Login:
+        wait = self.wait_s(who, address, at=at, door=door)
+        if wait:
+            self._audit("login_throttled", who, at, address=address, door=door.value, wait_s=wait)
+            return Login(LoginResult.THROTTLED, who, wait)
         if matches():
-            self._audit("login", who, at, address=address)
+            with self.db.write():
+                self.db.execute(
+                    "DELETE FROM staff_login_failures"
+                    " WHERE door = ? AND staff_id = ? AND address = ?",
+                    (door.value, who, address),
+                )
+            self._audit("login", who, at, address=address, door=door.value)
             return Login(LoginResult.OK, who)
         with self.db.write():
             self.db.execute(
-                "INSERT INTO staff_login_failures (id, staff_id, address, at) VALUES (?, ?, ?, ?)",
-                (uuid.uuid4().hex, who, address, iso(at)),
+                "DELETE FROM staff_login_failures WHERE at <= ?", (iso(at - FAILURE_WINDOW),)
             )
-        self._audit("login_failed", who, at, address=address)
-        locked = self._locked_for(self._failures("staff_id", who, at), ACCOUNT_FAILURES, at)
-        if locked:
-            self._audit("account_locked", who, at, address=address)
-            return Login(LoginResult.WRONG, who, locked)
-        return Login(LoginResult.WRONG, who)
+            self.db.execute(
+                "INSERT INTO staff_login_failures (id, staff_id, address, at, door)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (uuid.uuid4().hex, who, address, iso(at), door.value),
+            )
+        wait = self.wait_s(who, address, at=at, door=door)
+        self._audit("login_failed", who, at, address=address, door=door.value, wait_s=wait)
+        return Login(LoginResult.WRONG, who, wait)
 
     # -- sessions ---------------------------------------------------------------------------
 

@@ -67,7 +67,7 @@ def test_over_tls_every_response_also_asks_for_tls(sqlite_url, station) -> None:
 
 
 def test_an_error_is_answered_500_with_the_security_headers(sqlite_url) -> None:
-    app = create_app(StationConfig(sqlite_url))
+    app = create_app(StationConfig(sqlite_url, allowed_hosts=("station",)))
 
     def broken(work):
         raise RuntimeError("a bug")

@@ -35,7 +35,7 @@ def test_every_word_the_desk_asks_for_is_in_both_languages() -> None:
 def test_words_are_the_catalogues() -> None:
     assert words.word("login.title", "ja") == catalogue().get("station.login.title", "ja")
     assert words.word("login.title", "en") == "Staff sign-in"
-    assert words.word("login.locked", "en", minutes=5).endswith("Try again in 5 min.")
+    assert words.word("login.wait", "en", wait="5 min").endswith("try again in 5 min.")
     assert words.word("login.title", "fr") == words.word("login.title", "ja")
     assert words.word("outcome.nothing", "en") == "outcome.nothing"  # an unknown key as it is
     for item in ("medication", "checkups", "treatment", "surgery"):

@@ -2,13 +2,14 @@
 images of the call the page has open, and the end of the page's session.
 
 The page says ``{"type": "watch", "kiosk_id": ID|null}`` when it opens or closes a call, and
-``{"type": "active"}`` while staff use it (the session's idle clock starts again).
+``{"type": "active"}`` while staff use it (the session's idle clock starts again); opening the
+socket (the page reconnects by itself) does not.
 """
 
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -30,7 +31,7 @@ async def live(ws: WebSocket) -> None:
     station = station_of(ws)
     token = ws.cookies.get(SESSION_COOKIE, "")
     try:
-        session = await station.session(token)
+        session = await station.session(token, touch=False)
     except RecordError:
         session = None
     if session is None:
@@ -61,7 +62,7 @@ async def _heard(station: Station, client: Client, message: Any) -> None:
         watched = message.get("kiosk_id")
         await station.relay.watch(client, watched if isinstance(watched, str) else None)
     elif kind == "active":
-        now = datetime.now(UTC)
+        now = station.now()
         with contextlib.suppress(RecordError):
             await station.records.run(partial(_touch, token=client.token, at=now))
 

@@ -1,14 +1,16 @@
 """The desk page (``/``) and the doors to it: the sign-in form, signing in, signing out.
 
 The sign-in form carries a one-time token, also in a cookie; signing out carries the
-session's CSRF token. Both check the Origin when the browser sends one.
+session's CSRF token. Both check the Origin when the browser sends one. Failed sign-ins make
+that staff ID wait before it is tried again from that address (progressive, capped: see
+:mod:`kiosk.station_tables.staff_accounts`); the answer says how long, in words and in
+``Retry-After``.
 """
 
 from __future__ import annotations
 
 import contextlib
 from dataclasses import fields
-from datetime import UTC, datetime
 from functools import partial
 
 from starlette.requests import Request
@@ -82,8 +84,8 @@ async def login(request: Request) -> Response:
         nonce, request.cookies.get(LOGIN_COOKIE, "")
     ):
         return _login(request, language, word("login.forged", language), 403, staff_id)
-    address = request.client.host if request.client else "unknown"
-    now = datetime.now(UTC)
+    address = request.client.host if request.client else ""
+    now = station.now()
     try:
         result = await station.records.run(
             lambda p: p.accounts.check(staff_id, password, address, at=now)
@@ -92,13 +94,20 @@ async def login(request: Request) -> Response:
         return _login(request, language, word("login.db", language), 503, staff_id)
     finally:
         password = ""
-    if result.result in (LoginResult.LOCKED, LoginResult.THROTTLED):
-        minutes = max(1, -(-result.retry_after_s // 60))
-        response = _login(request, language, word("login.locked", language, minutes=minutes), 429)
+    if result.result is LoginResult.THROTTLED:
+        wait = wait_words(result.retry_after_s, language)
+        response = _login(request, language, word("login.wait", language, wait=wait), 429, staff_id)
         response.headers["Retry-After"] = str(result.retry_after_s)
         return response
     if result.result is not LoginResult.OK:
-        return _login(request, language, word("login.wrong", language), 401, staff_id)
+        message = word("login.wrong", language)
+        if result.retry_after_s:
+            wait = wait_words(result.retry_after_s, language)
+            message += " " + word("login.wait", language, wait=wait)
+        response = _login(request, language, message, 401, staff_id)
+        if result.retry_after_s:
+            response.headers["Retry-After"] = str(result.retry_after_s)
+        return response
     session = await station.records.run(lambda p: p.accounts.start_session(result.staff_id, at=now))
     response = RedirectResponse("/", 303)
     set_cookie(response, request, SESSION_COOKIE, session.token, SESSION_S)
@@ -115,11 +124,18 @@ async def logout(request: Request) -> Response:
     if session is None or not csrf_ok(request, session, str(form.get("csrf", ""))):
         return JSONResponse({"error": "forbidden"}, 403)
     token = request.cookies.get(SESSION_COOKIE, "")
-    now = datetime.now(UTC)
+    now = station_of(request).now()
     await station_of(request).records.run(lambda p: p.accounts.end_session(token, "logout", at=now))
     response = RedirectResponse("/login", 303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+def wait_words(seconds: int, language: str) -> str:
+    """A wait in words: seconds under two minutes, else minutes (rounded up)."""
+    if seconds < 120:
+        return word("wait.seconds", language, n=max(1, seconds))
+    return word("wait.minutes", language, n=-(-seconds // 60))
 
 
 def settings_rows(settings: Settings) -> list[tuple[str, str]]:

@@ -1,4 +1,7 @@
-"""Today's receptions for the desk's 本日 tab, a page at a time, optionally of one kiosk."""
+"""Today's receptions for the desk's 本日 tab, a page at a time, optionally of one kiosk.
+
+The page asks for them by itself too (when the records change), so asking is not a person's
+action: the session's idle time goes on (:func:`~kiosk.station.web.polled`)."""
 
 from __future__ import annotations
 
@@ -8,11 +11,11 @@ from starlette.responses import JSONResponse, Response
 from kiosk.records.errors import RecordError
 from kiosk.station.state import station_of
 from kiosk.station.today import today_page
-from kiosk.station.web import request_language, signed_in
+from kiosk.station.web import polled, request_language
 from kiosk.station_tables.staff_accounts import Session
 
 
-@signed_in
+@polled
 async def today(request: Request, _session: Session) -> Response:
     """``?page=N&kiosk=ID&lang=``: one page of :func:`~kiosk.station.today.today_page`."""
     language = request_language(request)
