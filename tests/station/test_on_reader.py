@@ -152,7 +152,8 @@ def test_facility_password_waits_after_failures_with_audit(
         qtbot.waitUntil(lambda: message(reader, "staff-keypad.wrong"), timeout=TIMEOUT_MS)
         qtbot.waitUntil(reader.keypad.key_ok.isEnabled, timeout=TIMEOUT_MS)
     sign_in(qtbot, reader, FACILITY_PASSWORD)  # the right password, but within the wait
-    qtbot.waitUntil(lambda: "ロック" in reader.keypad.message.text(), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: "失敗が続いたため" in reader.keypad.message.text(), timeout=TIMEOUT_MS)
+    assert "秒後にもう一度" in reader.keypad.message.text()  # a short wait, said in seconds
     qtbot.waitUntil(reader.keypad.key_ok.isEnabled, timeout=TIMEOUT_MS)
     assert reader.keypad.pages.currentIndex() == 0  # no photo
     assert not reader.flow.visit.staff_visual  # still 無人

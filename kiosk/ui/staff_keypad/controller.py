@@ -3,6 +3,7 @@ check (on a thread of its own)."""
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +17,14 @@ from kiosk.ui.bridge import FlowBridge
 from kiosk.ui.staff_console import jp2_to_image
 from kiosk.ui.staff_keypad.button import StaffButton
 from kiosk.ui.staff_keypad.view import PHOTO_TAG, Answer, StaffCheck, StaffKeypad
+
+
+def wait_message(seconds: float) -> tuple[str, dict[str, int]]:
+    """The keypad's text key and its numbers for a wait of ``seconds`` after failures: in
+    seconds under a minute, else in whole minutes rounded up."""
+    if seconds < 60:
+        return "staff-keypad.wait_seconds", {"seconds": max(1, math.ceil(seconds))}
+    return "staff-keypad.wait_minutes", {"minutes": math.ceil(seconds / 60)}
 
 
 class OnReaderStaff(QObject):
@@ -83,9 +92,9 @@ class OnReaderStaff(QObject):
             self.bridge.request(Event.STAFF_MODE, (True, answer.credential, answer.staff_id))
             self.bridge.run_job(PHOTO_TAG, self._read_photo)
             self.keypad.show_photo(answer.staff_id)
-        elif answer.verdict == "locked":
-            minutes = max(1, -(-answer.retry_after_s // 60))
-            self.keypad.refuse("staff-keypad.locked", minutes=minutes)
+        elif answer.verdict == "locked":  # a wait after failures, never a lock for good
+            key, numbers = wait_message(answer.retry_after_s)
+            self.keypad.refuse(key, **numbers)
         elif answer.verdict == "unreachable":
             self.keypad.refuse("staff-keypad.unreachable")
         else:
