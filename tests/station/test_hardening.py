@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 import socket
-from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -22,6 +21,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from helpers.clock import HandClock
 from kiosk.cli import main
 from kiosk.config import Settings
 from kiosk.records.store import RecordStore
@@ -32,19 +32,6 @@ from kiosk.station_tables.staff_accounts import ACCOUNT_BACKOFF, NOT_AN_ID, PAIR
 
 PASSWORD = "correct horse battery"
 WRONG = "wrong password!"
-
-
-class Clock:
-    """The station's clock, moved by hand."""
-
-    def __init__(self) -> None:
-        self.at = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def advance(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
 
 
 def client_from(base: str, address: str = "127.0.0.1", **options: Any) -> httpx.Client:
@@ -100,7 +87,7 @@ def app_station(server: Any) -> Any:
 
 def test_rotating_addresses_never_lock_the_right_user_out(sqlite_url, station, st) -> None:
     st.add_staff(sqlite_url, "nurse-01")
-    clock = Clock()
+    clock = HandClock()
     base = station(sqlite_url, clock=clock).binding.url
     attackers = [f"127.0.0.{n}" for n in range(2, 42)]
     for address in attackers:  # a new address for each guess
@@ -131,7 +118,7 @@ def test_rotating_addresses_never_lock_the_right_user_out(sqlite_url, station, s
 def test_a_local_process_failing_20_times_does_not_stop_the_desk(sqlite_url, station, st) -> None:
     st.add_staff(sqlite_url, "nurse-01")
     st.add_staff(sqlite_url, "nurse-02")
-    server = station(sqlite_url, clock=Clock())  # the clock stands still: no wait ever ends
+    server = station(sqlite_url, clock=HandClock())  # the clock stands still: no wait ever ends
     with client_from(server.binding.url, "127.0.0.1") as local:  # the desk's own address
         for n in range(20):
             assert attempt(local, f"guess-{n}", WRONG).status_code == 401
@@ -148,7 +135,7 @@ def test_a_local_process_failing_20_times_does_not_stop_the_desk(sqlite_url, sta
 
 def test_waits_double_for_an_account_and_address_up_to_a_cap(sqlite_url, station, st) -> None:
     st.add_staff(sqlite_url, "nurse-01")
-    clock = Clock()
+    clock = HandClock()
     base = station(sqlite_url, clock=clock).binding.url
     waits = []
     with client_from(base, "127.0.0.1", cookies={"station_lang": "en"}) as client:
@@ -185,7 +172,7 @@ def test_waits_double_for_an_account_and_address_up_to_a_cap(sqlite_url, station
 
 def test_x_forwarded_for_is_not_believed(sqlite_url, station, st) -> None:
     st.add_staff(sqlite_url, "nurse-01")
-    base = station(sqlite_url, clock=Clock()).binding.url
+    base = station(sqlite_url, clock=HandClock()).binding.url
     with client_from(base, "127.0.0.1") as client:
         for n in range(PAIR_BACKOFF.free):
             forged = {"X-Forwarded-For": f"10.0.0.{n}", "Forwarded": f"for=10.0.0.{n}"}
@@ -204,7 +191,7 @@ class NoStaff:
         return False
 
 
-def open_keypad(url: str, clock: Clock) -> KioskStaffCheck:
+def open_keypad(url: str, clock: HandClock) -> KioskStaffCheck:
     """The staff keypad's check of the kiosk ``reception-9`` on the station's clock."""
     settings = Settings(kiosk_id="reception-9")
     return KioskStaffCheck(url, settings, "reception-9", LinkStaff(NoStaff()), clock=clock)
@@ -213,7 +200,7 @@ def open_keypad(url: str, clock: Clock) -> KioskStaffCheck:
 def test_the_keypad_and_the_desk_wait_apart(sqlite_url, station, st) -> None:
     st.add_staff(sqlite_url, "nurse-01")
     st.add_staff(sqlite_url, "nurse-02")
-    clock = Clock()
+    clock = HandClock()
     base = station(sqlite_url, clock=clock).binding.url
     keypad = open_keypad(sqlite_url, clock)
     try:
@@ -344,7 +331,7 @@ def test_50000_sign_in_forms_keep_the_map_bounded(sqlite_url, station, st) -> No
 
 def test_an_account_named_unknown_takes_no_malformed_id(sqlite_url, station, st) -> None:
     st.add_staff(sqlite_url, "unknown")
-    clock = Clock()
+    clock = HandClock()
     base = station(sqlite_url, clock=clock).binding.url
     malformed = ["Unknown", "UNKNOWN", "unknown!", "1234", "-unknown", "unknown\u3000x", "ü", "x"]
     with client_from(base, "127.0.0.1") as client:
@@ -369,7 +356,7 @@ def test_an_account_named_unknown_takes_no_malformed_id(sqlite_url, station, st)
 
 def test_polling_today_lets_the_session_idle_out(sqlite_url, station, st) -> None:
     st.add_staff(sqlite_url, "nurse-01")
-    clock = Clock()
+    clock = HandClock()
     server = station(sqlite_url, clock=clock)
     client, csrf = st.sign_in(server.binding.url, "nurse-01")
     token = client.cookies.get("station_session")
@@ -406,7 +393,7 @@ def test_polling_today_lets_the_session_idle_out(sqlite_url, station, st) -> Non
 def test_the_waits_on_postgres(postgres_server, station, st) -> None:
     url = postgres_server.new_database()
     st.add_staff(url, "nurse-01")
-    clock = Clock()
+    clock = HandClock()
     base = station(url, clock=clock).binding.url
     for _ in range(PAIR_BACKOFF.free):
         assert try_from(base, "127.0.0.2", "nurse-01", WRONG).status_code == 401

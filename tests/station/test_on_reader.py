@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from helpers.clock import HandClock
 from helpers.qt import tap
 from kiosk.config import Settings, set_staff_password
 from kiosk.reception import Event, State
@@ -24,19 +24,6 @@ FACILITY_PASSWORD = "kiosk staff 2025"
 TIMEOUT_MS = 30_000
 
 
-class Clock:
-    """The keypad check's clock, moved by hand (its waits never pass by themselves)."""
-
-    def __init__(self) -> None:
-        self.at = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def advance(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
-
-
 @dataclass
 class Reader:
     """A kiosk window over the real flow and records, with the on-reader staff path."""
@@ -48,7 +35,7 @@ class Reader:
     controller: Any
     staff: Any  # kiosk.ui.staff_keypad.OnReaderStaff
     check: KioskStaffCheck
-    clock: Clock
+    clock: HandClock
 
     @property
     def keypad(self) -> Any:
@@ -81,7 +68,7 @@ def reader(qtbot: Any, sqlite_url: str) -> Iterator[Reader]:
     window.show()
     bridge = FlowBridge(flow)
     controller = KioskController(window, bridge, tick_ms=0)
-    clock = Clock()
+    clock = HandClock()
     check = KioskStaffCheck(sqlite_url, settings, "reception-9", LinkStaff.on(flow), clock=clock)
     staff = OnReaderStaff(window, bridge, check)
     controller.start()
