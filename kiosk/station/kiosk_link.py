@@ -300,13 +300,17 @@ class KioskLink:
     def _reachable(self, ok: bool) -> None:
         if ok == self.desk_reachable:
             return
+        if ok:  # back? only once the desk has been told everything again
+            try:
+                self._report()
+                if self._call is not None and self._waiting:
+                    self.board.open_call(self.kiosk_id, self._reception, self._call)
+            except KioskError as exc:  # a job that needed no records went through: not back
+                log.warning("the staff station is still out of reach: %s", type(exc).__name__)
+                return
         self.desk_reachable = ok
         for listener in list(self.unreachable_listeners):
             listener(ok)
-        if ok:  # back: tell the desk everything again
-            self._report()
-            if self._call is not None and self._waiting:
-                self.board.open_call(self.kiosk_id, self._reception, self._call)
 
     def _heartbeat(self) -> None:
         self.board.heartbeat(self.kiosk_id)

@@ -298,3 +298,33 @@ def test_nothing_is_accepted_at_the_kiosk_without_the_records() -> None:
     )
     answer = check.check("", FACILITY_PASSWORD)  # the right password, but no lockout to keep
     assert answer.verdict is Verdict.UNREACHABLE and not answer.credential
+
+
+def test_a_job_that_needs_no_records_does_not_bring_the_desk_back(
+    reader: Reader, sqlite_url: str, monkeypatch
+) -> None:
+    """While the records are down, a job that touches none of them (a frame, the PINs) may
+    succeed: the link stays 'unreachable' until it has told the desk everything again."""
+    from kiosk.records.errors import RecordError
+    from kiosk.station.kiosk_link import KioskLink
+    from kiosk.station_tables.calls import CallBoard
+    from kiosk.ui.bridge import BridgeDoor
+
+    def down(*args: Any, **kwargs: Any) -> Any:
+        raise RecordError("the records database cannot be reached")
+
+    board = CallBoard.open(sqlite_url)
+    heard: list[bool] = []
+    link = KioskLink(reader.flow, board, "reception-9", BridgeDoor(reader.bridge), frames=None)
+    link.unreachable_listeners.append(heard.append)
+    try:
+        monkeypatch.setattr(board, "report", down)
+        link._guard(lambda: board.report("reception-9"))  # a job that needs the records
+        assert (link.desk_reachable, heard) == (False, [False])
+        link._guard(lambda: None)  # one that needs none: the report again still fails
+        assert (link.desk_reachable, heard) == (False, [False])
+        monkeypatch.undo()
+        link._guard(lambda: None)
+        assert (link.desk_reachable, heard) == (True, [False, True])
+    finally:
+        board.close()
