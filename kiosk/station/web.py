@@ -99,13 +99,14 @@ class AllowedHosts:
 
 
 def same_origin(conn: HTTPConnection) -> bool:
-    """The request comes from a page of this station (no Origin: not a browser's
-    cross-site request, which always sends one for POST and WebSocket)."""
+    """The request comes from a page of this station, scheme included (no Origin: not a
+    browser's cross-site request, which always sends one for POST and WebSocket)."""
     origin = conn.headers.get("origin")
     if origin is None:
         return True
-    host = conn.headers.get("host", "")
-    return origin.split("://", 1)[-1] == host
+    secure = conn.url.scheme in ("https", "wss") or station_of(conn).config.secure
+    scheme = "https" if secure else "http"
+    return origin == f"{scheme}://{conn.headers.get('host', '')}"
 
 
 def csrf_ok(request: Request, session: Session, given: str | None = None) -> bool:

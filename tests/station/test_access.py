@@ -111,6 +111,19 @@ def test_cookies_csrf_and_replayed_forms(sqlite_url, station, st) -> None:
             headers={"X-CSRF-Token": csrf, "Origin": "http://evil.example"},
         )
         assert wrong_origin.status_code == 403
+        host = base.split("://", 1)[1].rstrip("/")
+        other_scheme = client.post(  # the same host over https is another origin
+            "/api/kiosks/k1/pins",
+            json={},
+            headers={"X-CSRF-Token": csrf, "Origin": f"https://{host}"},
+        )
+        assert other_scheme.status_code == 403
+        same = client.post(
+            "/api/kiosks/k1/pins",
+            json={},
+            headers={"X-CSRF-Token": csrf, "Origin": f"http://{host}"},
+        )
+        assert same.status_code == 404  # past the guards
         ok = client.post("/api/kiosks/k1/pins", json={}, headers={"X-CSRF-Token": csrf})
         assert ok.status_code == 404  # past the guards: no kiosk k1 has reported
         assert client.get("/").headers["cache-control"] == "no-store"
