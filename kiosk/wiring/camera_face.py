@@ -58,11 +58,10 @@ class CameraFace:
     @property
     def verifier(self) -> Any:
         if self._verifier is None:
+            from kiosk.face.matching.models import face_model
             from kiosk.face.matching.verifier import DlibVerifier, VerifierPolicy
 
-            policy = VerifierPolicy(tolerance=self.tolerance)
-            if self.model is not None:
-                policy = VerifierPolicy(tolerance=self.tolerance, model=self.model)
+            policy = VerifierPolicy(tolerance=self.tolerance, model=face_model(self.model).name)
             if self.in_child:
                 from kiosk.face.matching.worker import VerifierProcess
 

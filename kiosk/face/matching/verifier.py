@@ -279,7 +279,7 @@ class DlibVerifier:
             self._started = now
         self._fresh = None
         self._tend()
-        faces, largest, marks, chip = self._find(frame)
+        faces, largest, marks, chip = self._find(frame, now)
         issues = assess(frame, faces, largest, marks, self.policy.quality)
         if largest is None:
             issues = self._covered_or_missing(frame)
@@ -377,7 +377,7 @@ class DlibVerifier:
                 self._fresh = self._count(encoding, weight)
 
     def _find(
-        self, frame: np.ndarray
+        self, frame: np.ndarray, now: float
     ) -> tuple[list[Box], Box | None, Landmarks | None, np.ndarray | None]:
         """Faces, the largest, its landmarks and aligned chip (cut at full resolution)."""
         h, w = frame.shape[:2]
@@ -394,7 +394,7 @@ class DlibVerifier:
             found = self.engine.detect(larger, upsample=0)
             del larger
         faces = [b.scaled(1.0 / factor, w, h) for b in found]
-        if not faces and self._hard_due():
+        if not faces and self._hard_due(now):
             faces = self.engine.detect_hard(frame)
         if not faces:
             return [], None, None, None
@@ -402,9 +402,9 @@ class DlibVerifier:
         chip, marks = self.engine.align(frame, largest)
         return faces, largest, marks, chip
 
-    def _hard_due(self) -> bool:
-        """Whether the CNN detector may look at this frame (at most once a second)."""
-        now = time.monotonic()
+    def _hard_due(self, now: float) -> bool:
+        """Whether the CNN detector may look at this frame (at most once a second of the
+        frames' time)."""
         if self._hard_tried is not None and now - self._hard_tried < HARD_DETECT_EVERY_S:
             return False
         self._hard_tried = now
