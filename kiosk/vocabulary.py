@@ -126,3 +126,11 @@ class CallReason(StrEnum):
     FACE_ONLY = "face_only"  # a face-only card whose face path is closed
     CARD_LEFT = "card_left"  # the reception is over and the card still lies on the reader
     HELP = "help"  # the patient pressed 職員を呼ぶ on an error or take-your-card screen
+
+
+IDENTITY_CALLS = frozenset(
+    {CallReason.PATIENT, CallReason.PIN_LOCKED, CallReason.FACE_FAILED, CallReason.FACE_ONLY}
+)
+"""Calls about who the patient is: the desk answers them with 本人確認OK / 確認できない beside
+the chip photo. Every other reason (a card left, help on an end screen, …) is closed with
+対応しました after staff have done what the desk's ``station.todo.<reason>`` says."""

@@ -27,7 +27,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from kiosk.station.endpoints import calls, health, kiosks, live, signin, today
+from kiosk.station.endpoints import bell, calls, health, kiosks, live, signin, taking, today
 from kiosk.station.hosts import served_hosts
 from kiosk.station.relay import kiosk_media
 from kiosk.station.state import Station, StationConfig
@@ -50,11 +50,14 @@ def create_app(config: StationConfig) -> Starlette:
             Route("/login", signin.login, methods=["POST"]),
             Route("/logout", signin.logout, methods=["POST"]),
             Route("/api/calls/{call_id}/answer", calls.answer, methods=["POST"]),
+            Route("/api/calls/{call_id}/take", taking.take, methods=["POST"]),
+            Route("/api/calls/{call_id}/handled", taking.handled, methods=["POST"]),
             Route("/api/kiosks/{kiosk_id}/mode", kiosks.mode, methods=["POST"]),
             Route("/api/kiosks/{kiosk_id}/pins", kiosks.pins, methods=["POST"]),
             Route("/api/today", today.today, methods=["GET"]),
             Route("/health", health.health),
             WebSocketRoute("/live", live.live),
+            WebSocketRoute("/bell", bell.bell),
             WebSocketRoute(MEDIA_PATH, kiosk_media),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],

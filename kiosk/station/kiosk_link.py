@@ -97,6 +97,19 @@ def call_reason(state: State, flow: Reception) -> CallReason | None:
     return desk_call_reason(state, flow.visit, flow.policy)
 
 
+def call_detail(state: State, visit: Any) -> dict[str, str]:
+    """What the desk needs to know beyond the reason: the screen the kiosk shows, its error
+    code (006 …) and an eligibility answer that is not 有効 (its validity number). Never a
+    name, a number of the card or a PIN."""
+    detail = {"state": str(state.value)}
+    if visit.error is not None:
+        detail["code"] = str(visit.error.value)
+    qualification = visit.qualification
+    if qualification is not None and not qualification.valid:
+        detail["validity"] = str(qualification.validity)
+    return detail
+
+
 def camera_frames(flow: Reception) -> Callable[[], Any] | None:
     """A frame reader over the flow's own camera (the face verifier's source), or None."""
 
@@ -149,6 +162,7 @@ class KioskLink:
         self._reception: str | None = None
         self._waiting = False
         self._call: CallReason | None = None
+        self._call_detail: dict[str, str] = {}
         self._calling = False  # a call opened in this visit and not over (the flow's thread)
         self._held_by: str | None = None
         self._frame_pending = False
@@ -217,7 +231,8 @@ class KioskLink:
                     self.door.mode(True, self.staff.mint(), self._held_by)
         if reason is not None:  # a call for help on an end screen lasts until the card goes
             self._calling = reason is not CallReason.HELP
-            self._jobs.put(lambda: self._open_call(reception, reason))
+            detail = call_detail(state, visit)
+            self._jobs.put(lambda: self._open_call(reception, reason, detail))
         self._jobs.put(self._report)
 
     def _read_for_staff(self, reception: str) -> None:
@@ -304,7 +319,9 @@ class KioskLink:
             try:
                 self._report()
                 if self._call is not None and self._waiting:
-                    self.board.open_call(self.kiosk_id, self._reception, self._call)
+                    self.board.open_call(
+                        self.kiosk_id, self._reception, self._call, detail=self._call_detail
+                    )
             except KioskError as exc:  # a job that needed no records went through: not back
                 log.warning("the staff station is still out of reach: %s", type(exc).__name__)
                 return
@@ -332,9 +349,9 @@ class KioskLink:
             pins=pins,
         )
 
-    def _open_call(self, reception: str, reason: CallReason) -> None:
-        self._call = reason
-        self.board.open_call(self.kiosk_id, reception or None, reason)
+    def _open_call(self, reception: str, reason: CallReason, detail: dict[str, str]) -> None:
+        self._call, self._call_detail = reason, detail
+        self.board.open_call(self.kiosk_id, reception or None, reason, detail=detail)
 
     def _answered_here(self, ok: bool, staff_id: str) -> None:
         self._call = None

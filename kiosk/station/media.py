@@ -12,7 +12,10 @@ import io
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
+
+from kiosk.station.eras import era_year_en, japanese_date
 
 FRAME_WIDTH = 320
 PHOTO_HEIGHT = 320
@@ -36,7 +39,18 @@ class Holder:
             "birth_date": self.birth_date,
             "age": self.age,
             "sex": self.sex,
+            **birth_words(self.birth_date),
         }
+
+
+def birth_words(birth_date: str) -> dict[str, str]:
+    """The birth date as patients say it: ``birth_ja`` 昭和43年9月12日, ``birth_era_en``
+    Showa 43 (both empty when the date cannot be read)."""
+    try:
+        day = date.fromisoformat(birth_date)
+    except ValueError:
+        return {"birth_ja": "", "birth_era_en": ""}
+    return {"birth_ja": japanese_date(day), "birth_era_en": era_year_en(day)}
 
 
 @dataclass(frozen=True)

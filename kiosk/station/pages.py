@@ -47,6 +47,25 @@ def login_page(language: str, nonce: str, message: str = "", staff_id: str = "")
     )
 
 
+def _lock(language: str) -> str:
+    """The locked desk (the session ended idle): the calls waiting, and a sign-in to act."""
+    return (
+        "<section id='lock' class='lock' hidden>"
+        + f"<h2>{escape(word('lock.title', language))}</h2>"
+        + f"<p>{escape(word('lock.explain', language))}</p>"
+        + "<ol id='lock-calls' class='calls'></ol>"
+        + "<form id='unlock-form' autocomplete='off'>"
+        + f"<label>{escape(word('login.staff_id', language))}"
+        + "<input name='staff_id' id='unlock-id' autocapitalize='none' spellcheck='false'"
+        + " required></label>"
+        + f"<label>{escape(word('login.password', language))}"
+        + "<input type='password' name='password' id='unlock-password' required></label>"
+        + f"<button type='submit' id='unlock'>{escape(word('lock.submit', language))}</button>"
+        + "<p class='message' id='unlock-message' role='alert'></p>"
+        + "</form></section>"
+    )
+
+
 def desk_page(language: str, boot: dict[str, Any]) -> str:
     """The desk: calls and the 目視確認 view, kiosks, PINs, today, settings."""
     data = json.dumps({**boot, "lang": language, "words": catalogue(language)}, ensure_ascii=False)
@@ -65,13 +84,14 @@ def desk_page(language: str, boot: dict[str, Any]) -> str:
         + "</h1><span id='badge' class='badge' hidden></span>"
         + f"<span class='who' id='who'>{escape(str(boot.get('staff_id', '')))}</span>"
         + _languages(language, "/")
-        + f"<button id='sound'>{escape(word('sound.enable', language))}</button>"
+        + f"<button id='sound' class='sound'>{escape(word('sound.blocked', language))}</button>"
         + "<form method='post' action='/logout' id='logout-form'>"
         + f"<input type='hidden' name='csrf' value='{escape(str(boot.get('csrf', '')))}'>"
         + f"<button id='logout'>{escape(word('logout', language))}</button></form>"
         + "</header>"
         + f"<div id='db-down' class='alarm' hidden>{escape(word('db.down', language))}</div>"
         + f"<div id='left-visual' class='warning' hidden></div><nav class='tabs'>{tabs}</nav>"
+        + _lock(language)
         + "<main>"
         + "<section id='page-calls' class='page'><ol id='calls' class='calls'></ol>"
         + "<article id='view' class='view'></article></section>"

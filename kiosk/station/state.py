@@ -71,6 +71,7 @@ class Station:
         self.bell = bell_for(config.records_url)
         self.media = config.media or media_hub()
         self.pages = OpenPages()
+        self.bells = OpenPages()  # locked desk pages: they hear how many calls wait
         self.relay = MediaRelay(
             self.media, self.records, self.pages, config.settings, config.media_url
         )
@@ -175,6 +176,7 @@ class Station:
             if snapshot != self.snapshot:
                 self.snapshot = snapshot
                 await self.pages.broadcast(snapshot)
+                await self.bells.broadcast(bell_view(snapshot))
             await self.relay.ask(self.snapshot)
             seen = await anyio.to_thread.run_sync(
                 self.bell.wait,
@@ -200,6 +202,20 @@ class Station:
                     with contextlib.suppress(Exception):
                         await client.ws.close(4001)
                     self.pages.discard(client)
+
+
+BELL_FIELDS = ("id", "kiosk_id", "reason", "created_at", "taken_by")
+"""What a locked desk page hears of an open call (:mod:`kiosk.station.endpoints.bell`)."""
+
+
+def bell_view(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The desk's snapshot as a locked page may hear it: the open calls, no patient data."""
+    calls = [
+        {key: call.get(key) for key in BELL_FIELDS}
+        for call in snapshot.get("calls", [])
+        if call.get("status") == "open"
+    ]
+    return {"type": "bell", "db_ok": snapshot.get("db_ok", True), "calls": calls}
 
 
 def station_of(conn: HTTPConnection) -> Station:

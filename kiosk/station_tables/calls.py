@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -23,7 +23,7 @@ from kiosk.records.database import Database, default_url, open_database
 from kiosk.records.errors import RecordError
 from kiosk.station_tables.bell import DESK, KIOSKS, Bell, bell_for
 from kiosk.station_tables.schema import ensure_station_schema
-from kiosk.vocabulary import CallReason
+from kiosk.vocabulary import IDENTITY_CALLS, CallReason
 
 
 class CallStatus(StrEnum):
@@ -50,7 +50,14 @@ class Call:
     created_at: datetime
     answered_by: str | None = None
     answered_at: datetime | None = None
-    decision: str | None = None  # "ok" / "refused"
+    decision: str | None = None  # "ok" / "refused" / "handled" (対応しました)
+    detail: dict[str, str] = field(default_factory=dict)  # the kiosk's screen, an error code
+    taken_by: str | None = None  # the member of staff on their way (対応中)
+
+    @property
+    def about_identity(self) -> bool:
+        """Answered with 本人確認OK / 確認できない (else closed with 対応しました)."""
+        return self.reason in IDENTITY_CALLS
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,8 +65,11 @@ class Call:
             "kiosk_id": self.kiosk_id,
             "reception_id": self.reception_id,
             "reason": self.reason.value,
+            "identity": self.about_identity,
+            "detail": self.detail,
             "status": self.status.value,
             "created_at": iso(self.created_at),
+            "taken_by": self.taken_by,
             "answered_by": self.answered_by,
             "decision": self.decision,
         }
@@ -110,9 +120,13 @@ def _time(text: str | None) -> datetime | None:
 
 
 _CALL_COLUMNS = (
-    "id, kiosk_id, reception_id, reason, status, created_at, answered_by, answered_at, decision"
+    "id, kiosk_id, reception_id, reason, status, created_at, answered_by, answered_at, decision,"
+    " detail, taken_by"
 )
 
+
+HANDLED = "handled"
+"""The decision of a call not about identity that staff closed (対応しました)."""
 
 _ANSWERED = "UPDATE station_calls SET status = ?, answered_by = ?, answered_at = ?, decision = ?"
 _ANSWER_CALL = _ANSWERED + " WHERE id = ? AND status = ? RETURNING kiosk_id"
@@ -130,7 +144,17 @@ def _call(row: tuple[Any, ...]) -> Call:
         answered_by=row[6],
         answered_at=_time(row[7]),
         decision=row[8],
+        detail=_detail(row[9]),
+        taken_by=row[10],
     )
+
+
+def _detail(text: str | None) -> dict[str, str]:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
 class CallBoard:
@@ -218,9 +242,12 @@ class CallBoard:
         reception_id: str | None,
         reason: CallReason,
         at: datetime | None = None,
+        detail: dict[str, str] | None = None,
     ) -> Call:
-        """Call the desk; a reception with an open call keeps that call (its reason updated)."""
+        """Call the desk; a reception with an open call keeps that call (its reason and
+        ``detail`` — the kiosk's screen, an error code — updated)."""
         at = at or _now()
+        detail = dict(detail or {})
         with self.db.write():
             rows = self.db.execute(
                 f"SELECT {_CALL_COLUMNS} FROM station_calls"  # noqa: S608 - constant columns
@@ -230,19 +257,36 @@ class CallBoard:
             same = [r for r in rows if r[2] == reception_id]
             if same:
                 call = _call(same[0])
-                if call.reason != reason:
+                if call.reason != reason or call.detail != detail:
                     self.db.execute(
-                        "UPDATE station_calls SET reason = ? WHERE id = ?", (reason.value, call.id)
+                        "UPDATE station_calls SET reason = ?, detail = ? WHERE id = ?",
+                        (reason.value, json.dumps(detail, ensure_ascii=False), call.id),
                     )
-                    call = Call(**{**call.__dict__, "reason": reason})
+                    call = Call(**{**call.__dict__, "reason": reason, "detail": detail})
             else:
                 for old in rows:  # an earlier reception's call left open: it is over
                     self._end(old[0], CallStatus.ENDED, at)
-                call = Call(uuid.uuid4().hex, kiosk_id, reception_id, reason, CallStatus.OPEN, at)
+                call = Call(
+                    uuid.uuid4().hex,
+                    kiosk_id,
+                    reception_id,
+                    reason,
+                    CallStatus.OPEN,
+                    at,
+                    detail=detail,
+                )
                 self.db.execute(
                     "INSERT INTO station_calls (id, kiosk_id, reception_id, reason, status,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (call.id, kiosk_id, reception_id, reason.value, call.status.value, iso(at)),
+                    " created_at, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        call.id,
+                        kiosk_id,
+                        reception_id,
+                        reason.value,
+                        call.status.value,
+                        iso(at),
+                        json.dumps(detail, ensure_ascii=False),
+                    ),
                 )
             self._rang(DESK, kiosk_id)
         self.bell.ring(DESK)
@@ -372,6 +416,42 @@ class CallBoard:
         self.bell.ring(DESK)
         self.bell.ring(KIOSKS)
         return self.call(call_id)
+
+    def take(self, call_id: str, staff_id: str, at: datetime | None = None) -> Call | None:
+        """``staff_id`` is on their way to ``call_id`` (対応中, on every desk); it stays theirs
+        until answered. Returns the call as it is now (taken by them, or by whoever took it
+        first), None when it was no longer open or never was."""
+        at = at or _now()
+        with self.db.write():
+            rows = self.db.execute(
+                "UPDATE station_calls SET taken_by = ?, taken_at = ?"
+                " WHERE id = ? AND status = ? AND taken_by IS NULL RETURNING kiosk_id",
+                (staff_id, iso(at), call_id, CallStatus.OPEN.value),
+            )
+            if rows:
+                self._rang(DESK, str(rows[0][0]))
+        if rows:
+            self.bell.ring(DESK)
+        call = self.call(call_id)
+        return call if call is not None and call.status is CallStatus.OPEN else None
+
+    def handled(self, call_id: str, staff_id: str, at: datetime | None = None) -> Call | None:
+        """対応しました: a call not about identity is closed by ``staff_id`` (nothing is sent
+        to the kiosk). Returns the closed call, None when it was no longer open."""
+        at = at or _now()
+        with self.db.write():
+            rows = self._mark_handled(call_id, staff_id, at)
+            if rows:
+                self._rang(DESK, str(rows[0][0]))
+        if not rows:
+            return None
+        self.bell.ring(DESK)
+        return self.call(call_id)
+
+    def _mark_handled(self, call_id: str, staff_id: str, at: datetime) -> list[tuple[Any, ...]]:
+        sql = _ANSWERED + ", taken_by = COALESCE(taken_by, ?) WHERE id = ? AND status = ?"
+        values = (CallStatus.ANSWERED.value, staff_id, iso(at), HANDLED, staff_id, call_id)
+        return list(self.db.execute(sql + " RETURNING kiosk_id", (*values, CallStatus.OPEN.value)))
 
     def request(
         self,

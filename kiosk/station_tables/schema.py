@@ -13,7 +13,7 @@ from __future__ import annotations
 from kiosk.records.database import Database, schema_change
 from kiosk.records.errors import RecordError
 
-STATION_SCHEMA_VERSION = 2
+STATION_SCHEMA_VERSION = 3
 VERSION_KEY = "station_schema_version"
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -51,6 +51,13 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "UPDATE staff_login_failures SET door = 'reader' WHERE substr(address, 1, 6) = 'kiosk:'",
         "CREATE INDEX IF NOT EXISTS staff_login_failures_who"
         " ON staff_login_failures (door, staff_id, at)",
+    ),
+    # a call says what it is about beyond its reason (the kiosk's screen, an error code) and
+    # which member of staff has taken it (対応中) before anyone answers
+    3: (
+        "ALTER TABLE station_calls ADD COLUMN detail TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE station_calls ADD COLUMN taken_by TEXT",
+        "ALTER TABLE station_calls ADD COLUMN taken_at TEXT",
     ),
 }
 

@@ -56,6 +56,9 @@ can have it: a staff ID starts with a letter)."""
 
 MIN_PASSWORD = 10
 IDLE_LIMIT = timedelta(minutes=5)
+LOCKED_LIMIT = timedelta(hours=12)
+"""A desk page whose session ended idle is locked, not gone: it still hears the calls (how
+many wait, never who) for this long after its sign-in (the session cookie's life)."""
 
 
 class Door(StrEnum):
@@ -380,6 +383,22 @@ class StaffAccounts:
                 "UPDATE staff_sessions SET seen_at = ? WHERE token_hash = ?", (iso(at), key)
             )
         return Session(staff_id, csrf)
+
+    def locked(self, token: str, *, at: datetime) -> str | None:
+        """The staff ID of ``token``'s session when it ended idle less than
+        :data:`LOCKED_LIMIT` after its sign-in (its page is locked: it hears how many calls
+        wait, and needs a sign-in to act); None otherwise."""
+        if not token:
+            return None
+        rows = self.db.execute(
+            "SELECT staff_id, created_at, end_reason FROM staff_sessions WHERE token_hash = ?",
+            (_hash_token(token),),
+        )
+        if not rows or rows[0][2] != "idle":
+            return None
+        if at - datetime.fromisoformat(rows[0][1]) > LOCKED_LIMIT:
+            return None
+        return str(rows[0][0])
 
     def ended_because(self, token: str) -> str | None:
         rows = self.db.execute(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import fields
+from datetime import datetime
 from functools import partial
 
 from starlette.requests import Request
@@ -47,10 +48,16 @@ async def home(request: Request) -> Response:
         return _login(request, language, word("login.db", language), 503)
     if session is None:
         token = request.cookies.get(SESSION_COOKIE, "")
-        reason = ""
+        reason, locked = "", None
         if token:
+            now = station_of(request).now()
             with contextlib.suppress(RecordError):
-                reason = await station_of(request).records.run(partial(_ended, token=token))
+                reason, locked = await station_of(request).records.run(
+                    partial(_ended, token=token, at=now)
+                )
+        if locked is not None:  # ended idle: the desk stays, locked, and hears the calls
+            page = desk_page(language, {"locked": True, "staff_id": locked, "settings": []})
+            return HTMLResponse(page)
         target = f"/login?expired={reason}" if reason else "/login"
         return RedirectResponse(target, 303)
     boot = {
@@ -160,5 +167,6 @@ def _login(
     return response
 
 
-def _ended(parts: Parts, *, token: str) -> str:
-    return parts.accounts.ended_because(token) or ""
+def _ended(parts: Parts, *, token: str, at: datetime) -> tuple[str, str | None]:
+    """Why the session of ``token`` ended, and its staff ID when its desk is locked."""
+    return parts.accounts.ended_because(token) or "", parts.accounts.locked(token, at=at)

@@ -30,10 +30,16 @@
   let socket = null;
   let lastActive = 0;
   let audio = null;
+  let muted = false; // staff turned the sound off
+  let locked = false; // the session ended idle: patient data hidden, the bell still rings
+  let bell = null; // the locked page's socket (open calls only)
+  let bellCalls = [];
+  let refusing = null; // the call whose 確認できない waits for its second click
   let todayPage = 1, todayKiosk = "", todaySeq = null;
   let message = "";
   window.stationAlerts = 0;
   window.stationAlertTimes = {}; // call id -> when this page alerted (for the benchmark)
+  window.stationSound = "off"; // "on", "off" (staff turned it off) or "blocked" (needs a touch)
 
   // -- tabs ----------------------------------------------------------------------------------
   function show(tab) {
@@ -45,36 +51,60 @@
   for (const button of document.querySelectorAll(".tab"))
     button.addEventListener("click", () => show(button.dataset.tab));
 
-  // -- sound ---------------------------------------------------------------------------------
+  // -- sound: on from the sign-in (a touch browsers accept), its state always on the button ----
+  function soundState() {
+    if (muted) return "off";
+    return audio && audio.state === "running" ? "on" : "blocked";
+  }
+  function showSound() {
+    const button = $("sound");
+    const now = soundState();
+    window.stationSound = now;
+    button.textContent = say("sound." + now);
+    button.className = "sound " + now;
+    button.setAttribute("aria-pressed", now === "on" ? "true" : "false");
+  }
   function enableSound() {
     if (!audio) {
       const Ctx = window.AudioContext || window.webkitAudioContext;
-      if (Ctx) audio = new Ctx();
+      if (Ctx) { audio = new Ctx(); audio.onstatechange = showSound; }
     }
-    if (audio && audio.state === "suspended") audio.resume();
+    if (audio && audio.state === "suspended") audio.resume().then(showSound, showSound);
+    showSound();
   }
-  $("sound").addEventListener("click", enableSound);
+  $("sound").addEventListener("click", () => {
+    if (soundState() === "on") muted = true;
+    else { muted = false; enableSound(); }
+    showSound();
+  });
+  const RINGS = [[0, 880], [0.3, 660], [0.9, 880], [1.2, 660], [1.8, 880], [2.1, 660]];
   function chime() {
     window.stationAlerts += 1;
     document.body.classList.add("alerting");
-    setTimeout(() => document.body.classList.remove("alerting"), 1500);
-    if (!audio) return;
+    setTimeout(() => document.body.classList.remove("alerting"), 3000);
+    if (!audio || muted) return;
     const now = audio.currentTime;
-    for (const [i, freq] of [[0, 880], [1, 660]]) {
+    for (const [at, freq] of RINGS) { // three two-tone rings, about two and a half seconds
       const osc = audio.createOscillator();
       const gain = audio.createGain();
       osc.frequency.value = freq;
-      gain.gain.setValueAtTime(0.25, now + i * 0.25);
-      gain.gain.exponentialRampToValueAtTime(0.001, now + i * 0.25 + 0.22);
+      gain.gain.setValueAtTime(0.3, now + at);
+      gain.gain.exponentialRampToValueAtTime(0.001, now + at + 0.28);
       osc.connect(gain).connect(audio.destination);
-      osc.start(now + i * 0.25);
-      osc.stop(now + i * 0.25 + 0.24);
+      osc.start(now + at);
+      osc.stop(now + at + 0.3);
     }
   }
+  // while a call waits and nobody has taken it, the chime comes again every half minute
+  setInterval(() => {
+    const calls = locked ? bellCalls : openCalls();
+    if (calls.some((c) => !c.taken_by)) chime();
+  }, 30000);
 
   // -- activity keeps the session alive --------------------------------------------------------
-  function active() {
-    enableSound();
+  function active(event) {
+    if (locked) return;
+    if (!(event && event.target && event.target.closest && event.target.closest("#sound"))) enableSound();
     const now = Date.now();
     if (socket && socket.readyState === 1 && now - lastActive > 15000) {
       lastActive = now;
@@ -92,7 +122,7 @@
       body: JSON.stringify(body || {}),
       credentials: "same-origin",
     });
-    if (response.status === 401) location.href = "/login?expired=idle";
+    if (response.status === 401) lock();
     let data = {};
     try { data = await response.json(); } catch (e) { data = {}; }
     return { status: response.status, data };
@@ -101,6 +131,7 @@
   async function answer(ok) {
     const call = state.calls.find((c) => c.id === selected);
     if (!call) return;
+    refusing = null;
     for (const b of document.querySelectorAll(".decide")) b.disabled = true;
     const { status, data } = await post("/api/calls/" + encodeURIComponent(call.id) + "/answer", { ok });
     if (status === 200) message = say("view.answered", { staff: data.by, decision: say(ok ? "decision.ok" : "decision.refused") });
@@ -111,38 +142,107 @@
     renderView();
   }
 
+  async function act(call, what) { // "take" (対応します) or "handled" (対応しました)
+    const { status, data } = await post("/api/calls/" + encodeURIComponent(call.id) + "/" + what, {});
+    if (status === 200) message = what === "handled" ? say("view.handled", { staff: data.by }) : "";
+    else if (data.result === "taken") message = say("view.taken_by", { staff: data.by || "?" });
+    else if (data.result === "done" || data.result === "answered") message = say("view.taken", { staff: data.by || "?" });
+    else if (status === 503) message = say("db.down");
+    else message = say("view.gone");
+    renderView();
+  }
+
   // -- the calls and the 目視確認 view -------------------------------------------------------------
   function openCalls() { return state.calls.filter((c) => c.status === "open"); }
-
-  function renderCalls() {
-    const list = $("calls");
-    list.replaceChildren();
-    if (!state.calls.length) list.append(el("li", { class: "empty", text: say("calls.none") }));
-    for (const call of state.calls) {
-      const time = new Date(call.created_at).toLocaleTimeString(boot.lang === "ja" ? "ja-JP" : "en-GB");
-      const item = el("li", {
-        class: "call " + call.status + (call.id === selected ? " selected" : ""),
-        id: "call-" + call.id, "data-kiosk": call.kiosk_id,
-        onclick: () => { selected = call.id; message = ""; renderAll(); },
-      },
-        el("span", { class: "kiosk", text: call.kiosk_id }),
-        el("span", { class: "reason", text: say("reason." + call.reason) }),
-        el("span", { class: "time", text: time }),
-        el("span", { class: "status", text: say("call.status." + call.status) }));
-      list.append(item);
-    }
-    const waiting = openCalls().length;
+  function byTime(a, b) { return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0; }
+  function ordered() { // waiting calls on top, oldest first; finished ones below, newest first
+    const open = openCalls().sort(byTime);
+    const done = state.calls.filter((c) => c.status !== "open").sort((a, b) => byTime(b, a));
+    return open.concat(done);
+  }
+  function reasonText(reason) { return W["reason." + reason] || say("reason.other"); }
+  function waited(since) {
+    const s = Math.max(0, Math.floor((Date.now() - new Date(since).getTime()) / 1000));
+    return say("call.waited", { min: Math.floor(s / 60), sec: s % 60 });
+  }
+  function statusText(call) {
+    if (call.status === "open" && call.taken_by) return say("call.taken", { staff: call.taken_by });
+    if (call.status === "answered" && call.decision === "handled") return say("call.status.handled");
+    return say("call.status." + call.status);
+  }
+  function showCount(calls) {
+    const waiting = calls.length;
     const badge = $("badge");
     badge.hidden = waiting === 0;
     badge.textContent = say("badge.calls", { count: waiting });
     document.title = (waiting ? "(" + waiting + ") " : "") + say("title");
   }
 
-  function renderView() {
-    const view = $("view");
-    view.replaceChildren();
-    const call = state.calls.find((c) => c.id === selected);
-    if (!call) { view.append(el("p", { class: "hint", text: say("view.pick") })); return; }
+  function renderCalls() {
+    const list = $("calls");
+    list.replaceChildren();
+    if (!state.calls.length) list.append(el("li", { class: "empty", text: say("calls.none") }));
+    for (const call of ordered()) {
+      const time = new Date(call.created_at).toLocaleTimeString(boot.lang === "ja" ? "ja-JP" : "en-GB");
+      const open = call.status === "open";
+      const item = el("li", {
+        class: "call " + call.status + (open && call.taken_by ? " taken" : "") + (call.id === selected ? " selected" : ""),
+        id: "call-" + call.id, "data-kiosk": call.kiosk_id,
+        onclick: () => { selected = call.id; message = ""; refusing = null; renderAll(); },
+      },
+        el("span", { class: "kiosk", text: call.kiosk_id }),
+        el("span", { class: "reason", text: reasonText(call.reason) }),
+        el("span", { class: "time", text: time }),
+        el("span", { class: "status", text: statusText(call) }),
+        open ? el("span", { class: "waited", "data-since": call.created_at, text: waited(call.created_at) }) : null);
+      list.append(item);
+    }
+    showCount(openCalls());
+  }
+
+  function detailLines(call) { // what the kiosk said beyond the reason: its screen, a code
+    const d = call.detail || {};
+    const lines = [];
+    if (d.code) lines.push(d.code + " — " + (W["code." + d.code] || ""));
+    if (d.validity) lines.push(W["validity." + d.validity] || say("validity.other", { n: d.validity }));
+    if (d.state) lines.push(say("view.screen", { screen: W["state." + d.state] || d.state }));
+    return lines;
+  }
+
+  function takeButton(call) {
+    if (call.status !== "open") return null;
+    if (call.taken_by) return el("p", { id: "taken-by", class: "taken-by", text: say("call.taken", { staff: call.taken_by }) });
+    return el("button", { id: "take", class: "take", onclick: () => act(call, "take"), text: say("view.take") });
+  }
+
+  function closingNote(call) {
+    let note = message;
+    if (!note && call.status === "answered" && call.decision === "handled") note = say("view.handled", { staff: call.answered_by });
+    else if (!note && call.status === "answered") note = say("view.answered", { staff: call.answered_by, decision: say("decision." + call.decision) });
+    else if (!note && call.status === "disconnected") note = say("call.status.disconnected");
+    else if (!note && call.status === "ended") note = say("view.gone");
+    else if (!note && call.identity && !call.waiting) note = say("view.not_waiting");
+    return note ? el("p", { id: "view-message", class: "message", text: note }) : null;
+  }
+
+  function renderTask(view, call) { // a call not about identity: its reason and what to do
+    const todo = W["todo." + call.reason] || say("todo.other");
+    view.append(
+      el("p", { id: "call-reason", class: "task-reason", text: reasonText(call.reason) }),
+      el("ul", { id: "call-detail", class: "detail" }, ...detailLines(call).map((t) => el("li", { text: t }))),
+      el("section", { class: "todo" }, el("h3", { text: say("view.todo") }), el("p", { id: "call-todo", text: todo })),
+      el("div", { class: "decisions" }, takeButton(call),
+        el("button", { id: "handled", class: "decide ok", disabled: call.status !== "open", onclick: () => act(call, "handled"), text: say("view.done") })));
+  }
+
+  function birthText(holder) {
+    if (!holder || !holder.birth_date) return "—";
+    const age = say("view.age", { age: holder.age });
+    if (boot.lang === "ja" && holder.birth_ja) return holder.birth_ja + "（" + age + "）";
+    return holder.birth_date + (holder.birth_era_en ? " (" + holder.birth_era_en + ")" : "") + ", " + age;
+  }
+
+  function renderIdentity(view, call) {
     const sameVisit = media.kiosk_id === call.kiosk_id && media.reception_id === call.reception_id;
     const holder = sameVisit ? media.holder : null;
     const photo = sameVisit && media.photo
@@ -152,26 +252,45 @@
       ? el("img", { id: "live-image", src: media.frame, alt: say("view.live") })
       : el("div", { id: "live-image", class: "empty-image", text: say("view.no_live") });
     view.append(
-      el("h2", { text: call.kiosk_id + " — " + say("call.status." + call.status) }),
       el("div", { class: "images" },
         el("figure", {}, photo, el("figcaption", { text: say("view.photo") })),
         el("figure", {}, live, el("figcaption", { text: say("view.live") }))),
       el("dl", { class: "holder" },
         el("dt", { text: say("view.name") }), el("dd", { id: "holder-name", text: holder && holder.name ? holder.name : "—" }),
         el("dt", { text: say("view.kana") }), el("dd", { id: "holder-kana", text: holder && holder.kana ? holder.kana : say("view.kana_none") }),
-        el("dt", { text: say("view.birth") }), el("dd", { id: "holder-birth", text: holder && holder.birth_date ? holder.birth_date + "（" + say("view.age", { age: holder.age }) + "）" : "—" }),
-        el("dt", { text: say("view.reason") }), el("dd", { id: "call-reason", text: say("reason." + call.reason) })));
+        el("dt", { text: say("view.birth") }), el("dd", { id: "holder-birth", text: birthText(holder) }),
+        el("dt", { text: say("view.reason") }), el("dd", { id: "call-reason", text: reasonText(call.reason) })));
     const can = call.status === "open" && call.waiting;
+    if (refusing === call.id && can) { // 確認できない ends the check-in: a second, deliberate click
+      view.append(el("div", { class: "refusal", id: "refusal" },
+        el("p", { text: say("view.refuse_warn") }),
+        el("div", { class: "decisions" },
+          el("button", { id: "refuse-sure", class: "decide ng", onclick: () => answer(false), text: say("view.refuse_sure") }),
+          el("button", { id: "refuse-back", onclick: () => { refusing = null; renderView(); }, text: say("view.back") }))));
+      $("refusal").scrollIntoView({ block: "nearest" });
+      return;
+    }
     view.append(el("div", { class: "decisions" },
       el("button", { id: "confirm-ok", class: "decide ok", disabled: !can, onclick: () => answer(true), text: say("view.ok") }),
-      el("button", { id: "confirm-ng", class: "decide ng", disabled: !can, onclick: () => answer(false), text: say("view.ng") })));
-    let note = message;
-    if (!note && call.status === "answered") note = say("view.answered", { staff: call.answered_by, decision: say("decision." + call.decision) });
-    else if (!note && call.status === "disconnected") note = say("call.status.disconnected");
-    else if (!note && call.status === "ended") note = say("view.gone");
-    else if (!note && !call.waiting) note = say("view.not_waiting");
-    if (note) view.append(el("p", { id: "view-message", class: "message", text: note }));
+      el("button", { id: "confirm-ng", class: "decide ng", disabled: !can, onclick: () => { refusing = call.id; renderView(); }, text: say("view.ng") }),
+      takeButton(call)));
   }
+
+  function renderView() {
+    const view = $("view");
+    view.replaceChildren();
+    const call = state.calls.find((c) => c.id === selected);
+    if (!call) { view.append(el("p", { class: "hint", text: say("view.pick") })); return; }
+    view.append(el("h2", { text: call.kiosk_id + " — " + statusText(call) }));
+    if (call.identity === false) renderTask(view, call);
+    else renderIdentity(view, call);
+    const note = closingNote(call);
+    if (note) view.append(note);
+  }
+
+  setInterval(() => { // the waiting times tick on without redrawing the list
+    for (const span of document.querySelectorAll(".waited[data-since]")) span.textContent = waited(span.dataset.since);
+  }, 1000);
 
   function watch() {
     const call = state.calls.find((c) => c.id === selected);
@@ -228,7 +347,7 @@
   async function loadToday() {
     const query = "?page=" + todayPage + (todayKiosk ? "&kiosk=" + encodeURIComponent(todayKiosk) : "") + "&lang=" + boot.lang;
     const response = await fetch("/api/today" + query, { credentials: "same-origin" });
-    if (response.status === 401) { location.href = "/login?expired=idle"; return; }
+    if (response.status === 401) { lock(); return; }
     if (!response.ok) return;
     const data = await response.json();
     todaySeq = state.records_seq;
@@ -257,7 +376,7 @@
   function renderAll() {
     $("db-down").hidden = state.db_ok !== false;
     if (!state.calls.find((c) => c.id === selected)) {
-      const open = openCalls();
+      const open = openCalls().sort(byTime);
       selected = open.length ? open[0].id : null;
       message = "";
     }
@@ -269,7 +388,21 @@
     if (!$("page-today").hidden && todaySeq !== null && todaySeq !== state.records_seq) loadToday();
   }
 
+  function arrived(fresh) { // a new call opens by itself when the desk has no open call in view
+    const current = state.calls.find((c) => c.id === selected);
+    if (fresh.length && (!current || current.status !== "open")) {
+      selected = fresh.sort(byTime)[0].id;
+      message = "";
+      refusing = null;
+    }
+  }
+
   // -- the live connection ------------------------------------------------------------------------
+  function ended(reason) { // the session ended: idle locks the page, anything else signs out
+    if (reason === "idle") lock();
+    else location.href = "/login?expired=" + encodeURIComponent(reason || "idle");
+  }
+
   function connect() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + "/live");
@@ -280,6 +413,7 @@
         const fresh = data.calls.filter((c) => c.status === "open" && !known.has(c.id));
         for (const c of data.calls) known.add(c.id);
         state = data;
+        arrived(fresh);
         renderAll();
         for (const c of fresh) window.stationAlertTimes[c.id] = Date.now();
         if (fresh.length) chime();
@@ -297,19 +431,111 @@
         else renderView();
       } else if (data.type === "logout") {
         socket.onclose = null;
-        location.href = "/login?expired=" + encodeURIComponent(data.reason || "idle");
+        ended(data.reason);
       }
     };
     socket.onclose = (event) => {
-      if (event.code === 4001) { location.href = "/login?expired=idle"; return; }
+      if (event.code === 4001) { lock(); return; }
       state.db_ok = false;
       $("db-down").hidden = false;
       setTimeout(connect, 1000);
     };
   }
 
+  // -- the lock: patient data gone, the calls still counted and chimed -------------------------
+  function lock() {
+    if (locked) return;
+    locked = true;
+    if (socket) { socket.onclose = null; socket.onmessage = null; socket.close(); socket = null; }
+    state = { calls: [], kiosks: [], db_ok: state.db_ok, records_seq: 0 };
+    media = { kiosk_id: null, photo: null, frame: null, holder: null, reception_id: null };
+    selected = null; watching = null; message = ""; refusing = null;
+    for (const id of ["calls", "view", "kiosks", "pins", "today"]) $(id).replaceChildren();
+    document.body.classList.add("locked");
+    $("lock").hidden = false;
+    $("unlock-id").value = boot.staff_id || "";
+    $("unlock-message").textContent = "";
+    renderBell();
+    listen();
+  }
+
+  function listen() {
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    bell = new WebSocket(scheme + location.host + "/bell");
+    bell.onmessage = (event) => {
+      const data = JSON.parse(event.data);
+      if (data.type !== "bell") return;
+      const fresh = data.calls.filter((c) => !known.has(c.id));
+      for (const c of data.calls) known.add(c.id);
+      bellCalls = data.calls;
+      $("db-down").hidden = data.db_ok !== false;
+      renderBell();
+      for (const c of fresh) window.stationAlertTimes[c.id] = Date.now();
+      if (fresh.length) chime();
+    };
+    bell.onclose = (event) => {
+      if (!locked) return;
+      if (event.code === 4001) { location.href = "/login?expired=idle"; return; }
+      setTimeout(() => { if (locked) listen(); }, 1000);
+    };
+  }
+
+  function renderBell() {
+    showCount(bellCalls);
+    const list = $("lock-calls");
+    list.replaceChildren();
+    for (const call of bellCalls.slice().sort(byTime))
+      list.append(el("li", { class: "bell-call" },
+        el("span", { class: "kiosk", text: call.kiosk_id }),
+        el("span", { class: "reason", text: reasonText(call.reason) }),
+        el("span", { class: "waited", "data-since": call.created_at, text: waited(call.created_at) }),
+        call.taken_by ? el("span", { class: "status", text: say("call.taken", { staff: call.taken_by }) }) : null));
+  }
+
+  async function unlock(event) { // sign in again without leaving the page: the sound stays on
+    event.preventDefault();
+    muted = false;
+    enableSound();
+    const note = $("unlock-message");
+    note.textContent = "";
+    const parse = async (response) => new DOMParser().parseFromString(await response.text(), "text/html");
+    try {
+      const form = await parse(await fetch("/login?lang=" + boot.lang, { credentials: "same-origin" }));
+      const nonce = form.querySelector("input[name=csrf]");
+      const body = new URLSearchParams({ csrf: nonce ? nonce.value : "", staff_id: $("unlock-id").value, password: $("unlock-password").value });
+      $("unlock-password").value = "";
+      const response = await fetch("/login?lang=" + boot.lang, { method: "POST", body, credentials: "same-origin" });
+      const page = await parse(response);
+      const fresh = page.getElementById("boot");
+      if (!response.ok || !fresh) {
+        const said = page.getElementById("login-message");
+        note.textContent = said ? said.textContent : say("db.down");
+        return;
+      }
+      const signed = JSON.parse(fresh.textContent);
+      boot.csrf = signed.csrf;
+      boot.staff_id = signed.staff_id;
+      boot.settings = signed.settings;
+    } catch (e) {
+      note.textContent = say("db.down");
+      return;
+    }
+    $("who").textContent = boot.staff_id;
+    document.querySelector("#logout-form input[name=csrf]").value = boot.csrf;
+    locked = false;
+    if (bell) { bell.onclose = null; bell.close(); bell = null; }
+    bellCalls = [];
+    document.body.classList.remove("locked");
+    $("lock").hidden = true;
+    renderSettings();
+    renderAll();
+    connect();
+  }
+  $("unlock-form").addEventListener("submit", unlock);
+
   renderSettings();
   show("calls");
-  renderAll();
-  connect();
+  enableSound();
+  if (boot.locked) lock();
+  else { renderAll(); connect(); }
 })();
