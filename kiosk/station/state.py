@@ -72,6 +72,7 @@ class Station:
         self.media = config.media or media_hub()
         self.pages = OpenPages()
         self.bells = OpenPages()  # locked desk pages: they hear how many calls wait
+        self.bell_said: dict[str, Any] = {}
         self.relay = MediaRelay(
             self.media, self.records, self.pages, config.settings, config.media_url
         )
@@ -176,7 +177,10 @@ class Station:
             if snapshot != self.snapshot:
                 self.snapshot = snapshot
                 await self.pages.broadcast(snapshot)
-                await self.bells.broadcast(bell_view(snapshot))
+                heard = bell_view(snapshot)
+                if heard != self.bell_said:  # locked pages hear only when their view changes
+                    self.bell_said = heard
+                    await self.bells.broadcast(heard)
             await self.relay.ask(self.snapshot)
             seen = await anyio.to_thread.run_sync(
                 self.bell.wait,

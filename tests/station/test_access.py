@@ -143,8 +143,12 @@ def test_idle_logout_and_second_login(sqlite_url, station, st) -> None:
     old = (datetime.now(UTC) - timedelta(minutes=6)).isoformat(timespec="microseconds")
     with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as db:
         db.execute("UPDATE staff_sessions SET seen_at = ? WHERE ended_at IS NULL", (old,))
-    idle = second.get("/")
-    assert idle.status_code == 303 and idle.headers["location"] == "/login?expired=idle"
+    idle = second.get("/")  # the desk locks: it hears the calls, acts on nothing, shows nobody
+    assert idle.status_code == 200 and '"locked": true' in idle.text
+    assert '"csrf"' not in idle.text
+    assert second.post("/api/kiosks/k1/pins", json={}).status_code == 401
+    assert ended.status_code == 303  # a session ended elsewhere is not locked: it signs in
+    assert first.get("/").headers["location"] == "/login?expired=signed_in_elsewhere"
     assert "一定時間" in second.get("/login?expired=idle").text
     first.close()
     second.close()

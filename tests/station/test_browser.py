@@ -50,7 +50,7 @@ def test_call_alert_visual_check_and_confirm_in_a_real_browser(
     page.wait_for_function(
         "document.getElementById('holder-name').textContent.includes('架空')", timeout=30_000
     )
-    assert "1968-09-12" in page.inner_text("#holder-birth")
+    assert "昭和43年9月12日" in page.inner_text("#holder-birth")  # as the patient says it
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "station-visual-check_ja.png"))
 
@@ -102,7 +102,8 @@ def test_second_answer_is_told_the_first_won(browser, sqlite_url, station, kiosk
     first.wait_for_selector("#confirm-ok:not([disabled])", timeout=30_000)
     other, csrf = st.sign_in(server.binding.url, "nurse-02")  # another desk
     call_id = first.get_attribute("li.call.open", "id").removeprefix("call-")
-    first.click("#confirm-ng")  # nurse-01 answers first
+    first.click("#confirm-ng")  # nurse-01 answers first (a second click confirms it)
+    first.click("#refuse-sure")
     st.wait_for(lambda: kiosk.flow.state == State.CANCELLED, what="確認できない to cancel")
     late = other.post(
         f"/api/calls/{call_id}/answer", json={"ok": True}, headers={"X-CSRF-Token": csrf}

@@ -94,6 +94,8 @@ def test_two_desks_see_who_took_a_call_and_a_refusal_needs_a_second_click(
     _sign_in(first, server.binding.url, "nurse-01")
     other_desk = server.binding.url.replace("127.0.0.1", "localhost")  # a cookie jar of its own
     _sign_in(second, other_desk, "nurse-02")
+    for page in (first, second):  # the sign-in's click lets the page play sound: it is on
+        page.wait_for_function("() => window.stationSound === 'on'", timeout=WAIT)
     kiosk.send(Event.CARD_PLACED)
     kiosk.send(Event.CALL_STAFF)
     for page in (first, second):  # the new call opens by itself on both desks

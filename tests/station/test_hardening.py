@@ -370,8 +370,9 @@ def test_polling_today_lets_the_session_idle_out(sqlite_url, station, st) -> Non
             assert json.loads(ws.recv(timeout=10))["type"] == "hello"
         clock.advance(61)  # five minutes and a second since the last action
         assert client.get("/api/today").status_code == 401
-        idle = client.get("/")
-        assert idle.status_code == 303 and idle.headers["location"] == "/login?expired=idle"
+        idle = client.get("/")  # the desk, locked: no sign-in, no CSRF token
+        assert idle.status_code == 200 and '"locked": true' in idle.text
+        assert '"csrf"' not in idle.text
     finally:
         client.close()
 

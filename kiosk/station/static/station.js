@@ -462,9 +462,11 @@
   function listen() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     bell = new WebSocket(scheme + location.host + "/bell");
+    let heard = false;
     bell.onmessage = (event) => {
       const data = JSON.parse(event.data);
       if (data.type !== "bell") return;
+      heard = true;
       const fresh = data.calls.filter((c) => !known.has(c.id));
       for (const c of data.calls) known.add(c.id);
       bellCalls = data.calls;
@@ -473,10 +475,15 @@
       for (const c of fresh) window.stationAlertTimes[c.id] = Date.now();
       if (fresh.length) chime();
     };
-    bell.onclose = (event) => {
+    bell.onclose = () => {
       if (!locked) return;
-      if (event.code === 4001) { location.href = "/login?expired=idle"; return; }
-      setTimeout(() => { if (locked) listen(); }, 1000);
+      const again = () => setTimeout(() => { if (locked) listen(); }, 1000);
+      if (heard) { again(); return; }
+      // refused before a word: is this desk still locked (the desk page) or signed out?
+      fetch("/", { credentials: "same-origin", redirect: "manual" }).then((r) => {
+        if (r.type === "opaqueredirect") location.href = "/login?expired=idle";
+        else again();
+      }, again);
     };
   }
 
