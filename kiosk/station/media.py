@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from kiosk.station.eras import era_year_en, japanese_date
+from kiosk.station.eras import era_date, era_year
 
 FRAME_WIDTH = 320
 PHOTO_HEIGHT = 320
@@ -50,7 +50,7 @@ def birth_words(birth_date: str) -> dict[str, str]:
         day = date.fromisoformat(birth_date)
     except ValueError:
         return {"birth_ja": "", "birth_era_en": ""}
-    return {"birth_ja": japanese_date(day), "birth_era_en": era_year_en(day)}
+    return {"birth_ja": era_date(day, "ja"), "birth_era_en": era_year(day, "en")}
 
 
 @dataclass(frozen=True)

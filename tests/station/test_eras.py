@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from kiosk.station.eras import era_year_en, japanese_date
+from kiosk.station.eras import era_date, era_year
 from kiosk.station.holder import age_on
 from kiosk.station.media import Holder
 
@@ -31,13 +31,13 @@ from kiosk.station.media import Holder
     ],
 )
 def test_the_era_changes_on_its_first_day(day: date, said: str) -> None:
-    assert japanese_date(day) == said
+    assert era_date(day, "ja") == said
 
 
 def test_the_era_in_english_and_on_the_desk() -> None:
-    assert era_year_en(date(1968, 9, 12)) == "Showa 43"
-    assert era_year_en(date(2019, 5, 1)) == "Reiwa 1"
-    assert era_year_en(date(1872, 1, 1)) == ""
+    assert era_year(date(1968, 9, 12), "en") == "Showa 43"
+    assert era_year(date(2019, 5, 1), "en") == "Reiwa 1"
+    assert era_year(date(1872, 1, 1), "en") == ""
     holder = Holder(name="架空　一郎", birth_date="1968-09-12", age=58).to_dict()
     assert (holder["birth_ja"], holder["birth_era_en"]) == ("昭和43年9月12日", "Showa 43")
     assert Holder(birth_date="").to_dict()["birth_ja"] == ""
