@@ -38,13 +38,22 @@ def _call(url: str, call_id: str) -> Any:
 def test_the_first_to_take_a_call_has_it_and_a_task_closes_with_handled(
     sqlite_url, station, st
 ) -> None:
+    _take_and_handle(sqlite_url, station, st)
+
+
+@pytest.mark.postgres
+def test_taking_and_handling_on_postgres(postgres_server, station, st) -> None:
+    _take_and_handle(postgres_server.new_database(), station, st)
+
+
+def _take_and_handle(url: str, station: Any, st: Any) -> None:
     for staff in ("nurse-01", "nurse-02"):
-        st.add_staff(sqlite_url, staff)
-    server = station(sqlite_url)
+        st.add_staff(url, staff)
+    server = station(url)
     first, csrf1 = st.sign_in(server.binding.url, "nurse-01")
     second, csrf2 = st.sign_in(server.binding.url, "nurse-02")
-    task = _open_call(sqlite_url, "k1", CallReason.CARD_LEFT, state="card-left")
-    identity = _open_call(sqlite_url, "k2", CallReason.PIN_LOCKED, state="pin-locked")
+    task = _open_call(url, "k1", CallReason.CARD_LEFT, state="card-left")
+    identity = _open_call(url, "k2", CallReason.PIN_LOCKED, state="pin-locked")
 
     def post(client: Any, csrf: str, path: str) -> Any:
         return client.post(path, json={}, headers={"X-CSRF-Token": csrf})
@@ -61,11 +70,11 @@ def test_the_first_to_take_a_call_has_it_and_a_task_closes_with_handled(
 
         refused = post(first, csrf1, f"/api/calls/{identity}/handled")
         assert refused.status_code == 409 and refused.json() == {"result": "identity"}
-        assert _call(sqlite_url, identity).status is CallStatus.OPEN
+        assert _call(url, identity).status is CallStatus.OPEN
 
         done = post(second, csrf2, f"/api/calls/{task}/handled")  # whoever is there closes it
         assert done.status_code == 200 and done.json()["by"] == "nurse-02"
-        closed = _call(sqlite_url, task)
+        closed = _call(url, task)
         assert (closed.status, closed.decision, closed.answered_by, closed.taken_by) == (
             CallStatus.ANSWERED,
             "handled",
