@@ -126,6 +126,7 @@ class CallReason(StrEnum):
     FACE_ONLY = "face_only"  # a face-only card whose face path is closed
     CARD_LEFT = "card_left"  # the reception is over and the card still lies on the reader
     HELP = "help"  # the patient pressed 職員を呼ぶ on an error or take-your-card screen
+    NOT_QUALIFIED = "not_qualified"  # the reception ended without a valid insurance (資格無効 …)
 
 
 IDENTITY_CALLS = frozenset(

@@ -142,11 +142,11 @@ def check_pin(ports: Ports, visit: Visit, pin: Any) -> Step:
     except WrongPinError as exc:
         visit = visit.but(auth_tries_left=exc.tries_left)
         ports.audit(visit, AuditKind.PIN_WRONG, {"tries_left": exc.tries_left})
-        return Step(visit, Event.PIN_WRONG)
+        return note_pin_locked(ports, visit, None)
     except PinBlockedError:
         visit = visit.but(auth_tries_left=0)
         ports.audit(visit, AuditKind.PIN_WRONG, {"tries_left": 0})
-        return Step(visit, Event.PIN_WRONG)
+        return note_pin_locked(ports, visit, None)
     except TransportError:
         return Step(visit, Event.CARD_REMOVED)
     except CardError as exc:  # possession not proven, card data unusable
@@ -156,8 +156,11 @@ def check_pin(ports: Ports, visit: Visit, pin: Any) -> Step:
 
 
 def note_pin_locked(ports: Ports, visit: Visit, _: Any) -> Step:
-    ports.audit(visit, AuditKind.PIN_LOCKED, {"pin": PinKind.AUTH.value})
-    return Step(visit)
+    """After a wrong PIN: PIN_WRONG, the lock noted when that was the last try (whether the
+    patient then sees pin-locked or, with nothing else left, waits for the desk)."""
+    if visit.auth_pin_locked:
+        ports.audit(visit, AuditKind.PIN_LOCKED, {"pin": PinKind.AUTH.value})
+    return Step(visit, Event.PIN_WRONG)
 
 
 def qualify(ports: Ports, visit: Visit, _: Any) -> Step:

@@ -130,12 +130,15 @@ class Reception(DeclaredMachine):
         *transitions(E.CHOOSE_PIN, [S.METHOD, S.FACE_FAILED], S.PIN, guard="pin_usable"),
         *transitions(E.CALL_STAFF, [S.METHOD, S.FACE_FAILED, S.PIN, S.PIN_LOCKED], S.STAFF_WAIT),
         Transition(E.FACE_RESULT, S.FACE, S.QUALIFYING, guard="face_matched"),
+        # no PIN to fall back on and the face attempts spent: the kiosk calls the desk itself
+        Transition(E.FACE_RESULT, S.FACE, S.STAFF_WAIT, guard="only_staff_left"),
         Transition(E.FACE_RESULT, S.FACE, S.FACE_FAILED),
         Transition(E.RETRY_FACE, S.FACE_FAILED, S.FACE, guard="face_tries_left"),
         Transition(E.PIN_ENTERED, S.PIN, S.PIN_CHECK, guard="pin_format"),
         Transition(E.PIN_OK, S.PIN_CHECK, S.QUALIFYING),
         Transition(E.CHECK_FAILED, S.PIN_CHECK, S.CARD_ERROR),
         Transition(E.PIN_WRONG, S.PIN_CHECK, S.PIN, guard="pin_tries_left"),
+        Transition(E.PIN_WRONG, S.PIN_CHECK, S.STAFF_WAIT, guard="only_staff_left"),
         Transition(E.PIN_WRONG, S.PIN_CHECK, S.PIN_LOCKED),
         Transition(
             E.STAFF_CONFIRM,
@@ -174,7 +177,7 @@ class Reception(DeclaredMachine):
             for state in _ordered(DISPLAY)
             for t in (
                 Transition(E.TICK, state, S.START, guard="card_gone", unless="still_showing"),
-                Transition(E.TICK, state, S.TAKE_CARD, guard="displayed"),
+                Transition(E.TICK, state, S.TAKE_CARD, guard="displayed", unless="desk_called"),
             )
         ],
         Transition(E.TICK, S.TAKE_CARD, S.CARD_LEFT, guard="card_left_too_long"),
@@ -188,7 +191,6 @@ class Reception(DeclaredMachine):
         S.FACE: entry.open_face,
         S.STAFF_WAIT: entry.photo_for_staff,
         S.PIN_CHECK: entry.check_pin,
-        S.PIN_LOCKED: entry.note_pin_locked,
         S.QUALIFYING: entry.qualify,
         S.FINISHING: entry.finish,
     }

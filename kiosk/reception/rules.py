@@ -117,6 +117,17 @@ def face_tries_left(f: Facts) -> bool:
     return not face_attempts_spent(f.visit, f.policy)
 
 
+def only_staff_can_confirm(visit: Visit, policy: FlowPolicy) -> bool:
+    """No usable PIN (a face-only card, or the auth PIN locked) and the face attempts spent:
+    only 目視確認 is left, and the kiosk calls the desk itself."""
+    no_pin = visit.face_only or visit.auth_pin_locked
+    return no_pin and face_attempts_spent(visit, policy)
+
+
+def only_staff_left(f: Facts) -> bool:
+    return only_staff_can_confirm(f.visit, f.policy)
+
+
 def staff_mode_visual(f: Facts) -> bool:
     return f.visit.staff_visual
 
@@ -132,6 +143,12 @@ def staff_rejects(f: Facts) -> bool:
 
 def qualification_valid(f: Facts) -> bool:
     return f.visit.qualification is not None and f.visit.qualification.valid
+
+
+def insurance_not_confirmed(visit: Visit) -> bool:
+    """The eligibility service answered, but not with a valid insurance (資格無効, 該当資格なし …):
+    the reception is recorded, yet the patient cannot be checked in without the desk."""
+    return visit.qualification is not None and not visit.qualification.valid
 
 
 def more_consent_items(f: Facts) -> bool:
@@ -181,6 +198,13 @@ def card_gone(f: Facts) -> bool:
     return f.visit.card_gone
 
 
+def desk_called(f: Facts) -> bool:
+    """On an end screen, the desk is on its way (the patient pressed 職員を呼ぶ, or the kiosk
+    called it because the insurance could not be confirmed): the screen stays until the card
+    is taken, its code and reason in view."""
+    return f.visit.staff_called or insurance_not_confirmed(f.visit)
+
+
 def card_left_too_long(f: Facts) -> bool:
     return f.shown_s >= f.policy.card_left_alert_s
 
@@ -205,6 +229,8 @@ def desk_call_reason(state: State, visit: Visit, policy: FlowPolicy) -> CallReas
         return CallReason.CARD_LEFT
     if state == State.FACE_FAILED and spent:
         return CallReason.FACE_ONLY if visit.face_only else CallReason.FACE_FAILED
+    if state == State.DONE and insurance_not_confirmed(visit):
+        return CallReason.NOT_QUALIFIED
     return None
 
 
@@ -221,6 +247,7 @@ GUARDS: dict[str, Callable[[Facts], bool]] = {
         pin_format,
         face_matched,
         face_tries_left,
+        only_staff_left,
         staff_mode_visual,
         staff_credential_valid,
         staff_rejects,
@@ -236,6 +263,7 @@ GUARDS: dict[str, Callable[[Facts], bool]] = {
         displayed,
         still_showing,
         card_gone,
+        desk_called,
         card_left_too_long,
         card_unreadable,
     )

@@ -10,7 +10,11 @@ from typing import Any
 from kiosk.reception.events import Event
 from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import CAMERA_UNAVAILABLE, FACE_UNAVAILABLE, PHOTO_UNUSABLE
-from kiosk.reception.rules import face_attempts_left
+from kiosk.reception.rules import (
+    face_attempts_left,
+    insurance_not_confirmed,
+    only_staff_can_confirm,
+)
 from kiosk.reception.states import State
 from kiosk.reception.visit import Visit
 from kiosk.texts import Text, catalogue
@@ -28,6 +32,7 @@ class Option:
     value: Any = None
     enabled: bool = True
     reason: str = ""  # catalogue key of why it is disabled
+    confirm: str = ""  # catalogue key of the question asked before it is sent (はい / いいえ)
 
     def label_in(self, language: str) -> str:
         return catalogue().get(self.label, language)
@@ -85,6 +90,12 @@ NO_CANCEL = frozenset(
 )
 """Screens without 「やめる」 (end screens, and the kiosk's own work)."""
 
+CONSENT_HOURS = 24
+"""How long a consent lets the facility see the information, from the moment it is given."""
+
+CANCEL = Option(E.CANCEL, "option.cancel", confirm="cancel.question")
+"""「やめる」: it ends a check-in under way, so the patient confirms it (はい / いいえ)."""
+
 
 def _yes_no(event: Event, yes: str, no: str) -> list[Option]:
     return [Option(event, f"option.{yes}", True), Option(event, f"option.{no}", False)]
@@ -99,15 +110,12 @@ def build_screen(state: State, visit: Visit, policy: FlowPolicy) -> Screen:
         details["ended_by"] = visit.ended_by
         details["staff_called"] = visit.staff_called
     if state == State.CARD_ERROR:
-        code = visit.error or ReaderError.NOT_RECOGNISED
-        details["error_code"] = code.value
-        if code is ReaderError.NOT_RECOGNISED:
-            help_option = Option(E.RETRY_READ, "option.retry_read")
-        else:
-            help_option = Option(E.CALL_STAFF, "option.call_staff", enabled=not visit.staff_called)
-        return Screen(state.value, (Text(f"card-error.{code.value}"),), (help_option,), details)
+        return _card_error(visit, details)
+    refused = visit.ended_by == "cancel" and visit.staff_id is not None
     if state == State.CANCELLED and visit.card_gone:
         body = [Text("cancelled.card_removed")]
+    elif state in (State.CANCELLED, State.TAKE_CARD) and refused:  # staff said 確認できない
+        body = [Text(f"{state.value}.refused")]
     elif state == State.TAKE_CARD and visit.ended_by == "timeout":
         body = [Text("take-card.timeout")]
     if state in (State.TAKE_CARD, State.CARD_LEFT):
@@ -125,13 +133,16 @@ def build_screen(state: State, visit: Visit, policy: FlowPolicy) -> Screen:
             body = _face_failed_text(visit, details)
     elif state == State.FACE:
         _identity_options(state, visit, policy, details)  # details only: no choice here
+    elif state == State.STAFF_WAIT and only_staff_can_confirm(visit, policy):
+        body = _called_by_the_kiosk(visit, policy, details)
     elif state == State.CONSENT:
         item = policy.consent_items[visit.consent_index]
         body = [
             Text(
                 "consent-item.body",
                 {"name": Text(f"consent.{item.value}"), "what": Text(f"consent-what.{item.value}")},
-            )
+            ),
+            Text("consent-item.explain", {"hours": CONSENT_HOURS}),
         ]
         details["consent_name_ja"] = catalogue().get(f"consent.{item.value}", "ja")
         details["consent_name_en"] = catalogue().get(f"consent.{item.value}", "en")
@@ -139,7 +150,7 @@ def build_screen(state: State, visit: Visit, policy: FlowPolicy) -> Screen:
             "consent_item": item.value,
             "item_index": visit.consent_index,
             "item_count": len(policy.consent_items),
-            "valid_hours": 24,
+            "valid_hours": CONSENT_HOURS,
         }
         options += _yes_no(E.CONSENT, "agree", "disagree")
     elif state == State.HIGH_COST:
@@ -155,11 +166,48 @@ def build_screen(state: State, visit: Visit, policy: FlowPolicy) -> Screen:
         options.append(Option(E.CONTINUE, "option.continue"))
     elif state == State.DONE and visit.qualification is not None:
         details["qualification_validity"] = visit.qualification.validity
-        if not visit.qualification.valid:
-            body.append(Text("done.not_qualified"))
+        details["completed"] = not insurance_not_confirmed(visit)
+        if insurance_not_confirmed(visit):  # not checked in: no ✓, no 完了; the desk is called
+            body = [Text("done.not_qualified")]
     if state not in NO_CANCEL:
-        options.append(Option(E.CANCEL, "option.cancel"))
+        options.append(CANCEL)
     return Screen(state.value, tuple(body), tuple(options), details)
+
+
+def _card_error(visit: Visit, details: dict[str, Any]) -> Screen:
+    """The code, what happened in plain words and the one thing to do — which, once the
+    patient pressed 職員を呼ぶ, is to wait: the code and the reason stay in view."""
+    code = visit.error or ReaderError.NOT_RECOGNISED
+    details["error_code"] = code.value
+    body = [Text(f"card-error.{code.value}")]
+    options: tuple[Option, ...] = ()
+    if code is ReaderError.NOT_RECOGNISED:
+        options = (Option(E.RETRY_READ, "option.retry_read"),)
+    elif visit.staff_called:
+        body.append(Text("card-error.staff_called"))
+    else:
+        options = (Option(E.CALL_STAFF, "option.call_staff"),)
+        if code is not ReaderError.NOT_MY_NUMBER_CARD:  # 002 says to place the right card
+            body.append(Text("card-error.call_staff"))
+    return Screen(State.CARD_ERROR.value, tuple(body), options, details)
+
+
+def _called_by_the_kiosk(visit: Visit, policy: FlowPolicy, details: dict[str, Any]) -> list[Text]:
+    """staff-wait entered by the kiosk itself (no usable PIN, the face attempts spent): the
+    desk was called, why, and — when the PIN is locked — where it is unlocked."""
+    _identity_options(State.STAFF_WAIT, visit, policy, details)  # details only
+    details["called_by"] = "kiosk"
+    reason = visit.face_reason
+    why = [Text(f"face-failed.{reason}")] if reason in _FACE_CLOSED else []
+    if visit.auth_pin_locked:
+        why += [Text("staff-wait.pin_locked_face_failed"), Text("staff-wait.unlock_where")]
+    else:
+        why.append(Text("staff-wait.face_failed"))
+    return [Text("staff-wait.body"), *why]
+
+
+_FACE_CLOSED = (CAMERA_UNAVAILABLE, PHOTO_UNUSABLE, FACE_UNAVAILABLE)
+"""Face reasons that are the kiosk's or the card's fault, not the patient's face."""
 
 
 def _face_failed_text(visit: Visit, details: dict[str, Any]) -> list[Text]:
@@ -167,7 +215,7 @@ def _face_failed_text(visit: Visit, details: dict[str, Any]) -> list[Text]:
     reason = visit.face_reason
     details["face_reason"] = reason
     body = [Text("face-failed.body")]
-    if reason in (CAMERA_UNAVAILABLE, PHOTO_UNUSABLE, FACE_UNAVAILABLE):
+    if reason in _FACE_CLOSED:
         pin_usable = not visit.face_only and not visit.auth_pin_locked
         ways = "other_ways_pin" if pin_usable else "other_ways_staff"
         body += [Text(f"face-failed.{reason}"), Text(f"face-failed.{ways}")]

@@ -58,6 +58,8 @@ def present(
         data["seconds_left"] = details.get("idle_seconds_left")
     elif sid == "face-failed":
         data["reason"] = str(details.get("face_reason") or "")
+    elif sid == "done":
+        data["completed"] = details.get("completed", True)
     if "ended_by" in details:
         data["ended_by"] = details["ended_by"]
     return WIDGETS.get(sid, sid), data

@@ -87,6 +87,7 @@ def style(scale: float = 1.0, text: float = 1.0) -> str:
 
     return f"""
 QWidget#screen {{ background: {PAPER}; }}
+QWidget#confirm {{ background: {PAPER}; }}
 QLabel {{ color: {INK}; }}
 QLabel[role="title"] {{ font-size: {tx(TITLE_PX)}px; font-weight: bold; }}
 QLabel[role="body"] {{ font-size: {tx(BODY_PX)}px; }}
@@ -113,6 +114,8 @@ QPushButton[bar="true"] {{ min-width: {px(ACTION_WIDTH)}px; max-height: {px(TOUC
     padding: 0 {px(12)}px; }}
 QPushButton[role="primary"] {{ background: {ACCENT}; color: {ACCENT_INK}; font-weight: bold; }}
 QPushButton[role="tile"] {{ min-height: {px(TILE_PX)}px; font-size: {tx(TITLE_PX)}px;
+    font-weight: bold; }}
+QPushButton[role="answer"] {{ min-height: {px(TILE_PX * 0.6)}px; font-size: {tx(TITLE_PX)}px;
     font-weight: bold; }}
 QPushButton[role="cancel"] {{ border: 2px solid {QUIET}; color: {QUIET}; }}
 QPushButton[role="utility"] {{

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QHBoxLayout,
@@ -168,13 +168,76 @@ class Choices(QWidget):
                 self.chosen.emit(option.event, option.value)
 
 
+class ConfirmPanel(QWidget):
+    """A question over the whole screen before a button that ends the check-in is obeyed:
+    the question (a catalogue text in lines: heading, then what it means) and two answers of
+    the same size, いいえ at the left, はい at the right. ``answered(True)`` on はい."""
+
+    answered = Signal(bool)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("confirm")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.key = ""
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(48, 48, 48, 48)
+        outer.setSpacing(24)
+        outer.addStretch(1)
+        self.question = label("title")
+        self.question.setObjectName("confirm_question")
+        outer.addWidget(self.question)
+        self.meaning = label("body")
+        outer.addWidget(self.meaning)
+        row = QHBoxLayout()
+        row.setSpacing(48)
+        row.addStretch(1)
+        self.no = button("answer", "cancel_no")
+        self.yes = button("answer", "cancel_yes")
+        for widget, answer in ((self.no, False), (self.yes, True)):
+            widget.clicked.connect(lambda _=False, a=answer: self._answer(a))
+            row.addWidget(widget, 3)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+        self.hide()
+
+    def ask(self, key: str) -> None:
+        """Show the question ``key`` over the whole screen."""
+        self.key = key
+        self.retranslate()
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
+        self.raise_()
+        self.show()
+
+    def retranslate(self) -> None:
+        if not self.key:
+            return
+        title, *rest = say_lines(Text(self.key))
+        self.question.setText(heading(title))
+        self.meaning.setText("\n".join(rest))
+        self.no.setText(say("cancel.no"))
+        self.yes.setText(say("cancel.yes"))
+
+    def spoken_text(self) -> str:
+        return f"{self.question.text()} {self.meaning.text()}"
+
+    def _answer(self, yes: bool) -> None:
+        self.hide()
+        self.answered.emit(yes)
+
+
 class Screen(QWidget):
     """One patient-facing screen in the kiosk's frame.
 
     Top bar: the step, whether voice guidance is off, 「もう一度読む」, 「文字を大きく」 and the
     language choice — on every screen. Then the title, the body (``self.body``, filled in
     ``build()``), and the action bar at the bottom: 「やめる」 at the left when the flow offers
-    it, the screen's actions to the right, the expected choice rightmost.
+    it, the screen's actions to the right, the expected choice rightmost. When the flow's
+    「やめる」 asks first (``Option.confirm``), a tap shows the question over the screen and
+    only はい sends it.
 
     ``show_data`` hands the screen what the flow says: ``body`` (the catalogue texts of the
     flow's screen), ``options`` (its buttons) and the facts the screen shows (tries left,
@@ -207,6 +270,8 @@ class Screen(QWidget):
         outer.addLayout(self.body, 1)
         outer.addLayout(self._action_bar())
         self.choices: list[Choices] = []
+        self.confirm = ConfirmPanel(self)
+        self.confirm.answered.connect(self._cancel_answered)
         self.build()
         self.retranslate()
 
@@ -250,12 +315,27 @@ class Screen(QWidget):
         policy = self.cancel.sizePolicy()
         policy.setRetainSizeWhenHidden(True)  # the bar keeps its height on every screen
         self.cancel.setSizePolicy(policy)
-        self.cancel.clicked.connect(lambda: self.chosen.emit(Event.CANCEL, None))
+        self.cancel.clicked.connect(self._cancel_tapped)
         self.cancel.setVisible(False)
         self.bar.addWidget(self.cancel)
         self.bar.addStretch(1)
         self._bar_index = 2  # actions go before the screen's own primary control
         return self.bar
+
+    def _cancel_tapped(self) -> None:
+        cancel = next((o for o in self.options if o.event is Event.CANCEL), None)
+        if cancel is not None and cancel.confirm:
+            self.confirm.ask(cancel.confirm)
+        else:
+            self.chosen.emit(Event.CANCEL, None)
+
+    def _cancel_answered(self, yes: bool) -> None:
+        if yes:
+            self.chosen.emit(Event.CANCEL, None)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.confirm.setGeometry(self.rect())
+        super().resizeEvent(event)
 
     def build(self) -> None:
         """Create the screen's widgets in ``self.body``."""
@@ -265,6 +345,17 @@ class Screen(QWidget):
         choices.chosen.connect(self.chosen)
         self.choices.append(choices)
         return choices
+
+    def add_answers(self, choices: Choices) -> Choices:
+        """Register the answers to the screen's question and put them in the body, centred,
+        side by side and alike (``role`` "answer": neither is the expected one), away from
+        「やめる」 in the action bar."""
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(choices, 4)
+        row.addStretch(1)
+        self.body.addLayout(row)
+        return self.add_choices(choices)
 
     def add_actions(self, choices: Choices) -> Choices:
         """Register a group of option buttons and put it in the action bar."""
@@ -335,11 +426,13 @@ class Screen(QWidget):
             self.cancel.setText(say(cancel.label))
         for choices in self.choices:
             choices.retranslate()
+        self.confirm.retranslate()
         self._refresh_frame()
 
     def show_data(self, data: dict[str, Any]) -> None:
         """Show what the flow says about this step (texts, options, tries left, codes …)."""
         self.data = dict(data)
+        self.confirm.hide()  # a new step: an open question no longer applies
         for choices in self.choices:
             choices.set_options(self.options)
         self.retranslate()

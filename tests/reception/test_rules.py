@@ -160,9 +160,9 @@ def test_face_only_card_is_never_offered_the_pin(kits: Any) -> None:
     kit.flow.send(Event.LOOK_AT_CAMERA)
     no_pin()  # face failed, a try left
     kit.flow.send(Event.RETRY_FACE)
-    kit.flow.send(Event.LOOK_AT_CAMERA)
-    no_pin()  # face failed, no try left: staff only
-    assert kit.flow.send(Event.CALL_STAFF) == State.STAFF_WAIT
+    # face failed, no try left: staff only, and the kiosk called them itself
+    assert kit.flow.send(Event.LOOK_AT_CAMERA) == State.STAFF_WAIT
+    assert "choose_pin" not in kit.flow.allowed_events()
     assert kit.card.auth_tries == 3  # nothing was sent to the card's PIN
 
 
@@ -336,7 +336,9 @@ def test_invalid_qualification_skips_consent_and_still_records_the_result(kits: 
     kit.flow.send(Event.CHOOSE_PIN)
     assert kit.flow.send(Event.PIN_ENTERED, kits.PIN) == State.DONE
     assert kit.records.receptions[-1].consents == {}
-    assert "受付窓口" in kit.flow.screen().ja
+    screen = kit.flow.screen()
+    assert "職員をお呼びしました" in screen.ja and "完了" not in screen.ja
+    assert screen.details["completed"] is False
 
 
 def test_a_records_failure_shows_an_error_and_keeps_nothing(kits: Any) -> None:

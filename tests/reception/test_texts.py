@@ -47,7 +47,9 @@ def test_lines_join_as_each_language_writes_sentences() -> None:
     assert texts.lines("done.body", "ja") == ("受付が完了しました。", "カードをお取りください。")
     assert texts.get("done.body", "ja") == "受付が完了しました。カードをお取りください。"
     assert texts.get("done.body", "en") == "Check-in complete. Please take your card."
-    assert texts.get("card-error.900", "en") == "Check-in failed. Please see the reception desk."
+    assert texts.get("card-error.900", "en") == (
+        "Check-in failed. Something went wrong with this machine."
+    )
 
 
 def test_parameters_and_dates_are_filled_in() -> None:

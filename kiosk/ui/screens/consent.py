@@ -1,5 +1,6 @@
-"""consent-item: one information item a screen, 同意する / 同意しない; how long the doctors
-may see it (24 hours) stands out, not in small print."""
+"""consent-item: one information item a screen, 同意する / 同意しない side by side in the body
+and alike (neither is pushed), away from 「やめる」; how long the doctors may see it (24 hours
+from now) stands out, not in small print."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ class ConsentScreen(Screen):
         self.explain = label("fact")
         self.explain.setObjectName("hours")
         self.body.addWidget(self.explain)
+        self.answers = self.add_answers(Choices({Event.CONSENT}, primary=False, role="answer"))
         self.body.addStretch(1)
-        self.answers = self.add_actions(Choices({Event.CONSENT}))
 
     def texts(self) -> tuple[Text, ...]:
         body = self.data.get("body")

@@ -1,5 +1,6 @@
 """done: check-in complete, with a success mark; take the card (no cancel here). When the
-insurance could not be confirmed, the flow's second text says so."""
+insurance could not be confirmed the patient is not checked in: no mark, no 完了, and the
+flow's text says the staff were called."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class DoneScreen(Screen):
     def retranslate(self) -> None:
         super().retranslate()
         title, *rest = self.lines()
+        self.mark.setVisible(self.data.get("completed", True) is not False)
         self.set_title(title)
         self.hint.setText("\n".join(rest))
         self.notice.setText(self.text(1))

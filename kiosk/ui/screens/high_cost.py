@@ -1,6 +1,7 @@
 """high-cost, limit-consent, specific-disease: use the high-cost medical expense system? then
 share the limit information (and 特定疾病 information where relevant). One widget shows the
-three steps; ``stage`` is the flow's screen id."""
+three steps; ``stage`` is the flow's screen id. The two answers sit side by side in the body
+and alike (neither is pushed), away from 「やめる」."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ class HighCostScreen(Screen):
     def build(self) -> None:
         self.explain = label("body")
         self.body.addWidget(self.explain)
+        self.answers = self.add_answers(Choices(primary=False, role="answer"))
         self.body.addStretch(1)
-        self.answers = self.add_actions(Choices())
 
     @property
     def stage(self) -> str:

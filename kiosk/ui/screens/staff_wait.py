@@ -1,4 +1,6 @@
-"""staff-wait: a staff member confirms the patient's identity (目視確認)."""
+"""staff-wait: the desk was called and a staff member confirms the patient's identity
+(目視確認); when the kiosk called the desk itself, why (no usable PIN, the face attempts
+spent) above the one thing to do: wait."""
 
 from __future__ import annotations
 
@@ -26,7 +28,8 @@ class StaffWaitScreen(Screen):
         super().retranslate()
         title, *rest = self.lines()
         self.set_title(title)
-        self.hint.setText("\n".join(rest))
+        why = [self.text(i) for i in range(1, len(self.texts()))]
+        self.hint.setText("\n".join([*why, *rest]))
         self.desk_notice.setText(say("staff-wait.go_to_desk"))
 
     def spoken_text(self) -> str:
