@@ -44,6 +44,12 @@ SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
     ("card-error-002", State.CARD_ERROR, Visit(error=ReaderError.NOT_MY_NUMBER_CARD), ""),
     ("card-error-006", State.CARD_ERROR, Visit(error=ReaderError.CERTIFICATE_INVALID), ""),
     ("card-error-900", State.CARD_ERROR, Visit(error=ReaderError.SYSTEM), ""),
+    (
+        "card-error-006-staff-called",
+        State.CARD_ERROR,
+        Visit(error=ReaderError.CERTIFICATE_INVALID, ended_by="error", staff_called=True),
+        "",
+    ),
     ("expiry-alert", State.EXPIRY_ALERT, Visit(cert=_EXPIRES), ""),
     ("register", State.REGISTER, Visit(), ""),
     ("method", State.METHOD, Visit(auth_tries_left=3), ""),
@@ -76,6 +82,18 @@ SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
     ("pin-last-try", State.PIN, Visit(auth_tries_left=1), Event.PIN_WRONG),
     ("pin-locked", State.PIN_LOCKED, Visit(auth_tries_left=0), Event.PIN_WRONG),
     ("staff-wait", State.STAFF_WAIT, Visit(), ""),
+    (
+        "staff-wait-face-only",
+        State.STAFF_WAIT,
+        Visit(reading=CardReading(b"", 0, True), face_failures=3, face_reason="no_match"),
+        "",
+    ),
+    (
+        "staff-wait-pin-locked",
+        State.STAFF_WAIT,
+        Visit(auth_tries_left=0, face_failures=3, face_reason="no_match"),
+        "",
+    ),
     ("consent-medication", State.CONSENT, Visit(), ""),
     ("consent-checkups", State.CONSENT, Visit(consents={ConsentItem.MEDICATION: True}), ""),
     ("high-cost", State.HIGH_COST, Visit(), ""),
@@ -87,8 +105,10 @@ SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
     ("idle-warning", State.IDLE_WARNING, Visit(idle_seconds_left=20), ""),
     ("cancelled", State.CANCELLED, Visit(ended_by="cancel"), ""),
     ("cancelled-card-removed", State.CANCELLED, Visit(ended_by="card_removed"), ""),
+    ("cancelled-refused", State.CANCELLED, Visit(ended_by="cancel", staff_id="nurse-7"), ""),
     ("take-card", State.TAKE_CARD, Visit(ended_by="done"), ""),
     ("take-card-timeout", State.TAKE_CARD, Visit(ended_by="timeout"), ""),
+    ("take-card-refused", State.TAKE_CARD, Visit(ended_by="cancel", staff_id="nurse-7"), ""),
     ("card-left", State.CARD_LEFT, Visit(ended_by="done", staff_called=True), ""),
 )
 """Each screenshot: its name, and the state and visit the flow would show it for."""
@@ -161,6 +181,7 @@ def render_all(
                     path = out / f"{name}_{language}_{width}x{height}.png"
                     window.grab().save(str(path))
                     written.append(path)
+                written += render_cancel_question(out, app, window, f"{language}_{width}x{height}")
         for language in languages:
             window.set_language(language)
             written += render_staff_side(out, app, language)
@@ -169,6 +190,25 @@ def render_all(
         window.close()
         langs.switch("ja")
     return written
+
+
+CANCEL_QUESTION_ON = "consent-medication"
+"""The screen the 「やめる」 question is shown over in its screenshot."""
+
+
+def render_cancel_question(
+    out: Path, app: QApplication, window: KioskWindow, suffix: str
+) -> list[Path]:
+    """「やめる」's question (はい / いいえ) over a consent screen, as a tap on やめる shows it."""
+    _, screen_id, data = next(v for v in variants() if v[0] == CANCEL_QUESTION_ON)
+    screen = window.show_screen(screen_id, data)
+    cancel = next(o for o in screen.options if o.event is Event.CANCEL)
+    screen.ask_first.ask(cancel.confirm)
+    app.processEvents()
+    path = out / f"cancel-question_{suffix}.png"
+    window.grab().save(str(path))
+    screen.ask_first.hide()
+    return [path]
 
 
 def render_staff_side(out: Path, app: QApplication, language: str) -> list[Path]:

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtGui import QColor, QHideEvent, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QHBoxLayout,
@@ -270,8 +270,8 @@ class Screen(QWidget):
         outer.addLayout(self.body, 1)
         outer.addLayout(self._action_bar())
         self.choices: list[Choices] = []
-        self.confirm = ConfirmPanel(self)
-        self.confirm.answered.connect(self._cancel_answered)
+        self.ask_first = ConfirmPanel(self)
+        self.ask_first.answered.connect(self._cancel_answered)
         self.build()
         self.retranslate()
 
@@ -325,7 +325,7 @@ class Screen(QWidget):
     def _cancel_tapped(self) -> None:
         cancel = next((o for o in self.options if o.event is Event.CANCEL), None)
         if cancel is not None and cancel.confirm:
-            self.confirm.ask(cancel.confirm)
+            self.ask_first.ask(cancel.confirm)
         else:
             self.chosen.emit(Event.CANCEL, None)
 
@@ -333,8 +333,12 @@ class Screen(QWidget):
         if yes:
             self.chosen.emit(Event.CANCEL, None)
 
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.ask_first.hide()  # another screen took over: an open question no longer applies
+        super().hideEvent(event)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self.confirm.setGeometry(self.rect())
+        self.ask_first.setGeometry(self.rect())
         super().resizeEvent(event)
 
     def build(self) -> None:
@@ -426,13 +430,13 @@ class Screen(QWidget):
             self.cancel.setText(say(cancel.label))
         for choices in self.choices:
             choices.retranslate()
-        self.confirm.retranslate()
+        self.ask_first.retranslate()
         self._refresh_frame()
 
     def show_data(self, data: dict[str, Any]) -> None:
         """Show what the flow says about this step (texts, options, tries left, codes …)."""
         self.data = dict(data)
-        self.confirm.hide()  # a new step: an open question no longer applies
+        self.ask_first.hide()  # a new step: an open question no longer applies
         for choices in self.choices:
             choices.set_options(self.options)
         self.retranslate()

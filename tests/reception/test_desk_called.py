@@ -69,7 +69,9 @@ def test_a_locked_pin_with_face_attempts_left_still_offers_the_face(kits: Any) -
     assert kit.flow.send(Event.CHOOSE_FACE) == State.FACE
 
 
-@pytest.mark.parametrize(("card", "code"), [({"my_number": False}, "002"), ({"status": "revoked"}, "006")])
+@pytest.mark.parametrize(
+    ("card", "code"), [({"my_number": False}, "002"), ({"status": "revoked"}, "006")]
+)
 def test_an_error_keeps_its_code_and_reason_after_call_staff(
     kits: Any, card: dict[str, Any], code: str
 ) -> None:

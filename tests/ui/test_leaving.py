@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton
 
+from kiosk.ui import theme
+
 
 def _to_consent(app, ui) -> None:
     app.kiosk.place_card("virtual:standard")
@@ -25,12 +27,34 @@ def test_card_removed_midway_cancels_and_records_nothing(qtbot, make_app, ui) ->
     ui.wait_screen(app, "start")
 
 
-def test_cancel_button_ends_the_reception(qtbot, make_app, ui) -> None:
+def test_cancel_button_asks_first_then_ends_the_reception(qtbot, make_app, ui) -> None:
     app = make_app()
     _to_consent(app, ui)
-    ui.tap(app.window.current(), "cancel")
+    screen = app.window.current()
+    ui.tap(screen, "cancel")
+    question = screen.ask_first
+    assert question.isVisible() and question.question.text() == "受付をやめますか？"
+    assert question.yes.height() == question.no.height() >= theme.TOUCH_PX
+    ui.tap(screen, "cancel_no")  # いいえ: nothing is sent, the consent question stays
+    assert not question.isVisible()
+    assert app.flow.state.value == "consent-item"
+    ui.tap(screen, "cancel")
+    ui.tap(screen, "cancel_yes")
     ui.wait_screen(app, "cancelled")
     assert app.records.receptions == []
+
+
+def test_an_open_cancel_question_goes_when_the_screen_changes(qtbot, make_app, ui) -> None:
+    app = make_app()
+    _to_consent(app, ui)
+    screen = app.window.current()
+    ui.tap(screen, "cancel")
+    assert screen.ask_first.isVisible()
+    ui.tap(screen, "cancel_no")
+    ui.tap(screen, "cancel")
+    app.kiosk.remove_card()  # the card taken instead: the question no longer applies
+    ui.wait_screen(app, "cancelled")
+    assert not screen.ask_first.isVisibleTo(screen)
 
 
 def test_inactivity_warns_then_asks_for_the_card(qtbot, make_app, ui) -> None:

@@ -234,6 +234,7 @@ def test_the_next_patient_never_sees_the_previous_face(qtbot, make_app, ui) -> N
     face.go.set()
     ui.wait_screen(app, "consent-item")
     ui.tap(app.window.current(), "cancel")
+    ui.tap(app.window.current(), "cancel_yes")
     ui.wait_screen(app, "cancelled")
     app.kiosk.remove_card()
     ui.wait_screen(app, "start")
