@@ -279,6 +279,8 @@ def _pin_locked(kiosk: HeadlessKiosk, choices: Choices) -> None:
 
 def _staff_wait(kiosk: HeadlessKiosk, choices: Choices) -> None:
     flow = kiosk.flow
+    if choices.staff_password and not flow.visit.staff_visual:  # the kiosk called the desk
+        flow.send(Event.STAFF_MODE, StaffMode(True, choices.staff_password))
     if flow.visit.staff_visual:
         flow.send(Event.STAFF_CONFIRM, True)
     else:

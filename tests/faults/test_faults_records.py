@@ -58,7 +58,7 @@ def _failed_recording(kiosk: HeadlessKiosk, fault: Callable[[], AbstractContextM
     assert end == State.CARD_ERROR
     screen = kiosk.flow.screen()
     assert screen.details.get("error_code") == ReaderError.SYSTEM.value
-    assert "受付窓口" in screen.ja and screen.en
+    assert "「職員を呼ぶ」を押してください" in screen.ja and screen.en  # the button it offers
     assert kiosk.back_to_start() == State.START
     assert _results(kiosk) == before  # no result file for a reception not recorded
     assert _partial(kiosk) == []
