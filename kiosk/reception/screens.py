@@ -118,7 +118,7 @@ def build_screen(state: State, visit: Visit, policy: FlowPolicy) -> Screen:
         body = [Text(f"{state.value}.refused")]
     elif state == State.TAKE_CARD and visit.ended_by == "timeout":
         body = [Text("take-card.timeout")]
-    if state in (State.TAKE_CARD, State.CARD_LEFT):
+    if state == State.TAKE_CARD:  # on card-left the kiosk has called the staff itself
         options.append(Option(E.CALL_STAFF, "option.call_staff", enabled=not visit.staff_called))
     if state == State.EXPIRY_ALERT and visit.cert is not None:
         day = visit.cert.not_after.date()

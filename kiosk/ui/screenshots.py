@@ -193,7 +193,7 @@ def render_all(
 
 
 CANCEL_QUESTION_ON = "consent-medication"
-"""The screen the 「やめる」 question is shown over in its screenshot."""
+"""The screen the cancel question is shown over in its screenshot."""
 
 
 def render_cancel_question(

@@ -91,3 +91,14 @@ def test_an_invalid_insurance_shows_no_success_mark(window) -> None:
     assert not not_done.mark.isVisible()
     assert "完了" not in not_done.title.text() + not_done.hint.text()
     assert "職員をお呼びしました" in not_done.hint.text()
+
+
+def test_staff_wait_without_the_station_sends_the_patient_to_the_desk(window) -> None:
+    window.resize(1280, 800)
+    screen = _shown(window, "staff-wait")
+    screen.set_desk_reachable(False)
+    assert screen.title.text() == "職員を呼び出せませんでした"
+    assert "お待ちください" not in screen.hint.text()  # one instruction: go to the desk
+    assert screen.desk_notice.text() == "受付窓口にお越しください。"
+    screen.set_desk_reachable(True)
+    assert screen.title.text() == "職員をお呼びしました"
