@@ -177,7 +177,9 @@ class KioskController(QObject):
         face.show_guidance(guidance, progress)
 
     def _speak(self) -> None:
-        self._speak_text(self.window.current().spoken_text())
+        screen = self.window.current()
+        asking = screen.ask_first.isVisibleTo(screen)  # the cancel question over the screen
+        self._speak_text(screen.ask_first.spoken_text() if asking else screen.spoken_text())
 
     def _speak_text(self, text: str) -> None:
         if self.voice is not None:

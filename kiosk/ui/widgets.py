@@ -326,6 +326,7 @@ class Screen(QWidget):
         cancel = next((o for o in self.options if o.event is Event.CANCEL), None)
         if cancel is not None and cancel.confirm:
             self.ask_first.ask(cancel.confirm)
+            self.repeat_requested.emit()  # voice guidance reads the question
         else:
             self.chosen.emit(Event.CANCEL, None)
 
