@@ -127,6 +127,7 @@ def _verify(args: argparse.Namespace) -> int:
         result = store.verify(
             checkpoints=checkpoints, authenticate=key is not None or not args.archive
         )
+        refused = _refused(store) if result.ok else []
     if missing_key:
         result.findings.insert(0, Finding(None, f"authenticity cannot be checked: {missing_key}"))
     for note in result.notes:
@@ -137,6 +138,7 @@ def _verify(args: argparse.Namespace) -> int:
                 f"ok: {result.count} records, the chain is intact and signed with key "
                 f"{key.key_id if key else '?'}; {result.checkpoints} checkpoints agree"
             )
+            _show_refused(refused)
         else:
             print(
                 f"structure ok: {result.count} records link up without gaps; authenticity was "
@@ -157,6 +159,25 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 _SHOWN = 30
+REFUSALS = ("request_refused:", "pairing_refused", "media_refused:")
+"""The station's and kiosks' refusals of forged, replayed or misdirected attempts."""
+
+
+def _refused(store: Any) -> list[str]:
+    """Every refused attempt in the chain, in words (Japan time, who refused, what)."""
+    lines = []
+    for record in store.records(kind="event"):
+        action = str(record.body.get("detail", {}).get("action") or "")
+        if action.startswith(REFUSALS):
+            when = record.at.astimezone(JST).strftime("%Y-%m-%d %H:%M:%S")
+            lines.append(f"  {when}  {record.kiosk_id}  {action}")
+    return lines
+
+
+def _show_refused(lines: list[str]) -> None:
+    if lines:
+        print(f"{len(lines)} refused request{'s' if len(lines) > 1 else ''} recorded:")
+        print("\n".join(lines))
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -37,9 +37,12 @@ from kiosk.reception.ports import StaffAuthenticator
 from kiosk.reception.rules import desk_call_reason
 from kiosk.station.holder import read_holder
 from kiosk.station.media import MediaHub, frame_jpeg, media_hub, photo_jpeg
+from kiosk.station.orders import Orders, note_refusal
 from kiosk.station.uplink import MediaUplink, endpoint_ok
 from kiosk.station_tables.bell import KIOSKS
-from kiosk.station_tables.calls import CallBoard, CallReason, CommandKind
+from kiosk.station_tables.calls import CallBoard, CallReason, Command, CommandKind
+from kiosk.station_tables.keys import KeyPair, kiosk_key
+from kiosk.station_tables.trust import ensure_trust_schema, seal_call, seal_of
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +140,8 @@ class KioskLink:
         frame_interval_s: float = 0.4,
         poll_s: float = 0.25,
         media_key: bytes | None = None,
+        orders: Orders | None = None,
+        identity: KeyPair | None = None,
     ) -> None:
         self.flow = flow
         self.board = board
@@ -166,7 +171,10 @@ class KioskLink:
         self._calling = False  # a call opened in this visit and not over (the flow's thread)
         self._held_by: str | None = None
         self._frame_pending = False
-        self._done_commands: set[str] = set()
+        self.orders = orders or Orders(kiosk_id)
+        self.identity = identity or kiosk_key(kiosk_id)  # signs its calls and images
+        ensure_trust_schema(board.db)
+        self._call_id: str | None = None  # the open call's ID (the desk's answer names it)
         flow.add_listener(self._on_change)
 
     # -- lifetime ----------------------------------------------------------------------------
@@ -351,7 +359,9 @@ class KioskLink:
 
     def _open_call(self, reception: str, reason: CallReason, detail: dict[str, str]) -> None:
         self._call, self._call_detail = reason, detail
-        self.board.open_call(self.kiosk_id, reception or None, reason, detail=detail)
+        call = self.board.open_call(self.kiosk_id, reception or None, reason, detail=detail)
+        self._call_id = call.id
+        seal_call(self.board.db, self.identity, call)
 
     def _answered_here(self, ok: bool, staff_id: str) -> None:
         self._call = None
@@ -369,11 +379,28 @@ class KioskLink:
         while not self._stop.is_set():
             with contextlib.suppress(KioskError):
                 for command in self.board.pending(self.kiosk_id):
-                    if command.id not in self._done_commands:
-                        self._done_commands.add(command.id)
-                        self._carry_out(command.kind, command.value, command.staff_id)
-                        self.board.done(command.id, "sent")
+                    self._obey(command)  # once: a request seen before is refused as replayed
             seen = bell.wait(KIOSKS, seen, self.poll_s)
+
+    def _obey(self, command: Command) -> None:
+        """Carry out ``command`` if the station signed it for this kiosk, call and reception
+        now (:mod:`kiosk.station.orders`); else refuse it, for the desk and the records."""
+        with self._lock:
+            waiting, reception = self._waiting, self._reception
+        why = self.orders.check(
+            command,
+            seal_of(self.board.db, command.id),
+            waiting=waiting,
+            reception_id=reception,
+            call_id=self._call_id,
+        )
+        if why is None:
+            self._carry_out(command.kind, command.value, command.staff_id)
+            self.board.done(command.id, "sent")
+            return
+        log.warning("a request of the desk was refused (%s %s)", command.kind.value, why)
+        self.board.done(command.id, f"refused:{why}")
+        self.door.run(partial(note_refusal, self.flow, command.kind.value, why))
 
     def _carry_out(self, kind: CommandKind, value: dict[str, Any], staff_id: str) -> None:
         if kind is CommandKind.CONFIRM:

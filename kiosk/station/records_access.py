@@ -16,7 +16,9 @@ from kiosk.records.database import Database, open_database
 from kiosk.records.errors import RecordError
 from kiosk.records.store import RecordStore
 from kiosk.station_tables.calls import CallBoard
+from kiosk.station_tables.keys import KeyPair
 from kiosk.station_tables.staff_accounts import StaffAccounts
+from kiosk.station_tables.trust import Sealer, ensure_trust_schema
 
 T = TypeVar("T")
 
@@ -30,13 +32,18 @@ class Parts:
     chain: RecordStore
     board: CallBoard
     accounts: StaffAccounts
+    station: KeyPair | None = None  # the station's signing key (its requests are signed)
 
 
-def connect(url: str) -> Parts:
+def connect(url: str, station: KeyPair | None = None) -> Parts:
     db = open_database(url)
     try:
         chain = RecordStore(db, STATION_ID)
-        return Parts(db, chain, CallBoard(db), StaffAccounts(db, chain))
+        board = CallBoard(db)
+        if station is not None:
+            ensure_trust_schema(db)
+            board.seal = Sealer(station)
+        return Parts(db, chain, board, StaffAccounts(db, chain), station)
     except BaseException:
         db.close()
         raise
@@ -45,8 +52,9 @@ def connect(url: str) -> Parts:
 class StationRecords:
     """The station's records: ``use(fn)`` runs ``fn(parts)`` with a live connection."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, station: KeyPair | None = None) -> None:
         self.url = url
+        self.station = station
         self._parts: Parts | None = None
         self._lock = threading.Lock()
         self.reachable = True
@@ -55,7 +63,7 @@ class StationRecords:
         with self._lock:
             try:
                 if self._parts is None:
-                    self._parts = connect(self.url)
+                    self._parts = connect(self.url, self.station)
                 result = work(self._parts)
             except RecordError:
                 self.reachable = False

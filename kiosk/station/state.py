@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
@@ -30,8 +31,10 @@ from kiosk.station.clients import OpenPages
 from kiosk.station.media import MediaHub, media_hub
 from kiosk.station.records_access import Parts, StationRecords
 from kiosk.station.relay import MediaRelay
+from kiosk.station.vouch import vouch
 from kiosk.station_tables.bell import DESK, bell_for
 from kiosk.station_tables.calls import CallStatus
+from kiosk.station_tables.keys import station_key
 from kiosk.station_tables.staff_accounts import Session
 
 log = logging.getLogger(__name__)
@@ -60,6 +63,7 @@ class StationConfig:
     allowed_hosts: tuple[str, ...] = ()  # more Host names served (NAME or NAME:PORT)
     clock: Callable[[], datetime] = utc_now  # sign-ins, their waits and the sessions' idle time
     max_login_forms: int = MAX_LOGIN_FORMS
+    key_file: Path | None = None  # the station's signing key (default kiosk_home()/station-key)
 
 
 class Station:
@@ -67,7 +71,8 @@ class Station:
 
     def __init__(self, config: StationConfig) -> None:
         self.config = config
-        self.records = StationRecords(config.records_url)
+        self.key = station_key(config.key_file)
+        self.records = StationRecords(config.records_url, self.key)
         self.bell = bell_for(config.records_url)
         self.media = config.media or media_hub()
         self.pages = OpenPages()
@@ -146,7 +151,8 @@ class Station:
         board.disconnect_silent(self.config.stale_after_s, now)
         kiosks = {k.kiosk_id: k for k in board.kiosks()}
         calls = []
-        for call in board.calls():
+        listed = board.calls()
+        for call in listed:
             kiosk = kiosks.get(call.kiosk_id)
             item = call.to_dict()
             item["waiting"] = bool(
@@ -157,13 +163,14 @@ class Station:
             )
             calls.append(item)
         head = parts.db.execute("SELECT seq FROM chain_head WHERE id = 1")
-        return {
+        state = {
             "type": "state",
             "db_ok": True,
             "calls": calls,
             "kiosks": [k.to_dict(now, self.config.stale_after_s) for k in kiosks.values()],
             "records_seq": int(head[0][0]) if head else 0,
         }
+        return vouch(parts, listed, state)
 
     async def watch_records(self) -> None:
         """Tell every page what changed: on the bell, or every ``poll_s``."""

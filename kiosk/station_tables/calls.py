@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -163,6 +164,7 @@ class CallBoard:
     def __init__(self, db: Database, bell: Bell | None = None) -> None:
         self.db = db
         self.bell = bell if bell is not None else bell_for(db.url)
+        self.seal: Callable[[Database, Command], None] | None = None  # the station's signature
         ensure_station_schema(db)
 
     @classmethod
@@ -492,6 +494,8 @@ class CallBoard:
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (command_id, kiosk_id, kind.value, json.dumps(value), staff_id, call_id, iso(at)),
         )
+        if self.seal is not None:  # signed in the same transaction (kiosk_link checks it)
+            self.seal(self.db, Command(command_id, kiosk_id, kind, value, staff_id, call_id, at))
         self._rang(KIOSKS, kiosk_id)
         return command_id
 

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from helpers.pairing import pair
 from helpers.waiting import wait_for
 from kiosk.bench.staff import CHROMIUM_ARGS as BENCH_CHROMIUM_ARGS
 from kiosk.config import Settings
@@ -107,6 +108,7 @@ def start_kiosk(
     card: str = "virtual:auth-pin-locked",
     settings: dict[str, Any] | None = None,
     clock: Any = None,
+    paired: bool = True,
     **link: Any,
 ) -> Kiosk:
     settings = Settings(kiosk_id=kiosk_id).with_overrides(settings or {})
@@ -121,6 +123,8 @@ def start_kiosk(
         flow, board, kiosk_id, thread, slot=services.slot, frames=camera.read, **link
     )
     kiosk_link.start()
+    if paired:
+        pair(url, kiosk_id)
     return Kiosk(kiosk_id, services, flow, thread, kiosk_link, board)
 
 

@@ -25,6 +25,7 @@ import httpx
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from helpers.pairing import pair
 from kiosk.cli import main as kiosk_main
 
 PASSWORD = "correct horse battery"
@@ -76,6 +77,7 @@ def _until(condition: Callable[[], Any], what: str, timeout_s: float = 60.0) -> 
 
 def main(sqlite_url: str, port: int, browser_profile: Path) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    pair(sqlite_url, "kiosk-1")  # paired at the desk once, before this day
     qapp = QApplication(sys.argv[:1])
     base = f"http://127.0.0.1:{port}/"
     gui = GuiThread()

@@ -23,7 +23,8 @@ def test_kiosk_run_with_its_station_and_a_browser_at_the_desk(
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
-    env = {**os.environ, "PYTHONPATH": str(HERE.parents[1]), "QT_QPA_PLATFORM": "offscreen"}
+    path = os.pathsep.join((str(HERE.parents[1]), str(HERE.parent)))  # the repository, tests
+    env = {**os.environ, "PYTHONPATH": path, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
         [
             sys.executable,

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -17,69 +15,14 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
+from helpers.kiosk_process import KioskProcess
+from helpers.pairing import pair
 from kiosk.reception import State
 from kiosk.station.records_access import connect as connect_records
 from kiosk.station.uplink import endpoint_ok, kiosk_proof
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
-
-
-class KioskProcess:
-    """``python -m kiosk.station.headless`` with its stdout read on a thread."""
-
-    def __init__(self, url: str, kiosk_id: str) -> None:
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "kiosk.station.headless",
-                "--records",
-                url,
-                "--kiosk-id",
-                kiosk_id,
-                "--frames",
-                f"image:{REPO / 'assets/people/joe-biden-1.jpg'}",
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.put(line.strip())
-
-    def expect(self, wanted: str, timeout_s: float = 60.0) -> None:
-        while wanted not in self.seen:
-            try:
-                self.seen.append(self.lines.get(timeout=timeout_s))
-            except queue.Empty:
-                stderr = self.process.stderr.read() if self.process.poll() is not None else ""
-                raise AssertionError(
-                    f"the kiosk never said {wanted!r}: {self.seen} {stderr}"
-                ) from None
-
-    def send(self, word: str) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.write(word + "\n")
-        self.process.stdin.flush()
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.send("quit")
-        try:
-            return self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            return self.process.wait(30)
 
 
 def _sign_in(page: Any, base: str) -> None:
@@ -109,6 +52,7 @@ def test_images_reach_a_station_in_another_process_and_nothing_is_kept(
     st.add_staff(sqlite_url, "nurse-01")
     server = station(sqlite_url)
     desk = _station_state(server)
+    pair(sqlite_url, "far-1")
     kiosk = KioskProcess(sqlite_url, "far-1")
     try:
         kiosk.expect("ready")

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from kiosk.station.records_access import Parts
+from kiosk.station.vouch import note_answer, unanswerable
 from kiosk.station.web import json_body, records_answer, signed_in
 from kiosk.station_tables.calls import CallStatus
 from kiosk.station_tables.staff_accounts import Session
@@ -45,9 +46,13 @@ def _answer(
     kiosk = next((k for k in p.board.kiosks() if k.kiosk_id == call.kiosk_id), None)
     if kiosk is None or not kiosk.waiting or kiosk.reception_id != call.reception_id:
         return 409, {"result": "not_waiting"}
+    why = unanswerable(p, call)
+    if why is not None:
+        return 409, {"result": why}
     done = p.board.answer(call_id, ok, staff_id, at)
     if done is None:
         again = p.board.call(call_id)
         by = again.answered_by if again is not None else None
         return 409, {"result": "taken", "by": by}
+    note_answer(p, call, ok, staff_id, at)
     return 200, {"result": "answered", "by": staff_id}

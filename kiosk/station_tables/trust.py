@@ -1,0 +1,218 @@
+"""Signatures beside the station's tables: who may speak for the station and for each kiosk.
+
+Everything here is in the shared records database, which anyone with write access can
+change; what makes it trustworthy is the signatures (:mod:`kiosk.station_tables.keys`), whose
+keys the database never holds:
+
+- ``station_seals``: the station's signature over each request it leaves for a kiosk
+  (:class:`Sealer`): the request, the kiosk, the call and reception it is for, when it was
+  issued. The kiosk checks it against the stations it was paired with before it acts.
+- ``station_enrolments``: each kiosk's public key as the station learned it at pairing,
+  signed by that station (a row it did not sign is not an enrolment, :func:`enrolled`).
+- ``station_call_seals``: the kiosk's signature over each call it opens (:func:`seal_call`);
+  the desk answers only a call signed by the key enrolled for its kiosk.
+
+The tables have their own schema version (``station_trust_version`` in ``meta``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from kiosk.records.chain import iso
+from kiosk.records.database import Database, schema_change
+from kiosk.records.errors import RecordError
+from kiosk.station_tables.calls import Call, Command, CommandKind
+from kiosk.station_tables.keys import KeyPair, verify
+
+TRUST_VERSION = 1
+VERSION_KEY = "station_trust_version"
+REQUEST = "kiosk station request"
+ENROLMENT = "kiosk station enrolment"
+CALL = "kiosk station call"
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS station_seals ("
+    " command_id TEXT PRIMARY KEY, station_key TEXT NOT NULL, reception_id TEXT,"
+    " seal TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS station_enrolments ("
+    " station_key TEXT NOT NULL, kiosk_id TEXT NOT NULL, kiosk_key TEXT NOT NULL,"
+    " paired_by TEXT NOT NULL, paired_at TEXT NOT NULL, seal TEXT NOT NULL,"
+    " PRIMARY KEY (station_key, kiosk_id))",
+    "CREATE TABLE IF NOT EXISTS station_call_seals ("
+    " call_id TEXT PRIMARY KEY, kiosk_key TEXT NOT NULL, seal TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS station_pairings ("
+    " id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, kiosk_key TEXT NOT NULL,"
+    " commitment TEXT NOT NULL, created_at TEXT NOT NULL, station_key TEXT,"
+    " station_nonce TEXT, kiosk_nonce TEXT, status TEXT NOT NULL, decided_by TEXT,"
+    " seal TEXT)",
+    "CREATE INDEX IF NOT EXISTS station_pairings_kiosk ON station_pairings (kiosk_id, status)",
+)
+
+
+def ensure_trust_schema(db: Database) -> None:
+    """Create the tables of signatures (once; kiosks and stations racing take turns)."""
+    if db.table_exists("meta") and db.execute("SELECT 1 FROM meta WHERE key = ?", (VERSION_KEY,)):
+        return
+    with schema_change(db):
+        rows = db.execute("SELECT value FROM meta WHERE key = ?", (VERSION_KEY,))
+        if rows and int(rows[0][0]) > TRUST_VERSION:
+            raise RecordError(
+                f"the records database {db.url} has station trust tables {rows[0][0]}, newer "
+                "than this software: update the kiosk software"
+            )
+        if rows:
+            return
+        for statement in SCHEMA:
+            db.execute(statement)
+        db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (VERSION_KEY, str(TRUST_VERSION)))
+
+
+# -- requests: signed by the station --------------------------------------------------------
+
+
+def request_payload(command: Command, reception_id: str | None) -> dict[str, Any]:
+    """What the station signs of a request (and the kiosk checks)."""
+    return {
+        "id": command.id,
+        "kiosk_id": command.kiosk_id,
+        "kind": command.kind.value,
+        "value": command.value,
+        "staff_id": command.staff_id,
+        "call_id": command.call_id,
+        "reception_id": reception_id,
+        "issued_at": iso(command.created_at),
+    }
+
+
+def request_reception(db: Database, command: Command) -> str | None:
+    """The reception a request is for: its call's, or the one it names (images)."""
+    if command.call_id is not None:
+        rows = db.execute("SELECT reception_id FROM station_calls WHERE id = ?", (command.call_id,))
+        return str(rows[0][0]) if rows and rows[0][0] is not None else None
+    named = command.value.get("reception_id")
+    return named if isinstance(named, str) else None
+
+
+class Sealer:
+    """The station's signature on each request it leaves (``CallBoard.seal``): in the
+    request's own transaction, so no kiosk ever sees it unsigned."""
+
+    def __init__(self, key: KeyPair) -> None:
+        self.key = key
+
+    def __call__(self, db: Database, command: Command) -> None:
+        reception = request_reception(db, command)
+        seal = self.key.sign(REQUEST, request_payload(command, reception))
+        db.execute(
+            "INSERT INTO station_seals (command_id, station_key, reception_id, seal)"
+            " VALUES (?, ?, ?, ?)",
+            (command.id, self.key.public, reception, seal),
+        )
+
+
+def seal_of(db: Database, command_id: str) -> tuple[str, str | None, str] | None:
+    """The seal of a request: (station key, reception, signature), None when unsigned."""
+    rows = db.execute(
+        "SELECT station_key, reception_id, seal FROM station_seals WHERE command_id = ?",
+        (command_id,),
+    )
+    if not rows:
+        return None
+    key, reception, seal = rows[0]
+    return str(key), None if reception is None else str(reception), str(seal)
+
+
+def refusals(db: Database, since: datetime) -> list[dict[str, Any]]:
+    """Requests kiosks refused lately (forged, replayed, misdirected): for the desk."""
+    rows = db.execute(
+        "SELECT kiosk_id, kind, result, done_at FROM station_commands"
+        " WHERE done_at >= ? AND result LIKE 'refused%' ORDER BY done_at",
+        (iso(since),),
+    )
+    return [
+        {"kiosk_id": r[0], "kind": r[1], "why": str(r[2]).partition(":")[2], "at": r[3]}
+        for r in rows
+    ]
+
+
+# -- enrolments: each kiosk's key, signed by the station that paired it --------------------
+
+
+def enrolment_payload(kiosk_id: str, kiosk_key: str, staff_id: str, at: str) -> dict[str, Any]:
+    return {"kiosk_id": kiosk_id, "kiosk_key": kiosk_key, "paired_by": staff_id, "paired_at": at}
+
+
+def enrol(db: Database, station: KeyPair, kiosk_id: str, kiosk_key: str, staff_id: str) -> None:
+    """``kiosk_key`` speaks for ``kiosk_id`` at this station from now on (inside a write)."""
+    at = iso(datetime.now(UTC))
+    seal = station.sign(ENROLMENT, enrolment_payload(kiosk_id, kiosk_key, staff_id, at))
+    db.execute(
+        "DELETE FROM station_enrolments WHERE station_key = ? AND kiosk_id = ?",
+        (station.public, kiosk_id),
+    )
+    db.execute(
+        "INSERT INTO station_enrolments (station_key, kiosk_id, kiosk_key, paired_by,"
+        " paired_at, seal) VALUES (?, ?, ?, ?, ?, ?)",
+        (station.public, kiosk_id, kiosk_key, staff_id, at, seal),
+    )
+
+
+def enrolled(db: Database, station_public: str) -> dict[str, str]:
+    """Kiosk ID -> its key, as this station enrolled them (rows it did not sign ignored)."""
+    rows = db.execute(
+        "SELECT kiosk_id, kiosk_key, paired_by, paired_at, seal FROM station_enrolments"
+        " WHERE station_key = ?",
+        (station_public,),
+    )
+    found: dict[str, str] = {}
+    for kiosk_id, kiosk_key, staff_id, at, seal in rows:
+        payload = enrolment_payload(kiosk_id, kiosk_key, staff_id, at)
+        if verify(station_public, ENROLMENT, payload, seal):
+            found[str(kiosk_id)] = str(kiosk_key)
+    return found
+
+
+# -- calls: signed by the kiosk -------------------------------------------------------------
+
+
+def call_payload(call: Call) -> dict[str, Any]:
+    return {
+        "id": call.id,
+        "kiosk_id": call.kiosk_id,
+        "reception_id": call.reception_id,
+        "reason": call.reason.value,
+        "created_at": iso(call.created_at),
+    }
+
+
+def seal_call(db: Database, key: KeyPair, call: Call) -> None:
+    """The kiosk signs the call it opened (its reason as it is now)."""
+    seal = key.sign(CALL, call_payload(call))
+    with db.write():
+        db.execute("DELETE FROM station_call_seals WHERE call_id = ?", (call.id,))
+        db.execute(
+            "INSERT INTO station_call_seals (call_id, kiosk_key, seal) VALUES (?, ?, ?)",
+            (call.id, key.public, seal),
+        )
+
+
+def signed_calls(db: Database, calls: list[Call], keys: dict[str, str]) -> set[str]:
+    """The IDs of ``calls`` signed by the key enrolled for their kiosk."""
+    if not calls:
+        return set()
+    marks = ", ".join("?" for _ in calls)
+    sql = f"SELECT call_id, seal FROM station_call_seals WHERE call_id IN ({marks})"  # noqa: S608
+    rows = db.execute(sql, tuple(c.id for c in calls))
+    seals = {str(r[0]): str(r[1]) for r in rows}
+    return {
+        c.id for c in calls if verify(keys.get(c.kiosk_id), CALL, call_payload(c), seals.get(c.id))
+    }
+
+
+def recent(hours: float = 1.0) -> datetime:
+    return datetime.now(UTC) - timedelta(hours=hours)
+
+
+__all__ = ["CommandKind", "Sealer", "enrol", "enrolled", "seal_call", "seal_of"]

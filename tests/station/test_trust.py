@@ -1,0 +1,221 @@
+"""Trust between the kiosks and the desk, tried as an attacker with write access to the records
+database would (a kiosk in a process of its own, the station on a free port): a forged,
+replayed or copied request moves no kiosk, is refused, written in the records chain and shown
+at the desk; the desk's real answer still works and enters the chain when given."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers.kiosk_process import KioskProcess
+from helpers.pairing import pair
+from kiosk.cli import main
+from kiosk.reception import State
+from kiosk.records.chain import iso
+from kiosk.records.store import RecordStore
+from kiosk.station.orders import FORGED, MISDIRECTED, REPLAYED, UNPAIRED, UNSIGNED, Orders
+from kiosk.station_tables.calls import Command, CommandKind
+from kiosk.station_tables.keys import kiosk_key, station_key
+from kiosk.station_tables.trust import REQUEST, request_payload
+
+
+def _db(url: str) -> sqlite3.Connection:
+    return sqlite3.connect(url.removeprefix("sqlite:///"), timeout=30, isolation_level=None)
+
+
+def _forge(url: str, kiosk_id: str, **columns: Any) -> str:
+    """One row in station_commands, as anyone who can write the database can add it."""
+    row = {
+        "id": uuid.uuid4().hex,
+        "kiosk_id": kiosk_id,
+        "kind": "confirm",
+        "value": '{"ok": true}',
+        "staff_id": "alice",
+        "call_id": None,
+        "created_at": iso(datetime.now(UTC)),
+        **columns,
+    }
+    with _db(url) as db:
+        db.execute(
+            "INSERT INTO station_commands (id, kiosk_id, kind, value, staff_id, call_id,"
+            " created_at) VALUES (:id, :kiosk_id, :kind, :value, :staff_id, :call_id,"
+            " :created_at)",
+            row,
+        )
+    return str(row["id"])
+
+
+def _result(url: str, command_id: str) -> str | None:
+    with _db(url) as db:
+        rows = db.execute("SELECT result FROM station_commands WHERE id = ?", (command_id,))
+        return rows.fetchone()[0]
+
+
+def _kiosk_state(url: str, kiosk_id: str) -> str:
+    with _db(url) as db:
+        return str(
+            db.execute(
+                "SELECT state FROM station_kiosks WHERE kiosk_id = ?", (kiosk_id,)
+            ).fetchone()[0]
+        )
+
+
+def _events(url: str) -> list[tuple[str, str | None, str]]:
+    with RecordStore.open(url, kiosk_id="check", read_only=True) as store:
+        return [
+            (
+                r.kiosk_id,
+                r.body.get("staff_id"),
+                str(r.body.get("detail", {}).get("action") or r.body.get("event")),
+            )
+            for r in store.records(kind="event")
+        ]
+
+
+def _open_call(st: Any, server: Any, kiosk_id: str) -> dict[str, Any]:
+    desk = server.server.config.app.state.station
+    st.wait_for(
+        lambda: any(
+            c["kiosk_id"] == kiosk_id and c["waiting"] and c.get("signed")
+            for c in desk.snapshot.get("calls", [])
+        ),
+        what="the kiosk's signed call at the desk",
+    )
+    return next(c for c in desk.snapshot["calls"] if c["kiosk_id"] == kiosk_id)
+
+
+@pytest.fixture
+def far(sqlite_url: str, station: Any, st: Any) -> Any:
+    st.add_staff(sqlite_url, "nurse-01")
+    st.add_staff(sqlite_url, "alice")
+    server = station(sqlite_url)
+    pair(sqlite_url, "far-a")
+    kiosk = KioskProcess(sqlite_url, "far-a")
+    try:
+        kiosk.expect("ready")
+        kiosk.send("place")
+        kiosk.send("call_staff")
+        kiosk.expect(f"state {State.STAFF_WAIT.value}")
+        yield server, kiosk
+    finally:
+        assert kiosk.stop() == 0
+
+
+def test_a_forged_confirm_row_moves_no_kiosk_and_is_refused_recorded_and_shown(
+    far, sqlite_url, st, capsys
+) -> None:
+    server, kiosk = far
+    call = _open_call(st, server, "far-a")
+    desk = server.server.config.app.state.station
+    forged = _forge(sqlite_url, "far-a", call_id=call["id"])  # the finding: one INSERT
+    st.wait_for(lambda: _result(sqlite_url, forged) is not None, what="the kiosk to read it")
+    assert _result(sqlite_url, forged) == f"refused:{UNSIGNED}"
+    assert _kiosk_state(sqlite_url, "far-a") == State.STAFF_WAIT.value
+    assert f"state {State.CONSENT.value}" not in kiosk.seen
+    st.wait_for(
+        lambda: any(r["why"] == UNSIGNED for r in desk.snapshot.get("refused", [])),
+        what="the desk to show the refusal",
+    )
+
+    # the station's own answer, copied to a new row with the station's seal: not that request
+    client, csrf = st.sign_in(server.binding.url, "nurse-01")
+    answer = client.post(
+        f"/api/calls/{call['id']}/answer", json={"ok": True}, headers={"x-csrf-token": csrf}
+    )
+    assert answer.status_code == 200, answer.text
+    kiosk.expect(f"state {State.CONSENT.value}")  # the desk's real answer still works
+
+    def carried_out() -> Any:
+        with _db(sqlite_url) as db:
+            return db.execute(
+                "SELECT c.id, s.seal FROM station_commands c JOIN station_seals s"
+                " ON s.command_id = c.id WHERE c.kind = 'confirm' AND c.result = 'sent'"
+            ).fetchone()
+
+    st.wait_for(carried_out, what="the real answer marked carried out")
+    real_id, seal = carried_out()
+    with _db(sqlite_url) as db:
+        copy = uuid.uuid4().hex
+        db.execute(
+            "INSERT INTO station_commands (id, kiosk_id, kind, value, staff_id, call_id,"
+            " created_at) SELECT ?, kiosk_id, kind, value, 'alice', call_id, created_at"
+            " FROM station_commands WHERE id = ?",
+            (copy, real_id),
+        )
+        db.execute(
+            "INSERT INTO station_seals (command_id, station_key, reception_id, seal)"
+            " SELECT ?, station_key, reception_id, seal FROM station_seals WHERE command_id = ?",
+            (copy, real_id),
+        )
+        assert seal
+        db.execute(  # the very request again
+            "UPDATE station_commands SET done_at = NULL, result = NULL WHERE id = ?", (real_id,)
+        )
+    st.wait_for(lambda: _result(sqlite_url, copy) is not None, what="the copy to be read")
+    st.wait_for(lambda: _result(sqlite_url, real_id) is not None, what="the replay to be read")
+    assert _result(sqlite_url, copy) == f"refused:{FORGED}"
+    assert _result(sqlite_url, real_id) == f"refused:{REPLAYED}"
+
+    wanted = {
+        ("far-a", "staff", f"request_refused:confirm:{why}") for why in (UNSIGNED, FORGED, REPLAYED)
+    }
+    st.wait_for(lambda: wanted <= set(_events(sqlite_url)), what="the refusals in the chain")
+    events = _events(sqlite_url)
+    assert ("station", "nurse-01", "call_answered") in events  # when given, by the desk
+    assert not any(e[1] == "alice" and e[0] == "far-a" for e in events)  # alice did nothing
+
+    assert main(["records", "verify", "--records", sqlite_url]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ok: ")
+    assert "refused request" in out and f"confirm:{UNSIGNED}" in out and f"confirm:{FORGED}" in out
+
+
+def _command(kind: CommandKind = CommandKind.CONFIRM, **changes: Any) -> Command:
+    fields: dict[str, Any] = {
+        "id": uuid.uuid4().hex,
+        "kiosk_id": "k-1",
+        "kind": kind,
+        "value": {"ok": True},
+        "staff_id": "nurse-01",
+        "call_id": "call-1",
+        "created_at": datetime.now(UTC),
+        **changes,
+    }
+    return Command(**fields)
+
+
+def test_the_kiosk_checks_signature_kiosk_call_reception_and_freshness(tmp_path: Path) -> None:
+    station = station_key(tmp_path / "station-key")
+    other = station_key(tmp_path / "other-key")
+    orders = Orders("k-1", lambda: frozenset({station.public}))
+    now = dict(waiting=True, reception_id="r-1", call_id="call-1")
+
+    def seal(command: Command, key: Any = station, reception: str | None = "r-1") -> Any:
+        return key.public, reception, key.sign(REQUEST, request_payload(command, reception))
+
+    good = _command()
+    assert orders.check(good, seal(good), **now) is None
+    assert orders.check(good, seal(good), **now) == REPLAYED
+    assert orders.check(_command(), None, **now) == UNSIGNED
+    forged = _command()
+    assert orders.check(forged, seal(forged, other), **now) == FORGED
+    wrong_text = _command()
+    assert orders.check(_command(id=wrong_text.id), seal(wrong_text), **now) == FORGED
+    elsewhere = _command(kiosk_id="k-2")
+    assert orders.check(elsewhere, seal(elsewhere), **now) == MISDIRECTED
+    other_call = _command(call_id="call-0")
+    assert orders.check(other_call, seal(other_call), **now) == MISDIRECTED
+    old_visit = _command()
+    assert orders.check(old_visit, seal(old_visit, reception="r-0"), **now) == MISDIRECTED
+    stale = _command(created_at=datetime(2020, 1, 1, tzinfo=UTC))
+    assert orders.check(stale, seal(stale), **now) == REPLAYED
+    mode = _command(CommandKind.MODE, value={"visual": True}, call_id=None)
+    assert orders.check(mode, seal(mode, reception=None), **now) is None
+    assert Orders("k-1", frozenset).check(good, seal(good), **now) == UNPAIRED
+    assert kiosk_key("k-1").public != station.public
