@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.bench._pairing import pair_all
 from kiosk.config import Settings
 from kiosk.errors import KioskError
 from kiosk.reception import Change, State
@@ -133,6 +134,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     server = StationThread(Binding("127.0.0.1", _free_port()), StationConfig(url)).start()
     kiosks = [_Kiosk(url, f"bench-{n + 1}") for n in range(count)]
     try:
+        pair_all(url, [k.link for k in kiosks])
         return _measure(args.chromium, server.binding.url, kiosks, rounds, count, url)
     finally:
         for kiosk in kiosks:

@@ -19,6 +19,7 @@ from kiosk.station.server import Binding, StationError, StationThread
 from kiosk.station.uplink import media_key_for
 from kiosk.station_tables.calls import CallBoard
 from kiosk.ui.bridge import BridgeDoor
+from kiosk.ui.pairing_code import PairingCode
 from kiosk.ui.staff_keypad import OnReaderStaff
 
 
@@ -47,8 +48,11 @@ def open_station(args: argparse.Namespace, settings: Any, services: Any, kiosk: 
         media_key=media_key_for(settings),
     )
     on_reader.watch_desk(link.unreachable_listeners, link.desk_reachable)
+    link.pairing.listeners.append(_say_code)
+    corner = PairingCode(kiosk.window)
+    link.pairing.listeners.append(corner.show_code)
     link.start()
-    stops += [link.stop, board.close]
+    stops += [link.stop, board.close, corner.deleteLater]
     if args.station_port:
         try:
             server = StationThread(
@@ -60,3 +64,14 @@ def open_station(args: argparse.Namespace, settings: Any, services: Any, kiosk: 
             print(f"staff station: {server.binding.url}", file=sys.stderr, flush=True)
             stops.insert(0, server.stop)
     return stops
+
+
+def _say_code(code: str | None) -> None:
+    """The pairing code, for whoever set this kiosk up (the desk types it at the station)."""
+    if code is not None:
+        print(
+            f"kiosk run: pairing code {code}: a signed-in member of staff enters it at the "
+            "staff station (キオスク / Kiosks tab)",
+            file=sys.stderr,
+            flush=True,
+        )

@@ -27,7 +27,17 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from kiosk.station.endpoints import bell, calls, health, kiosks, live, signin, taking, today
+from kiosk.station.endpoints import (
+    bell,
+    calls,
+    health,
+    kiosks,
+    live,
+    pairing,
+    signin,
+    taking,
+    today,
+)
 from kiosk.station.hosts import served_hosts
 from kiosk.station.relay import kiosk_media
 from kiosk.station.state import Station, StationConfig
@@ -54,6 +64,7 @@ def create_app(config: StationConfig) -> Starlette:
             Route("/api/calls/{call_id}/handled", taking.handled, methods=["POST"]),
             Route("/api/kiosks/{kiosk_id}/mode", kiosks.mode, methods=["POST"]),
             Route("/api/kiosks/{kiosk_id}/pins", kiosks.pins, methods=["POST"]),
+            Route("/api/kiosks/{kiosk_id}/pair", pairing.pair, methods=["POST"]),
             Route("/api/today", today.today, methods=["GET"]),
             Route("/health", health.health),
             WebSocketRoute("/live", live.live),

@@ -101,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         frames=frames,
         media_key=media_key_for(settings),
     )
+    link.pairing.listeners.append(lambda code: print(f"pair {code or '-'}", flush=True))
     link.start()
     print("ready", flush=True)
     try:

@@ -38,6 +38,7 @@ from kiosk.reception.rules import desk_call_reason
 from kiosk.station.holder import read_holder
 from kiosk.station.media import MediaHub, frame_jpeg, media_hub, photo_jpeg
 from kiosk.station.orders import Orders, note_refusal
+from kiosk.station.pairing import KioskPairing
 from kiosk.station.uplink import MediaUplink, endpoint_ok
 from kiosk.station_tables.bell import KIOSKS
 from kiosk.station_tables.calls import CallBoard, CallReason, Command, CommandKind
@@ -173,6 +174,7 @@ class KioskLink:
         self._frame_pending = False
         self.orders = orders or Orders(kiosk_id)
         self.identity = identity or kiosk_key(kiosk_id)  # signs its calls and images
+        self.pairing = KioskPairing(board.db, kiosk_id, self.identity)  # until paired
         ensure_trust_schema(board.db)
         self._call_id: str | None = None  # the open call's ID (the desk's answer names it)
         flow.add_listener(self._on_change)
@@ -376,8 +378,10 @@ class KioskLink:
     def _requests(self) -> None:
         bell = self.board.bell
         seen = bell.count(KIOSKS)
+        paired = False
         while not self._stop.is_set():
             with contextlib.suppress(KioskError):
+                paired = paired or self.pairing.step()
                 for command in self.board.pending(self.kiosk_id):
                     self._obey(command)  # once: a request seen before is refused as replayed
             seen = bell.wait(KIOSKS, seen, self.poll_s)

@@ -15,6 +15,7 @@ from typing import Any
 from kiosk.records.errors import RecordError
 from kiosk.station.records_access import Parts
 from kiosk.station_tables.calls import Call
+from kiosk.station_tables.pairing import requests
 from kiosk.station_tables.trust import enrolled, recent, refusals, signed_calls
 
 UNPAIRED = "unpaired"
@@ -30,12 +31,28 @@ def vouch(parts: Parts, calls: list[Call], snapshot: dict[str, Any]) -> dict[str
     requests refused in the last hour."""
     keys = _keys(parts)
     signed = signed_calls(parts.db, calls, keys)
+    asking = _asking(parts)
     for kiosk in snapshot["kiosks"]:
         kiosk["paired"] = kiosk["kiosk_id"] in keys
+        kiosk["pairing"] = asking.get(kiosk["kiosk_id"], "")
     for call in snapshot["calls"]:
         call["signed"] = call["id"] in signed
     snapshot["refused"] = refusals(parts.db, recent())
     return snapshot
+
+
+def _asking(parts: Parts) -> dict[str, str]:
+    """Kiosk ID -> how far its pairing with this station is: ``asked`` (press 登録),
+    ``code`` (type the code the kiosk shows)."""
+    if parts.station is None:
+        return {}
+    found: dict[str, str] = {}
+    for request in requests(parts.db):
+        if request.station_key is None:
+            found.setdefault(request.kiosk_id, "asked")
+        elif request.station_key == parts.station.public:
+            found[request.kiosk_id] = "code"
+    return found
 
 
 def unanswerable(parts: Parts, call: Call) -> str | None:

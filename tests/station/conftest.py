@@ -118,13 +118,13 @@ def start_kiosk(
     flow = services.reception()
     thread = FlowThread(flow, name=f"flow-{kiosk_id}")
     board = CallBoard.open(url)
+    if paired:
+        pair(url, kiosk_id)
     camera = open_camera(f"image:{REPO / 'assets/people/joe-biden-1.jpg'}")
     kiosk_link = KioskLink(
         flow, board, kiosk_id, thread, slot=services.slot, frames=camera.read, **link
     )
     kiosk_link.start()
-    if paired:
-        pair(url, kiosk_id)
     return Kiosk(kiosk_id, services, flow, thread, kiosk_link, board)
 
 

@@ -25,7 +25,6 @@ import httpx
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from helpers.pairing import pair
 from kiosk.cli import main as kiosk_main
 
 PASSWORD = "correct horse battery"
@@ -64,6 +63,13 @@ def _window() -> Any:
     return next(w for w in QApplication.topLevelWidgets() if isinstance(w, KioskWindow))
 
 
+def _corner_code() -> str | None:
+    from kiosk.ui.pairing_code import PairingCode
+
+    corner = _window().findChild(PairingCode)
+    return corner.code if corner is not None and corner.isVisible() else None
+
+
 def _until(condition: Callable[[], Any], what: str, timeout_s: float = 60.0) -> Any:
     deadline = time.monotonic() + timeout_s
     while True:
@@ -77,7 +83,6 @@ def _until(condition: Callable[[], Any], what: str, timeout_s: float = 60.0) -> 
 
 def main(sqlite_url: str, port: int, browser_profile: Path) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    pair(sqlite_url, "kiosk-1")  # paired at the desk once, before this day
     qapp = QApplication(sys.argv[:1])
     base = f"http://127.0.0.1:{port}/"
     gui = GuiThread()
@@ -94,6 +99,17 @@ def main(sqlite_url: str, port: int, browser_profile: Path) -> int:
             button.click()
 
         gui.call(press)
+
+    def pair_at_the_desk(page: Any) -> None:
+        """As a clinic does once: 登録 at the desk, the code in the kiosk's corner typed in."""
+        page.click("#tab-kiosks")
+        page.click("#pair-start-kiosk-1", timeout=60_000)
+        code = _until(lambda: gui.call(_corner_code), "the pairing code on the kiosk")
+        seen["pairing_code"] = code
+        page.fill("#pair-code-kiosk-1", code)
+        page.click("#pair-confirm-kiosk-1")
+        seen["paired"] = page.inner_text("#pair-message-kiosk-1", timeout=60_000)
+        page.click("#tab-calls")
 
     def desk() -> None:
         from playwright.sync_api import sync_playwright
@@ -114,6 +130,7 @@ def main(sqlite_url: str, port: int, browser_profile: Path) -> int:
                 page.fill("#password", PASSWORD)
                 page.click("#login")
                 page.wait_for_selector("#calls")
+                pair_at_the_desk(page)
                 tap("call_staff")  # the patient presses 職員を呼ぶ
                 _until(lambda: screen() == "staff-wait", "the staff-wait screen")
                 seen["staff_button"] = gui.call(

@@ -44,6 +44,9 @@ def test_kiosk_run_with_its_station_and_a_browser_at_the_desk(
     seen = json.loads(lines[-1])
     assert not seen["failure"], seen["failure"][0]
     assert seen["code"] == 0
+    assert len(seen["pairing_code"].replace(" ", "")) == 6  # shown in the kiosk's corner
+    assert "kiosk-1" in seen["paired"]  # paired at the desk with it
+    assert f"pairing code {seen['pairing_code']}" in done.stderr  # and in kiosk run's output
     assert seen["staff_button"]  # the on-reader staff button is on the waiting screen
     assert "暗証番号" in seen["call"]  # the call and its reason in words
     assert seen["screen"] == "consent-item"  # confirmed at the desk: the patient moves on

@@ -219,3 +219,84 @@ def test_the_kiosk_checks_signature_kiosk_call_reception_and_freshness(tmp_path:
     assert orders.check(mode, seal(mode, reception=None), **now) is None
     assert Orders("k-1", frozenset).check(good, seal(good), **now) == UNPAIRED
     assert kiosk_key("k-1").public != station.public
+
+
+def _kiosk_said(kiosk: KioskProcess, prefix: str, st: Any) -> str:
+    """The last line the kiosk printed starting with ``prefix`` (waited for)."""
+
+    def said() -> str | None:
+        while not kiosk.lines.empty():
+            kiosk.seen.append(kiosk.lines.get())
+        found = [line for line in kiosk.seen if line.startswith(prefix)]
+        return found[-1] if found else None
+
+    st.wait_for(said, what=f"the kiosk to say {prefix!r}")
+    return str(said())
+
+
+def test_a_kiosk_is_paired_at_the_desk_with_the_code_it_shows(
+    sqlite_url, station, st, capsys
+) -> None:
+    st.add_staff(sqlite_url, "nurse-01")
+    server = station(sqlite_url)
+    desk = server.server.config.app.state.station
+    kiosk = KioskProcess(sqlite_url, "new-1")
+    try:
+        kiosk.expect("ready")
+        kiosk.send("place")
+        kiosk.send("call_staff")
+        kiosk.expect(f"state {State.STAFF_WAIT.value}")
+        st.wait_for(
+            lambda: any(k.get("pairing") == "asked" for k in desk.snapshot.get("kiosks", [])),
+            what="the kiosk's pairing request at the desk",
+        )
+        kiosk_row = next(k for k in desk.snapshot["kiosks"] if k["kiosk_id"] == "new-1")
+        assert kiosk_row["paired"] is False
+        call = next(c for c in desk.snapshot["calls"] if c["kiosk_id"] == "new-1")
+        client, csrf = st.sign_in(server.binding.url, "nurse-01")
+        headers = {"x-csrf-token": csrf}
+        unpaired = client.post(
+            f"/api/calls/{call['id']}/answer", json={"ok": True}, headers=headers
+        )
+        assert unpaired.status_code == 409 and unpaired.json()["result"] == "unpaired"
+
+        # a wrong code ends the attempt, and the refusal is recorded
+        assert client.post("/api/kiosks/new-1/pair", json={}, headers=headers).status_code == 200
+        first = _kiosk_said(kiosk, "pair ", st).removeprefix("pair ")
+        assert len(first.replace(" ", "")) == 6
+        wrong = f"{(int(first.replace(' ', '')) + 1) % 10**6:06d}"
+        refused = client.post("/api/kiosks/new-1/pair", json={"code": wrong}, headers=headers)
+        assert refused.status_code == 403 and refused.json()["result"] == "wrong_code"
+
+        # the kiosk asks again; the right code pairs it
+        st.wait_for(
+            lambda: (
+                client.post("/api/kiosks/new-1/pair", json={}, headers=headers).status_code == 200
+            ),
+            what="a new pairing request to answer",
+        )
+        st.wait_for(
+            lambda: _kiosk_said(kiosk, "pair ", st) not in (f"pair {first}", "pair -"),
+            what="a new code",
+        )
+        code = _kiosk_said(kiosk, "pair ", st).removeprefix("pair ")
+        paired = client.post("/api/kiosks/new-1/pair", json={"code": code}, headers=headers)
+        assert paired.status_code == 200, paired.text
+        st.wait_for(
+            lambda: any(k["paired"] for k in desk.snapshot.get("kiosks", [])),
+            what="the desk to know the kiosk",
+        )
+        kiosk.send("call_staff")  # the call is signed by the kiosk's own key from now on
+        signed = _open_call(st, server, "new-1")
+        answer = client.post(
+            f"/api/calls/{signed['id']}/answer", json={"ok": True}, headers=headers
+        )
+        assert answer.status_code == 200, answer.text
+        kiosk.expect(f"state {State.CONSENT.value}")
+    finally:
+        assert kiosk.stop() == 0
+    events = _events(sqlite_url)
+    assert ("station", "nurse-01", "pairing_refused") in events
+    assert ("station", "nurse-01", "kiosk_paired") in events
+    assert main(["records", "verify", "--records", sqlite_url]) == 0
+    assert "pairing_refused" in capsys.readouterr().out

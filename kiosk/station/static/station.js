@@ -137,6 +137,7 @@
     if (status === 200) message = say("view.answered", { staff: data.by, decision: say(ok ? "decision.ok" : "decision.refused") });
     else if (data.result === "taken") message = say("view.taken", { staff: data.by || "?" });
     else if (data.result === "not_waiting") message = say("view.not_waiting");
+    else if (data.result === "unpaired" || data.result === "unsigned") message = say("view.unpaired");
     else if (status === 503) message = say("db.down");
     else message = say("view.gone");
     renderView();
@@ -222,6 +223,7 @@
     else if (!note && call.status === "disconnected") note = say("call.status.disconnected");
     else if (!note && call.status === "ended") note = say("view.gone");
     else if (!note && call.identity && !call.waiting) note = say("view.not_waiting");
+    else if (!note && call.signed === false) note = say("view.unpaired");
     return note ? el("p", { id: "view-message", class: "message", text: note }) : null;
   }
 
@@ -260,7 +262,7 @@
         el("dt", { text: say("view.kana") }), el("dd", { id: "holder-kana", text: holder && holder.kana ? holder.kana : say("view.kana_none") }),
         el("dt", { text: say("view.birth") }), el("dd", { id: "holder-birth", text: birthText(holder) }),
         el("dt", { text: say("view.reason") }), el("dd", { id: "call-reason", text: reasonText(call.reason) })));
-    const can = call.status === "open" && call.waiting;
+    const can = call.status === "open" && call.waiting && call.signed !== false;
     if (refusing === call.id && can) { // 確認できない ends the check-in: a second, deliberate click
       view.append(el("div", { class: "refusal", id: "refusal" },
         el("p", { text: say("view.refuse_warn") }),
@@ -415,6 +417,7 @@
         state = data;
         arrived(fresh);
         renderAll();
+        document.dispatchEvent(new CustomEvent("station-state", { detail: data })); // pairing.js
         for (const c of fresh) window.stationAlertTimes[c.id] = Date.now();
         if (fresh.length) chime();
       } else if (data.type === "media") {
