@@ -16,7 +16,6 @@ from kiosk.station.app import StationConfig
 from kiosk.station.kiosk_link import KioskLink, LinkStaff
 from kiosk.station.on_reader import KioskStaffCheck
 from kiosk.station.server import Binding, StationError, StationThread
-from kiosk.station.uplink import media_key_for
 from kiosk.station_tables.calls import CallBoard
 from kiosk.ui.bridge import BridgeDoor
 from kiosk.ui.pairing_code import PairingCode
@@ -45,7 +44,6 @@ def open_station(args: argparse.Namespace, settings: Any, services: Any, kiosk: 
         settings.kiosk_id,
         BridgeDoor(kiosk.bridge),
         slot=services.slot,
-        media_key=media_key_for(settings),
     )
     on_reader.watch_desk(link.unreachable_listeners, link.desk_reachable)
     link.pairing.listeners.append(_say_code)

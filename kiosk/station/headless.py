@@ -21,7 +21,6 @@ from kiosk.face.camera.sources import open_camera
 from kiosk.reception import Change, Reception
 from kiosk.reception.events import Event, StaffAnswer, StaffMode
 from kiosk.station.kiosk_link import KioskLink
-from kiosk.station.uplink import media_key_for
 from kiosk.station_tables.calls import CallBoard
 from kiosk.wiring.flow_thread import WorkThread
 from kiosk.wiring.services import build_services
@@ -99,7 +98,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         thread,
         slot=services.slot,
         frames=frames,
-        media_key=media_key_for(settings),
     )
     link.pairing.listeners.append(lambda code: print(f"pair {code or '-'}", flush=True))
     link.start()

@@ -9,9 +9,9 @@ in the records database, and carries out what the desk asks of this kiosk.
   they are dropped when the wait ends.
 - The desk's requests: 無人 / 目視確認 (held between receptions or not), the staff's answer
   to a call, read the PINs again, send the waiting patient's images to a station of another
-  process (:mod:`kiosk.station.uplink`, with ``media_key``). Flow calls happen on the
-  flow's own thread through a :class:`FlowDoor` (the window's bridge, or the headless
-  kiosk's thread).
+  process (:mod:`kiosk.station.uplink`, sealed to the station that asked). Flow calls
+  happen on the flow's own thread through a :class:`FlowDoor` (the window's bridge, or the
+  headless kiosk's thread).
 
 The station signs staff in; a request carries the staff ID, and the link switches the mode
 with a one-time credential of its own (:class:`LinkStaff`), so the flow's audit records who.
@@ -140,7 +140,6 @@ class KioskLink:
         heartbeat_s: float = 2.0,
         frame_interval_s: float = 0.4,
         poll_s: float = 0.25,
-        media_key: bytes | None = None,
         orders: Orders | None = None,
         identity: KeyPair | None = None,
     ) -> None:
@@ -154,7 +153,6 @@ class KioskLink:
         self.heartbeat_s = heartbeat_s
         self.frame_interval_s = frame_interval_s
         self.poll_s = poll_s
-        self.media_key = media_key
         self._uplinks: dict[str, MediaUplink] = {}
         self.staff = LinkStaff.on(flow)
         self.desk_reachable = True
@@ -177,6 +175,7 @@ class KioskLink:
         self.pairing = KioskPairing(board.db, kiosk_id, self.identity)  # until paired
         ensure_trust_schema(board.db)
         self._call_id: str | None = None  # the open call's ID (the desk's answer names it)
+        self._asked_by: str | None = None  # the station key that signed the request at hand
         flow.add_listener(self._on_change)
 
     # -- lifetime ----------------------------------------------------------------------------
@@ -391,14 +390,16 @@ class KioskLink:
         now (:mod:`kiosk.station.orders`); else refuse it, for the desk and the records."""
         with self._lock:
             waiting, reception = self._waiting, self._reception
+        seal = seal_of(self.board.db, command.id)
         why = self.orders.check(
             command,
-            seal_of(self.board.db, command.id),
+            seal,
             waiting=waiting,
             reception_id=reception,
             call_id=self._call_id,
         )
         if why is None:
+            self._asked_by = seal[0] if seal is not None else None  # for the images
             self._carry_out(command.kind, command.value, command.staff_id)
             self.board.done(command.id, "sent")
             return
@@ -425,7 +426,8 @@ class KioskLink:
         """A station of another process watches this kiosk's call: stream it the images
         while the patient still waits (one uplink per station)."""
         url, station, reception = value.get("url"), value.get("station"), value.get("reception_id")
-        if self.media_key is None or not isinstance(url, str) or not endpoint_ok(url):
+        station = self._asked_by
+        if station is None or not isinstance(url, str) or not endpoint_ok(url):
             return
         if station in self.media.stations:
             return  # a station of this process: it sees the views already
@@ -441,5 +443,5 @@ class KioskLink:
             return self._waiting and self._reception == reception and not self._stop.is_set()
 
         self._uplinks[url] = MediaUplink(
-            url, self.media_key, self.kiosk_id, reception, self.media, still_waiting
+            url, self.identity, station, self.kiosk_id, reception, self.media, still_waiting
         ).start()

@@ -4,10 +4,12 @@ A kiosk whose link runs in this process puts them in this process's
 :class:`~kiosk.station.media.MediaHub`. A kiosk whose link runs in another process is asked
 for them (a :attr:`~kiosk.station_tables.calls.CommandKind.WATCH` request naming this
 station's endpoint) only while a page has its open call, and sends them over
-:data:`~kiosk.station.uplink.MEDIA_PATH` (:func:`kiosk_media`, after both sides proved they
-hold the records key). Each page gets the images of the kiosk it watches over its own
-WebSocket, as data in memory; when no page watches any more the kiosk is told to stop, and
-what it sent is dropped when its connection ends.
+:data:`~kiosk.station.uplink.MEDIA_PATH` (:func:`kiosk_media`), sealed to this station
+(:mod:`kiosk.station.sealed_media`): only the kiosk whose key this station enrolled, only to
+the endpoint this station asked it for; any other hello is refused and recorded. Each page
+gets the images of the kiosk it watches over its own WebSocket, as data in memory; when no
+page watches any more the kiosk is told to stop, and what it sent is dropped when its
+connection ends.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-import anyio.to_thread
 from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -33,17 +34,21 @@ from kiosk.records.errors import RecordError
 from kiosk.station.clients import Client, OpenPages
 from kiosk.station.media import Holder, MediaHub
 from kiosk.station.records_access import Parts, StationRecords
-from kiosk.station.uplink import (
-    FRAME,
-    HANDSHAKE_S,
-    PHOTO,
-    is_jpeg,
-    kiosk_proof,
-    media_key_for,
-    proof_ok,
-    station_proof,
+from kiosk.station.sealed_media import (
+    HELLO,
+    WELCOME,
+    SealedChannel,
+    SealError,
+    channel,
+    ephemeral,
+    hello_payload,
+    is_ephemeral,
+    welcome_payload,
 )
+from kiosk.station.uplink import FRAME, HANDSHAKE_S, PHOTO, TEXT, is_jpeg
 from kiosk.station_tables.calls import CommandKind
+from kiosk.station_tables.keys import verify
+from kiosk.station_tables.trust import enrolled
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +74,8 @@ class MediaRelay:
         self.media_url = media_url  # where kiosks send images (None: as each page reached us)
         self.station_id = secrets.token_hex(8)
         self.uplinks: dict[str, WebSocket] = {}  # kiosk ID -> its images' connection
-        self.asked: dict[str, tuple[str, float]] = {}  # kiosk ID -> (reception, when asked)
+        self.asked: dict[str, tuple[str, float, str]] = {}  # kiosk -> (reception, when, url)
         self._waiting: dict[str, str] = {}  # kiosk ID -> the reception of its waiting call
-        self._key: bytes | None = None
         self._dirty: set[str] = set()
         self._event: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -91,12 +95,6 @@ class MediaRelay:
         with contextlib.suppress(ValueError):
             self.hub.listeners.remove(self.changed)
         self.hub.stations.discard(self.station_id)
-
-    def key(self) -> bytes | None:
-        """The installation's media key (read once; blocking: call on a worker thread)."""
-        if self._key is None:
-            self._key = media_key_for(self.settings)
-        return self._key
 
     # -- to the pages ---------------------------------------------------------------------
 
@@ -185,9 +183,10 @@ class MediaRelay:
             asked = self.asked.get(kiosk_id)
             if asked is not None and asked[0] == reception and now - asked[1] < ASK_AGAIN_S:
                 continue
-            self.asked[kiosk_id] = (reception, now)
+            url = self.media_url or client.media_url
+            self.asked[kiosk_id] = (reception, now, url)
             value = {
-                "url": self.media_url or client.media_url,
+                "url": url,
                 "station": self.station_id,
                 "reception_id": reception,
             }
@@ -207,8 +206,15 @@ class MediaRelay:
                 await uplink.send_json({"type": "stop"})
                 await uplink.close()
 
-    async def receive(self, ws: WebSocket, kiosk_id: str, reception: str) -> None:
-        """The images of a kiosk that proved itself, until it ends or is told to stop."""
+    def asked_url(self, kiosk_id: str, reception: str) -> str | None:
+        """The endpoint this station asked ``kiosk_id`` to send that reception's images to."""
+        asked = self.asked.get(kiosk_id)
+        return asked[2] if asked is not None and asked[0] == reception else None
+
+    async def receive(
+        self, ws: WebSocket, kiosk_id: str, reception: str, sealed: SealedChannel
+    ) -> None:
+        """The sealed images of a kiosk that proved itself, until it ends or is told to stop."""
         old = self.uplinks.get(kiosk_id)
         if old is not None:
             with contextlib.suppress(Exception):
@@ -220,17 +226,20 @@ class MediaRelay:
                 message = await ws.receive()
                 if message["type"] == "websocket.disconnect":
                     break
-                data, text = message.get("bytes"), message.get("text")
-                if data and data[:1] in (PHOTO, FRAME) and is_jpeg(data[1:]):
+                blob = message.get("bytes")
+                if not blob:
+                    break  # only sealed messages come from a kiosk
+                data = sealed.open(blob)
+                if data[:1] in (PHOTO, FRAME) and is_jpeg(data[1:]):
                     part = "photo" if data[:1] == PHOTO else "frame"
                     self.hub.update(kiosk_id, reception, **{part: data[1:]})
-                elif text:
-                    said = json.loads(text)
+                elif data[:1] == TEXT:
+                    said = json.loads(data[1:])
                     if not isinstance(said, dict) or said.get("type") == "end":
                         break
                     if said.get("type") == "holder":
                         self.hub.update(kiosk_id, reception, holder=_holder(said))
-        except (WebSocketDisconnect, ValueError, RuntimeError):  # RecursionError included
+        except (WebSocketDisconnect, SealError, ValueError, RuntimeError):  # RecursionError too
             pass
         finally:
             if self.uplinks.get(kiosk_id) is ws:
@@ -249,41 +258,86 @@ def relay_of(conn: HTTPConnection) -> MediaRelay:
 
 
 async def kiosk_media(ws: WebSocket) -> None:
-    """A kiosk of another process sends its waiting patient's images (never a browser)."""
+    """A kiosk of another process sends its waiting patient's images (never a browser):
+    4003 a hello not signed by the key enrolled for that kiosk, or for another endpoint
+    (refused and recorded); 4009 not asked for, or the patient no longer waits."""
     relay = relay_of(ws)
-    key = await anyio.to_thread.run_sync(relay.key)
-    if ws.headers.get("origin") is not None or key is None:
+    station = relay.records.station
+    if ws.headers.get("origin") is not None or station is None:
         await ws.close(4003)
         return
     await ws.accept()
     challenge = secrets.token_hex(16)
     await ws.send_json({"type": "challenge", "challenge": challenge})
     try:
-        hello = await asyncio.wait_for(ws.receive_json(), HANDSHAKE_S)
+        said = await asyncio.wait_for(ws.receive_json(), HANDSHAKE_S)
     except (TimeoutError, WebSocketDisconnect, ValueError, KeyError, RecursionError):
         return
-    said = hello if isinstance(hello, dict) else {}
-    kiosk_id, reception, nonce = (said.get(k) for k in ("kiosk_id", "reception_id", "nonce"))
-    if not (
-        isinstance(kiosk_id, str)
-        and isinstance(reception, str)
-        and isinstance(nonce, str)
-        and proof_ok(said.get("proof"), kiosk_proof(key, challenge, kiosk_id, reception, nonce))
-    ):
-        log.warning("station: images offered without the records key: refused")
+    said = said if isinstance(said, dict) else {}
+    fields = [said.get(k) for k in ("kiosk_id", "reception_id", "url", "ephemeral")]
+    if not all(isinstance(f, str) for f in fields) or not is_ephemeral(fields[3]):
         await ws.close(4003)
         return
+    kiosk_id, reception, url, theirs = (str(f) for f in fields)
+    hello = hello_payload(challenge, kiosk_id, reception, url, theirs)
+    work = partial(
+        _admit,
+        hello=hello,
+        signature=said.get("signature"),
+        asked=relay.asked_url(kiosk_id, reception),
+    )
     try:
-        waiting = await relay.records.run(
-            partial(_waiting_for, kiosk_id=kiosk_id, reception_id=reception)
-        )
+        why = await relay.records.run(work)
     except RecordError:
-        waiting = False
-    if not waiting:
-        await ws.close(4009)
+        why = "records"
+    if why:
+        await ws.close(4003 if why in REFUSED else 4009)
         return
-    await ws.send_json({"type": "welcome", "proof": station_proof(key, challenge, kiosk_id, nonce)})
-    await relay.receive(ws, kiosk_id, reception)
+    private, mine = ephemeral()
+    welcome = welcome_payload(hello, mine)
+    await ws.send_json(
+        {"type": "welcome", "ephemeral": mine, "signature": station.sign(WELCOME, welcome)}
+    )
+    try:
+        sealed = channel(private, theirs, welcome)
+    except ValueError:
+        await ws.close(4003)
+        return
+    await relay.receive(ws, kiosk_id, reception, sealed)
+
+
+REFUSED = ("unpaired", "forged", "elsewhere")
+"""Why a hello was refused as an attempt (recorded in the chain as ``media_refused:<why>``)."""
+
+
+def _admit(parts: Parts, *, hello: dict[str, Any], signature: Any, asked: str | None) -> str:
+    """Why the kiosk of ``hello`` may not send its images ("": it may)."""
+    kiosk_id = str(hello["kiosk_id"])
+    station = parts.station
+    keys = enrolled(parts.db, station.public) if station is not None else {}
+    if kiosk_id not in keys:
+        why = "unpaired"
+    elif not verify(keys[kiosk_id], HELLO, hello, signature):
+        why = "forged"  # someone else's key (the records key, another kiosk's) says hello
+    elif asked is None:
+        return "unasked"  # the page closed meanwhile: nothing to refuse
+    elif hello["url"] != asked:
+        why = "elsewhere"  # the kiosk dialled another endpoint than asked: a relay
+    elif not _waiting_for(parts, kiosk_id=kiosk_id, reception_id=str(hello["reception_id"])):
+        return "not_waiting"
+    else:
+        return ""
+    log.warning("station: images refused (%s)", why)
+    _record(parts, f"media_refused:{why}", kiosk_id)
+    return why
+
+
+def _record(parts: Parts, action: str, kiosk_id: str) -> None:
+    at = datetime.now(UTC)
+    try:
+        parts.accounts.audit(action, "station", at, kiosk=kiosk_id[:64])
+    except RecordError:  # a kiosk ID the records refuse as a detail
+        parts.accounts.audit(action, "station", at)
 
 
 def _ask(parts: Parts, *, kiosk_id: str, value: dict[str, Any], staff_id: str) -> None:

@@ -9,29 +9,36 @@ twice a second — until the wait ends, the reception changes, or the station sa
 watches any more. The station keeps them in its :class:`~kiosk.station.media.MediaHub` for
 its pages and drops them when the connection ends. Nothing is written to a file or a database.
 
-Both sides prove they hold the installation's records chain key (kiosks sharing a database
-share it): a key derived from it (:func:`media_key`) signs a challenge each way, and the kiosk
-sends nothing before the station has proved itself. Off loopback the endpoint must be
-``wss://`` (the station serves TLS there), so the images never cross a network in the clear.
+The stream is sealed to the station that signed the request (:mod:`kiosk.station.sealed_media`):
+the kiosk's hello is signed by its own key and names the endpoint it dialled, the station's
+welcome is signed by the station's key (learned at pairing), and everything after is
+encrypted and authenticated, so a relay in between gains nothing. Off loopback the endpoint
+must also be ``wss://`` (the station serves TLS there).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import ipaddress
 import json
 import logging
-import secrets
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from kiosk.errors import KioskError
-from kiosk.records.chainkey import ChainKey, load_chain_key
 from kiosk.station.media import MediaHub
+from kiosk.station.sealed_media import (
+    HELLO,
+    WELCOME,
+    SealedChannel,
+    channel,
+    ephemeral,
+    hello_payload,
+    is_ephemeral,
+    welcome_payload,
+)
+from kiosk.station_tables.keys import KeyPair, verify
 
 log = logging.getLogger(__name__)
 
@@ -40,41 +47,13 @@ MEDIA_PATH = "/kiosk-media"
 
 PHOTO = b"P"
 FRAME = b"F"
-"""The first byte of a binary message: the chip photo or a live frame (a JPEG follows)."""
+TEXT = b"J"
+"""The first byte of a sealed message: the chip photo or a live frame (a JPEG follows), or
+JSON (the holder, the end)."""
 
 MAX_IMAGE = 512 * 1024
 FRAME_INTERVAL_S = 0.5
 HANDSHAKE_S = 10.0
-
-
-def media_key(chain: ChainKey) -> bytes:
-    """The key kiosks and stations prove themselves with (derived: never the chain key)."""
-    return hmac.new(chain.secret, b"kiosk station media", hashlib.sha256).digest()
-
-
-def media_key_for(settings: Any) -> bytes | None:
-    """This installation's media key ([records] chain_key_file), None when there is none."""
-    try:
-        return media_key(load_chain_key(getattr(settings, "chain_key_file", None)))
-    except KioskError as exc:
-        log.warning("no images for a station in another process: %s", exc)
-        return None
-
-
-def _mac(key: bytes, *parts: str) -> str:
-    return hmac.new(key, "\n".join(parts).encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def kiosk_proof(key: bytes, challenge: str, kiosk_id: str, reception_id: str, nonce: str) -> str:
-    return _mac(key, "kiosk", challenge, kiosk_id, reception_id, nonce)
-
-
-def station_proof(key: bytes, challenge: str, kiosk_id: str, nonce: str) -> str:
-    return _mac(key, "station", challenge, kiosk_id, nonce)
-
-
-def proof_ok(given: object, expected: str) -> bool:
-    return isinstance(given, str) and hmac.compare_digest(given, expected)
 
 
 def is_jpeg(data: bytes) -> bool:
@@ -108,7 +87,8 @@ class MediaUplink:
     def __init__(
         self,
         url: str,
-        key: bytes,
+        identity: KeyPair,
+        station_key: str,
         kiosk_id: str,
         reception_id: str,
         hub: MediaHub,
@@ -117,7 +97,8 @@ class MediaUplink:
         frame_interval_s: float = FRAME_INTERVAL_S,
     ) -> None:
         self.url = url
-        self._key = key
+        self.identity = identity
+        self.station_key = station_key  # the station that signed the request: only it
         self.kiosk_id = kiosk_id
         self.reception_id = reception_id
         self.hub = hub
@@ -145,34 +126,30 @@ class MediaUplink:
 
         try:
             with connect(self.url, open_timeout=HANDSHAKE_S, close_timeout=2, max_size=2**16) as ws:
-                if self._handshake(ws):
-                    self._stream(ws)
-        except (OSError, TimeoutError, ValueError, WebSocketException) as exc:
+                sealed = self._handshake(ws)
+                if sealed is not None:
+                    self._stream(ws, sealed)
+        except (OSError, TimeoutError, ValueError, AttributeError, WebSocketException) as exc:
             log.info("images not sent to the station: %s", type(exc).__name__)
 
-    def _handshake(self, ws: Any) -> bool:
-        challenge = json.loads(ws.recv(timeout=HANDSHAKE_S)).get("challenge", "")
-        nonce = secrets.token_hex(16)
-        proof = kiosk_proof(self._key, str(challenge), self.kiosk_id, self.reception_id, nonce)
-        ws.send(
-            json.dumps(
-                {
-                    "type": "hello",
-                    "kiosk_id": self.kiosk_id,
-                    "reception_id": self.reception_id,
-                    "nonce": nonce,
-                    "proof": proof,
-                }
-            )
-        )
+    def _handshake(self, ws: Any) -> SealedChannel | None:
+        challenge = str(json.loads(ws.recv(timeout=HANDSHAKE_S)).get("challenge", ""))
+        private, mine = ephemeral()
+        hello = hello_payload(challenge, self.kiosk_id, self.reception_id, self.url, mine)
+        signature = self.identity.sign(HELLO, hello)
+        ws.send(json.dumps({"type": "hello", **hello, "signature": signature}))
         welcome = json.loads(ws.recv(timeout=HANDSHAKE_S))
-        expected = station_proof(self._key, str(challenge), self.kiosk_id, nonce)
-        if not proof_ok(welcome.get("proof"), expected):
-            log.warning("a station that cannot prove the records key asked for images")
-            return False
-        return True
+        theirs = welcome.get("ephemeral") if isinstance(welcome, dict) else None
+        if not is_ephemeral(theirs):
+            log.warning("a station that does not answer as one asked for images")
+            return None
+        payload = welcome_payload(hello, str(theirs))
+        if not verify(self.station_key, WELCOME, payload, welcome.get("signature")):
+            log.warning("a station other than the one that asked wanted the images: refused")
+            return None
+        return channel(private, str(theirs), payload)
 
-    def _stream(self, ws: Any) -> None:
+    def _stream(self, ws: Any, sealed: SealedChannel) -> None:
         sent_photo: bytes | None = None
         sent_holder = False
         sent_frame = -1
@@ -180,17 +157,18 @@ class MediaUplink:
         while not self._stop.is_set():
             view = self.hub.get(self.kiosk_id)
             if view is None or view.reception_id != self.reception_id or not self.waiting():
-                ws.send(json.dumps({"type": "end"}))
+                ws.send(sealed.seal(TEXT + json.dumps({"type": "end"}).encode()))
                 return
             if view.holder is not None and not sent_holder:
-                ws.send(json.dumps({"type": "holder", **view.holder.to_dict()}))
+                holder = json.dumps({"type": "holder", **view.holder.to_dict()}, ensure_ascii=False)
+                ws.send(sealed.seal(TEXT + holder.encode("utf-8")))
                 sent_holder = True
             if view.photo is not None and view.photo is not sent_photo:
-                ws.send(PHOTO + view.photo)
+                ws.send(sealed.seal(PHOTO + view.photo))
                 sent_photo = view.photo
             now = time.monotonic()
             if view.frame is not None and view.frame_no != sent_frame and now >= next_frame:
-                ws.send(FRAME + view.frame)
+                ws.send(sealed.seal(FRAME + view.frame))
                 sent_frame, next_frame = view.frame_no, now + self.frame_interval_s
             try:
                 message = ws.recv(timeout=0.1)

@@ -19,7 +19,9 @@ from helpers.kiosk_process import KioskProcess
 from helpers.pairing import pair
 from kiosk.reception import State
 from kiosk.station.records_access import connect as connect_records
-from kiosk.station.uplink import endpoint_ok, kiosk_proof
+from kiosk.station.sealed_media import HELLO, ephemeral, hello_payload
+from kiosk.station.uplink import endpoint_ok
+from kiosk.station_tables.keys import station_key
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
@@ -102,9 +104,12 @@ def test_images_reach_a_station_in_another_process_and_nothing_is_kept(
     assert b"\xff\xd8\xff" not in records.read_bytes()  # no JPEG in the database
 
 
-def test_no_images_without_a_page_and_none_without_the_records_key(sqlite_url, station, st) -> None:
+def test_no_images_without_a_page_and_none_without_the_kiosks_key(
+    sqlite_url, station, st, tmp_path
+) -> None:
     server = station(sqlite_url)
     desk = _station_state(server)
+    pair(sqlite_url, "far-2")
     kiosk = KioskProcess(sqlite_url, "far-2")
     try:
         kiosk.expect("ready")
@@ -118,20 +123,11 @@ def test_no_images_without_a_page_and_none_without_the_records_key(sqlite_url, s
         assert kiosk.stop() == 0
 
     endpoint = server.binding.url.replace("http://", "ws://") + "kiosk-media"
-    with connect(endpoint) as ws:  # someone without the records key
+    someone = station_key(tmp_path / "not-far-2.key")  # not the key enrolled for far-2
+    with connect(endpoint) as ws:
         challenge = json.loads(ws.recv(timeout=10))["challenge"]
-        proof = kiosk_proof(b"not the key" * 3, challenge, "far-2", "r", "n")
-        ws.send(
-            json.dumps(
-                {
-                    "type": "hello",
-                    "kiosk_id": "far-2",
-                    "reception_id": "r",
-                    "nonce": "n",
-                    "proof": proof,
-                }
-            )
-        )
+        hello = hello_payload(challenge, "far-2", "r", endpoint, ephemeral()[1])
+        ws.send(json.dumps({"type": "hello", **hello, "signature": someone.sign(HELLO, hello)}))
         with pytest.raises(ConnectionClosed) as closed:
             ws.recv(timeout=10)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4003

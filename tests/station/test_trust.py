@@ -5,6 +5,8 @@ at the desk; the desk's real answer still works and enters the chain when given.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import sqlite3
 import uuid
 from datetime import UTC, datetime
@@ -12,17 +14,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect as ws_connect
 
 from helpers.kiosk_process import KioskProcess
 from helpers.pairing import pair
+from helpers.relay import PassThroughRelay
 from kiosk.cli import main
 from kiosk.reception import State
 from kiosk.records.chain import iso
 from kiosk.records.store import RecordStore
+from kiosk.station.media import Holder, MediaHub
 from kiosk.station.orders import FORGED, MISDIRECTED, REPLAYED, UNPAIRED, UNSIGNED, Orders
+from kiosk.station.sealed_media import HELLO, ephemeral, hello_payload
+from kiosk.station.uplink import MediaUplink
+from kiosk.station.web import SESSION_COOKIE
 from kiosk.station_tables.calls import Command, CommandKind
 from kiosk.station_tables.keys import kiosk_key, station_key
 from kiosk.station_tables.trust import REQUEST, request_payload
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _db(url: str) -> sqlite3.Connection:
@@ -159,6 +170,7 @@ def test_a_forged_confirm_row_moves_no_kiosk_and_is_refused_recorded_and_shown(
         )
     st.wait_for(lambda: _result(sqlite_url, copy) is not None, what="the copy to be read")
     st.wait_for(lambda: _result(sqlite_url, real_id) is not None, what="the replay to be read")
+    client.close()
     assert _result(sqlite_url, copy) == f"refused:{FORGED}"
     assert _result(sqlite_url, real_id) == f"refused:{REPLAYED}"
 
@@ -293,6 +305,7 @@ def test_a_kiosk_is_paired_at_the_desk_with_the_code_it_shows(
         )
         assert answer.status_code == 200, answer.text
         kiosk.expect(f"state {State.CONSENT.value}")
+        client.close()
     finally:
         assert kiosk.stop() == 0
     events = _events(sqlite_url)
@@ -300,3 +313,139 @@ def test_a_kiosk_is_paired_at_the_desk_with_the_code_it_shows(
     assert ("station", "nurse-01", "kiosk_paired") in events
     assert main(["records", "verify", "--records", sqlite_url]) == 0
     assert "pairing_refused" in capsys.readouterr().out
+
+
+def _watching_page(server: Any, st: Any, kiosk_id: str) -> contextlib.ExitStack:
+    """A signed-in desk page (its WebSocket) with ``kiosk_id``'s call open; close() it."""
+    client, _csrf = st.sign_in(server.binding.url, "nurse-01")
+    token = client.cookies[SESSION_COOKIE]
+    client.close()
+    base = server.binding.url.rstrip("/")
+    page = contextlib.ExitStack()
+    socket = page.enter_context(
+        ws_connect(
+            base.replace("http://", "ws://") + "/live",
+            additional_headers={"Cookie": f"{SESSION_COOKIE}={token}", "Origin": base},
+        )
+    )
+    socket.send(json.dumps({"type": "watch", "kiosk_id": kiosk_id}))
+    return page
+
+
+def _frames(desk: Any, kiosk_id: str) -> int:
+    view = desk.media.get(kiosk_id)
+    return -1 if view is None else int(view.frame_no)
+
+
+def test_hello_as_another_kiosk_is_refused_and_replaces_nothing(
+    far, sqlite_url, st, tmp_path, capsys
+) -> None:
+    server, _kiosk = far
+    desk = server.server.config.app.state.station
+    _open_call(st, server, "far-a")
+    page = _watching_page(server, st, "far-a")
+    try:
+        st.wait_for(lambda: "far-a" in desk.relay.uplinks, what="the real kiosk's images")
+        real = desk.relay.uplinks["far-a"]
+        pair(sqlite_url, "far-b")  # the attacker's own kiosk, enrolled; and the records key
+        reception = desk.media.get("far-a").reception_id
+        endpoint = server.binding.url.replace("http://", "ws://") + "kiosk-media"
+        for key in (kiosk_key("far-b"), station_key(tmp_path / "records-key-holder")):
+            with ws_connect(endpoint) as ws:
+                challenge = json.loads(ws.recv(timeout=10))["challenge"]
+                hello = hello_payload(challenge, "far-a", reception, endpoint, ephemeral()[1])
+                ws.send(json.dumps({"type": "hello", **hello, "signature": key.sign(HELLO, hello)}))
+                with pytest.raises(ConnectionClosed) as closed:
+                    ws.recv(timeout=10)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4003
+            assert desk.relay.uplinks.get("far-a") is real  # the real kiosk keeps its place
+        before = _frames(desk, "far-a")
+        st.wait_for(lambda: _frames(desk, "far-a") > before + 2, what="the real images going on")
+    finally:
+        page.close()
+    refused = [e for e in _events(sqlite_url) if e[2] == "media_refused:forged"]
+    assert len(refused) == 2 and all(e[0] == "station" for e in refused)
+    assert main(["records", "verify", "--records", sqlite_url]) == 0
+    assert capsys.readouterr().out.count("media_refused:forged") == 2
+
+
+def test_a_relay_gets_no_images_and_sees_nothing_of_the_patient(
+    far, sqlite_url, st, station, capsys
+) -> None:
+    server, kiosk = far
+    desk = server.server.config.app.state.station
+    call = _open_call(st, server, "far-a")
+    endpoint = server.binding.url.replace("http://", "ws://") + "kiosk-media"
+    relay = PassThroughRelay(endpoint)
+    try:
+        # the finding: a watch row naming the relay (unsigned, or with a real seal copied)
+        unsigned = _forge(
+            sqlite_url,
+            "far-a",
+            kind="watch",
+            value=json.dumps({"url": relay.url, "station": "x", "reception_id": "r"}),
+        )
+        st.wait_for(lambda: _result(sqlite_url, unsigned), what="the kiosk to read it")
+        assert _result(sqlite_url, unsigned) == f"refused:{UNSIGNED}"
+
+        page = _watching_page(server, st, "far-a")  # the station's own, signed request
+        st.wait_for(lambda: "far-a" in desk.relay.uplinks, what="the images to the station")
+        with _db(sqlite_url) as db:
+            real_id, value, created = db.execute(
+                "SELECT id, value, created_at FROM station_commands WHERE kind = 'watch'"
+                " AND result = 'sent'"
+            ).fetchone()
+            copy = uuid.uuid4().hex
+            moved = json.dumps({**json.loads(value), "url": relay.url})
+            db.execute(
+                "INSERT INTO station_commands (id, kiosk_id, kind, value, staff_id, call_id,"
+                " created_at) VALUES (?, 'far-a', 'watch', ?, 'nurse-01', NULL, ?)",
+                (copy, moved, created),
+            )
+            db.execute(
+                "INSERT INTO station_seals SELECT ?, station_key, reception_id, seal"
+                " FROM station_seals WHERE command_id = ?",
+                (copy, real_id),
+            )
+        st.wait_for(lambda: _result(sqlite_url, copy), what="the kiosk to read the copy")
+        assert _result(sqlite_url, copy) == f"refused:{FORGED}"
+        page.close()
+
+        # a kiosk made to dial the relay anyway: the station refuses an endpoint it did not
+        # name, and the relay, passing the handshake through, sees only sealed bytes
+        st.wait_for(lambda: "far-a" not in desk.relay.uplinks, what="the real stream to end")
+        page = _watching_page(server, st, "far-a")
+        st.wait_for(lambda: "far-a" in desk.relay.asked, what="the station to ask again")
+        reception = desk.relay.asked["far-a"][0]
+        hub = MediaHub()
+        hub.open("far-a", reception)
+        photo = (REPO / "assets/people/joe-biden-1.jpg").read_bytes()[:4000]
+        hub.update(
+            "far-a", reception, photo=b"\xff\xd8\xff" + photo, holder=Holder(name="架空 花子")
+        )
+        station_public = station_key().public
+        fooled = MediaUplink(
+            relay.url, kiosk_key("far-a"), station_public, "far-a", reception, hub, lambda: True
+        ).start()
+        st.wait_for(lambda: not fooled.alive, what="the fooled uplink to be refused")
+        assert relay.connections == 1
+        page.close()
+
+        # and a station that names the relay itself: the images arrive, the relay reads none
+        other = station(sqlite_url, media_url=relay.url)
+        relay.upstream = other.binding.url.replace("http://", "ws://") + "kiosk-media"
+        second = other.server.config.app.state.station
+        page = _watching_page(other, st, "far-a")
+        st.wait_for(lambda: _frames(second, "far-a") >= 2, what="images through the relay")
+        st.wait_for(lambda: second.media.get("far-a").holder is not None, what="the holder")
+        page.close()
+    finally:
+        relay.stop()
+    assert relay.connections == 2 and relay.seen
+    assert not relay.saw("架空".encode())  # the holder's name never passed in the clear
+    assert not relay.saw(b"\xff\xd8\xff")  # no JPEG passed in the clear
+    assert call["kiosk_id"] == "far-a" and kiosk.process.poll() is None
+    assert ("station", "station", "media_refused:elsewhere") in _events(sqlite_url)
+    assert main(["records", "verify", "--records", sqlite_url]) == 0
+    out = capsys.readouterr().out
+    assert "watch:unsigned" in out and "watch:forged" in out and "media_refused:elsewhere" in out
