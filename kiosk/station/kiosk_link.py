@@ -328,9 +328,7 @@ class KioskLink:
             try:
                 self._report()
                 if self._call is not None and self._waiting:
-                    self.board.open_call(
-                        self.kiosk_id, self._reception, self._call, detail=self._call_detail
-                    )
+                    self._open_call(self._reception or "", self._call, self._call_detail)
             except KioskError as exc:  # a job that needed no records went through: not back
                 log.warning("the staff station is still out of reach: %s", type(exc).__name__)
                 return

@@ -166,7 +166,7 @@ class MediaRelay:
             self._waiting = {
                 c["kiosk_id"]: c["reception_id"]
                 for c in snapshot.get("calls", [])
-                if c.get("waiting") and c.get("reception_id")
+                if c.get("waiting") and c.get("reception_id") and c.get("signed")
             }
         now = time.monotonic()
         for client in self.pages:

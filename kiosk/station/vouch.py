@@ -65,6 +65,11 @@ def unanswerable(parts: Parts, call: Call) -> str | None:
     return None
 
 
+def unpaired(parts: Parts, kiosk_id: str) -> bool:
+    """This station did not pair ``kiosk_id``: the kiosk obeys none of its requests."""
+    return kiosk_id not in _keys(parts)
+
+
 def note_answer(parts: Parts, call: Call, ok: bool, staff_id: str, at: datetime) -> None:
     """The desk's answer in the records chain, as it is given (before the kiosk acts)."""
     decision = "ok" if ok else "refused"

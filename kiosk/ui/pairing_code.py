@@ -1,5 +1,5 @@
-"""The pairing code in a corner of the kiosk window while this kiosk is paired with no staff
-station: staff type it at the station (キオスク tab) to pair it. Hidden once paired."""
+"""The pairing code in the bottom corner of the kiosk window while this kiosk is paired with
+no staff station: staff type it at the station (キオスク tab) to pair it. Hidden once paired."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from kiosk.ui.i18n import say
 
 
 class PairingCode(QLabel):
-    """A small label over ``window``'s top right corner; :meth:`show_code` from any thread."""
+    """A small label over ``window``'s bottom right corner; :meth:`show_code` from any
+    thread."""
 
     code_changed = Signal(object)
 
@@ -36,18 +37,24 @@ class PairingCode(QLabel):
         if self.code is None:
             self.hide()
             return
-        self.setText(say("pairing.code", code=self.code))
-        self.adjustSize()
-        self._place()
+        self._words()
         self.show()
         self.raise_()
+
+    def _words(self) -> None:
+        self.setText(say("pairing.code", code=self.code or ""))
+        self.adjustSize()
+        self._place()
 
     def _place(self) -> None:
         parent = self.parentWidget()
         if parent is not None:
-            self.move(max(0, parent.width() - self.width() - 16), 16)
+            x, y = parent.width() - self.width() - 16, parent.height() - self.height() - 16
+            self.move(max(0, x), max(0, y))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and self.isVisible():
             self._place()
+        elif event.type() == QEvent.Type.LanguageChange and self.code is not None:
+            self._words()
         return False

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from kiosk.station.records_access import Parts
+from kiosk.station.vouch import unpaired
 from kiosk.station.web import json_body, records_answer, signed_in
 from kiosk.station_tables.calls import CommandKind
 from kiosk.station_tables.staff_accounts import Session
@@ -59,4 +60,6 @@ def _request(
 ) -> tuple[int, dict[str, Any]]:
     if not any(k.kiosk_id == kiosk_id for k in p.board.kiosks()):
         return 404, {"result": "unknown_kiosk"}
+    if unpaired(p, kiosk_id):
+        return 409, {"result": "unpaired"}  # it would refuse the request anyway
     return 200, {"result": "sent", "id": p.board.request(kiosk_id, kind, value, staff_id, at)}

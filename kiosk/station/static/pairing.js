@@ -68,7 +68,7 @@
     const alarm = $("refused");
     alarm.hidden = refused.length === 0;
     alarm.textContent = refused.length
-      ? say("pair.refused") + ": " + refused.map((r) => r.kiosk_id + " (" + r.kind + ", " + r.why + ")").join(", ")
+      ? say("pair.refused") + ": " + refused.map((r) => r.kiosk_id + " (" + say("pair.kind." + r.kind) + ", " + say("pair.why." + r.why) + ")").join(", ")
       : "";
   }
 
