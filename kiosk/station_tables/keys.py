@@ -24,7 +24,7 @@ import hmac
 import os
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -80,9 +80,15 @@ def verify(public: str | None, purpose: str, payload: dict[str, Any], signature:
     """Whether ``signature`` is ``public``'s over ``payload`` for ``purpose``."""
     if not isinstance(public, str) or not _HEX.fullmatch(public) or not isinstance(signature, str):
         return False
+    return _verified(public, signed_text(purpose, payload), signature)
+
+
+@lru_cache(maxsize=4096)
+def _verified(public: str, text: bytes, signature: str) -> bool:
+    """One check of a signature (remembered: the desk checks the same ones on every change)."""
     try:
         key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public))
-        key.verify(bytes.fromhex(signature), signed_text(purpose, payload))
+        key.verify(bytes.fromhex(signature), text)
     except (InvalidSignature, ValueError):
         return False
     return True
