@@ -13,7 +13,7 @@ from kiosk.records.database import Database, open_database
 from kiosk.station.pairing import KioskPairing
 from kiosk.station_tables import pairing as rows
 from kiosk.station_tables.keys import station_key, trusted_stations
-from kiosk.station_tables.trust import ensure_trust_schema, enrolled
+from kiosk.station_tables.trust import enrolled, ensure_trust_schema
 
 
 @pytest.fixture
