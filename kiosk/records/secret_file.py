@@ -1,7 +1,8 @@
 """Installation secrets kept in small files: 32 random bytes as hex, mode 0600.
 
-A secret file is created once (atomically: written to a temporary file, flushed, then linked
-into place, so two kiosks starting at once end up with the same one) and never overwritten.
+A secret file is created once (atomically: written to a temporary file of its own, flushed,
+then linked into place, so two kiosks — or two threads of one process — starting at once end
+up with the same one) and never overwritten.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def load_or_create_secret(path: Path, what: str, lost: str) -> bytes:
         pass
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             with os.fdopen(fd, "w", encoding="ascii") as out:

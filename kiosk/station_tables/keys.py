@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import os
 import re
+import threading
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -137,7 +138,7 @@ def trust_station(kiosk_id: str, public: str) -> None:
     keys = sorted(trusted_stations(kiosk_id) | {public})
     path = _kiosk_file(kiosk_id, ".stations")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write("".join(k + "\n" for k in keys))
