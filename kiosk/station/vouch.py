@@ -70,9 +70,9 @@ def unpaired(parts: Parts, kiosk_id: str) -> bool:
     return kiosk_id not in _keys(parts)
 
 
-def note_answer(parts: Parts, call: Call, ok: bool, staff_id: str, at: datetime) -> None:
-    """The desk's answer in the records chain, as it is given (before the kiosk acts)."""
-    decision = "ok" if ok else "refused"
+def note_answer(parts: Parts, call: Call, decision: str, staff_id: str, at: datetime) -> None:
+    """The desk's answer (``ok``, ``refused``, ``handled``) in the records chain, as it is
+    given (before the kiosk acts)."""
     try:
         parts.accounts.audit("call_answered", staff_id, at, kiosk=call.kiosk_id, decision=decision)
     except RecordError:  # a kiosk ID the records refuse as a detail: the answer stands

@@ -183,6 +183,7 @@ def call_payload(call: Call) -> dict[str, Any]:
         "kiosk_id": call.kiosk_id,
         "reception_id": call.reception_id,
         "reason": call.reason.value,
+        "detail": call.detail,
         "created_at": iso(call.created_at),
     }
 

@@ -12,6 +12,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from helpers.clock import HandClock
+from kiosk.records.store import RecordStore
 from kiosk.station.records_access import connect as records
 from kiosk.station_tables.calls import CallStatus
 from kiosk.vocabulary import IDENTITY_CALLS, CallReason
@@ -33,6 +34,12 @@ def _call(url: str, call_id: str) -> Any:
         return parts.board.call(call_id)
     finally:
         parts.db.close()
+
+
+def _answers_in_chain(url: str) -> list[dict[str, Any]]:
+    with RecordStore.open(url, kiosk_id="check", read_only=True) as store:
+        details = [r.body["detail"] for r in store.records(kind="event")]
+    return [d for d in details if d.get("action") == "call_answered"]
 
 
 def test_the_first_to_take_a_call_has_it_and_a_task_closes_with_handled(
@@ -81,6 +88,9 @@ def _take_and_handle(url: str, station: Any, st: Any) -> None:
             "nurse-02",
             "nurse-01",
         )
+        assert _answers_in_chain(url) == [  # when given, not when a kiosk acts
+            {"action": "call_answered", "kiosk": "k1", "decision": "handled"}
+        ]
         again = post(first, csrf1, f"/api/calls/{task}/handled")
         assert again.status_code == 409 and again.json() == {"result": "done", "by": "nurse-02"}
         assert post(first, csrf1, f"/api/calls/{task}/take").status_code == 409

@@ -54,5 +54,5 @@ def _answer(
         again = p.board.call(call_id)
         by = again.answered_by if again is not None else None
         return 409, {"result": "taken", "by": by}
-    note_answer(p, call, ok, staff_id, at)
+    note_answer(p, call, "ok" if ok else "refused", staff_id, at)
     return 200, {"result": "answered", "by": staff_id}

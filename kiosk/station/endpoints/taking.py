@@ -12,8 +12,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kiosk.station.records_access import Parts
+from kiosk.station.vouch import note_answer
 from kiosk.station.web import json_body, records_answer, signed_in
-from kiosk.station_tables.calls import CallStatus
+from kiosk.station_tables.calls import HANDLED, CallStatus
 from kiosk.station_tables.staff_accounts import Session
 
 
@@ -72,4 +73,5 @@ def _handled(p: Parts, *, call_id: str, staff_id: str, at: datetime) -> tuple[in
         if again is not None and again.status is CallStatus.ANSWERED:
             return 409, {"result": "done", "by": again.answered_by}
         return 410, {"result": "gone", "status": call.status.value}
+    note_answer(p, call, HANDLED, staff_id, at)  # in the records chain when given
     return 200, {"result": "handled", "by": staff_id}
