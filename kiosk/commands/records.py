@@ -167,16 +167,18 @@ def _refused(store: Any) -> list[str]:
     """Every refused attempt in the chain, in words (Japan time, who refused, what)."""
     lines = []
     for record in store.records(kind="event"):
-        action = str(record.body.get("detail", {}).get("action") or "")
+        detail = record.body.get("detail", {})
+        action = str(detail.get("action") or "")
         if action.startswith(REFUSALS):
             when = record.at.astimezone(JST).strftime("%Y-%m-%d %H:%M:%S")
-            lines.append(f"  {when}  {record.kiosk_id}  {action}")
+            about = f" (kiosk {detail['kiosk']})" if detail.get("kiosk") else ""
+            lines.append(f"  {when}  {record.kiosk_id}  {action}{about}")
     return lines
 
 
 def _show_refused(lines: list[str]) -> None:
     if lines:
-        print(f"{len(lines)} refused request{'s' if len(lines) > 1 else ''} recorded:")
+        print(f"{len(lines)} refused attempt{'s' if len(lines) > 1 else ''} recorded:")
         print("\n".join(lines))
 
 

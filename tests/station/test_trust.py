@@ -185,7 +185,11 @@ def test_a_forged_confirm_row_moves_no_kiosk_and_is_refused_recorded_and_shown(
     assert main(["records", "verify", "--records", sqlite_url]) == 0
     out = capsys.readouterr().out
     assert out.startswith("ok: ")
-    assert "refused request" in out and f"confirm:{UNSIGNED}" in out and f"confirm:{FORGED}" in out
+    assert (
+        "refused attempts recorded:" in out
+        and f"confirm:{UNSIGNED}" in out
+        and f"confirm:{FORGED}" in out
+    )
 
 
 def _command(kind: CommandKind = CommandKind.CONFIRM, **changes: Any) -> Command:
@@ -366,7 +370,7 @@ def test_hello_as_another_kiosk_is_refused_and_replaces_nothing(
     refused = [e for e in _events(sqlite_url) if e[2] == "media_refused:forged"]
     assert len(refused) == 2 and all(e[0] == "station" for e in refused)
     assert main(["records", "verify", "--records", sqlite_url]) == 0
-    assert capsys.readouterr().out.count("media_refused:forged") == 2
+    assert capsys.readouterr().out.count("media_refused:forged (kiosk far-a)") == 2
 
 
 def test_a_relay_gets_no_images_and_sees_nothing_of_the_patient(
