@@ -22,6 +22,7 @@ from helpers.pairing import pair
 from helpers.relay import PassThroughRelay
 from kiosk.cli import main
 from kiosk.reception import State
+from kiosk.reception.events import Event
 from kiosk.records.chain import iso
 from kiosk.records.store import RecordStore
 from kiosk.station.media import Holder, MediaHub
@@ -453,3 +454,52 @@ def test_a_relay_gets_no_images_and_sees_nothing_of_the_patient(
     assert main(["records", "verify", "--records", sqlite_url]) == 0
     out = capsys.readouterr().out
     assert "watch:unsigned" in out and "watch:forged" in out and "media_refused:elsewhere" in out
+
+
+@pytest.mark.postgres
+def test_on_postgres_a_kiosk_cannot_confirm_a_patient_at_another(
+    postgres_server, station, kiosks, st
+) -> None:
+    url = postgres_server.new_database()
+    station(url)
+    one = kiosks(url, "reception-1")
+    two = kiosks(url, "reception-2")  # compromised: its database login, its own key
+    one.send(Event.CARD_PLACED)
+    assert one.send(Event.CALL_STAFF) == State.STAFF_WAIT
+    st.wait_for(lambda: one.link._call_id, what="the call of reception-1")
+    forged = Command(
+        uuid.uuid4().hex,
+        "reception-1",
+        CommandKind.CONFIRM,
+        {"ok": True},
+        "alice",
+        one.link._call_id,
+        datetime.now(UTC),
+    )
+    own = kiosk_key("reception-2")  # the best key it holds, passed off as a station's
+    seal = own.sign(REQUEST, request_payload(forged, one.flow.visit.reception_id))
+    db = two.board.db
+    with db.write():
+        db.execute(
+            "INSERT INTO station_commands (id, kiosk_id, kind, value, staff_id, call_id,"
+            " created_at) VALUES (?, ?, 'confirm', ?, 'alice', ?, ?)",
+            (forged.id, forged.kiosk_id, json.dumps(forged.value), forged.call_id,
+             iso(forged.created_at)),
+        )  # fmt: skip
+        db.execute(
+            "INSERT INTO station_seals (command_id, station_key, reception_id, seal)"
+            " VALUES (?, ?, ?, ?)",
+            (forged.id, own.public, one.flow.visit.reception_id, seal),
+        )
+        db.execute("SELECT pg_notify('kiosk_station_kiosks', 'reception-1')")
+
+    def result() -> Any:
+        rows = db.execute("SELECT result FROM station_commands WHERE id = ?", (forged.id,))
+        return rows[0][0] if rows and rows[0][0] else None
+
+    assert st.wait_for(result, what="reception-1 to read it") == f"refused:{FORGED}"
+    assert one.flow.state == State.STAFF_WAIT and one.flow.visit.staff_id in (None, "")
+    st.wait_for(
+        lambda: ("reception-1", "staff", f"request_refused:confirm:{FORGED}") in _events(url),
+        what="the refusal in the chain",
+    )
