@@ -8,38 +8,38 @@ import time
 from collections.abc import Sequence
 
 from kiosk.errors import KioskError
-from kiosk.records.database import Database
 from kiosk.station.kiosk_link import KioskLink
 from kiosk.station.records_access import connect
 from kiosk.station_tables import pairing as rows
-from kiosk.station_tables.keys import KeyPair, station_key
+from kiosk.station_tables.keys import station_key
 
 STAFF = "bench-staff"
 LIMIT_S = 60.0
 
 
 def pair_all(url: str, links: Sequence[KioskLink]) -> None:
-    """Pair every kiosk of ``links`` with the station of this home (its key file)."""
+    """Pair every kiosk of ``links`` with the station of this home (its key file), all at
+    once: the station answers each request, then types each code shown."""
     station = station_key()
     parts = connect(url, station)
+    deadline = time.monotonic() + LIMIT_S
     try:
+        waiting = list(links)
+        while waiting:
+            waiting = [k for k in waiting if rows.claim(parts.db, station, k.kiosk_id) is None]
+            if waiting:
+                _wait(deadline, f"{waiting[0].kiosk_id} to ask to be paired")
         for link in links:
-            _pair(parts.db, station, link)
+            while link.pairing.code is None:
+                _wait(deadline, f"{link.kiosk_id} to show its code")
+            result = rows.confirm(parts.db, station, link.kiosk_id, link.pairing.code, STAFF)
+            if result != rows.DONE:
+                raise KioskError(f"the benchmark could not pair {link.kiosk_id}: {result}")
+        for link in links:
+            while not link.pairing.paired:
+                _wait(deadline, f"{link.kiosk_id} to keep the station's key")
     finally:
         parts.db.close()
-
-
-def _pair(db: Database, station: KeyPair, link: KioskLink) -> None:
-    deadline = time.monotonic() + LIMIT_S
-    while rows.claim(db, station, link.kiosk_id) is None:
-        _wait(deadline, f"{link.kiosk_id} to ask to be paired")
-    while link.pairing.code is None:
-        _wait(deadline, f"{link.kiosk_id} to show its code")
-    result = rows.confirm(db, station, link.kiosk_id, link.pairing.code, STAFF)
-    if result != rows.DONE:
-        raise KioskError(f"the benchmark could not pair {link.kiosk_id}: {result}")
-    while not link.pairing.paired:
-        _wait(deadline, f"{link.kiosk_id} to keep the station's key")
 
 
 def _wait(deadline: float, what: str) -> None:
