@@ -44,6 +44,8 @@ The file (every key optional)::
     card_salt_file = "/var/lib/kiosk/card-salt"
     chain_key_file = "/var/lib/kiosk/records-key"  # signs the records; back it up apart
     checkpoints = "/var/lib/kiosk/checkpoints"      # signed heads of the records chain
+    result_encoding = "shift_jis"            # the result files: shift_jis | utf-8
+                                             # (CharacterCodeIdentifier 1 | 0)
 
     [staff]
     password_file = "/var/lib/kiosk/staff-password"
@@ -55,6 +57,10 @@ The file (every key optional)::
                                              # beside the simulated one (real cards)
     real_card_profile = "standard"           # deck profile whose insurance answers for a
                                              # real card (default: 該当資格なし)
+    name_charset = "jisx0208"                # what the service carries in a name, the rest
+                                             # arrives as ●: jisx0208 | cp932 | jisx0213 | unicode
+    fault = "none"                           # every check fails: none | timeout | refused |
+                                             # terminal_auth | error_answer
 """
 
 from __future__ import annotations
@@ -75,7 +81,7 @@ from typing import Any
 from kiosk.errors import KioskError
 from kiosk.passwords import DIGEST_BYTES, digest_matches, hash_password, split_hash
 from kiosk.paths import kiosk_home
-from kiosk.vocabulary import ConsentItem
+from kiosk.vocabulary import ConsentItem, EligibilityFault
 
 
 class SettingsError(KioskError):
@@ -136,10 +142,18 @@ class Settings:
     eligibility_failure_rate: float = 0.0
     trusted_ca_files: tuple[Path, ...] = ()
     real_card_profile: str | None = None
+    eligibility_name_charset: str = "jisx0208"
+    eligibility_fault: str = "none"
+    result_encoding: str = "shift_jis"
 
     def outbox_dir(self) -> Path:
         """Where result XML files for the clinic system go (default kiosk_home()/outbox)."""
         return self.outbox if self.outbox is not None else kiosk_home() / "outbox"
+
+    def results_dir(self) -> Path:
+        """The ``face`` folder of the outbox, where the face reader's results go (as the
+        eligibility terminal lays them out)."""
+        return self.outbox_dir() / "face"
 
     def card_salt_path(self) -> Path:
         return self.card_salt_file if self.card_salt_file else kiosk_home() / "card-salt"
@@ -194,8 +208,15 @@ FILE_KEYS: dict[tuple[str, str], str] = {
     ("eligibility", "failure_rate"): "eligibility_failure_rate",
     ("eligibility", "trusted_ca_files"): "trusted_ca_files",
     ("eligibility", "real_card_profile"): "real_card_profile",
+    ("eligibility", "name_charset"): "eligibility_name_charset",
+    ("eligibility", "fault"): "eligibility_fault",
+    ("records", "result_encoding"): "result_encoding",
 }
 FACE_MODELS = ("mobilefacenet", "dlib")
+NAME_CHARSETS = ("jisx0208", "cp932", "jisx0213", "unicode")
+"""The values of kiosk.eligibility.charset.NameCharset (a test keeps the two lists equal)."""
+ELIGIBILITY_FAULTS = ("none", *(f.value for f in EligibilityFault))
+RESULT_ENCODINGS = ("shift_jis", "utf-8")
 """The names of kiosk.face.matching.models.MODELS (a test keeps the two lists equal)."""
 _FIELD_TO_KEY = {f: f"{t}.{k}" for (t, k), f in FILE_KEYS.items()}
 LANGUAGES = ("ja", "en")
@@ -431,6 +452,21 @@ def _checked(values: dict[str, Any], where: Any) -> Settings:
             "eligibility_failure_rate",
             0.0 <= values["eligibility_failure_rate"] <= 1.0,
             "must be between 0 and 1",
+        ),
+        (
+            "eligibility_name_charset",
+            values["eligibility_name_charset"] in NAME_CHARSETS,
+            f"is not a character set (choose from {', '.join(NAME_CHARSETS)})",
+        ),
+        (
+            "eligibility_fault",
+            values["eligibility_fault"] in ELIGIBILITY_FAULTS,
+            f"is not a fault (choose from {', '.join(ELIGIBILITY_FAULTS)})",
+        ),
+        (
+            "result_encoding",
+            values["result_encoding"] in RESULT_ENCODINGS,
+            f"is not a result file encoding (choose from {', '.join(RESULT_ENCODINGS)})",
         ),
     ]
     url = values["records_url"]

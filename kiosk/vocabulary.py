@@ -127,6 +127,15 @@ class CallReason(StrEnum):
     CARD_LEFT = "card_left"  # the reception is over and the card still lies on the reader
     HELP = "help"  # the patient pressed 職員を呼ぶ on an error or take-your-card screen
     NOT_QUALIFIED = "not_qualified"  # the reception ended without a valid insurance (資格無効 …)
+    ELIGIBILITY_TIMEOUT = "eligibility_timeout"  # the eligibility check did not answer in time
+    ELIGIBILITY_REFUSED = "eligibility_refused"  # the service refused the connection
+    ELIGIBILITY_TERMINAL_AUTH = "eligibility_terminal_auth"  # the terminal failed to authenticate
+    ELIGIBILITY_ERROR_ANSWER = "eligibility_error_answer"  # the service answered with an error
+
+    @classmethod
+    def for_fault(cls, fault: EligibilityFault) -> CallReason:
+        """Why the desk is called when the eligibility check failed with ``fault``."""
+        return cls(f"eligibility_{EligibilityFault(fault).value}")
 
 
 IDENTITY_CALLS = frozenset(
@@ -135,3 +144,14 @@ IDENTITY_CALLS = frozenset(
 """Calls about who the patient is: the desk answers them with 本人確認OK / 確認できない beside
 the chip photo. Every other reason (a card left, help on an end screen, …) is closed with
 対応しました after staff have done what the desk's ``station.todo.<reason>`` says."""
+
+
+class EligibilityFault(StrEnum):
+    """How the online eligibility check can fail (``[eligibility] fault``, the operator panel,
+    a scenario's ``eligibility_fault`` step); the desk is called with the matching
+    :class:`CallReason`."""
+
+    TIMEOUT = "timeout"  # no answer in time
+    REFUSED = "refused"  # the connection was refused
+    TERMINAL_AUTH = "terminal_auth"  # the terminal's own authentication failed
+    ERROR_ANSWER = "error_answer"  # the service answered with an error (処理結果 エラー)

@@ -121,7 +121,11 @@ def _verify(args: argparse.Namespace) -> int:
             except KioskError as exc:
                 missing_key = str(exc)
         if not args.checkpoints:
-            checkpoints = [settings.checkpoints_dir(), settings.outbox_dir()]
+            checkpoints = [
+                settings.checkpoints_dir(),
+                settings.outbox_dir(),
+                settings.results_dir(),
+            ]
         store = RecordStore.open(url, kiosk_id=settings.kiosk_id, read_only=True, key=key)
     with store:
         result = store.verify(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.errors import KioskError
-from kiosk.vocabulary import ReaderError
+from kiosk.vocabulary import EligibilityFault, ReaderError
 
 
 class EligibilityError(KioskError):
@@ -22,5 +22,23 @@ class CertificateRejectedError(EligibilityError):
 
 
 class ServiceUnavailableError(EligibilityError):
-    """The service could not be reached or did not answer in time (connection error screen).
-    The reception may be retried."""
+    """The check failed: the service could not be reached, did not answer in time, refused
+    the terminal, or answered with an error (``fault``, :class:`EligibilityFault`). The
+    patient is sent to the counter; the reception may be retried.
+
+    ``error_code`` and ``error_message`` are what the clinic system's result file carries
+    for it (:mod:`kiosk.eligibility.faults`).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        fault: EligibilityFault = EligibilityFault.TIMEOUT,
+        *,
+        error_code: str = "",
+        error_message: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.fault = EligibilityFault(fault)
+        self.error_code = error_code
+        self.error_message = error_message

@@ -14,12 +14,16 @@ import random
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
-from kiosk.eligibility.errors import CertificateRejectedError, ServiceUnavailableError
+from kiosk.eligibility.charset import NameCharset, as_carried, as_carried_kana
+from kiosk.eligibility.errors import CertificateRejectedError
+from kiosk.eligibility.faults import fault_error, parse_fault
 from kiosk.eligibility.model import (
     CertificateAlert,
     Consents,
@@ -32,6 +36,7 @@ from kiosk.eligibility.model import (
 )
 from kiosk.eligibility.trust import TrustedCas
 from kiosk.paths import kiosk_home
+from kiosk.vocabulary import EligibilityFault
 
 if TYPE_CHECKING:
     from kiosk.config import Settings
@@ -39,6 +44,25 @@ if TYPE_CHECKING:
     from kiosk.simcard.deck import Insurance, Profile
 
 _UNREAD = (-1,)  # the registry file's stamp before it was first looked at
+
+
+class ServiceAnswer(StrEnum):
+    """An answer set for the checks to come, whatever the deck says (the operator panel,
+    a scenario's ``eligibility_answer`` step); :meth:`SimulatedEligibilityService.set_answer`."""
+
+    VALID = "valid"  # 有効, with the card's insurance (the standard profile's if it has none)
+    INVALID = "invalid"  # 資格無効
+    NO_QUALIFICATION = "no_qualification"  # 該当資格なし
+    MARU_KANJI = "maru_kanji"  # the insurance of deck profile maru-kanji: ● in the kanji name
+    MARU_KANA = "maru_kana"  # the insurance of deck profile maru-kana: ● in the kana name
+
+
+ANSWER_PROFILES = {
+    ServiceAnswer.VALID: "standard",
+    ServiceAnswer.MARU_KANJI: "maru-kanji",
+    ServiceAnswer.MARU_KANA: "maru-kana",
+}
+"""The deck profile whose insurance an answer uses (VALID: only when the card has none)."""
 GRACE = timedelta(days=92)  # ~3 months either side of the certificate's expiry
 
 
@@ -80,7 +104,12 @@ class SimulatedEligibilityService:
     says otherwise.
     ``latency_s`` delays every call (a real service takes a second or two);
     ``failure_rate`` (0..1) makes that share of calls raise :class:`ServiceUnavailableError`;
-    :meth:`fail_next` makes the next ``n`` calls fail (tests, the fault suite).
+    :meth:`fail_next` makes the next ``n`` calls fail (tests, the fault suite);
+    :meth:`set_fault` makes every check fail one way (timeout, refused, terminal
+    authentication, error answer) until it is set back to None; :meth:`set_answer` makes
+    every check answer one way (valid, 資格無効, 該当資格なし, ● names) until set back.
+    Names are sent only in ``name_charset`` (:mod:`kiosk.eligibility.charset`): the rest
+    arrives as ●.
     Registrations made at the kiosk persist in ``<home>/eligibility/registered.json``.
     """
 
@@ -96,6 +125,8 @@ class SimulatedEligibilityService:
         sleep: Callable[[float], None] = time.sleep,
         trusted: TrustedCas | None = None,
         real_card_profile: str | None = None,
+        name_charset: NameCharset | str = NameCharset.JISX0208,
+        fault: EligibilityFault | None = None,
     ) -> None:
         self._ca = ca
         self.trusted = trusted if trusted is not None else TrustedCas()
@@ -107,6 +138,9 @@ class SimulatedEligibilityService:
         self._home = home
         self._sleep = sleep
         self._fail_next = 0
+        self.name_charset = NameCharset(name_charset)
+        self._fault: EligibilityFault | None = fault
+        self._override: ServiceAnswer | None = None
         self._lock = threading.Lock()
         # insurance record -> its answer, built once (the deck's records do not change)
         self._answers: dict[int, tuple[Insurance, InsuredPerson, InsuranceRecord | None]] = {}
@@ -120,6 +154,8 @@ class SimulatedEligibilityService:
         be used raises :class:`~kiosk.eligibility.trust.TrustError` here, at start."""
         kwargs.setdefault("trusted", TrustedCas.load(settings.trusted_ca_files))
         kwargs.setdefault("real_card_profile", settings.real_card_profile)
+        kwargs.setdefault("name_charset", settings.eligibility_name_charset)
+        kwargs.setdefault("fault", parse_fault(settings.eligibility_fault))
         return cls(
             latency_s=settings.eligibility_latency_ms / 1000.0,
             failure_rate=settings.eligibility_failure_rate,
@@ -133,7 +169,29 @@ class SimulatedEligibilityService:
         with self._lock:
             self._fail_next += count
 
-    def _call(self) -> None:
+    def set_fault(self, fault: EligibilityFault | str | None) -> None:
+        """Make every check fail with ``fault`` from now on (None or "none": answer again)."""
+        chosen = parse_fault(fault) if isinstance(fault, str) else fault
+        with self._lock:
+            self._fault = chosen
+
+    @property
+    def fault(self) -> EligibilityFault | None:
+        return self._fault
+
+    def set_answer(self, answer: ServiceAnswer | str | None) -> None:
+        """Make every check answer ``answer`` from now on (None: as the deck says)."""
+        chosen = None if answer in (None, "", "deck") else ServiceAnswer(str(answer))
+        with self._lock:
+            self._override = chosen
+
+    @property
+    def answer(self) -> ServiceAnswer | None:
+        return self._override
+
+    def _call(self, check: bool = False) -> None:
+        """One request: the latency, then an injected failure (``check``: the standing
+        fault of :meth:`set_fault` applies too)."""
         if self.latency_s > 0:
             self._sleep(self.latency_s)
         with self._lock:
@@ -142,11 +200,11 @@ class SimulatedEligibilityService:
                 fail = True
             else:
                 fail = self.failure_rate > 0 and self._rng.random() < self.failure_rate
+            fault = self._fault if check else None
         if fail:
-            raise ServiceUnavailableError(
-                "the online eligibility service did not answer (connection error); "
-                "try again, or check the patient's insurance another way"
-            )
+            raise fault_error(EligibilityFault.TIMEOUT)
+        if fault is not None:
+            raise fault_error(fault)
 
     # -- the service -----------------------------------------------------------------------
 
@@ -191,14 +249,17 @@ class SimulatedEligibilityService:
         consents: Consents | None = None,
         certificate_status: str | None = None,
     ) -> QualificationResult:
-        self._call()
+        self._call(check=True)
         alert, expires = self._check_certificate(auth_cert_der, at, certificate_status)
         serial = self._serial(auth_cert_der)
         profile = self._profile_of(serial) if serial is not None else None
         if profile is None and self._real_card(auth_cert_der):
             profile = self._real_profile()
         insurance = profile.insurance if profile is not None else None
-        if profile is None or insurance is None:
+        answer = self._override
+        if answer is not None:
+            insurance = self._insurance_for(answer, insurance)
+        if insurance is None:
             return QualificationResult(
                 QualificationValidity.NO_QUALIFICATION,
                 at,
@@ -207,6 +268,10 @@ class SimulatedEligibilityService:
                 consents=consents,
             )
         validity = QualificationValidity(int(insurance.validity))
+        if answer is ServiceAnswer.INVALID:
+            validity = QualificationValidity.INVALID
+        elif answer is not None:
+            validity = QualificationValidity.VALID
         person, record = self._answer(insurance)
         return QualificationResult(
             validity,
@@ -220,6 +285,22 @@ class SimulatedEligibilityService:
 
     # -- helpers ---------------------------------------------------------------------------
 
+    def _insurance_for(self, answer: ServiceAnswer, card: Insurance | None) -> Insurance | None:
+        """The insurance entry answering ``answer`` for a card whose own entry is ``card``."""
+        if answer is ServiceAnswer.NO_QUALIFICATION:
+            return None
+        if answer is ServiceAnswer.INVALID and card is not None and card.has_qualification:
+            return card
+        if answer is ServiceAnswer.VALID and card is not None and card.has_qualification:
+            return card
+        from kiosk.simcard.deck import DeckError, get_profile
+
+        name = ANSWER_PROFILES.get(answer, "standard")
+        try:
+            return get_profile(name).insurance
+        except DeckError:
+            return card
+
     def _authority(self) -> CertificateAuthority:
         if self._ca is None:
             from kiosk.simcard.ca import CertificateAuthority  # cryptography: on first use
@@ -232,8 +313,10 @@ class SimulatedEligibilityService:
         cached = self._answers.get(id(insurance))
         if cached is not None and cached[0] is insurance:
             return cached[1], cached[2]
-        person = _person(insurance)
+        person = _person(insurance, self.name_charset)
         record = _record(insurance) if insurance.has_qualification else None
+        if record is not None and record.insured_name:
+            record = replace(record, insured_name=as_carried(record.insured_name, self.name_charset))
         with self._lock:
             self._answers[id(insurance)] = (insurance, person, record)
         return person, record
@@ -362,11 +445,12 @@ def _ymd(value: str | None) -> date | None:
     return datetime.strptime(value, "%Y%m%d").date()
 
 
-def _person(insurance: Insurance) -> InsuredPerson:
+def _person(insurance: Insurance, charset: NameCharset) -> InsuredPerson:
+    """The person as the service sends them: names only in ``charset``, the rest ●."""
     f = insurance.fields
     return InsuredPerson(
-        name=f["Name"],
-        name_kana=f["NameKana"],
+        name=as_carried(f["Name"], charset),
+        name_kana=as_carried_kana(f["NameKana"], charset),
         sex1=f.get("Sex1", "3"),
         birthdate=_ymd(f["Birthdate"]) or date.min,
         address=f.get("Address") or None,

@@ -41,6 +41,7 @@ from kiosk.reception.visit import Visit
 from kiosk.vocabulary import (
     AUTH_PIN_TRIES,
     AuditKind,
+    EligibilityFault,
     IdentityMethod,
     Outcome,
     PinKind,
@@ -96,7 +97,8 @@ def read_card(ports: Ports, visit: Visit, _: Any) -> Step:
         registered = ports.eligibility.is_registered(reading.auth_certificate)
     except KioskError as exc:
         log.warning("registration look-up failed: %s", type(exc).__name__)
-        return Step(visit.but(error=ReaderError.SYSTEM), Event.READ_FAILED)
+        visit = _service_failed(ports, visit.but(error=ReaderError.SYSTEM), exc)
+        return Step(visit, Event.READ_FAILED)
     return Step(visit.but(registered=registered), Event.READ_OK)
 
 
@@ -178,7 +180,7 @@ def qualify(ports: Ports, visit: Visit, _: Any) -> Step:
         log.warning("eligibility look-up failed: %s", type(exc).__name__)
         rejected = getattr(exc, "code", None) == ReaderError.CERTIFICATE_INVALID.value
         error = ReaderError.CERTIFICATE_INVALID if rejected else ReaderError.SYSTEM
-        return Step(visit.but(error=error), Event.QUALIFY_FAILED)
+        return Step(_service_failed(ports, visit.but(error=error), exc), Event.QUALIFY_FAILED)
     return Step(visit.but(qualification=qualification), Event.PROCEED)
 
 
@@ -205,6 +207,17 @@ def finish(ports: Ports, visit: Visit, _: Any) -> Step:
         log.warning("recording failed: %s", type(exc).__name__)
         return Step(visit.but(error=ReaderError.SYSTEM), Event.RECORD_FAILED)
     return Step(visit.but(result_path=path), Event.RECORDED)
+
+
+def _service_failed(ports: Ports, visit: Visit, exc: KioskError) -> Visit:
+    """The visit after a failed eligibility call: how it failed, when the error says (timeout,
+    refused, terminal authentication, error answer), noted for the records."""
+    fault = getattr(exc, "fault", None)
+    if not isinstance(fault, EligibilityFault):
+        return visit
+    visit = visit.but(service_fault=fault)
+    ports.audit(visit, AuditKind.ELIGIBILITY_ERROR, {"fault": fault.value})
+    return visit
 
 
 def _card(visit: Visit) -> PlacedCard:

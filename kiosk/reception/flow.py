@@ -460,11 +460,12 @@ class Reception(DeclaredMachine):
             self.face.forget()
         finally:
             error = visit.error if self.state == S.CARD_ERROR else None
+            fault = visit.service_fault if error is not None else None
             staff = visit.staff_id if event is E.STAFF_CONFIRM else None
             self.visit = (
                 Visit()
                 if self.state == S.START
-                else Visit(error=error, ended_by=ended_by, staff_id=staff)
+                else Visit(error=error, ended_by=ended_by, staff_id=staff, service_fault=fault)
             )
             if visit.card is not None:
                 try:
@@ -523,6 +524,8 @@ class Reception(DeclaredMachine):
         }
         if visit.error is not None:
             details["code"] = visit.error.value
+        if visit.service_fault is not None:
+            details["fault"] = visit.service_fault.value
         if visit.cert is not None:
             details["cert_serial"] = visit.cert.serial
         try:

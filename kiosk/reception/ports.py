@@ -120,6 +120,8 @@ class Qualification:
     has_limit_info: bool = False  # 限度額適用認定証 data available
     has_specific_disease: bool = False  # 特定疾病 data available
     payload: Any = None  # the eligibility package's own result, handed to records
+    name: str = ""  # the patient's name as the service sent it (● where it could not)
+    name_kana: str = ""  # the half-width kana, likewise
 
     @property
     def valid(self) -> bool:

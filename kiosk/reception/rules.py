@@ -227,6 +227,8 @@ def desk_call_reason(state: State, visit: Visit, policy: FlowPolicy) -> CallReas
         return CallReason.PIN_LOCKED
     if state == State.CARD_LEFT:
         return CallReason.CARD_LEFT
+    if state == State.CARD_ERROR and visit.service_fault is not None:
+        return CallReason.for_fault(visit.service_fault)
     if state == State.FACE_FAILED and spent:
         return CallReason.FACE_ONLY if visit.face_only else CallReason.FACE_FAILED
     if state == State.DONE and insurance_not_confirmed(visit):

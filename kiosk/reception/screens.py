@@ -109,6 +109,9 @@ def build_screen(state: State, visit: Visit, policy: FlowPolicy) -> Screen:
     if visit.ended:
         details["ended_by"] = visit.ended_by
         details["staff_called"] = visit.staff_called
+    if visit.qualification is not None and visit.qualification.name:  # as the service sent it
+        details["patient_name"] = visit.qualification.name
+        details["patient_kana"] = visit.qualification.name_kana
     if state == State.CARD_ERROR:
         return _card_error(visit, details)
     refused = visit.ended_by == "cancel" and visit.staff_id is not None
@@ -179,6 +182,10 @@ def _card_error(visit: Visit, details: dict[str, Any]) -> Screen:
     patient pressed 職員を呼ぶ, is to wait: the code and the reason stay in view."""
     code = visit.error or ReaderError.NOT_RECOGNISED
     details["error_code"] = code.value
+    if visit.service_fault is not None:  # the eligibility check failed: the desk is called
+        details["service_fault"] = visit.service_fault.value
+        why = Text(f"eligibility-fault.{visit.service_fault}")
+        return Screen(State.CARD_ERROR.value, (Text("eligibility-fault.body"), why), (), details)
     body = [Text(f"card-error.{code.value}")]
     options: tuple[Option, ...] = ()
     if code is ReaderError.NOT_RECOGNISED:

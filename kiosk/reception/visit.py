@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.reception.ports import CardReading, CertificateCheck, PlacedCard, Qualification
-from kiosk.vocabulary import ConsentItem, IdentityMethod, ReaderError
+from kiosk.vocabulary import ConsentItem, EligibilityFault, IdentityMethod, ReaderError
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Visit:
     registered: bool = True
     wants_registration: bool = False
     error: ReaderError | None = None
+    service_fault: EligibilityFault | None = None  # how the eligibility check failed
     auth_tries_left: int | None = None
     photo: bytes | None = field(default=None, repr=False, compare=False)  # the chip photo
     face_prepared: bool = False  # the face port holds this visit's photo encoding

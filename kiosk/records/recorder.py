@@ -30,9 +30,20 @@ from kiosk.records.checkpoint import SUFFIX, CheckpointLog
 from kiosk.records.errors import RecordError
 from kiosk.records.model import AuditEvent, check_staff_id
 from kiosk.records.outbox import PARTIAL, Outbox, Staged
-from kiosk.records.result_xml import build_result_xml
+from kiosk.records.result_xml import build_failure_xml, build_result_xml
 from kiosk.records.store import NewRecord, RecordStore, StoredRecord
-from kiosk.vocabulary import CARD_CODES, IdentityMethod, Outcome
+from kiosk.vocabulary import CARD_CODES, EligibilityFault, IdentityMethod, Outcome
+
+RESULT_PREFIX = "OQSsiquc01res_face_"
+"""How the eligibility terminal names a face reader's result file (in the outbox's ``face``
+folder): ``OQSsiquc01res_face_<institution>_<kiosk>_<reception>_<yyyyMMddHHmmss>.xml``."""
+
+
+def result_file_name(institution: str, kiosk_id: str, reception_id: str, at: datetime) -> str:
+    """The result file's name: the terminal's prefix, the institution code where peers read
+    it (right after the prefix), this reception (unique), the time last (Japan time)."""
+    stamp = at.astimezone(JST).strftime("%Y%m%d%H%M%S")
+    return f"{RESULT_PREFIX}{institution}_{_safe(kiosk_id)}_{_safe(reception_id)}_{stamp}.xml"
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +84,7 @@ class Records:
     def __init__(self, store: RecordStore, settings: Settings, salt: bytes) -> None:
         self.store = store
         self.settings = settings
-        self.outbox = Outbox(settings.outbox_dir())
+        self.outbox = Outbox(settings.results_dir())
         self._salt = salt
 
     def __enter__(self) -> Records:
@@ -126,23 +137,28 @@ class Records:
             consents=consents,
             prescription=prescription,
             file_identifier=reception_id,
+            encoding=self.settings.result_encoding,
         )
-        stamp = at.astimezone(JST).strftime("%Y%m%d%H%M%S")
-        name = f"{stamp}_{self.store.kiosk_id}_{_safe(reception_id)}.xml"
+        records = [*(_event_record(e) for e in events), NewRecord("reception", at, reception_id, body)]
+        seq, path = self._commit_with_file(reception_id, at, xml, records)
+        return Receipt(reception_id, seq, path)
+
+    def _commit_with_file(
+        self, reception_id: str, at: datetime, xml: bytes, records: list[NewRecord]
+    ) -> tuple[int, Path]:
+        """Stage the result file, commit the records, publish the file (then its checkpoint)."""
+        name = result_file_name(
+            self.settings.medical_institution_code, self.store.kiosk_id, reception_id, at
+        )
         staged = self.outbox.stage(name, xml)
         try:
-            seqs = self.store.append(
-                [
-                    *(_event_record(e) for e in events),
-                    NewRecord("reception", at, reception_id, body),
-                ]
-            )
+            seqs = self.store.append(records)
         except BaseException:
             self.outbox.discard(staged)
             raise
         path = self.outbox.publish(staged)
         self._checkpoint_beside(path)
-        return Receipt(reception_id, seqs[-1], path)
+        return seqs[-1], path
 
     def _checkpoint_beside(self, result: Path) -> None:
         """The head after this reception, signed, beside its result file (a failure is
@@ -170,8 +186,12 @@ class Records:
         staff_id: str | None = None,
         error_code: str | None = None,
         events: Sequence[AuditEvent] = (),
+        failed_check: EligibilityFault | None = None,
     ) -> int:
-        """Record a reception that ended without completing (no consent is kept)."""
+        """Record a reception that ended without completing (no consent is kept).
+
+        ``failed_check``: the eligibility check failed that way; the clinic system gets the
+        failed check's result file (:func:`build_failure_xml`), published with the record."""
         outcome = Outcome(outcome)
         if outcome is Outcome.COMPLETED:
             raise RecordError("a completed reception is recorded with record_reception()")
@@ -185,10 +205,19 @@ class Records:
             "error_code": error_code,
             "institution": self.settings.medical_institution_code,
         }
-        seqs = self.store.append(
-            [*(_event_record(e) for e in events), NewRecord("reception", at, reception_id, body)]
-        )
-        return seqs[-1]
+        records = [*(_event_record(e) for e in events), NewRecord("reception", at, reception_id, body)]
+        if failed_check is not None:
+            fault = EligibilityFault(failed_check)
+            body["fault"] = fault.value
+            xml = build_failure_xml(
+                fault,
+                medical_institution_code=self.settings.medical_institution_code,
+                processed_at=at,
+                file_identifier=reception_id,
+                encoding=self.settings.result_encoding,
+            )
+            return self._commit_with_file(reception_id, at, xml, records)[0]
+        return self.store.append(records)[-1]
 
     def record_event(self, event: AuditEvent) -> int:
         """Record one audit event on its own (its own commit)."""
@@ -196,7 +225,7 @@ class Records:
 
     def recover_outbox(self) -> list[Path]:
         """Finish what a crash interrupted (run at open): this kiosk's staged result files
-        whose reception was committed are published, the others discarded."""
+        whose reception (or failed check) was committed are published, the others discarded."""
         published: list[Path] = []
         partial = self.outbox.folder / PARTIAL
         if not partial.is_dir():
@@ -207,7 +236,7 @@ class Records:
             final = self.outbox.folder / temp.name.removesuffix(".tmp")
             staged = Staged(temp, final)
             done = reception_id is not None and any(
-                r.body.get("outcome") == Outcome.COMPLETED.value
+                r.body.get("outcome") == Outcome.COMPLETED.value or r.body.get("fault")
                 for r in self.store.records(kind="reception", reception_id=reception_id)
             )
             if done and not final.exists():

@@ -1,17 +1,27 @@
-"""The clinic system's result file: one オンライン資格確認 result as XML (UTF-8).
+"""The clinic system's result file: one オンライン資格確認 result as XML, Shift_JIS or UTF-8.
 
-Shape and names as clinic systems' parsers expect them (docs/reception.md, "What the
-clinic system reads"): ``XmlMsg / MessageHeader + MessageBody / ResultList`` with exactly one
+Shape and names as clinic systems' parsers expect them (docs/records.md, "The result
+file"): ``XmlMsg / MessageHeader + MessageBody / ResultList`` with exactly one
 ``ResultOfQualificationConfirmation``. Optional elements with no value are left out;
 limit-certificate data appears only when the patient consented; the nested
 ``SpecificDiseasesCertificateList`` is never written. Times are Japan time.
+
+``encoding`` is ``utf-8`` or ``shift_jis``: the XML declaration and
+``CharacterCodeIdentifier`` (0 UTF-8, 1 Shift_JIS) say which. Shift_JIS here is JIS X 0201 +
+JIS X 0208 (no vendor extensions, so any Shift_JIS or Windows-31J reader decodes it alike);
+a character it cannot hold is written as ●, never a failed write.
+:func:`build_failure_xml` is the file of a check that failed (:mod:`kiosk.eligibility.faults`).
 """
 
 from __future__ import annotations
 
 import functools
+import re
+import xml.etree.ElementTree as ET
 from datetime import date, datetime
 
+from kiosk.eligibility.charset import NameCharset, as_carried
+from kiosk.eligibility.faults import FAULTS
 from kiosk.eligibility.model import (
     JST,
     ConsentItem,
@@ -19,6 +29,13 @@ from kiosk.eligibility.model import (
     PrescriptionForm,
     QualificationResult,
 )
+from kiosk.vocabulary import EligibilityFault
+
+ENCODINGS: dict[str, tuple[str, str]] = {
+    "utf-8": ("UTF-8", "0"),
+    "shift_jis": ("Shift_JIS", "1"),
+}
+"""Result file encoding -> (the XML declaration's name, CharacterCodeIdentifier)."""
 
 # consent item -> element prefix (…ConsFlg, …ConsTime, …AvailableTime), in document order
 CONSENT_ELEMENTS: tuple[tuple[ConsentItem, str], ...] = (
@@ -44,8 +61,11 @@ class _Document:
     one element a line, ``<name />`` when empty). No attributes, namespaces or mixed
     content: the text is written line by line, no tree is built."""
 
-    def __init__(self) -> None:
-        self.lines = ['<?xml version="1.0" encoding="UTF-8"?>']
+    def __init__(self, encoding: str = "utf-8") -> None:
+        if encoding not in ENCODINGS:
+            raise ValueError(f"unknown result file encoding {encoding!r}")
+        self.encoding = encoding
+        self.lines = [f'<?xml version="1.0" encoding="{ENCODINGS[encoding][0]}"?>']
         self._open: list[tuple[str, int]] = []  # element name, index of its opening line
 
     def open(self, name: str) -> None:
@@ -64,13 +84,39 @@ class _Document:
         """``<name>value</name>`` unless the value is empty."""
         if value is None or value == "":
             return
+        if self.encoding == "shift_jis" and not value.isascii():
+            value = as_carried(value, NameCharset.JISX0208)  # what Shift_JIS cannot hold: ●
         self.lines.append(f"{'  ' * len(self._open)}<{name}>{_escape(value)}</{name}>")
 
     def bytes(self) -> bytes:
         while self._open:
             self.close()
         self.lines.append("")
-        return "\n".join(self.lines).encode("utf-8")
+        return "\n".join(self.lines).encode(self.encoding)
+
+    def header(
+        self,
+        *,
+        processed_at: datetime,
+        confirmed_at: datetime,
+        medical_institution_code: str,
+        file_identifier: str | None,
+        segment: str = "1",
+        error: tuple[str, str] | None = None,
+    ) -> None:
+        """The MessageHeader (``segment``: SegmentOfResult; ``error``: ErrorCode, -Message)."""
+        self.open("MessageHeader")
+        self.add("ProcessExecutionTime", _time(processed_at))
+        self.add("QualificationConfirmationDate", confirmed_at.astimezone(JST).strftime("%Y%m%d"))
+        self.add("MedicalInstitutionCode", medical_institution_code)
+        self.add("ArbitraryFileIdentifier", file_identifier)
+        self.add("ReferenceClassification", "1")  # マイナンバーカード
+        self.add("SegmentOfResult", segment)  # 1 正常終了, 9 異常終了
+        if error is not None:
+            self.add("ErrorCode", error[0])
+            self.add("ErrorMessage", error[1])
+        self.add("CharacterCodeIdentifier", ENCODINGS[self.encoding][1])
+        self.close()
 
 
 def build_result_xml(
@@ -81,21 +127,18 @@ def build_result_xml(
     consents: Consents | None = None,
     prescription: PrescriptionForm | None = None,
     file_identifier: str | None = None,
+    encoding: str = "utf-8",
 ) -> bytes:
-    """The result file's bytes (UTF-8 with an XML declaration)."""
+    """The result file's bytes in ``encoding`` (utf-8 / shift_jis), with its declaration."""
     consents = consents if consents is not None else result.consents
-    doc = _Document()
+    doc = _Document(encoding)
     doc.open("XmlMsg")
-    doc.open("MessageHeader")
-    doc.add("ProcessExecutionTime", _time(processed_at))
-    doc.add("QualificationConfirmationDate", result.confirmed_at.astimezone(JST).strftime("%Y%m%d"))
-    doc.add("MedicalInstitutionCode", medical_institution_code)
-    doc.add("ArbitraryFileIdentifier", file_identifier)
-    doc.add("ReferenceClassification", "1")  # マイナンバーカード
-    doc.add("SegmentOfResult", "1")  # 正常終了
-    doc.add("CharacterCodeIdentifier", "0")  # UTF-8
-
-    doc.close()
+    doc.header(
+        processed_at=processed_at,
+        confirmed_at=result.confirmed_at,
+        medical_institution_code=medical_institution_code,
+        file_identifier=file_identifier,
+    )
     doc.open("MessageBody")
     doc.add("ProcessingResultStatus", "1")
     doc.add("QualificationValidity", str(int(result.validity)))
@@ -166,6 +209,39 @@ def build_result_xml(
     return doc.bytes()
 
 
+def build_failure_xml(
+    fault: EligibilityFault,
+    *,
+    medical_institution_code: str,
+    processed_at: datetime,
+    file_identifier: str | None = None,
+    encoding: str = "utf-8",
+) -> bytes:
+    """The result file of a check that failed: no answer (timeout, refused, the terminal's
+    authentication) ends the processing abnormally — ``SegmentOfResult`` 9 with
+    ``ErrorCode`` / ``ErrorMessage``; an error answer is processed — ``SegmentOfResult`` 1 —
+    with ``ProcessingResultStatus`` 2 and ``ProcessingResultCode`` / ``…Message``. Either
+    way ``ProcessingResultStatus`` is 2 (エラー) and there is no ``ResultList``: no one's
+    qualification was confirmed, and no consent travels."""
+    answer = FAULTS[EligibilityFault(fault)]
+    doc = _Document(encoding)
+    doc.open("XmlMsg")
+    doc.header(
+        processed_at=processed_at,
+        confirmed_at=processed_at,
+        medical_institution_code=medical_institution_code,
+        file_identifier=file_identifier,
+        segment="1" if answer.answered else "9",
+        error=None if answer.answered else (answer.code, answer.message),
+    )
+    doc.open("MessageBody")
+    doc.add("ProcessingResultStatus", "2")  # エラー
+    if answer.answered:
+        doc.add("ProcessingResultCode", answer.code)
+        doc.add("ProcessingResultMessage", answer.message)
+    return doc.bytes()
+
+
 def _escape(text: str) -> str:
     """Character data as ElementTree escapes it."""
     if "&" in text:
@@ -175,3 +251,37 @@ def _escape(text: str) -> str:
     if ">" in text:
         text = text.replace(">", "&gt;")
     return text
+
+
+NAME_PATTERNS = (
+    re.compile(r"OQSsiquc01res_.*\.xml"),
+    re.compile(r"OQSsiquc01res_face_.*\.xml"),
+    re.compile(r"OQSsiquc01res_face_.+_(\d{14})\.xml"),
+)
+"""The names clinic systems watch for (glob ``OQSsiquc01res_*.xml``,
+``OQSsiquc01res_face_*.xml``, and the time-stamped form); a result file matches all three."""
+
+_DECLARATION = re.compile(rb'\A<\?xml version="1\.0" encoding="([A-Za-z0-9_-]+)"\?>')
+
+
+class ResultFileError(ValueError):
+    """A result file that does not decode by the character code it declares."""
+
+
+def read_result(data: bytes) -> ET.Element:
+    """A result file's root element, decoded as a clinic system does: by the encoding its
+    declaration names, which ``CharacterCodeIdentifier`` must agree with (ResultFileError)."""
+    match = _DECLARATION.match(data)
+    by_name = {name.lower(): (codec, code) for codec, (name, code) in ENCODINGS.items()}
+    if match is None or match.group(1).decode().lower() not in by_name:
+        raise ResultFileError("no XML declaration naming UTF-8 or Shift_JIS")
+    codec, code = by_name[match.group(1).decode().lower()]
+    try:
+        text = data[match.end() :].decode(codec)
+    except UnicodeDecodeError as exc:
+        raise ResultFileError(f"not {codec} as declared: {exc.reason}") from None
+    root = ET.fromstring(text)  # noqa: S314 - a result file; ElementTree expands no entity
+    declared = root.findtext("MessageHeader/CharacterCodeIdentifier")
+    if declared != code:
+        raise ResultFileError(f"CharacterCodeIdentifier {declared!r} but the file is {codec}")
+    return root

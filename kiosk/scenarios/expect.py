@@ -6,6 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kiosk.reception.rules import desk_call_reason
+from kiosk.records.result_xml import NAME_PATTERNS, ResultFileError, read_result
 from kiosk.vocabulary import PinKind
 
 if TYPE_CHECKING:
@@ -100,6 +102,38 @@ def _screen_text(run: Run, wanted: Any) -> Any:
     return None if str(wanted) in screen.ja + screen.en else screen.ja
 
 
+def _call_reason(run: Run, wanted: Any) -> Any:
+    """Why the desk is called on the screen now (``none``: it is not)."""
+    flow = run.flow
+    reason = desk_call_reason(flow.state, flow.visit, flow.policy)
+    got = "none" if reason is None else reason.value
+    return None if got == wanted else got
+
+
+def _result_xml(run: Run, wanted: Any) -> Any:
+    """The newest result file in the outbox's ``face`` folder, read as a clinic system reads
+    it (its name, its declared character code): ``{element: text}`` (the first element of that
+    name; ``absent``: none)."""
+    folder = run.services.settings.results_dir()
+    files = sorted(folder.glob("*.xml"), key=lambda p: p.stat().st_mtime_ns) if folder.is_dir() else []
+    if not files:
+        return "no result file in the face folder"
+    newest = files[-1]
+    if not all(p.fullmatch(newest.name) for p in NAME_PATTERNS):
+        return f"the name {newest.name} is not the terminal's"
+    try:
+        root = read_result(newest.read_bytes())
+    except (ResultFileError, SyntaxError) as exc:
+        return str(exc)
+    got = {}
+    for tag, want in dict(wanted).items():
+        element = next(root.iter(str(tag)), None)
+        have = "absent" if element is None else (element.text or "")
+        if have != str(want):
+            got[tag] = have
+    return got or None
+
+
 CHECKS: dict[str, Callable[[Run, Any], Any]] = {
     "state": _state,
     "details": _details,
@@ -116,4 +150,6 @@ CHECKS: dict[str, Callable[[Run, Any], Any]] = {
     "records": _records,
     "card_pins": _card_pins,
     "screen_text": _screen_text,
+    "call_reason": _call_reason,
+    "result_xml": _result_xml,
 }

@@ -290,8 +290,24 @@ def run_step(run: Run, step: Any) -> None:
         if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 1000:
             raise ScenarioFailedError(f"eligibility_fails: a count 0-1000 (got {quoted(arg)})")
         run.services.eligibility.service.fail_next(count)
+    elif action in ("eligibility_fault", "eligibility_answer"):
+        _eligibility(run, action, arg)
     else:
         raise ScenarioFailedError(f"unknown step {quoted(action)}")
+
+
+def _eligibility(run: Run, action: str, arg: Any) -> None:
+    """``eligibility_fault: timeout`` (refused, terminal_auth, error_answer, none) or
+    ``eligibility_answer: maru_kanji`` (valid, invalid, no_qualification, maru_kana, deck):
+    set on the simulated service for the checks to come, as the operator panel does."""
+    service = run.services.eligibility.service
+    try:
+        if action == "eligibility_fault":
+            service.set_fault(str(arg) if arg is not None else None)
+        else:
+            service.set_answer(str(arg) if arg is not None else None)
+    except ValueError as exc:
+        raise ScenarioFailedError(f"{action}: {exc}") from None
 
 
 def _pin(run: Run, arg: Any) -> str:

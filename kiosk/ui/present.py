@@ -62,6 +62,8 @@ def present(
         data["completed"] = details.get("completed", True)
     if "ended_by" in details:
         data["ended_by"] = details["ended_by"]
+    if details.get("patient_name"):  # the name as the eligibility service sent it (●)
+        data["patient_name"] = details["patient_name"]
     return WIDGETS.get(sid, sid), data
 
 

@@ -30,7 +30,7 @@ from kiosk.reception.ports import (
 )
 from kiosk.records.model import AuditEvent
 from kiosk.simcard.ca import CertificateAuthority
-from kiosk.vocabulary import CARD_CODES, AuditKind, IdentityMethod, Outcome
+from kiosk.vocabulary import CARD_CODES, AuditKind, EligibilityFault, IdentityMethod, Outcome
 
 
 class CardDataMissingError(CardError):
@@ -185,15 +185,18 @@ class ServiceEligibility:
         status = checked.status if checked is not None else None
         result = self.service.confirm(cert_der, at=at, certificate_status=status)
         insurance = result.insurance
+        person = result.person
         return Qualification(
             int(result.validity),
             has_limit_info=insurance is not None and insurance.limit_certificate is not None,
             has_specific_disease=insurance is not None and bool(insurance.specific_diseases),
             payload=result,
+            name=person.name if person is not None else "",
+            name_kana=person.name_kana if person is not None else "",
         )
 
 
-DETAIL_KEYS = ("state", "tries_left", "attempt", "reason", "pin", "mode", "action")
+DETAIL_KEYS = ("state", "tries_left", "attempt", "reason", "pin", "mode", "action", "fault")
 """The audit details the records keep (the rest — the reception id, the code, the serial —
 have their own columns)."""
 
@@ -248,6 +251,7 @@ class StoreRecords:
         if isinstance(kind, Outcome):
             code = str(details.get("code", ""))
             serial = details.get("cert_serial")
+            fault = str(details.get("fault", ""))
             self.store.record_outcome(
                 reception_id or "none",
                 at=at,
@@ -255,6 +259,7 @@ class StoreRecords:
                 cert_serial=serial if isinstance(serial, int) else None,
                 error_code=code if code in CARD_CODES else None,
                 events=self._pending.pop(reception_id or "", []),
+                failed_check=EligibilityFault(fault) if fault else None,
             )
         elif kind is AuditKind.STAFF:
             action = {"action": str(detail.get("action", ""))}

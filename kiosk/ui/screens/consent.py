@@ -14,6 +14,9 @@ class ConsentScreen(Screen):
     screen_id = "consent-item"
 
     def build(self) -> None:
+        self.patient = label("fact")
+        self.patient.setObjectName("patient_name")
+        self.body.addWidget(self.patient)
         self.question = label("body")
         self.body.addWidget(self.question)
         self.explain = label("fact")
@@ -36,6 +39,9 @@ class ConsentScreen(Screen):
         self.set_title(name)
         self.question.setText("".join(question))
         self.explain.setText(say("consent-item.explain", hours=self.data.get("hours", 24)))
+        name = self.data.get("patient_name")
+        self.patient.setText(say("patient-name.shown", name=name) if name else "")
+        self.patient.setVisible(bool(name))
         index, total = self.data.get("index"), self.data.get("total")
         if isinstance(index, int) and isinstance(total, int):
             self.step.setText(say("consent-item.step", index=index, total=total))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from kiosk.ui.i18n import say
 from kiosk.ui.widgets import ProgressRing, Screen, label
 
 
@@ -19,6 +20,9 @@ class DoneScreen(Screen):
         self.body.addWidget(self.mark, 0, Qt.AlignmentFlag.AlignCenter)
         self.hint = label("title")
         self.body.addWidget(self.hint)
+        self.patient = label("fact")
+        self.patient.setObjectName("patient_name")
+        self.body.addWidget(self.patient)
         self.notice = label("alert")
         self.notice.setObjectName("qualification_notice")
         self.body.addWidget(self.notice)
@@ -32,6 +36,9 @@ class DoneScreen(Screen):
         self.hint.setText("\n".join(rest))
         self.notice.setText(self.text(1))
         self.notice.setVisible(bool(self.notice.text()))
+        name = self.data.get("patient_name")
+        self.patient.setText(say("patient-name.shown", name=name) if name else "")
+        self.patient.setVisible(bool(name))
 
     def spoken_text(self) -> str:
         return " ".join(t for t in (self.title.text(), self.hint.text(), self.notice.text()) if t)
