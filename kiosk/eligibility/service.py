@@ -14,11 +14,11 @@ import random
 import tempfile
 import threading
 import time
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.eligibility.charset import NameCharset, as_carried, as_carried_kana
@@ -316,7 +316,9 @@ class SimulatedEligibilityService:
         person = _person(insurance, self.name_charset)
         record = _record(insurance) if insurance.has_qualification else None
         if record is not None and record.insured_name:
-            record = replace(record, insured_name=as_carried(record.insured_name, self.name_charset))
+            record = replace(
+                record, insured_name=as_carried(record.insured_name, self.name_charset)
+            )
         with self._lock:
             self._answers[id(insurance)] = (insurance, person, record)
         return person, record

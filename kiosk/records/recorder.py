@@ -45,6 +45,7 @@ def result_file_name(institution: str, kiosk_id: str, reception_id: str, at: dat
     stamp = at.astimezone(JST).strftime("%Y%m%d%H%M%S")
     return f"{RESULT_PREFIX}{institution}_{_safe(kiosk_id)}_{_safe(reception_id)}_{stamp}.xml"
 
+
 log = logging.getLogger(__name__)
 
 
@@ -139,7 +140,10 @@ class Records:
             file_identifier=reception_id,
             encoding=self.settings.result_encoding,
         )
-        records = [*(_event_record(e) for e in events), NewRecord("reception", at, reception_id, body)]
+        records = [
+            *(_event_record(e) for e in events),
+            NewRecord("reception", at, reception_id, body),
+        ]
         seq, path = self._commit_with_file(reception_id, at, xml, records)
         return Receipt(reception_id, seq, path)
 
@@ -205,7 +209,10 @@ class Records:
             "error_code": error_code,
             "institution": self.settings.medical_institution_code,
         }
-        records = [*(_event_record(e) for e in events), NewRecord("reception", at, reception_id, body)]
+        records = [
+            *(_event_record(e) for e in events),
+            NewRecord("reception", at, reception_id, body),
+        ]
         if failed_check is not None:
             fault = EligibilityFault(failed_check)
             body["fault"] = fault.value

@@ -115,7 +115,9 @@ def _result_xml(run: Run, wanted: Any) -> Any:
     it (its name, its declared character code): ``{element: text}`` (the first element of that
     name; ``absent``: none)."""
     folder = run.services.settings.results_dir()
-    files = sorted(folder.glob("*.xml"), key=lambda p: p.stat().st_mtime_ns) if folder.is_dir() else []
+    files = (
+        sorted(folder.glob("*.xml"), key=lambda p: p.stat().st_mtime_ns) if folder.is_dir() else []
+    )
     if not files:
         return "no result file in the face folder"
     newest = files[-1]

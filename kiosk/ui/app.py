@@ -93,7 +93,10 @@ class KioskApp(QObject):
         self.panel: OperatorPanel | None = None
         if not kiosk_mode:
             self.panel = OperatorPanel(
-                deck_profiles(), camera_choices(), language=staff_language_of(services.settings)
+                deck_profiles(),
+                camera_choices(),
+                language=staff_language_of(services.settings),
+                eligibility=getattr(services.eligibility, "service", None),
             )
             self.panel.place_requested.connect(self.place_card)
             self.panel.remove_requested.connect(self.remove_card)

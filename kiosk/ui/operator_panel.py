@@ -1,10 +1,11 @@
 """The operator panel (simulator controls; hidden in kiosk mode): choose a card from the deck,
-place and remove it, choose the camera source, watch the redacted APDU trace and the card's
-PIN counters change."""
+place and remove it, choose the camera source, set how the eligibility service answers
+(``panel_eligibility``), watch the redacted APDU trace and the card's PIN counters change."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.card.pins import PINS, PinKind
 from kiosk.texts import catalogue
+from kiosk.ui.panel_eligibility import EligibilityGroup
 from kiosk.ui.tray import PinCounter
 
 TRACE_LINES = 400
@@ -45,6 +47,7 @@ class OperatorPanel(QWidget):
         cameras: Sequence[str],
         *,
         language: str = "ja",
+        eligibility: Any = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -83,6 +86,8 @@ class OperatorPanel(QWidget):
         camera.addWidget(self.camera, 1)
         camera.addWidget(self.apply_camera)
         layout.addWidget(self.camera_box)
+        self.eligibility = EligibilityGroup(eligibility, self.add_trace, language=language)
+        layout.addWidget(self.eligibility)
         self.pins_box = QGroupBox()
         pins = QVBoxLayout(self.pins_box)
         self.pins = QTableWidget(0, 2)
@@ -141,6 +146,7 @@ class OperatorPanel(QWidget):
             [self._say("staff.pin_column"), self._say("staff.tries_column")]
         )
         self.trace_box.setTitle(self._say("operator.trace"))
+        self.eligibility.retranslate()
         self.set_counters(self._counters)
 
     def changeEvent(self, event: QEvent) -> None:

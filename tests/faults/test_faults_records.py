@@ -29,12 +29,12 @@ PIN = Choices("pin", auth_pin())
 
 
 def _results(kiosk: HeadlessKiosk) -> list[str]:
-    outbox = kiosk.settings.outbox_dir()
+    outbox = kiosk.settings.results_dir()
     return sorted(p.name for p in outbox.glob("*.xml")) if outbox.is_dir() else []
 
 
 def _partial(kiosk: HeadlessKiosk) -> list[str]:
-    partial = kiosk.settings.outbox_dir() / ".partial"
+    partial = kiosk.settings.results_dir() / ".partial"
     return sorted(p.name for p in partial.iterdir()) if partial.is_dir() else []
 
 

@@ -214,7 +214,7 @@ def test_runs_leave_nothing_behind(tmp_path: Path) -> None:
     assert len(list(shots.glob("*.png"))) >= 10
     numbers = json.loads((secrets / "numbers.json").read_text())
     assert len(numbers) >= 5
-    assert (home / "records.db").exists() and any((home / "outbox").glob("*.xml"))
+    assert (home / "records.db").exists() and any((home / "outbox" / "face").glob("*.xml"))
     log = (logs / "kiosk.log").read_text(encoding="utf-8")
     assert " TRACE kiosk.card.apdu: " in log and "00 20 00 98" in log  # VERIFYs were traced
     scanner = Scanner(Secrets.from_deck(numbers), image_roots=[assets_dir(), shots])

@@ -53,12 +53,12 @@ def test_recording_until_the_database_is_full(tmp_path: Path) -> None:
         assert isinstance(refused.value, KioskError)  # the flow shows its system-error screen
         assert "nothing of this transaction was recorded" in str(refused.value)
         assert done >= 1
-        results = sorted((tmp_path / "outbox").glob("*.xml"))
+        results = sorted((tmp_path / "outbox" / "face").glob("OQSsiquc01res_face_*.xml"))
         assert len(results) == done  # no result for the reception that was not recorded
-        assert not list((tmp_path / "outbox" / ".partial").iterdir())
+        assert not list((tmp_path / "outbox" / "face" / ".partial").iterdir())
         stored = records.store.records(kind="reception")
         assert [r.reception_id for r in stored] == [f"rx-{n}" for n in range(done)]
-        folders = [settings.checkpoints_dir(), settings.outbox_dir()]
+        folders = [settings.checkpoints_dir(), settings.results_dir()]
         verification = records.store.verify(checkpoints=folders)
         assert verification.ok, verification.summary()
         assert verification.checkpoints == 2 * done  # the day's file and one per result
@@ -80,5 +80,5 @@ def test_a_commit_that_fails_rolls_back(tmp_path: Path) -> None:
         reception(records, 3)  # the next patient is recorded
         stored = records.store.records(kind="reception")
         assert [r.reception_id for r in stored] == ["rx-0", "rx-3"]
-        assert len(list((tmp_path / "outbox").glob("*.xml"))) == 2
+        assert len(list((tmp_path / "outbox" / "face").glob("OQSsiquc01res_face_*.xml"))) == 2
         assert records.store.verify().ok

@@ -52,6 +52,7 @@ INSURANCE = InsuranceRecord(
 
 
 def parse(data: bytes) -> ET.Element:
+    """A UTF-8 result file (what ``build_result_xml`` writes unless told otherwise)."""
     assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
     data.decode("utf-8")  # strictly UTF-8
     return ET.fromstring(data)  # noqa: S314 - our own output
@@ -178,7 +179,7 @@ def test_no_qualification_has_no_insurer_elements() -> None:
 
 
 def test_file_in_outbox_is_complete(tmp_path: Path) -> None:
-    settings = Settings(outbox=tmp_path / "outbox")
+    settings = Settings(outbox=tmp_path / "outbox", result_encoding="utf-8")
     result = QualificationResult(QualificationValidity.VALID, AT, PERSON, INSURANCE)
     consents = Consents(AT, {ConsentItem.CHECKUPS: True})
     with open_records(settings) as records:
@@ -191,12 +192,14 @@ def test_file_in_outbox_is_complete(tmp_path: Path) -> None:
             consents=consents,
             prescription=PrescriptionForm.PAPER,
         )
-    assert sorted(p.name for p in (tmp_path / "outbox").iterdir()) == [
+    face = tmp_path / "outbox" / "face"
+    assert receipt.xml_path.parent == face  # the terminal's face folder
+    assert sorted(p.name for p in face.iterdir()) == [
         ".partial",
         receipt.xml_path.with_suffix(".checkpoint").name,  # the signed head, beside it
         receipt.xml_path.name,
     ]
-    assert not list((tmp_path / "outbox" / ".partial").iterdir())
+    assert not list((face / ".partial").iterdir())
     root = parse(receipt.xml_path.read_bytes())
     item = root.find("MessageBody/ResultList/ResultOfQualificationConfirmation")
     assert item is not None and item.findtext("SpecificHealthCheckupsInfoAvailableTime") == (
@@ -227,7 +230,7 @@ def test_full_disk_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
                 consents=Consents(AT, {}),
             )
         assert records.store.records() == []  # no record claims a file that was not written
-    outbox = tmp_path / "outbox"
+    outbox = tmp_path / "outbox" / "face"
     assert [p.name for p in outbox.iterdir()] == [".partial"]
     assert not list((outbox / ".partial").iterdir())
 
@@ -272,7 +275,7 @@ def test_database_failure_discards_the_staged_file(
                 result=result,
                 consents=Consents(AT, {}),
             )
-    outbox = tmp_path / "outbox"
+    outbox = tmp_path / "outbox" / "face"
     assert [p.name for p in outbox.iterdir()] == [".partial"]
     assert not list((outbox / ".partial").iterdir())
 
@@ -289,9 +292,9 @@ def test_an_existing_result_file_is_never_replaced(tmp_path: Path) -> None:
 def test_a_crash_between_commit_and_publish_is_finished_at_next_open(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = Settings(outbox=tmp_path / "outbox", kiosk_id="front-1")
+    settings = Settings(outbox=tmp_path / "outbox", kiosk_id="front-1", result_encoding="utf-8")
     result = QualificationResult(QualificationValidity.VALID, AT, PERSON, INSURANCE)
-    outbox = tmp_path / "outbox"
+    outbox = tmp_path / "outbox" / "face"
     with open_records(settings) as records:
 
         def crash(*_: object) -> Path:
@@ -308,14 +311,20 @@ def test_a_crash_between_commit_and_publish_is_finished_at_next_open(
                 consents=Consents(AT, {}),
             )
         # a staged file of a reception that never committed (crash before the commit)
-        orphan = records.outbox.stage("20260401093000_front-1_rx-12.xml", b"<x/>")
+        orphan = records.outbox.stage(
+            "OQSsiquc01res_face_1312345678_front-1_rx-12_20260401093000.xml", b"<x/>"
+        )
         # another kiosk's staged file is left alone: it may be writing it right now
-        other = records.outbox.stage("20260401093000_front-2_rx-13.xml", b"<x/>")
+        other = records.outbox.stage(
+            "OQSsiquc01res_face_1312345678_front-2_rx-13_20260401093000.xml", b"<x/>"
+        )
     assert not list(outbox.glob("*.xml"))
     with open_records(settings):
         pass
     published = list(outbox.glob("*.xml"))
-    assert [p.name for p in published] == ["20260401093005_front-1_rx-11.xml"]
+    assert [p.name for p in published] == [
+        "OQSsiquc01res_face_1312345678_front-1_rx-11_20260401093005.xml"
+    ]
     assert parse(published[0].read_bytes()).findtext("MessageHeader/ArbitraryFileIdentifier") == (
         "rx-11"
     )

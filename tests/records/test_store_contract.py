@@ -220,7 +220,7 @@ def test_outcome_and_event_records(store_url: str, tmp_path: Path) -> None:
     assert stored[1].body["outcome"] == "card_removed" and "consents" not in stored[1].body
     assert stored[2].body["error_code"] == "002" and stored[2].body["card"] is None
     assert stored[3].body == {"event": "visual_confirmed", "staff_id": "staff-07", "detail": {}}
-    assert not list((tmp_path / "outbox").glob("*.xml"))  # no result file without completion
+    assert not list((tmp_path / "outbox").rglob("*.xml"))  # no result file without completion
 
 
 def test_list_and_export(

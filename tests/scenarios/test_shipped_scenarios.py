@@ -7,17 +7,20 @@ from pathlib import Path
 
 import pytest
 
+from helpers.clinic_parser import ClinicParseError, parse_onshi_result
 from kiosk.cli import main
 from kiosk.paths import assets_dir
+from kiosk.records.result_xml import NAME_PATTERNS
 from kiosk.simcard.deck import profile_names
 
 SCENARIOS = assets_dir() / "scenarios"
 
 
 def test_every_shipped_scenario_passes_and_the_last_line_sums_up(
-    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["scenario", "run", str(SCENARIOS), "--json"])
+    home = tmp_path / "home"
+    code = main(["scenario", "run", str(SCENARIOS), "--json", "--home", str(home)])
     lines = capsys.readouterr().out.strip().splitlines()
     summary = json.loads(lines[-1])
     failed = [s for s in summary["scenarios"] if not s["passed"]]
@@ -45,6 +48,37 @@ def test_every_shipped_scenario_passes_and_the_last_line_sums_up(
         "idle-warning",
     ):
         assert screen in screens, screen
+    _every_result_file_is_read_by_a_clinic_system(home)
+
+
+def _every_result_file_is_read_by_a_clinic_system(home: Path) -> None:
+    """Every result file the scenarios wrote sits in the outbox's face folder under the
+    terminal's name, decodes by its declared character code, and the clinic system's parser
+    (myclinic-ts's reading, tests/helpers/clinic_parser.py) accepts it — except 該当資格なし:
+    no insurance, so no InsuredCardClassification or InsurerName, which that parser requires
+    of every result item."""
+    outbox = home / "outbox"
+    files = sorted(outbox.rglob("*.xml"))
+    assert len(files) >= 25
+    refused = {}
+    statuses = set()
+    for path in files:
+        assert path.parent == outbox / "face", path
+        assert all(p.fullmatch(path.name) for p in NAME_PATTERNS), path.name
+        try:
+            seen = parse_onshi_result(path.read_bytes())
+        except ClinicParseError as exc:
+            refused[path.name] = str(exc)
+            continue
+        statuses.add((seen.segment_of_result, seen.processing_result_status))
+    no_qualification = [p.name for p in files if b"<QualificationValidity>4<" in p.read_bytes()]
+    assert sorted(refused) == sorted(no_qualification), refused
+    assert all(
+        why == "ResultOfQualificationConfirmation.InsuredCardClassification is missing"
+        for why in refused.values()
+    ), refused
+    # the failed checks are among the accepted ones: no answer, and an error answer
+    assert {("異常終了", "エラー"), ("正常終了", "エラー"), ("正常終了", "正常終了")} <= statuses
 
 
 def test_the_scenarios_cover_every_deck_profile() -> None:

@@ -39,9 +39,9 @@ class ConsentScreen(Screen):
         self.set_title(name)
         self.question.setText("".join(question))
         self.explain.setText(say("consent-item.explain", hours=self.data.get("hours", 24)))
-        name = self.data.get("patient_name")
-        self.patient.setText(say("patient-name.shown", name=name) if name else "")
-        self.patient.setVisible(bool(name))
+        patient = self.data.get("patient_name")
+        self.patient.setText(say("patient-name.shown", name=patient) if patient else "")
+        self.patient.setVisible(bool(patient))
         index, total = self.data.get("index"), self.data.get("total")
         if isinstance(index, int) and isinstance(total, int):
             self.step.setText(say("consent-item.step", index=index, total=total))

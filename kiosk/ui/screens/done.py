@@ -36,9 +36,9 @@ class DoneScreen(Screen):
         self.hint.setText("\n".join(rest))
         self.notice.setText(self.text(1))
         self.notice.setVisible(bool(self.notice.text()))
-        name = self.data.get("patient_name")
-        self.patient.setText(say("patient-name.shown", name=name) if name else "")
-        self.patient.setVisible(bool(name))
+        patient = self.data.get("patient_name")
+        self.patient.setText(say("patient-name.shown", name=patient) if patient else "")
+        self.patient.setVisible(bool(patient))
 
     def spoken_text(self) -> str:
         return " ".join(t for t in (self.title.text(), self.hint.text(), self.notice.text()) if t)
