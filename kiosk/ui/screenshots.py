@@ -28,7 +28,7 @@ from kiosk.ui.i18n import Languages
 from kiosk.ui.present import present
 from kiosk.ui.tray import PinCounter
 from kiosk.ui.window import KioskWindow
-from kiosk.vocabulary import ConsentItem, ReaderError
+from kiosk.vocabulary import ConsentItem, EligibilityFault, ReaderError
 
 SIZES: tuple[tuple[int, int], ...] = ((1280, 800), (1920, 1080))
 
@@ -36,6 +36,8 @@ TODAY = date(2026, 12, 1)
 """The day the screenshots are taken on (the expiry alert compares with it)."""
 
 _EXPIRES = CertificateCheck("valid", 1, datetime(2027, 1, 31, tzinfo=UTC))
+_SYSTEM = ReaderError.SYSTEM
+_MARU = Qualification(1, name="●田　花子", name_kana="ﾖｼﾀﾞ ﾊﾅｺ")  # 𠮷田, as the service sent it
 
 SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
     ("start", State.START, Visit(), ""),
@@ -49,6 +51,10 @@ SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
         State.CARD_ERROR,
         Visit(error=ReaderError.CERTIFICATE_INVALID, ended_by="error", staff_called=True),
         "",
+    ),
+    *(
+        (f"eligibility-{fault}", State.CARD_ERROR, Visit(error=_SYSTEM, service_fault=fault), "")
+        for fault in EligibilityFault
     ),
     ("expiry-alert", State.EXPIRY_ALERT, Visit(cert=_EXPIRES), ""),
     ("register", State.REGISTER, Visit(), ""),
@@ -102,6 +108,8 @@ SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
     ("prescription", State.PRESCRIPTION, Visit(), ""),
     ("done", State.DONE, Visit(qualification=Qualification(1)), ""),
     ("done-not-qualified", State.DONE, Visit(qualification=Qualification(2)), ""),
+    ("consent-maru-name", State.CONSENT, Visit(qualification=_MARU), ""),
+    ("done-maru-name", State.DONE, Visit(qualification=_MARU), ""),
     ("idle-warning", State.IDLE_WARNING, Visit(idle_seconds_left=20), ""),
     ("cancelled", State.CANCELLED, Visit(ended_by="cancel"), ""),
     ("cancelled-card-removed", State.CANCELLED, Visit(ended_by="card_removed"), ""),
@@ -225,11 +233,17 @@ def render_staff_side(out: Path, app: QApplication, language: str) -> list[Path]
     console.set_photo(stand_in_frame(300, 400))
     console.set_live(stand_in_frame())
     console.set_pins([PinStatus(PinKind(k), left[k], limits[k]) for k in limits])
+    from kiosk.eligibility import SimulatedEligibilityService
+
     panel = OperatorPanel(
-        ["standard", "face-only", "auth-pin-locked"], ["person:obama", "cv:0"], language=language
+        ["standard", "face-only", "auth-pin-locked"],
+        ["person:obama", "cv:0"],
+        language=language,
+        eligibility=SimulatedEligibilityService(),
     )
     panel.set_counters([PinCounter(k, left[k], limits[k]) for k in limits])
     panel.add_trace("> 00 20 00 98 [4 bytes redacted]  < 0 bytes 63C0 wrong PIN, 0 tries left")
+    panel.eligibility.choose(answer="maru_kanji", fault="timeout")  # as a trainer would
     written = []
     for name, widget, size in (
         ("staff-console", console, (1100, 720)),

@@ -10,11 +10,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import pytest
+
 from helpers.doubles import FakeEligibility
+from kiosk.errors import KioskError
 from kiosk.face.errors import CameraError
 from kiosk.reception import State
 from kiosk.reception.events import Event
 from kiosk.reception.ports import FaceFrame, FaceVerdict, Qualification
+from kiosk.reception.rules import desk_call_reason
+from kiosk.vocabulary import CallReason, EligibilityFault
 from kiosk.wiring.memory import ScriptedFace
 
 
@@ -143,3 +148,48 @@ def test_slow_face_attempt_does_not_eat_the_next_screens_idle_time(kits: Any) ->
     kit.flow.eligibility = SlowLookup(kit.clock, delay_s=idle - 5)
     assert kit.flow.send(Event.LOOK_AT_CAMERA) == State.CONSENT
     assert _wait(kit, idle - 1) == State.CONSENT
+
+
+class FailingEligibility(FakeEligibility):
+    """The check fails the way ``fault`` says (as kiosk.eligibility's error carries it)."""
+
+    def __init__(self, fault: EligibilityFault) -> None:
+        super().__init__()
+        self.fault = fault
+
+    def lookup(self, cert_der: bytes, at: datetime, checked: Any = None) -> Qualification:
+        error = KioskError("the online eligibility service failed")
+        error.fault = self.fault  # type: ignore[attr-defined]
+        raise error
+
+
+@pytest.mark.parametrize("fault", list(EligibilityFault))
+def test_a_failed_check_sends_the_patient_to_the_counter_and_calls_the_desk(
+    kits: Any, fault: EligibilityFault
+) -> None:
+    kit = kits.make()
+    kit.flow.eligibility = FailingEligibility(fault)
+    kit.flow.send(Event.CARD_PLACED)
+    kit.flow.send(Event.CHOOSE_PIN)
+    assert kit.flow.send(Event.PIN_ENTERED, kits.PIN) == State.CARD_ERROR
+    screen = kit.flow.screen()
+    assert screen.details["service_fault"] == fault.value
+    assert screen.options == ()  # the desk is called already: nothing to press
+    assert "受付窓口へお越しください" in screen.ja and "reception desk" in screen.en
+    reason = desk_call_reason(kit.flow.state, kit.flow.visit, kit.flow.policy)
+    assert reason is CallReason.for_fault(fault) and reason.value == f"eligibility_{fault}"
+    assert kit.records.receptions == []  # nothing recorded as consent
+    kinds = [(kind, details.get("fault")) for kind, details in kit.records.events]
+    assert ("eligibility_error", fault.value) in kinds
+    assert kinds[-1] == ("service_error", fault.value)  # the outcome names the fault
+
+
+def test_an_error_without_a_fault_is_the_plain_system_error(kits: Any) -> None:
+    kit = kits.make()
+    kit.flow.eligibility = FailingEligibility(None)  # type: ignore[arg-type]
+    kit.flow.send(Event.CARD_PLACED)
+    kit.flow.send(Event.CHOOSE_PIN)
+    assert kit.flow.send(Event.PIN_ENTERED, kits.PIN) == State.CARD_ERROR
+    screen = kit.flow.screen()
+    assert "service_fault" not in screen.details and screen.details["error_code"] == "900"
+    assert desk_call_reason(kit.flow.state, kit.flow.visit, kit.flow.policy) is None

@@ -186,8 +186,8 @@ def test_completed_reception_record_and_file(store_url: str, tmp_path: Path) -> 
         )
         stored = records.store.records()
         card = records.card_ref(0xABCDEF)
-    assert receipt.seq == 4 and receipt.xml_path.parent == tmp_path / "outbox"
-    assert receipt.xml_path.read_bytes().startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    assert receipt.seq == 4 and receipt.xml_path.parent == tmp_path / "outbox" / "face"
+    assert receipt.xml_path.read_bytes().startswith(b'<?xml version="1.0" encoding="Shift_JIS"?>')
     assert [r.kind for r in stored] == ["event", "event", "event", "reception"]
     assert stored[2].body["detail"] == {"which": "auth", "tries_left": 2}
     body = stored[3].body
