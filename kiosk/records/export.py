@@ -87,7 +87,8 @@ def fhir_entries(records: Iterable[StoredRecord]) -> Iterator[dict[str, Any]]:
                     }
                 ],
                 "patient": {
-                    "identifier": {"system": CARD_SYSTEM, "value": record.body.get("card")}
+                    "identifier": {"system": CARD_SYSTEM, "value": record.body.get("card")},
+                    **({"display": record.body["name"]} if record.body.get("name") else {}),
                 },
                 "dateTime": consents.get("given_at"),
                 "organization": [
@@ -155,6 +156,7 @@ CSV_COLUMNS = (
     "prescription",
     "consent_given_at",
     "consent_expires_at",
+    "name",
 )
 
 
@@ -204,6 +206,7 @@ def _csv_row(record: StoredRecord) -> list[Any]:
         body.get("prescription") or "",
         consents.get("given_at", ""),
         consents.get("expires_at", ""),
+        body.get("name") or "",
     ]
 
 

@@ -130,6 +130,8 @@ class Records:
             if prescription is None
             else PrescriptionForm(prescription).name.lower(),
             "institution": self.settings.medical_institution_code,
+            # the name as the eligibility service sent it (● where it could not carry one)
+            "name": result.person.name if result.person is not None else None,
         }
         xml = build_result_xml(
             result,

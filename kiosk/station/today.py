@@ -17,7 +17,8 @@ PAGE_SIZE = 20
 
 
 def describe(record: StoredRecord, language: str) -> dict[str, str]:
-    """One reception record as words: time, kiosk, outcome, identity, consents."""
+    """One reception record as words: time, kiosk, name (as the eligibility service sent it,
+    ● and all), outcome, identity, consents."""
     body = record.body if isinstance(record.body, dict) else {}
     outcome = str(body.get("outcome") or "")
     code = str(body.get("error_code") or "")
@@ -34,6 +35,7 @@ def describe(record: StoredRecord, language: str) -> dict[str, str]:
     return {
         "time": record.at.astimezone(JST).strftime("%H:%M:%S"),
         "kiosk": record.kiosk_id,
+        "name": str(body.get("name") or "—"),
         "outcome": word(f"outcome.{outcome}", language, code=code or "—") if outcome else "",
         "identity": word(f"identity.{identity}", language, staff=staff or "—") if identity else "—",
         "consents": separator.join(given)

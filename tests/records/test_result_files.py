@@ -4,6 +4,9 @@ the terminal's names, Shift_JIS or UTF-8 as the facility chooses (declared, and 
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import io
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,7 +24,9 @@ from kiosk.eligibility.model import (
     QualificationValidity,
 )
 from kiosk.records import IdentityMethod, open_records
+from kiosk.records.export import csv_text, fhir_entries
 from kiosk.records.result_xml import NAME_PATTERNS, ResultFileError, read_result
+from kiosk.station.today import describe
 from kiosk.vocabulary import EligibilityFault, Outcome
 
 AT = datetime(2026, 4, 1, 0, 30, 5, tzinfo=UTC)  # 09:30:05 JST
@@ -165,3 +170,25 @@ def test_the_clinic_parser_refuses_what_it_cannot_read() -> None:
     ):
         with pytest.raises((ClinicParseError, ResultFileError)):
             parse_onshi_result(broken.encode())
+
+
+def test_the_name_as_sent_reaches_the_export_and_the_station(tmp_path: Path) -> None:
+    sent = dataclasses.replace(PERSON, name="●田　花子")  # a jisx0208 service's 𠮷田　花子
+    settings = Settings(outbox=tmp_path / "outbox")
+    result = QualificationResult(QualificationValidity.VALID, AT, sent, INSURANCE)
+    with open_records(settings) as records:
+        records.record_reception(
+            "rx-4",
+            at=AT,
+            cert_serial=1,
+            method=IdentityMethod.FACE,
+            result=result,
+            consents=Consents(AT, {ConsentItem.MEDICATION: True}),
+        )
+        records.record_outcome("rx-5", at=AT, outcome=Outcome.CANCELLED, cert_serial=1)
+        stored = records.store.records(kind="reception")
+    rows = list(csv.reader(io.StringIO(csv_text(stored))))
+    assert rows[0][-1] == "name" and [r[-1] for r in rows[1:]] == ["●田　花子", ""]
+    [entry] = fhir_entries(stored)
+    assert entry["resource"]["patient"]["display"] == "●田　花子"
+    assert [describe(r, "ja")["name"] for r in stored] == ["●田　花子", "—"]

@@ -359,9 +359,9 @@
       el("option", { value: "", text: say("today.all") }));
     for (const k of data.kiosks) filter.append(el("option", { value: k, text: k, selected: k === todayKiosk }));
     const table = el("table", { id: "today-table" }, el("tr", {},
-      ...["time", "kiosk", "outcome", "identity", "consents"].map((c) => el("th", { text: say("today." + c) }))));
+      ...["time", "kiosk", "name", "outcome", "identity", "consents"].map((c) => el("th", { text: say("today." + c) }))));
     for (const row of data.rows)
-      table.append(el("tr", {}, ...["time", "kiosk", "outcome", "identity", "consents"].map((c) => el("td", { text: row[c] }))));
+      table.append(el("tr", {}, ...["time", "kiosk", "name", "outcome", "identity", "consents"].map((c) => el("td", { text: row[c] }))));
     box.append(filter, data.rows.length ? table : el("p", { text: say("today.none") }),
       el("div", { class: "pager" },
         el("button", { id: "today-prev", disabled: data.page <= 1, onclick: () => { todayPage -= 1; loadToday(); }, text: say("today.prev") }),
