@@ -15,8 +15,13 @@ CRL: revoked, not issued by the CA, or expired more than 3 months ago raise
 :class:`CertificateRejectedError` (``.code == "006"``, ``.status``); an expiry within 3 months
 either side is accepted with ``result.certificate_alert`` set (renew at the municipal office).
 The result's ``validity`` is 1 有効 / 2 無効 / 4 該当資格なし; ``person`` and ``insurance``
-carry the fields of the clinic system's XML. :class:`ServiceUnavailableError` is the connection
-error (injected by ``failure_rate`` or :meth:`SimulatedEligibilityService.fail_next`).
+carry the fields of the clinic system's XML, names only in the service's character set (●
+for the rest, :mod:`kiosk.eligibility.charset`). :class:`ServiceUnavailableError` is a check
+that failed, with its ``fault`` (timeout, refused, terminal authentication, error answer;
+:mod:`kiosk.eligibility.faults`): injected by ``failure_rate``,
+:meth:`SimulatedEligibilityService.fail_next` or, standing,
+:meth:`SimulatedEligibilityService.set_fault`; :meth:`~SimulatedEligibilityService.set_answer`
+makes the checks answer valid, 資格無効, 該当資格なし or with ● names (docs/eligibility.md).
 Anything satisfying :class:`EligibilityService` can replace the simulation.
 """
 
