@@ -104,6 +104,7 @@ def run_checks(
         ("voice guidance", check_voice),
         ("records", lambda: check_records(settings, records)),
         ("outbox", lambda: check_outbox(settings)),
+        ("eligibility", lambda: check_eligibility(settings)),
         ("staff password", lambda: check_staff_password(settings)),
         ("face models", lambda: check_face_models(settings)),
     ]
@@ -297,7 +298,20 @@ def check_outbox(settings: Any) -> str:
             f"only {free_mb:.0f} MB free on the disk of {folder}",
             f"free disk space (at least {MIN_FREE_MB} MB)",
         )
-    return f"{folder} writable, {free_mb:.0f} MB free"
+    face = f"{settings.results_dir()}, {settings.result_encoding}"
+    return f"{folder} writable, {free_mb:.0f} MB free; results in {face}"
+
+
+def check_eligibility(settings: Any) -> str:
+    """The simulated service's rehearsal settings: a standing fault fails every patient."""
+    charset = f"names carried in {settings.eligibility_name_charset} (the rest as ●)"
+    if settings.eligibility_fault != "none":
+        raise Warn(
+            f"every eligibility check fails ([eligibility] fault = "
+            f"{settings.eligibility_fault!r}, a rehearsal setting); {charset}",
+            'set [eligibility] fault = "none" before patients use the kiosk',
+        )
+    return charset
 
 
 def check_staff_password(settings: Any) -> str:

@@ -136,3 +136,18 @@ def test_the_report_starts_with_its_own_first_line(tmp_path: Path) -> None:
     assert done.stdout.startswith("[ok  ] settings")
     camera = next(line for line in done.stdout.splitlines() if "] camera:" in line)
     assert camera.startswith("[FAIL] camera: camera cv:9 does not open")
+
+
+def test_a_standing_eligibility_fault_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, checks = _doctor(capsys)
+    assert checks["eligibility"]["ok"] and not checks["eligibility"].get("warning")
+    assert "jisx0208" in checks["eligibility"]["detail"]
+    assert "face" in checks["outbox"]["detail"] and "shift_jis" in checks["outbox"]["detail"]
+    settings = tmp_path / "facility.toml"
+    settings.write_text('[eligibility]\nfault = "timeout"\n', encoding="utf-8")
+    _, checks = _doctor(capsys, "--settings", str(settings))
+    eligibility = checks["eligibility"]
+    assert eligibility["ok"] and eligibility["warning"] and "'timeout'" in eligibility["detail"]
+    assert 'fault = "none"' in eligibility["fix"]
