@@ -158,7 +158,7 @@ def _pin_path(
         cpu = time.process_time()
         floors.append(floor.sample())
         floor_cpus.append(time.process_time() - cpu)
-        _collect_results(services.settings.outbox_dir())
+        _collect_results(services.settings.results_dir())
     reception_ms = statistics.median(walls) * 1000.0
     floor_ms = statistics.median(floors) * 1000.0
     return {
