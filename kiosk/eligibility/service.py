@@ -293,13 +293,8 @@ class SimulatedEligibilityService:
             return card
         if answer is ServiceAnswer.VALID and card is not None and card.has_qualification:
             return card
-        from kiosk.simcard.deck import DeckError, get_profile
-
-        name = ANSWER_PROFILES.get(answer, "standard")
-        try:
-            return get_profile(name).insurance
-        except DeckError:
-            return card
+        profile = _deck_profile(ANSWER_PROFILES.get(answer, "standard"))
+        return profile.insurance if profile is not None else card
 
     def _authority(self) -> CertificateAuthority:
         if self._ca is None:
@@ -342,14 +337,7 @@ class SimulatedEligibilityService:
         return bool(self.trusted) and self.trusted.issuer_of(cert_der) is not None
 
     def _real_profile(self) -> Profile | None:
-        if not self.real_card_profile:
-            return None
-        from kiosk.simcard.deck import DeckError, get_profile
-
-        try:
-            return get_profile(self.real_card_profile)
-        except DeckError:
-            return None
+        return _deck_profile(self.real_card_profile) if self.real_card_profile else None
 
     def certificate_status(self, cert_der: bytes, at: datetime) -> str:
         """valid / expired / not_yet_valid / revoked / unknown_ca: the simulated CA (and its
@@ -439,6 +427,16 @@ class SimulatedEligibilityService:
             parsed = (cert_der, None, None)
         self._certificate = parsed
         return parsed
+
+
+def _deck_profile(name: str) -> Profile | None:
+    """The deck's profile ``name`` (None: no such profile), the deck read on first use."""
+    from kiosk.simcard.deck import DeckError, get_profile
+
+    try:
+        return get_profile(name)
+    except DeckError:
+        return None
 
 
 def _ymd(value: str | None) -> date | None:

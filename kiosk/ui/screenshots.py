@@ -19,10 +19,13 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.card.mynumber import PinStatus
 from kiosk.card.pins import PinKind
+from kiosk.eligibility import SimulatedEligibilityService
+from kiosk.eligibility.charset import as_carried
 from kiosk.reception import Event, State, Visit
 from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import CardReading, CertificateCheck, Qualification
 from kiosk.reception.screens import build_screen
+from kiosk.simcard.deck import get_profile
 from kiosk.ui import theme
 from kiosk.ui.i18n import Languages
 from kiosk.ui.present import present
@@ -37,7 +40,6 @@ TODAY = date(2026, 12, 1)
 
 _EXPIRES = CertificateCheck("valid", 1, datetime(2027, 1, 31, tzinfo=UTC))
 _SYSTEM = ReaderError.SYSTEM
-_MARU = Qualification(1, name="●田　花子", name_kana="ﾖｼﾀﾞ ﾊﾅｺ")  # 𠮷田, as the service sent it
 
 SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
     ("start", State.START, Visit(), ""),
@@ -108,8 +110,8 @@ SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
     ("prescription", State.PRESCRIPTION, Visit(), ""),
     ("done", State.DONE, Visit(qualification=Qualification(1)), ""),
     ("done-not-qualified", State.DONE, Visit(qualification=Qualification(2)), ""),
-    ("consent-maru-name", State.CONSENT, Visit(qualification=_MARU), ""),
-    ("done-maru-name", State.DONE, Visit(qualification=_MARU), ""),
+    ("consent-maru-name", State.CONSENT, Visit(qualification=Qualification(1)), ""),
+    ("done-maru-name", State.DONE, Visit(qualification=Qualification(1)), ""),
     ("idle-warning", State.IDLE_WARNING, Visit(idle_seconds_left=20), ""),
     ("cancelled", State.CANCELLED, Visit(ended_by="cancel"), ""),
     ("cancelled-card-removed", State.CANCELLED, Visit(ended_by="card_removed"), ""),
@@ -134,8 +136,15 @@ def variants() -> list[tuple[str, str, dict[str, Any]]]:
             data |= {"guidance": "face.blink", "progress": 0.8}
         elif name == "face-matched":
             data |= {"guidance": "face.matched", "progress": 1.0}
+        elif name.endswith("maru-name"):
+            data["patient_name"] = maru_name()
         out.append((name, widget, data))
     return out
+
+
+def maru_name() -> str:
+    """The deck's 𠮷田 as the eligibility service sends it (●田), for the ● screenshots."""
+    return as_carried(get_profile("maru-kanji").holder_name)
 
 
 def stand_in_frame(width: int = 640, height: int = 480) -> QImage:
@@ -233,8 +242,6 @@ def render_staff_side(out: Path, app: QApplication, language: str) -> list[Path]
     console.set_photo(stand_in_frame(300, 400))
     console.set_live(stand_in_frame())
     console.set_pins([PinStatus(PinKind(k), left[k], limits[k]) for k in limits])
-    from kiosk.eligibility import SimulatedEligibilityService
-
     panel = OperatorPanel(
         ["standard", "face-only", "auth-pin-locked"],
         ["person:obama", "cv:0"],

@@ -17,9 +17,14 @@ UI = Path(kiosk.ui.__file__).parent
 UI_MODULES = sorted(UI.rglob("*.py"))
 
 
+OWN_WORDS = {"patient_name"}  # the patient's name, in the script it is written in
+
+
 def visible_texts(widget) -> list[str]:
     texts = []
     for child in widget.findChildren(QLabel) + widget.findChildren(QAbstractButton):
+        if child.objectName() in OWN_WORDS:
+            continue
         if child.isVisibleTo(widget) and child.text():
             texts.append(child.text())
     return texts
