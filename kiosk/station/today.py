@@ -32,11 +32,15 @@ def describe(record: StoredRecord, language: str) -> dict[str, str]:
         if answer == "given"
     ]
     separator = word("today.separator", language)
+    said = word(f"outcome.{outcome}", language, code=code or "—") if outcome else ""
+    fault = str(body.get("fault") or "")
+    if fault:  # the eligibility check failed: how (the desk's call said the same)
+        said = f"{said} — {word(f'reason.eligibility_{fault}', language)}"
     return {
         "time": record.at.astimezone(JST).strftime("%H:%M:%S"),
         "kiosk": record.kiosk_id,
         "name": str(body.get("name") or "—"),
-        "outcome": word(f"outcome.{outcome}", language, code=code or "—") if outcome else "",
+        "outcome": said,
         "identity": word(f"identity.{identity}", language, staff=staff or "—") if identity else "—",
         "consents": separator.join(given)
         if given
