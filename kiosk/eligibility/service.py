@@ -126,7 +126,6 @@ class SimulatedEligibilityService:
         trusted: TrustedCas | None = None,
         real_card_profile: str | None = None,
         name_charset: NameCharset | str = NameCharset.JISX0208,
-        fault: EligibilityFault | None = None,
     ) -> None:
         self._ca = ca
         self.trusted = trusted if trusted is not None else TrustedCas()
@@ -139,7 +138,7 @@ class SimulatedEligibilityService:
         self._sleep = sleep
         self._fail_next = 0
         self.name_charset = NameCharset(name_charset)
-        self._fault: EligibilityFault | None = fault
+        self._fault: EligibilityFault | None = None
         self._override: ServiceAnswer | None = None
         self._lock = threading.Lock()
         # insurance record -> its answer, built once (the deck's records do not change)
@@ -155,12 +154,13 @@ class SimulatedEligibilityService:
         kwargs.setdefault("trusted", TrustedCas.load(settings.trusted_ca_files))
         kwargs.setdefault("real_card_profile", settings.real_card_profile)
         kwargs.setdefault("name_charset", settings.eligibility_name_charset)
-        kwargs.setdefault("fault", parse_fault(settings.eligibility_fault))
-        return cls(
+        service = cls(
             latency_s=settings.eligibility_latency_ms / 1000.0,
             failure_rate=settings.eligibility_failure_rate,
             **kwargs,
         )
+        service.set_fault(settings.eligibility_fault)  # [eligibility] fault: a standing one
+        return service
 
     # -- fault injection -----------------------------------------------------------------
 
