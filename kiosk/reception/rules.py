@@ -200,9 +200,9 @@ def card_gone(f: Facts) -> bool:
 
 def desk_called(f: Facts) -> bool:
     """On an end screen, the desk is on its way (the patient pressed 職員を呼ぶ, or the kiosk
-    called it because the insurance could not be confirmed): the screen stays until the card
-    is taken, its code and reason in view."""
-    return f.visit.staff_called or insurance_not_confirmed(f.visit)
+    called it because the insurance could not be confirmed or the eligibility check failed):
+    the screen stays until the card is taken, its code and reason in view."""
+    return f.visit.staff_called or insurance_not_confirmed(f.visit) or bool(f.visit.service_fault)
 
 
 def card_left_too_long(f: Facts) -> bool:

@@ -182,6 +182,10 @@ def test_a_failed_check_sends_the_patient_to_the_counter_and_calls_the_desk(
     kinds = [(kind, details.get("fault")) for kind, details in kit.records.events]
     assert ("eligibility_error", fault.value) in kinds
     assert kinds[-1] == ("service_error", fault.value)  # the outcome names the fault
+    kit.clock.advance(kit.flow.policy.display_s + 5)
+    assert kit.flow.send(Event.TICK) == State.CARD_ERROR  # the screen stays while the desk comes
+    kit.remove()
+    assert kit.flow.state == State.START
 
 
 def test_an_error_without_a_fault_is_the_plain_system_error(kits: Any) -> None:
