@@ -20,6 +20,7 @@ from kiosk.errors import KioskError
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "card": ("kiosk.commands.card", "make, inspect and serve My Number cards"),
+    "phone": ("kiosk.commands.phone", "make, inspect and serve smartphones (マイナ保険証)"),
     "face": ("kiosk.commands.face", "face verification tools"),
     "scenario": ("kiosk.commands.scenario", "run headless reception scenarios (YAML)"),
     "demo": ("kiosk.commands.demo", "one headless reception printed as it happens"),

@@ -61,6 +61,11 @@ The file (every key optional)::
                                              # arrives as ●: jisx0208 | cp932 | jisx0213 | unicode
     fault = "none"                           # every check fails: none | timeout | refused |
                                              # terminal_auth | error_answer
+
+    [phone]
+    reader = "virtual"                       # the 汎用カードリーダー for smartphones: virtual
+                                             # (the operator panel), pcsc or pcsc:<reader>;
+                                             # unset: no smartphone path (docs/phone.md)
 """
 
 from __future__ import annotations
@@ -145,6 +150,7 @@ class Settings:
     eligibility_name_charset: str = "jisx0208"
     eligibility_fault: str = "none"
     result_encoding: str = "shift_jis"
+    phone_reader: str | None = None
 
     def outbox_dir(self) -> Path:
         """Where result XML files for the clinic system go (default kiosk_home()/outbox)."""
@@ -211,6 +217,7 @@ FILE_KEYS: dict[tuple[str, str], str] = {
     ("eligibility", "name_charset"): "eligibility_name_charset",
     ("eligibility", "fault"): "eligibility_fault",
     ("records", "result_encoding"): "result_encoding",
+    ("phone", "reader"): "phone_reader",
 }
 FACE_MODELS = ("mobilefacenet", "dlib")
 NAME_CHARSETS = ("jisx0208", "cp932", "jisx0213", "unicode")
@@ -469,6 +476,14 @@ def _checked(values: dict[str, Any], where: Any) -> Settings:
             f"is not a result file encoding (choose from {', '.join(RESULT_ENCODINGS)})",
         ),
     ]
+    phone = values["phone_reader"]
+    rules.append(
+        (
+            "phone_reader",
+            phone is None or phone in ("virtual", "pcsc") or phone.startswith("pcsc:"),
+            "must be virtual, pcsc or pcsc:<reader name>",
+        )
+    )
     url = values["records_url"]
     if url is not None:
         rules.append(

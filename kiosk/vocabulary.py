@@ -31,6 +31,20 @@ class IdentityMethod(StrEnum):
     FACE = "face"  # 顔認証
     PIN = "pin"  # 暗証番号
     VISUAL = "visual"  # 目視確認 by staff
+    PHONE_ANDROID = "phone-android"  # the smartphone's certificate, the PIN typed on the reader
+    PHONE_IOS = "phone-ios"  # the smartphone's certificate, Face ID / Touch ID on the iPhone
+
+
+class PhoneOs(StrEnum):
+    """The two kinds of smartphone that carry the card's certificates (スマホ用電子証明書)."""
+
+    ANDROID = "android"  # the certificates in the secure element; the PIN typed on the reader
+    IOS = "ios"  # the iPhone confirms its user itself (Face ID / Touch ID)
+
+    @property
+    def method(self) -> IdentityMethod:
+        """How identity is recorded when this phone is read."""
+        return IdentityMethod.PHONE_ANDROID if self is PhoneOs.ANDROID else IdentityMethod.PHONE_IOS
 
 
 class ReaderError(StrEnum):
@@ -62,6 +76,7 @@ class Outcome(StrEnum):
     CERTIFICATE_REJECTED = "certificate_rejected"  # 006
     NOT_ELIGIBLE = "not_eligible"  # 無効 / 該当資格なし and the patient left
     SERVICE_ERROR = "service_error"  # the kiosk's own failure (records, eligibility)
+    PORTAL_CONFIRMED = "portal_confirmed"  # staff checked the マイナポータル screen by eye
 
     @classmethod
     def for_error(cls, code: ReaderError) -> Outcome:
@@ -87,6 +102,7 @@ class AuditKind(StrEnum):
     PIN_OK = "pin_ok"
     VISUAL_CONFIRMED = "visual_confirmed"
     VISUAL_REFUSED = "visual_refused"
+    PHONE_FAILED = "phone_failed"  # the smartphone could not be used (details: reason)
     CANCELLED = "cancelled"
     TIMED_OUT = "timed_out"
     CARD_REMOVED = "card_removed"
@@ -131,6 +147,14 @@ class CallReason(StrEnum):
     ELIGIBILITY_REFUSED = "eligibility_refused"  # the service refused the connection
     ELIGIBILITY_TERMINAL_AUTH = "eligibility_terminal_auth"  # the terminal failed to authenticate
     ELIGIBILITY_ERROR_ANSWER = "eligibility_error_answer"  # the service answered with an error
+    # the smartphone path: which phone (branch) and why the patient waits for the desk
+    PHONE_PORTAL = "phone_portal"  # shows the マイナポータル screen before choosing a phone
+    PHONE_ANDROID_PORTAL = "phone_android_portal"  # Android: shows the マイナポータル screen
+    PHONE_IOS_PORTAL = "phone_ios_portal"  # iPhone: shows the マイナポータル screen
+    PHONE_ANDROID_PIN_LOCKED = "phone_android_pin_locked"  # Android: the phone's PIN locked
+    PHONE_IOS_VERIFICATION = "phone_ios_verification"  # iPhone: Face ID / Touch ID failed
+    PHONE_ANDROID_CERTIFICATE = "phone_android_certificate"  # expired / revoked on Android
+    PHONE_IOS_CERTIFICATE = "phone_ios_certificate"  # expired / revoked on the iPhone
 
     @classmethod
     def for_fault(cls, fault: EligibilityFault) -> CallReason:
@@ -139,7 +163,20 @@ class CallReason(StrEnum):
 
 
 IDENTITY_CALLS = frozenset(
-    {CallReason.PATIENT, CallReason.PIN_LOCKED, CallReason.FACE_FAILED, CallReason.FACE_ONLY}
+    {
+        CallReason.PATIENT,
+        CallReason.PIN_LOCKED,
+        CallReason.FACE_FAILED,
+        CallReason.FACE_ONLY,
+        # the smartphone path: staff check the マイナポータル screen by eye
+        CallReason.PHONE_PORTAL,
+        CallReason.PHONE_ANDROID_PORTAL,
+        CallReason.PHONE_IOS_PORTAL,
+        CallReason.PHONE_ANDROID_PIN_LOCKED,
+        CallReason.PHONE_IOS_VERIFICATION,
+        CallReason.PHONE_ANDROID_CERTIFICATE,
+        CallReason.PHONE_IOS_CERTIFICATE,
+    }
 )
 """Calls about who the patient is: the desk answers them with 本人確認OK / 確認できない beside
 the chip photo. Every other reason (a card left, help on an end screen, …) is closed with

@@ -95,3 +95,25 @@ class CardDataError(CardError):
 
 class PossessionNotProvenError(CardError):
     """The card's signature does not verify against its own auth certificate."""
+
+
+VERIFICATION_FAILED = "failed"
+NOT_ENROLLED = "not_enrolled"
+
+
+class NotAPhoneError(CardError):
+    """What lies on the phone reader is not a phone with the card's certificates (``card``:
+    it is a My Number card)."""
+
+    def __init__(self, message: str, *, card: bool = False) -> None:
+        super().__init__(message)
+        self.card = card
+
+
+class PhoneVerificationError(CardError):
+    """The iPhone did not confirm its user: ``reason`` is ``failed`` (Face ID / Touch ID did
+    not pass) or ``not_enrolled`` (neither is set up on the phone)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason

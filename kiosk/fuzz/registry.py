@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from kiosk.fuzz import apdus, card_files, records_urls, scenario_files, settings_files
+from kiosk.fuzz import (
+    apdus,
+    card_files,
+    phone_apdus,
+    records_urls,
+    scenario_files,
+    settings_files,
+)
 from kiosk.fuzz.target import Target
 
 TARGETS: dict[str, Target] = {
@@ -12,6 +19,7 @@ TARGETS: dict[str, Target] = {
         settings_files.TARGET,
         scenario_files.TARGET,
         apdus.TARGET,
+        phone_apdus.TARGET,
         records_urls.TARGET,
     )
 }

@@ -14,7 +14,9 @@ from typing import Any, NamedTuple
 
 from kiosk.card.errors import (
     CardError,
+    NotAPhoneError,
     NotMyNumberCardError,
+    PhoneVerificationError,
     PinBlockedError,
     TransportError,
     WrongPinError,
@@ -27,16 +29,18 @@ from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import (
     FACE_UNAVAILABLE,
     PHOTO_UNUSABLE,
+    CardReading,
     CardSlot,
     CertificateChecker,
     Eligibility,
     FaceUnavailableError,
     FaceVerifier,
+    PhoneReader,
     PlacedCard,
     ReceptionResult,
     Records,
 )
-from kiosk.reception.rules import certificate_usable
+from kiosk.reception.rules import PHONE_MOVED, PHONE_PIN_LOCKED, certificate_usable
 from kiosk.reception.visit import Visit
 from kiosk.vocabulary import (
     AUTH_PIN_TRIES,
@@ -44,11 +48,16 @@ from kiosk.vocabulary import (
     EligibilityFault,
     IdentityMethod,
     Outcome,
+    PhoneOs,
     PinKind,
     ReaderError,
 )
 
 log = logging.getLogger("kiosk.reception")
+
+
+Entry = Callable[["Ports", "Visit", Any], "Step"]
+"""The work a state does on entry."""
 
 
 class Step(NamedTuple):
@@ -71,6 +80,7 @@ class Ports:
     clock: Clock
     policy: Callable[[], FlowPolicy]
     audit: Callable[[Visit, Outcome | AuditKind, dict[str, str | int]], None]
+    phone: PhoneReader | None = None
 
 
 def read_card(ports: Ports, visit: Visit, _: Any) -> Step:
@@ -126,8 +136,9 @@ def open_face(ports: Ports, visit: Visit, _: Any) -> Step:
 
 
 def photo_for_staff(ports: Ports, visit: Visit, _: Any) -> Step:
-    """STAFF_WAIT: the chip photo for the staff to compare (the printed one when unreadable)."""
-    if visit.photo is not None:
+    """STAFF_WAIT: the chip photo for the staff to compare (the printed one when unreadable);
+    a smartphone patient shows the マイナポータル screen instead (no card, no photo)."""
+    if visit.photo is not None or visit.card is None:
         return Step(visit)
     try:
         return Step(visit.but(photo=_card(visit).read_face_photo()))
@@ -218,6 +229,81 @@ def _service_failed(ports: Ports, visit: Visit, exc: KioskError) -> Visit:
     visit = visit.but(service_fault=fault)
     ports.audit(visit, AuditKind.ELIGIBILITY_ERROR, {"fault": fault.value})
     return visit
+
+
+# -- the smartphone path ------------------------------------------------------------------
+
+
+def start_phone_visit(ports: Ports, visit: Visit, _: Any) -> Step:
+    """PHONE_CHOOSE: a visit by smartphone begins (no card on the kiosk's reader)."""
+    fresh = Visit(staff_visual=visit.staff_visual, by_phone=True)
+    return Step(fresh.but(reception_id=uuid.uuid4().hex, started_at=ports.clock.now()))
+
+
+def await_phone(ports: Ports, visit: Visit, pin: Any) -> Step:
+    """PHONE_HOLD: keep the Android PIN just typed in the reader's port until the phone is
+    read (never in the visit); read at once when the phone already lies there."""
+    phone = _phone(ports)
+    if visit.phone_os is PhoneOs.ANDROID and isinstance(pin, str):
+        phone.arm(pin)
+        visit = visit.but(phone_problem="")
+    if phone.present():
+        return Step(visit, Event.PHONE_PLACED)
+    return Step(visit)
+
+
+def read_phone(ports: Ports, visit: Visit, _: Any) -> Step:
+    """PHONE_READING: the phone held over the reader: its kind, its PIN (Android) or its own
+    user verification (iPhone), its certificate and a signature; then the certificate's
+    status — a phone's certificate is usable only while valid (no grace months)."""
+    phone = _phone(ports)
+    try:
+        reading = phone.read()
+    except TransportError:  # taken away before the read finished: hold it again
+        return Step(visit.but(phone_problem=PHONE_MOVED), Event.PHONE_LOST)
+    except (WrongPinError, PinBlockedError) as exc:
+        phone.disarm()
+        left = exc.tries_left if isinstance(exc, WrongPinError) else 0
+        problem = "wrong_pin" if left > 0 else PHONE_PIN_LOCKED
+        visit = visit.but(auth_tries_left=left, phone_problem=problem)
+        ports.audit(visit, AuditKind.PIN_WRONG, {"tries_left": left})
+        return Step(visit, Event.PIN_WRONG)
+    except PhoneVerificationError as exc:
+        problem = "not_enrolled" if exc.reason == "not_enrolled" else "verification_failed"
+        return _phone_refused(phone, visit, problem)
+    except NotAPhoneError as exc:
+        return _phone_refused(phone, visit, "card" if exc.card else "not_a_phone")
+    except CardError as exc:
+        log.warning("phone read failed: %s", type(exc).__name__)
+        return _phone_refused(phone, visit, "unreadable")
+    phone.disarm()
+    visit = visit.but(phone_os=reading.os)
+    try:
+        cert = ports.certificates.check(reading.auth_certificate, ports.clock.now())
+    except KioskError:
+        return _phone_refused(phone, visit, "certificate_invalid")
+    visit = visit.but(
+        cert=cert, reading=CardReading(reading.auth_certificate, AUTH_PIN_TRIES, False)
+    )
+    if cert.status != "valid":
+        known = cert.status in ("expired", "revoked")
+        return _phone_refused(phone, visit, f"certificate_{cert.status if known else 'invalid'}")
+    return Step(visit.but(phone_problem=""), Event.PHONE_OK)
+
+
+def note_phone_failed(ports: Ports, visit: Visit, _: Any) -> Step:
+    """PHONE_FAILED: the records note why the phone could not be used."""
+    ports.audit(visit, AuditKind.PHONE_FAILED, {"reason": visit.phone_problem})
+    return Step(visit)
+
+
+def _phone_refused(phone: PhoneReader, visit: Visit, problem: str) -> Step:
+    phone.disarm()
+    return Step(visit.but(phone_problem=problem), Event.PHONE_REFUSED)
+
+
+def _phone(ports: Ports) -> PhoneReader:
+    return need(ports.phone, "phone reader")
 
 
 def _card(visit: Visit) -> PlacedCard:

@@ -31,6 +31,11 @@ class Event(StrEnum):
     DISEASE_INFO = "disease_info"  # value: True 提供する / False 提供しない
     PRESCRIPTION = "prescription"  # value: True 電子処方箋 / False 紙の処方箋
     CONTINUE = "continue_"  # 「続ける」 on the idle warning
+    # the smartphone (the 汎用カードリーダー beside the kiosk)
+    CHOOSE_PHONE = "choose_phone"  # 「スマートフォンで受付」 on the start screen
+    PHONE_OS = "phone_os"  # value: "ios" (iPhone) / "android"
+    PHONE_PLACED = "phone_placed"  # the phone is held over the reader
+    RETRY_PHONE = "retry_phone"  # 「もう一度かざす」
     # the staff
     STAFF_MODE = "staff_mode"  # 無人 / 目視確認 (a mode of the kiosk, not a transition)
     STAFF_CONFIRM = "staff_confirm"  # value: True 本人確認OK / False 確認できない
@@ -45,6 +50,9 @@ class Event(StrEnum):
     QUALIFY_FAILED = "qualify_failed"
     RECORDED = "recorded"
     RECORD_FAILED = "record_failed"
+    PHONE_OK = "phone_ok"  # the phone was read and its certificate is valid
+    PHONE_LOST = "phone_lost"  # the phone was taken away before the read finished
+    PHONE_REFUSED = "phone_refused"  # the phone cannot be used (visit.phone_problem says why)
 
 
 FOLLOW_UPS = frozenset(
@@ -59,6 +67,9 @@ FOLLOW_UPS = frozenset(
         Event.QUALIFY_FAILED,
         Event.RECORDED,
         Event.RECORD_FAILED,
+        Event.PHONE_OK,
+        Event.PHONE_LOST,
+        Event.PHONE_REFUSED,
     }
 )
 """Events only the reception sends itself (after its own work); the outside cannot."""

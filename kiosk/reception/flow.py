@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from kiosk.errors import KioskError
-from kiosk.reception import entry
+from kiosk.reception import entry, phone_path
 from kiosk.reception.clock import Clock
 from kiosk.reception.errors import FlowError, RefusedError
 from kiosk.reception.events import FOLLOW_UPS, Event, StaffAnswer, StaffMode
@@ -34,6 +34,7 @@ from kiosk.reception.ports import (
     FaceFrame,
     FaceVerdict,
     FaceVerifier,
+    PhoneReader,
     Records,
     StaffAuthenticator,
 )
@@ -76,14 +77,14 @@ def _ordered(states: frozenset[State]) -> list[State]:
 
 
 _IDLE = _ordered(INTERACTIVE - {S.STAFF_WAIT})
-ENDINGS = frozenset({S.START, S.CANCELLED, S.CARD_ERROR, S.TAKE_CARD})
+ENDINGS = frozenset({S.START, S.CANCELLED, S.CARD_ERROR, S.TAKE_CARD, S.PORTAL_DONE})
 """States that end a visit when entered."""
 _CANCELLABLE = _ordered(INTERACTIVE | {S.IDLE_WARNING})
 MODE_EVENTS = frozenset({E.STAFF_MODE})
 """Events that change the kiosk's mode, not the patient's screen: they restart neither the
 screen's clock nor the patient's inactivity."""
 
-Entry = Callable[[entry.Ports, Visit, Any], entry.Step]
+Entry = entry.Entry
 Answer = Callable[[Visit, Any, FlowPolicy], Visit]
 Note = Callable[[Visit, Any], "tuple[AuditKind, dict[str, str | int]] | None"]
 
@@ -113,6 +114,7 @@ class Reception(DeclaredMachine):
     INITIAL = S.START
     GUARDS = GUARDS
     TRANSITIONS = (
+        *phone_path.TRANSITIONS,  # first: a smartphone visit ends with nothing to take
         Transition(E.CARD_PLACED, S.START, S.READING),
         # reading: the entry work sends one of these
         Transition(E.READ_FAILED, S.READING, S.CARD_ERROR),
@@ -193,6 +195,7 @@ class Reception(DeclaredMachine):
         S.PIN_CHECK: entry.check_pin,
         S.QUALIFYING: entry.qualify,
         S.FINISHING: entry.finish,
+        **phone_path.ENTRY,
     }
     """The work each state does on entry (the ending states are handled by the visit's end)."""
 
@@ -210,6 +213,7 @@ class Reception(DeclaredMachine):
         ),
         E.FACE_RESULT: lambda v, ok, _: v.but(method=IdentityMethod.FACE) if ok else v,
         E.STAFF_MODE: lambda v, mode, _: v.but(staff_visual=mode.visual),
+        **phone_path.ANSWERS,
     }
     """What an event's value changes in the visit, once its transition has been chosen."""
 
@@ -252,8 +256,10 @@ class Reception(DeclaredMachine):
         staff: StaffAuthenticator,
         clock: Clock,
         policy: FlowPolicy | None = None,
+        phone: PhoneReader | None = None,
     ) -> None:
         super().__init__()
+        self.phone = phone  # the 汎用カードリーダー for smartphones (None: none here)
         self.slot = slot
         self.certificates = certificates
         self.face = face
@@ -455,7 +461,9 @@ class Reception(DeclaredMachine):
             return
         ended_by, outcome = self._ending(previous, event)
         if outcome is not None:
-            self._audit(visit, outcome, {}, state=previous)
+            portal = outcome is Outcome.PORTAL_CONFIRMED and visit.staff_id
+            extra: dict[str, str | int] = {"staff_id": visit.staff_id or ""} if portal else {}
+            self._audit(visit, outcome, extra, state=previous)
         try:
             self.face.forget()
         finally:
@@ -465,8 +473,16 @@ class Reception(DeclaredMachine):
             self.visit = (
                 Visit()
                 if self.state == S.START
-                else Visit(error=error, ended_by=ended_by, staff_id=staff, service_fault=fault)
+                else Visit(
+                    error=error,
+                    ended_by=ended_by,
+                    staff_id=staff,
+                    service_fault=fault,
+                    by_phone=visit.by_phone,
+                )
             )
+            if self.phone is not None:
+                self.phone.disarm()
             if visit.card is not None:
                 try:
                     visit.card.close()
@@ -483,6 +499,8 @@ class Reception(DeclaredMachine):
             return "error", Outcome.for_error(self.visit.error or ReaderError.NOT_RECOGNISED)
         if self.state == S.CANCELLED:
             return "cancel", Outcome.CANCELLED
+        if self.state == S.PORTAL_DONE:
+            return "portal", Outcome.PORTAL_CONFIRMED
         if previous == S.DONE:
             return "done", None
         return "timeout", Outcome.TIMED_OUT
@@ -499,6 +517,7 @@ class Reception(DeclaredMachine):
             clock=self.clock,
             policy=lambda: self.policy,
             audit=self._audit,
+            phone=self.phone,
         )
 
     def _on_frame(self, frame: FaceFrame) -> bool:

@@ -31,6 +31,7 @@ class FlowPolicy:
     alert_months: int  # certificate-expiry alert from this many months before expiry…
     grace_months: int  # …and the card still works this many months after it
     medical_institution_code: str
+    phone_reader: str | None  # the 汎用カードリーダー for smartphones (None: no phone path)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FlowPolicy:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from kiosk.errors import KioskError
-from kiosk.vocabulary import AuditKind, ConsentItem, IdentityMethod, Outcome
+from kiosk.vocabulary import AuditKind, ConsentItem, IdentityMethod, Outcome, PhoneOs
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,31 @@ class CardSlot(Protocol):
     """The reader: ``open()`` the card lying on it (raises NoCardError when there is none)."""
 
     def open(self) -> PlacedCard: ...
+
+
+@dataclass(frozen=True)
+class PhoneReading:
+    """What the kiosk gets from a smartphone held over the 汎用カードリーダー."""
+
+    os: PhoneOs
+    auth_certificate: bytes  # X.509 DER of the phone's 利用者証明用 certificate
+
+
+class PhoneReader(Protocol):
+    """The 汎用カードリーダー beside the kiosk (kiosk.card.phone over a Transport).
+
+    ``arm(pin)`` keeps the Android PIN typed on the kiosk until the phone is read (or
+    ``disarm()`` at the visit's end); ``read()`` reads the phone lying on it: WrongPinError /
+    PinBlockedError, kiosk.card.phone.PhoneVerificationError (iPhone), NotAPhoneError,
+    TransportError (taken away during the read), NoCardError (nothing there)."""
+
+    def present(self) -> bool: ...
+
+    def arm(self, pin: str) -> None: ...
+
+    def disarm(self) -> None: ...
+
+    def read(self) -> PhoneReading: ...
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import CertificateCheck
 from kiosk.reception.states import State
 from kiosk.reception.visit import Visit
-from kiosk.vocabulary import AUTH_PIN, CallReason, ReaderError
+from kiosk.vocabulary import AUTH_PIN, CallReason, PhoneOs, ReaderError
 
 USABLE = frozenset({"valid", "expired"})
 """Certificate statuses that may still pass (an expired one only within the grace months)."""
@@ -214,8 +214,74 @@ def card_unreadable(f: Facts) -> bool:
     return f.visit.error is ReaderError.NOT_RECOGNISED
 
 
+# -- the smartphone path ------------------------------------------------------------------
+
+PHONE_PIN_LOCKED = "pin_locked"
+"""visit.phone_problem when the Android phone's auth PIN is locked."""
+PHONE_MOVED = "moved"
+"""visit.phone_problem when the phone was taken away before the read finished."""
+PHONE_RETRYABLE = frozenset({"verification_failed", "not_enrolled", "not_a_phone", "card"})
+"""Problems the patient may fix and hold the phone again for (the iPhone's Face ID, the
+wrong thing held); a locked PIN or an unusable certificate are not."""
+PHONE_CERTIFICATE = frozenset({"certificate_expired", "certificate_revoked", "certificate_invalid"})
+
+
+def phone_offered(f: Facts) -> bool:
+    """The facility has a 汎用カードリーダー for smartphones."""
+    return bool(f.policy.phone_reader)
+
+
+def chose_android(f: Facts) -> bool:
+    return f.value == PhoneOs.ANDROID.value
+
+
+def chose_ios(f: Facts) -> bool:
+    return f.value == PhoneOs.IOS.value
+
+
+def phone_retryable(f: Facts) -> bool:
+    return f.visit.phone_problem in PHONE_RETRYABLE
+
+
+def portal_not_confirmed(f: Facts) -> bool:
+    """Not a smartphone patient whose マイナポータル screen the staff saw and accepted."""
+    answer = f.value
+    return not (f.visit.by_phone and isinstance(answer, StaffAnswer) and answer.ok)
+
+
+def phone_visit_displayed(f: Facts) -> bool:
+    """A smartphone visit's end screen was shown long enough (no card to ask for)."""
+    return f.visit.by_phone and f.shown_s >= f.policy.display_s
+
+
+def phone_warning_elapsed(f: Facts) -> bool:
+    return f.visit.by_phone and warning_elapsed(f)
+
+
+def phone_call_reason(visit: Visit) -> CallReason:
+    """Which smartphone branch calls the desk, and why."""
+    problem = visit.phone_problem
+    if visit.phone_os is PhoneOs.ANDROID:
+        if problem == PHONE_PIN_LOCKED:
+            return CallReason.PHONE_ANDROID_PIN_LOCKED
+        if problem in PHONE_CERTIFICATE:
+            return CallReason.PHONE_ANDROID_CERTIFICATE
+        return CallReason.PHONE_ANDROID_PORTAL
+    if visit.phone_os is PhoneOs.IOS:
+        if problem in ("verification_failed", "not_enrolled"):
+            return CallReason.PHONE_IOS_VERIFICATION
+        if problem in PHONE_CERTIFICATE:
+            return CallReason.PHONE_IOS_CERTIFICATE
+        return CallReason.PHONE_IOS_PORTAL
+    return CallReason.PHONE_PORTAL
+
+
 def desk_call_reason(state: State, visit: Visit, policy: FlowPolicy) -> CallReason | None:
     """Why the desk is needed in ``state`` (None: it is not): the one place that says it."""
+    if state == State.STAFF_WAIT and visit.by_phone:
+        return phone_call_reason(visit)
+    if state == State.PHONE_FAILED and visit.phone_problem == PHONE_PIN_LOCKED:
+        return CallReason.PHONE_ANDROID_PIN_LOCKED
     spent = face_attempts_spent(visit, policy)
     if state == State.STAFF_WAIT:
         if visit.face_only:
@@ -268,6 +334,13 @@ GUARDS: dict[str, Callable[[Facts], bool]] = {
         desk_called,
         card_left_too_long,
         card_unreadable,
+        phone_offered,
+        chose_android,
+        chose_ios,
+        phone_retryable,
+        portal_not_confirmed,
+        phone_visit_displayed,
+        phone_warning_elapsed,
     )
 }
 """Every rule by name, as the transition table names them."""

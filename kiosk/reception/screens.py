@@ -11,6 +11,8 @@ from kiosk.reception.events import Event
 from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.ports import CAMERA_UNAVAILABLE, FACE_UNAVAILABLE, PHOTO_UNUSABLE
 from kiosk.reception.rules import (
+    PHONE_MOVED,
+    PHONE_RETRYABLE,
     face_attempts_left,
     insurance_not_confirmed,
     only_staff_can_confirm,
@@ -18,7 +20,7 @@ from kiosk.reception.rules import (
 from kiosk.reception.states import State
 from kiosk.reception.visit import Visit
 from kiosk.texts import Text, catalogue
-from kiosk.vocabulary import ReaderError
+from kiosk.vocabulary import PhoneOs, ReaderError
 
 E = Event
 
@@ -86,6 +88,8 @@ NO_CANCEL = frozenset(
         State.PIN_CHECK,
         State.QUALIFYING,
         State.FINISHING,
+        State.PHONE_READING,
+        State.PORTAL_DONE,
     }
 )
 """Screens without 「やめる」 (end screens, and the kiosk's own work)."""
@@ -115,6 +119,13 @@ def build_screen(state: State, visit: Visit, policy: FlowPolicy) -> Screen:
     if state == State.CARD_ERROR:
         return _card_error(visit, details)
     refused = visit.ended_by == "cancel" and visit.staff_id is not None
+    if state == State.START:
+        options += start_options(policy)
+    elif state in PHONE_STATES:
+        body, phone_options = phone_screen(state, visit, details)
+        options += phone_options
+    elif state == State.STAFF_WAIT and visit.by_phone:
+        body = [Text("staff-wait.portal")]
     if state == State.CANCELLED and visit.card_gone:
         body = [Text("cancelled.card_removed")]
     elif state in (State.CANCELLED, State.TAKE_CARD) and refused:  # staff said 確認できない
@@ -256,3 +267,60 @@ def _identity_options(
         options.append(Option(E.CHOOSE_PIN, "option.pin", enabled=not locked, reason=reason))
     options.append(Option(E.CALL_STAFF, "option.call_staff"))
     return options
+
+
+# -- the smartphone path (kiosk.reception.phone_path) ---------------------------------------
+
+PHONE_STATES = frozenset(
+    {
+        State.PHONE_CHOOSE,
+        State.PHONE_PIN,
+        State.PHONE_HOLD,
+        State.PHONE_READING,
+        State.PHONE_FAILED,
+        State.PORTAL_DONE,
+    }
+)
+
+PORTAL = Option(E.CALL_STAFF, "option.portal")
+"""「マイナポータルの画面を見せる」: the staff check the qualification screen by eye."""
+
+
+def start_options(policy: FlowPolicy) -> list[Option]:
+    """The start screen offers the smartphone beside the card when the facility can read one."""
+    return [Option(E.CHOOSE_PHONE, "option.phone")] if policy.phone_reader else []
+
+
+def phone_screen(
+    state: State, visit: Visit, details: dict[str, Any]
+) -> tuple[list[Text], list[Option]]:
+    """The body and buttons of a smartphone screen (``details`` gains what it shows)."""
+    os_ = visit.phone_os
+    details["phone_os"] = os_.value if os_ is not None else ""
+    details["phone_problem"] = visit.phone_problem
+    if state == State.PHONE_CHOOSE:
+        options = [
+            Option(E.PHONE_OS, "option.iphone", PhoneOs.IOS.value),
+            Option(E.PHONE_OS, "option.android", PhoneOs.ANDROID.value),
+            PORTAL,
+        ]
+        return [Text("phone-choose.body")], options
+    if state == State.PHONE_PIN:
+        details["pin_tries_left"] = visit.auth_tries_left
+        body = [Text("phone-pin.body")]
+        if visit.phone_problem == "wrong_pin" and visit.auth_tries_left is not None:
+            body.append(Text("phone-pin.wrong", {"n": visit.auth_tries_left}))
+        return body, [PORTAL]
+    if state == State.PHONE_HOLD:
+        which = "ios" if os_ is PhoneOs.IOS else "android"
+        body = [Text(f"phone-hold.{which}")]
+        if visit.phone_problem == PHONE_MOVED:
+            body.append(Text("phone-hold.moved"))
+        return body, [PORTAL]
+    if state == State.PHONE_FAILED:
+        problem = visit.phone_problem or "unreadable"
+        options = [PORTAL]
+        if problem in PHONE_RETRYABLE:
+            options.insert(0, Option(E.RETRY_PHONE, "option.retry_phone"))
+        return [Text(f"phone-failed.{problem}")], options
+    return [Text(f"{state.value}.body")], []

@@ -34,12 +34,21 @@ class State(StrEnum):
     IDLE_WARNING = "idle-warning"
     TAKE_CARD = "take-card"  # the visit is over and the card still lies on the reader
     CARD_LEFT = "card-left"  # …for so long that the staff were alerted
+    # the smartphone マイナ保険証 (the 汎用カードリーダー beside the kiosk)
+    PHONE_CHOOSE = "phone-choose"  # iPhone or Android
+    PHONE_PIN = "phone-pin"  # Android: the PIN of the phone's 利用者証明用電子証明書
+    PHONE_HOLD = "phone-hold"  # hold the phone over the reader
+    PHONE_READING = "phone-reading"  # transient: the phone held, read and checked
+    PHONE_FAILED = "phone-failed"  # the phone cannot be used (why: the visit's phone_problem)
+    PORTAL_DONE = "portal-done"  # staff checked the マイナポータル screen by eye
 
 
-TRANSIENT = frozenset({State.READING, State.PIN_CHECK, State.QUALIFYING, State.FINISHING})
+TRANSIENT = frozenset(
+    {State.READING, State.PIN_CHECK, State.QUALIFYING, State.FINISHING, State.PHONE_READING}
+)
 """States entered and left inside one event call (the work happens on entry)."""
 
-DISPLAY = frozenset({State.CARD_ERROR, State.DONE, State.CANCELLED})
+DISPLAY = frozenset({State.CARD_ERROR, State.DONE, State.CANCELLED, State.PORTAL_DONE})
 """End screens: after a short display they ask for the card (or return to the start when the
 card was already taken)."""
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.reception.ports import CardReading, CertificateCheck, PlacedCard, Qualification
-from kiosk.vocabulary import ConsentItem, EligibilityFault, IdentityMethod, ReaderError
+from kiosk.vocabulary import ConsentItem, EligibilityFault, IdentityMethod, PhoneOs, ReaderError
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,9 @@ class Visit:
     idle_seconds_left: float = 0.0  # on the idle warning
     ended_by: str = ""  # once over: "card_removed", "cancel", "timeout", "error" or "done"
     staff_called: bool = False  # the patient asked for help on an end screen
+    by_phone: bool = False  # the smartphone path (no card on the reader: nothing to take)
+    phone_os: PhoneOs | None = None  # iPhone or Android, as the patient chose
+    phone_problem: str = ""  # why the phone could not be used (kiosk.reception.phone_path)
 
     @property
     def consent_index(self) -> int:

@@ -97,6 +97,15 @@ def _card_pins(run: Run, wanted: Any) -> Any:
     return None if got == dict(wanted) else got
 
 
+def _phone_pins(run: Run, wanted: Any) -> Any:
+    """Tries left on the scenario's smartphone (its own counters)."""
+    if run.phone is None:
+        return "no phone"
+    pins = run.phone.state.pins
+    got = {k: pins[PinKind(k)].tries_left for k in dict(wanted)}
+    return None if got == dict(wanted) else got
+
+
 def _screen_text(run: Run, wanted: Any) -> Any:
     screen = run.flow.screen()
     return None if str(wanted) in screen.ja + screen.en else screen.ja
@@ -151,6 +160,7 @@ CHECKS: dict[str, Callable[[Run, Any], Any]] = {
     "validity": _validity,
     "records": _records,
     "card_pins": _card_pins,
+    "phone_pins": _phone_pins,
     "screen_text": _screen_text,
     "call_reason": _call_reason,
     "result_xml": _result_xml,

@@ -58,6 +58,7 @@ class Scenario:
     steps: list[Any]
     expect: dict[str, Any]
     staff_password: str = STAFF_PASSWORD
+    phone: dict[str, Any] | None = None  # a smartphone made from the card (kiosk.simcard.phone)
 
 
 @dataclass
@@ -98,7 +99,17 @@ class Report:
         }
 
 
-_KEYS = {"name", "card", "card_file", "camera", "settings", "steps", "expect", "staff_password"}
+_KEYS = {
+    "name",
+    "card",
+    "card_file",
+    "camera",
+    "settings",
+    "steps",
+    "expect",
+    "staff_password",
+    "phone",
+}
 
 
 def scenario_files(paths: list[Path]) -> list[Path]:
@@ -174,6 +185,9 @@ def _scenario(path: Path, item: Any, index: int) -> Scenario:
     settings = item.get("settings") or {}
     if not isinstance(expect, dict) or not isinstance(settings, dict):
         raise ScenarioError(f"{where}: expect and settings are mappings")
+    phone = item.get("phone")
+    if phone is not None and not isinstance(phone, dict):
+        raise ScenarioError(f"{where}: phone is a mapping (os, pin, verification)")
     texts = {}
     for key in ("name", "card", "card_file", "camera", "staff_password"):
         value = item.get(key)
@@ -190,6 +204,7 @@ def _scenario(path: Path, item: Any, index: int) -> Scenario:
         steps=steps,
         expect=expect,
         staff_password=texts["staff_password"] or STAFF_PASSWORD,
+        phone=phone,
     )
 
 

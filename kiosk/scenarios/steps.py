@@ -28,9 +28,12 @@ from kiosk.scenarios.expect import CHECKS
 from kiosk.simcard.cardfile import save_card
 from kiosk.simcard.deck import get_profile
 from kiosk.simcard.issue import issue_card
+from kiosk.simcard.phone import DEFAULT_PIN, issue_phone
+from kiosk.simcard.state import UserVerification
 from kiosk.simcard.virtual import VirtualCard, open_card_file
-from kiosk.vocabulary import AuditKind, Outcome
+from kiosk.vocabulary import AuditKind, Outcome, PhoneOs
 from kiosk.wiring.memory import StaticStaff
+from kiosk.wiring.phone import TakenAwayEarly
 from kiosk.wiring.services import SCRIPTED, build_services
 
 YES = {"yes", "true", "agree", "use", "share", "ok", "electronic", True}
@@ -91,6 +94,8 @@ class Run:
     staff_password: str
     changes: list[Change] = field(default_factory=list)
     waited_s: float = 0.0
+    phone: VirtualCard | None = None  # the smartphone made from the card, when the scenario has one
+    phone_pin: str = DEFAULT_PIN
 
     @classmethod
     @contextlib.contextmanager
@@ -98,7 +103,10 @@ class Run:
         cls, spec: dict[str, Any], home: Path, emit: Callable[[dict[str, Any]], None] | None
     ) -> Iterator[Run]:
 
-        settings, policy_overrides, records_url = _split_settings(spec["settings"], home)
+        overrides = dict(spec["settings"])
+        if spec.get("phone") is not None:
+            overrides.setdefault("phone_reader", "virtual")
+        settings, policy_overrides, records_url = _split_settings(overrides, home)
         camera = str(spec["camera"])
         if not camera.startswith(CAMERAS):
             raise ScenarioFailedError(
@@ -125,6 +133,8 @@ class Run:
         services.slot.insert(card)
         flow = services.reception()
         run = cls(flow, services, clock, records, card, auth_pin, spec["staff_password"])
+        if spec.get("phone") is not None:
+            run.phone, run.phone_pin = _make_phone(spec["phone"], card)
         flow.add_listener(run.changes.append)
         if emit is not None:
             flow.add_listener(lambda c: emit(change_event(spec["name"], c)))
@@ -207,6 +217,26 @@ def _open_card(spec: dict[str, Any], home: Path) -> tuple[Any, str]:
     return card, profile.auth_pin
 
 
+def _make_phone(spec: dict[str, Any], card: Any) -> tuple[VirtualCard, str]:
+    """The scenario's smartphone, made from its card: ``{os: ios|android, pin: "1234",
+    verification: ok|fails|not-enrolled}``."""
+    unknown = sorted(set(spec) - {"os", "pin", "verification"})
+    if unknown:
+        raise ScenarioFailedError(
+            f"phone: unknown key {quoted(unknown[0])} (os, pin, verification)"
+        )
+    try:
+        os_ = PhoneOs(spec.get("os", "android"))
+        verification = UserVerification(spec.get("verification", "ok"))
+    except ValueError:
+        raise ScenarioFailedError(
+            "phone: os is ios or android; verification ok, fails or not-enrolled"
+        ) from None
+    pin = str(spec.get("pin", DEFAULT_PIN))
+    state = issue_phone(card.state, os_, pin=pin, verification=verification)
+    return VirtualCard(state), pin
+
+
 def change_event(name: str, change: Change) -> dict[str, Any]:
     """One JSON line for a state change (no PIN, no photo: only the screen's details)."""
     return {
@@ -228,8 +258,15 @@ _SIMPLE = {
     "cancel": Event.CANCEL,
     "continue": Event.CONTINUE,
     "tick": Event.TICK,
+    "retry_phone": Event.RETRY_PHONE,
 }
-_CHOOSE = {"face": Event.CHOOSE_FACE, "pin": Event.CHOOSE_PIN, "staff": Event.CALL_STAFF}
+_CHOOSE = {
+    "face": Event.CHOOSE_FACE,
+    "pin": Event.CHOOSE_PIN,
+    "staff": Event.CALL_STAFF,
+    "phone": Event.CHOOSE_PHONE,
+    "portal": Event.CALL_STAFF,  # the smartphone path: show the マイナポータル screen
+}
 _ANSWERS = {
     "register": Event.REGISTER,
     "high_cost": Event.HIGH_COST,
@@ -262,10 +299,14 @@ def run_step(run: Run, step: Any) -> None:
         flow.send(Event.CARD_REMOVED)
     elif action == "choose":
         if not isinstance(arg, str) or arg not in _CHOOSE:
-            raise ScenarioFailedError(f"choose: face, pin or staff (got {quoted(arg)})")
+            raise ScenarioFailedError(
+                f"choose: face, pin, staff, phone or portal (got {quoted(arg)})"
+            )
         flow.send(_CHOOSE[arg])
     elif action == "pin":
         flow.send(Event.PIN_ENTERED, _pin(run, arg))
+    elif action in PHONE_STEPS:
+        _phone_step(run, action, arg)
     elif action == "consent":
         for answer in arg if isinstance(arg, list) else [arg]:
             flow.send(Event.CONSENT, _yes(answer, "consent"))
@@ -310,12 +351,50 @@ def _eligibility(run: Run, action: str, arg: Any) -> None:
         raise ScenarioFailedError(f"{action}: {exc}") from None
 
 
-def _pin(run: Run, arg: Any) -> str:
-    """``correct`` (the profile's test PIN), ``wrong`` (another 4 digits) or literal digits."""
+PHONE_STEPS = frozenset(
+    {"phone_os", "phone_pin", "place_phone", "remove_phone", "phone_verification"}
+)
+
+
+def _phone_step(run: Run, action: str, arg: Any) -> None:
+    """The smartphone's steps: which phone the patient says, its PIN, holding it over the
+    reader (``place_phone: early``: taken away before the read ends), the iPhone's Face ID."""
+    phone = run.phone
+    if phone is None:
+        raise ScenarioFailedError(f"{action}: the scenario has no phone (phone: {{os: …}})")
+    slot = run.services.phone
+    if action == "phone_os":
+        run.flow.send(Event.PHONE_OS, str(arg))
+    elif action == "phone_pin":
+        run.flow.send(Event.PIN_ENTERED, _pin(run, arg, run.phone_pin))
+    elif action == "place_phone":
+        if arg not in (None, "early"):
+            raise ScenarioFailedError(f"place_phone: nothing or early (got {quoted(arg)})")
+        slot.insert(TakenAwayEarly(phone) if arg == "early" else phone)
+        if Event.PHONE_PLACED in run.flow.allowed_events():
+            run.flow.send(Event.PHONE_PLACED)
+    elif action == "remove_phone":
+        slot.remove()
+    else:
+        try:
+            outcome = UserVerification(str(arg))
+        except ValueError:
+            raise ScenarioFailedError(
+                f"phone_verification: ok, fails or not-enrolled (got {quoted(arg)})"
+            ) from None
+        info = phone.state.phone
+        if info is not None:
+            info.user_verification = outcome
+
+
+def _pin(run: Run, arg: Any, right: str | None = None) -> str:
+    """``correct`` (the profile's test PIN, or ``right``), ``wrong`` (another 4 digits) or
+    literal digits."""
+    right = right or run.auth_pin
     if arg in ("correct", "right", None):
-        return run.auth_pin
+        return right
     if arg == "wrong":
-        return f"{(int(run.auth_pin) + 1) % 10000:04d}"
+        return f"{(int(right) + 1) % 10000:04d}"
     if isinstance(arg, bool) or not isinstance(arg, str | int):
         raise ScenarioFailedError(f"pin: correct, wrong or digits (got {quoted(arg)})")
     return str(arg)[:64]

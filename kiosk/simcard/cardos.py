@@ -153,6 +153,8 @@ class CardOS:
         self.applet: AppletFiles | None = None
         self.current: ElementaryFile | None = None
         self.verified: set[PinKind] = set()
+        self.applets: dict[bytes, Builder] = APPLETS
+        """The applets this chip holds, by AID (a smartphone holds only JPKI)."""
         self.failure: Exception | None = None
         """What made the last APDU answer 6F00 (e.g. a card file that could not be saved)."""
         self._chain: _Chain | None = None
@@ -263,7 +265,7 @@ class CardOS:
     def _select_applet(self, aid: bytes, *, fci: bool) -> bytes:
         if not 1 <= len(aid) <= MAX_AID:
             raise CardStatus(SW.WRONG_LENGTH)
-        builder = APPLETS.get(aid)
+        builder = self.applets.get(aid)
         files = builder(self.ctx) if builder is not None else None
         if files is None:
             raise CardStatus(SW.FILE_NOT_FOUND)

@@ -12,8 +12,9 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
-from kiosk.vocabulary import PinKind
+from kiosk.vocabulary import PhoneOs, PinKind
 
 PIN_LIMITS: dict[PinKind, int] = {
     PinKind.AUTH: 3,
@@ -54,6 +55,25 @@ class CardFace:
     remarks: list[str] = field(default_factory=list)  # 追記欄, e.g. ["顔認証"]
 
 
+class UserVerification(StrEnum):
+    """The iPhone's own check of its user (Face ID / Touch ID), as a tester sets it."""
+
+    OK = "ok"
+    FAILS = "fails"
+    NOT_ENROLLED = "not-enrolled"  # no Face ID / Touch ID set up on the phone
+
+
+@dataclass
+class PhoneInfo:
+    """What makes a chip state a smartphone's (kiosk.simcard.phone): its OS, the card whose
+    certificates it carries, and (iPhone) the outcome of its own user verification."""
+
+    os: PhoneOs
+    card_serial: str
+    card_expiry: date
+    user_verification: UserVerification = UserVerification.OK
+
+
 @dataclass
 class CardState:
     """The whole chip. Mutated by the card OS; persisted by :mod:`kiosk.simcard.cardfile`."""
@@ -73,6 +93,7 @@ class CardState:
     sign_cert: bytes | None = None
     sign_ca_cert: bytes | None = None
     sign_key: bytes | None = None
+    phone: PhoneInfo | None = None  # a smartphone carrying a card's certificates
 
     def pin_digest(self, value: str) -> bytes:
         """The digest the card keeps for ``value`` (HMAC-SHA256 with the card's salt)."""

@@ -23,6 +23,7 @@ from kiosk.simcard.cardfile import CardFile
 from kiosk.simcard.cardos import CardOS
 from kiosk.simcard.files import CardContext
 from kiosk.simcard.people import face_photo_jp2
+from kiosk.simcard.phone import PHONE_ATR, PhoneOS
 from kiosk.simcard.state import CardState
 
 if TYPE_CHECKING:
@@ -56,12 +57,13 @@ class VirtualCard:
         self.apdu_delay_ms = apdu_delay_ms
         self._lock = threading.Lock()
         self._context = CardContext(state, photo or default_photo)
-        self.os = CardOS(self._context, store=store, sign_ms=sign_ms)
+        system = CardOS if state.phone is None else PhoneOS  # a smartphone's secure element
+        self.os = system(self._context, store=store, sign_ms=sign_ms)
         self._powered = True
 
     @property
     def atr(self) -> bytes:
-        return ATR
+        return ATR if self.state.phone is None else PHONE_ATR
 
     @property
     def state(self) -> CardState:
@@ -89,7 +91,7 @@ class VirtualCard:
         with self._lock:
             self.os.reset()
             self._powered = True
-        return ATR
+        return self.atr
 
     def close(self) -> None:
         """Power off: the security status and the selection are lost."""

@@ -18,6 +18,7 @@ from kiosk.ui.bridge import FlowBridge
 from kiosk.ui.controller import KioskController
 from kiosk.ui.i18n import Languages
 from kiosk.ui.operator_panel import OperatorPanel
+from kiosk.ui.panel_phone import PhoneDesk
 from kiosk.ui.staff_console import StaffConsole
 from kiosk.ui.tray import CardTray, deck_profiles
 from kiosk.ui.voice import VoiceGuide
@@ -97,6 +98,7 @@ class KioskApp(QObject):
                 camera_choices(),
                 language=staff_language_of(services.settings),
                 eligibility=getattr(services.eligibility, "service", None),
+                phone=getattr(services, "phone", None) is not None,
             )
             self.panel.place_requested.connect(self.place_card)
             self.panel.remove_requested.connect(self.remove_card)
@@ -122,6 +124,8 @@ class KioskApp(QObject):
         self.bridge.staff_photo.connect(self.console.set_photo)
         self.bridge.frame.connect(self._on_frame)
         self.bridge.job_done.connect(self._job_done)
+        group = self.panel.phone_box if self.panel is not None else None
+        self.phone = PhoneDesk(self.bridge, services, group)  # the 汎用カードリーダー
         self.shortcut = QShortcut(QKeySequence(STAFF_SHORTCUT), self.window)
         self.shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
         self.shortcut.activated.connect(self.show_console)

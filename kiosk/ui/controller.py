@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.reception import Change, Event, State
 from kiosk.ui.bridge import FlowBridge
-from kiosk.ui.present import present_change
+from kiosk.ui.present import present, present_change
 from kiosk.ui.voice import VoiceGuide
 from kiosk.ui.window import KioskWindow
 
@@ -82,6 +82,9 @@ class KioskController(QObject):
         self.ticker.timeout.connect(bridge.tick)
 
     def start(self) -> None:
+        first = present(self.bridge.flow.screen())  # before any event: the start's options
+        if first is not None:
+            self.window.show_screen(*first)
         self.bridge.start()
         if self.ticker.interval() > 0:
             self.ticker.start()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from kiosk.card.pins import PINS, PinKind
 from kiosk.texts import catalogue
 from kiosk.ui.panel_eligibility import EligibilityGroup
+from kiosk.ui.panel_phone import PhoneGroup
 from kiosk.ui.tray import PinCounter
 
 TRACE_LINES = 400
@@ -48,6 +49,7 @@ class OperatorPanel(QWidget):
         *,
         language: str = "ja",
         eligibility: Any = None,
+        phone: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -88,6 +90,8 @@ class OperatorPanel(QWidget):
         layout.addWidget(self.camera_box)
         self.eligibility = EligibilityGroup(eligibility, self.add_trace, language=language)
         layout.addWidget(self.eligibility)
+        self.phone_box = PhoneGroup(profiles, language=language, available=phone)
+        layout.addWidget(self.phone_box)
         self.pins_box = QGroupBox()
         pins = QVBoxLayout(self.pins_box)
         self.pins = QTableWidget(0, 2)
@@ -147,6 +151,7 @@ class OperatorPanel(QWidget):
         )
         self.trace_box.setTitle(self._say("operator.trace"))
         self.eligibility.retranslate()
+        self.phone_box.retranslate()
         self.set_counters(self._counters)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -45,7 +45,7 @@ def present(
             expiry = date.fromisoformat(text)
             data["expiry"] = expiry
             data["expired"] = expiry < (today or date.today())
-    elif sid == "pin":
+    elif sid in ("pin", "phone-pin"):
         data["tries_left"] = details.get("pin_tries_left")
         data["wrong"] = event == Event.PIN_WRONG
     elif sid == "consent-item":

@@ -31,7 +31,7 @@ from kiosk.ui.i18n import Languages
 from kiosk.ui.present import present
 from kiosk.ui.tray import PinCounter
 from kiosk.ui.window import KioskWindow
-from kiosk.vocabulary import ConsentItem, EligibilityFault, ReaderError
+from kiosk.vocabulary import ConsentItem, EligibilityFault, PhoneOs, ReaderError
 
 SIZES: tuple[tuple[int, int], ...] = ((1280, 800), (1920, 1080))
 
@@ -40,6 +40,10 @@ TODAY = date(2026, 12, 1)
 
 _EXPIRES = CertificateCheck("valid", 1, datetime(2027, 1, 31, tzinfo=UTC))
 _SYSTEM = ReaderError.SYSTEM
+
+_PHONE = Visit(by_phone=True)
+_IOS = _PHONE.but(phone_os=PhoneOs.IOS)
+_ANDROID = _PHONE.but(phone_os=PhoneOs.ANDROID)
 
 SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
     ("start", State.START, Visit(), ""),
@@ -120,6 +124,36 @@ SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
     ("take-card-timeout", State.TAKE_CARD, Visit(ended_by="timeout"), ""),
     ("take-card-refused", State.TAKE_CARD, Visit(ended_by="cancel", staff_id="nurse-7"), ""),
     ("card-left", State.CARD_LEFT, Visit(ended_by="done", staff_called=True), ""),
+    *(
+        # the smartphone path (kiosk.reception.phone_path); the start screen offers it
+        ("start-phone", State.START, Visit(), ""),
+        ("phone-choose", State.PHONE_CHOOSE, _PHONE, ""),
+        ("phone-pin", State.PHONE_PIN, _ANDROID.but(auth_tries_left=3), ""),
+        (
+            "phone-pin-wrong",
+            State.PHONE_PIN,
+            _ANDROID.but(auth_tries_left=2, phone_problem="wrong_pin"),
+            Event.PIN_WRONG,
+        ),
+        ("phone-hold-iphone", State.PHONE_HOLD, _IOS, ""),
+        ("phone-hold-android", State.PHONE_HOLD, _ANDROID, ""),
+        ("phone-hold-moved", State.PHONE_HOLD, _ANDROID.but(phone_problem="moved"), ""),
+        ("phone-reading", State.PHONE_READING, _ANDROID, ""),
+        *(
+            (f"phone-failed-{problem.replace('_', '-')}", State.PHONE_FAILED, visit, "")
+            for problem, visit in (
+                ("pin_locked", _ANDROID),
+                ("verification_failed", _IOS),
+                ("not_enrolled", _IOS),
+                ("certificate_expired", _IOS),
+                ("certificate_revoked", _ANDROID),
+                ("card", _ANDROID),
+            )
+            for visit in (visit.but(phone_problem=problem),)
+        ),
+        ("staff-wait-portal", State.STAFF_WAIT, _ANDROID, ""),
+        ("portal-done", State.PORTAL_DONE, _PHONE.but(ended_by="portal"), ""),
+    ),
 )
 """Each screenshot: its name, and the state and visit the flow would show it for."""
 
@@ -127,9 +161,11 @@ SHOTS: tuple[tuple[str, State, Visit, str], ...] = (
 def variants() -> list[tuple[str, str, dict[str, Any]]]:
     """(name, widget id, data) of every screenshot, as the flow presents its screens."""
     policy = FlowPolicy.of()
+    with_phone = FlowPolicy.of({"phone_reader": "virtual"})
     out = []
     for name, state, visit, event in SHOTS:
-        shown = present(build_screen(state, visit, policy), event, TODAY)
+        facility = with_phone if visit.by_phone or name == "start-phone" else policy
+        shown = present(build_screen(state, visit, facility), event, TODAY)
         assert shown is not None  # noqa: S101 (no transient state is listed)
         widget, data = shown
         if name == "face":
@@ -247,6 +283,7 @@ def render_staff_side(out: Path, app: QApplication, language: str) -> list[Path]
         ["person:obama", "cv:0"],
         language=language,
         eligibility=SimulatedEligibilityService(),
+        phone=True,
     )
     panel.set_counters([PinCounter(k, left[k], limits[k]) for k in limits])
     panel.add_trace("> 00 20 00 98 [4 bytes redacted]  < 0 bytes 63C0 wrong PIN, 0 tries left")

@@ -252,11 +252,14 @@ class StoreRecords:
             code = str(details.get("code", ""))
             serial = details.get("cert_serial")
             fault = str(details.get("fault", ""))
+            portal = kind is Outcome.PORTAL_CONFIRMED  # 目視 of the マイナポータル screen
             self.store.record_outcome(
                 reception_id or "none",
                 at=at,
                 outcome=kind,
                 cert_serial=serial if isinstance(serial, int) else None,
+                method=IdentityMethod.VISUAL if portal else None,
+                staff_id=staff_id if portal else None,
                 error_code=code if code in CARD_CODES else None,
                 events=self._pending.pop(reception_id or "", []),
                 failed_check=EligibilityFault(fault) if fault else None,

@@ -42,6 +42,7 @@ from kiosk.wiring.adapters import (
 )
 from kiosk.wiring.camera_face import CameraFace
 from kiosk.wiring.memory import ScriptedFace
+from kiosk.wiring.phone import PhoneSlot
 
 SCRIPTED = "scripted:"
 """Camera spec for scripted face verdicts: ``scripted:match`` or ``scripted:no-match,match``."""
@@ -76,6 +77,7 @@ class Services:
     staff: StaffAuthenticator
     clock: Clock
     camera: str
+    phone: PhoneSlot | None = None  # the 汎用カードリーダー ([phone] reader), None: none
     _closers: list[Any] = field(default_factory=list, repr=False)
     _flows: weakref.WeakSet[Reception] = field(default_factory=weakref.WeakSet, repr=False)
 
@@ -90,6 +92,7 @@ class Services:
             staff=self.staff,
             clock=self.clock,
             policy=self.policy,
+            phone=self.phone,
         )
         self._flows.add(flow)
         return flow
@@ -116,6 +119,8 @@ class Services:
 
     def close(self) -> None:
         self.slot.remove()
+        if self.phone is not None:
+            self.phone.remove()
         close = getattr(self.face, "close", None)
         if close is not None:
             close()
@@ -171,6 +176,7 @@ def build_services(
         staff=staff or SettingsStaff(settings),
         clock=clock or SystemClock(),
         camera=camera,
+        phone=PhoneSlot(settings.phone_reader) if settings.phone_reader else None,
         _closers=closers,
     )
     if card is not None:

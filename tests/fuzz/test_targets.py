@@ -34,4 +34,11 @@ def test_target_finds_nothing(name: str, tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_every_kind_of_input_has_a_target() -> None:
-    assert set(TARGETS) == {"card-file", "settings", "scenario", "apdu", "records-url"}
+    assert set(TARGETS) == {
+        "card-file",
+        "settings",
+        "scenario",
+        "apdu",
+        "phone-apdu",
+        "records-url",
+    }

@@ -12,9 +12,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk.card.errors import NoCardError, NotMyNumberCardError, PinBlockedError, WrongPinError
+from kiosk.card.errors import (
+    NoCardError,
+    NotMyNumberCardError,
+    PhoneVerificationError,
+    PinBlockedError,
+    WrongPinError,
+)
 from kiosk.errors import KioskError
-from kiosk.reception.ports import CardReading, CertificateCheck, Qualification, ReceptionResult
+from kiosk.reception.ports import (
+    CardReading,
+    CertificateCheck,
+    PhoneReading,
+    Qualification,
+    ReceptionResult,
+)
+from kiosk.vocabulary import PhoneOs
 
 
 def _digest(value: str) -> bytes:
@@ -86,6 +99,56 @@ class FakeSlot:
         if self.card is None:
             raise NoCardError("no card on the reader")
         return self.card
+
+
+@dataclass
+class FakePhone:
+    """A smartphone and the 汎用カードリーダー it is held over, as the flow's phone port sees
+    them: ``on_reader`` while held; ``tries`` its auth PIN counter (Android; only the digest
+    of ``pin`` is kept); ``verification`` the iPhone's own check (ok / failed /
+    not_enrolled); ``early``: taken away during the next read."""
+
+    pin: str = field(repr=False, default="")
+    os: PhoneOs = PhoneOs.ANDROID
+    tries: int = 3
+    serial: int = 1001
+    verification: str = "ok"
+    on_reader: bool = False
+    early: bool = False
+    pin_digest: bytes = b""
+    armed: bytes | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.pin_digest = _digest(self.pin)
+        self.pin = ""
+
+    def present(self) -> bool:
+        return self.on_reader
+
+    def arm(self, pin: str) -> None:
+        self.armed = _digest(pin)
+
+    def disarm(self) -> None:
+        self.armed = None
+
+    def read(self) -> PhoneReading:
+        if not self.on_reader:
+            raise NoCardError("no phone on the reader")
+        if self.early:
+            self.early = self.on_reader = False
+            raise NoCardError("the phone was taken away")
+        if self.os is PhoneOs.IOS and self.verification != "ok":
+            raise PhoneVerificationError("not verified", self.verification)
+        if self.os is PhoneOs.ANDROID:
+            if self.tries <= 0:
+                raise PinBlockedError(0x6984, "auth PIN blocked")
+            if self.armed is None or not hmac.compare_digest(self.armed, self.pin_digest):
+                self.tries -= 1
+                if self.tries == 0:
+                    raise PinBlockedError(0x63C0, "auth PIN blocked")
+                raise WrongPinError(0x63C0 | self.tries, "wrong auth PIN", self.tries)
+            self.tries = 3
+        return PhoneReading(self.os, b"CERT" + self.serial.to_bytes(4, "big"))
 
 
 class FakeCertificates:

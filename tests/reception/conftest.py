@@ -9,11 +9,19 @@ from typing import Any
 
 import pytest
 
-from helpers.doubles import FakeCard, FakeCertificates, FakeEligibility, FakeSlot, MemoryRecords
+from helpers.doubles import (
+    FakeCard,
+    FakeCertificates,
+    FakeEligibility,
+    FakePhone,
+    FakeSlot,
+    MemoryRecords,
+)
 from kiosk.reception import Reception, State
 from kiosk.reception.clock import ManualClock
 from kiosk.reception.events import Event
 from kiosk.reception.policy import FlowPolicy
+from kiosk.vocabulary import PhoneOs
 from kiosk.wiring.memory import ScriptedFace, StaticStaff
 
 STAFF = "staff-secret"
@@ -32,6 +40,7 @@ class Kit:
     face: ScriptedFace
     eligibility: FakeEligibility
     changes: list[Any] = field(default_factory=list)
+    phone: FakePhone | None = None
 
     def remove(self) -> None:
         self.flow.interrupt()
@@ -45,8 +54,12 @@ def make_kit(
     face: list[str] | None = None,
     eligibility: dict[str, Any] | None = None,
     policy: dict[str, Any] | None = None,
+    phone: dict[str, Any] | None = None,
 ) -> Kit:
     the_card = FakeCard(pin=PIN, **(card or {}))
+    the_phone = None if phone is None else FakePhone(pin=PIN, **phone)
+    if the_phone is not None:
+        policy = {"phone_reader": "virtual", **(policy or {})}
     slot = FakeSlot(the_card)
     records = MemoryRecords()
     clock = ManualClock(NOW)
@@ -61,8 +74,9 @@ def make_kit(
         staff=StaticStaff(STAFF),
         clock=clock,
         policy=FlowPolicy.of(policy),
+        phone=the_phone,
     )
-    kit = Kit(flow, slot, the_card, records, clock, scripted, elig)
+    kit = Kit(flow, slot, the_card, records, clock, scripted, elig, phone=the_phone)
     flow.add_listener(kit.changes.append)
     return kit
 
@@ -176,6 +190,33 @@ ROUTES: dict[State, tuple[dict[str, Any], Step]] = {
         ),
     ),
     State.START: ({}, lambda f: None),
+    # the smartphone path
+    State.PHONE_CHOOSE: ({"phone": {}}, lambda f: f.send(Event.CHOOSE_PHONE)),
+    State.PHONE_PIN: (
+        {"phone": {}},
+        lambda f: (f.send(Event.CHOOSE_PHONE), f.send(Event.PHONE_OS, "android")),
+    ),
+    State.PHONE_HOLD: (
+        {"phone": {}},
+        lambda f: (
+            f.send(Event.CHOOSE_PHONE),
+            f.send(Event.PHONE_OS, "android"),
+            f.send(Event.PIN_ENTERED, PIN),
+        ),
+    ),
+    State.PHONE_FAILED: (
+        {"phone": {"os": PhoneOs.IOS, "verification": "failed", "on_reader": True}},
+        lambda f: (f.send(Event.CHOOSE_PHONE), f.send(Event.PHONE_OS, "ios")),
+    ),
+    State.PORTAL_DONE: (
+        {"phone": {}},
+        lambda f: (
+            f.send(Event.CHOOSE_PHONE),
+            f.send(Event.CALL_STAFF),
+            f.send(Event.STAFF_MODE, (True, STAFF)),
+            f.send(Event.STAFF_CONFIRM, True),
+        ),
+    ),
 }
 
 

@@ -13,7 +13,7 @@ from kiosk.reception.errors import RefusedError
 from kiosk.reception.events import Event, StaffAnswer, StaffMode
 from kiosk.reception.policy import FlowPolicy
 from kiosk.reception.rules import desk_call_reason
-from kiosk.vocabulary import CallReason
+from kiosk.vocabulary import CallReason, PhoneOs
 
 
 def test_no_event_has_a_second_door() -> None:
@@ -78,11 +78,23 @@ POLICY = FlowPolicy.of({"face_attempts": 2})
 
 
 def Visit(  # a stand-in for the visit with what the rule reads
-    face_only: bool = False, auth_pin_locked: bool = False, face_failures: int = 0
+    face_only: bool = False,
+    auth_pin_locked: bool = False,
+    face_failures: int = 0,
+    phone_os: PhoneOs | None = None,
+    phone_problem: str = "",
 ) -> Any:
     return SimpleNamespace(
-        face_only=face_only, auth_pin_locked=auth_pin_locked, face_failures=face_failures
+        face_only=face_only,
+        auth_pin_locked=auth_pin_locked,
+        face_failures=face_failures,
+        by_phone=phone_os is not None or phone_problem == "portal",
+        phone_os=phone_os,
+        phone_problem=phone_problem,
     )
+
+
+A, IOS = PhoneOs.ANDROID, PhoneOs.IOS
 
 
 @pytest.mark.parametrize(
@@ -98,6 +110,36 @@ def Visit(  # a stand-in for the visit with what the rule reads
         (State.FACE_FAILED, Visit(face_failures=2, face_only=True), CallReason.FACE_ONLY),
         (State.FACE_FAILED, Visit(face_failures=1), None),
         (State.METHOD, Visit(), None),
+        # the smartphone path: which phone, and why
+        (State.STAFF_WAIT, Visit(phone_problem="portal"), CallReason.PHONE_PORTAL),
+        (State.STAFF_WAIT, Visit(phone_os=A), CallReason.PHONE_ANDROID_PORTAL),
+        (State.STAFF_WAIT, Visit(phone_os=IOS), CallReason.PHONE_IOS_PORTAL),
+        (
+            State.STAFF_WAIT,
+            Visit(phone_os=A, phone_problem="pin_locked"),
+            CallReason.PHONE_ANDROID_PIN_LOCKED,
+        ),
+        (
+            State.PHONE_FAILED,
+            Visit(phone_os=A, phone_problem="pin_locked"),
+            CallReason.PHONE_ANDROID_PIN_LOCKED,
+        ),
+        (
+            State.STAFF_WAIT,
+            Visit(phone_os=IOS, phone_problem="not_enrolled"),
+            CallReason.PHONE_IOS_VERIFICATION,
+        ),
+        (
+            State.STAFF_WAIT,
+            Visit(phone_os=A, phone_problem="certificate_revoked"),
+            CallReason.PHONE_ANDROID_CERTIFICATE,
+        ),
+        (
+            State.STAFF_WAIT,
+            Visit(phone_os=IOS, phone_problem="certificate_expired"),
+            CallReason.PHONE_IOS_CERTIFICATE,
+        ),
+        (State.PHONE_FAILED, Visit(phone_os=IOS, phone_problem="verification_failed"), None),
     ],
 )
 def test_why_the_desk_is_called_is_one_rule(state: State, visit: Visit, reason: Any) -> None:

@@ -397,6 +397,9 @@ def test_inactivity_at_every_state_ends_asking_for_the_card(kits: Any, state: St
         kit.clock.advance(3600)
         assert kit.flow.send(Event.TICK) == State.START
         return
+    if kit.flow.visit.by_phone:  # a smartphone visit: nothing lies on the reader to ask for
+        end_of_a_phone_visit_by_inactivity(kit, state)
+        return
     if state in DISPLAY or state in LEFT_BEHIND:
         kit.clock.advance(policy.display_s)
         kit.flow.send(Event.TICK)
@@ -420,6 +423,22 @@ def test_inactivity_at_every_state_ends_asking_for_the_card(kits: Any, state: St
     assert kit.flow.send(Event.TICK) == State.TAKE_CARD
     assert kit.flow.screen().details["ended_by"] == "timeout"
     assert len(kit.records.receptions) == done_before == 0
+    assert kit.records.events[-1][0] == "timed_out"
+
+
+def end_of_a_phone_visit_by_inactivity(kit: Any, state: State) -> None:
+    policy = kit.flow.policy
+    if state in DISPLAY:
+        kit.clock.advance(policy.display_s - 1)
+        assert kit.flow.send(Event.TICK) == state
+        kit.clock.advance(1)
+        assert kit.flow.send(Event.TICK) == State.START
+        return
+    kit.clock.advance(policy.idle_timeout_s)
+    assert kit.flow.send(Event.TICK) == State.IDLE_WARNING
+    kit.clock.advance(policy.idle_warning_s)
+    assert kit.flow.send(Event.TICK) == State.START
+    assert len(kit.records.receptions) == 0
     assert kit.records.events[-1][0] == "timed_out"
 
 

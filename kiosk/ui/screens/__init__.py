@@ -12,8 +12,14 @@ from kiosk.ui.screens.face_failed import FaceFailedScreen
 from kiosk.ui.screens.high_cost import HighCostScreen
 from kiosk.ui.screens.idle_warning import IdleWarningScreen
 from kiosk.ui.screens.method import MethodScreen
+from kiosk.ui.screens.phone_choose import PhoneChooseScreen
+from kiosk.ui.screens.phone_failed import PhoneFailedScreen
+from kiosk.ui.screens.phone_hold import PhoneHoldScreen
+from kiosk.ui.screens.phone_pin import PhonePinScreen
+from kiosk.ui.screens.phone_reading import PhoneReadingScreen
 from kiosk.ui.screens.pin import PinScreen
 from kiosk.ui.screens.pin_locked import PinLockedScreen
+from kiosk.ui.screens.portal_done import PortalDoneScreen
 from kiosk.ui.screens.prescription import PrescriptionScreen
 from kiosk.ui.screens.reading import ReadingScreen
 from kiosk.ui.screens.register import RegisterScreen
@@ -41,6 +47,12 @@ SCREEN_CLASSES: tuple[type[Screen], ...] = (
     IdleWarningScreen,
     CancelledScreen,
     TakeCardScreen,
+    PhoneChooseScreen,
+    PhonePinScreen,
+    PhoneHoldScreen,
+    PhoneReadingScreen,
+    PhoneFailedScreen,
+    PortalDoneScreen,
 )
 
 __all__ = ["SCREEN_CLASSES"]

@@ -6,8 +6,9 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
+from kiosk.reception import Event
 from kiosk.ui import theme
-from kiosk.ui.widgets import Screen, label
+from kiosk.ui.widgets import Choices, Screen, label
 
 
 class CardPicture(QWidget):
@@ -51,6 +52,8 @@ class StartScreen(Screen):
         self.body.addWidget(self.hint)
         self.card = CardPicture()
         self.body.addWidget(self.card, 1)
+        # beside the card: the smartphone, when the facility has a reader for it
+        self.phone = self.add_actions(Choices({Event.CHOOSE_PHONE}, primary=False))
 
     def retranslate(self) -> None:
         super().retranslate()
