@@ -1,11 +1,12 @@
 """The staff station's tables in the records database, with their own schema version.
 
 Kiosks and the staff station share the records database: calls for staff, kiosk status,
-requests from the desk to a kiosk (commands), staff accounts, failed logins and sessions.
+requests from the desk to a kiosk (commands), staff accounts, failed logins and sessions,
+the facility's 目視 passcode.
 Their schema has its own version (``station_schema_version`` in ``meta``) so it grows without
 touching the record chain's. No face image, PIN, password or card holder detail is ever
-written here: a staff password only as a salted scrypt hash, a session only as a hash of its
-token.
+written here: a staff password or the 目視 passcode only as a salted scrypt hash, a session
+only as a hash of its token.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from kiosk.records.database import Database, schema_change
 from kiosk.records.errors import RecordError
 
-STATION_SCHEMA_VERSION = 3
+STATION_SCHEMA_VERSION = 4
 VERSION_KEY = "station_schema_version"
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -58,6 +59,13 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE station_calls ADD COLUMN detail TEXT NOT NULL DEFAULT '{}'",
         "ALTER TABLE station_calls ADD COLUMN taken_by TEXT",
         "ALTER TABLE station_calls ADD COLUMN taken_at TEXT",
+    ),
+    # the facility's 4-digit 目視 passcode, typed on a reader's own pad: one row, its salted
+    # hash only, and who set it when
+    4: (
+        "CREATE TABLE IF NOT EXISTS facility_passcode ("
+        " id INTEGER PRIMARY KEY, passcode_hash TEXT NOT NULL,"
+        " set_by TEXT NOT NULL, set_at TEXT NOT NULL)",
     ),
 }
 

@@ -20,7 +20,9 @@ sign-in of the same account ends the others. Every failure, wait and sign-in is 
 record in the record chain.
 
 Staff at a kiosk type either their own account or the facility's 目視 password; the facility
-password is counted under the fixed ID :data:`FACILITY_ID`, which no account can take.
+password is counted under the fixed ID :data:`FACILITY_ID`, which no account can take. The
+facility's 4-digit 目視 passcode on a reader's pad has a door of its own (:attr:`Door.PASSCODE`)
+and the fixed ID :data:`PASSCODE_ID`.
 """
 
 from __future__ import annotations
@@ -50,6 +52,13 @@ STAFF_ID = re.compile(r"[a-z][a-z0-9._-]{1,31}")
 FACILITY_ID = "facility"
 """The staff ID recorded when the facility's 目視 password was typed at a kiosk."""
 
+PASSCODE_ID = "passcode"
+"""The staff ID recorded when the facility's 4-digit 目視 passcode was typed on a reader's pad
+(:mod:`kiosk.station_tables.passcode`)."""
+
+RESERVED_IDS = frozenset({FACILITY_ID, PASSCODE_ID})
+"""Staff IDs no account can take."""
+
 NOT_AN_ID = "(not-an-id)"
 """What failures and audit records name when what was typed is not a staff ID (no account
 can have it: a staff ID starts with a letter)."""
@@ -66,6 +75,7 @@ class Door(StrEnum):
 
     DESK = "desk"  # the station's sign-in page
     READER = "reader"  # the staff keypad of a kiosk
+    PASSCODE = "passcode"  # the 目視 passcode on a reader's own pad
 
 
 @dataclass(frozen=True)
@@ -229,8 +239,8 @@ class StaffAccounts:
             raise RecordError(
                 f"staff ID {staff_id!r}: use 2-32 of a-z 0-9 . _ - starting with a letter"
             )
-        if staff_id == FACILITY_ID:
-            raise RecordError(f"staff ID {staff_id!r} is reserved for the facility password")
+        if staff_id in RESERVED_IDS:
+            raise RecordError(f"staff ID {staff_id!r} is reserved for the facility's 目視 entry")
         problem = password_problem(password)
         if problem is not None:
             raise RecordError(problem)
@@ -288,7 +298,7 @@ class StaffAccounts:
     ) -> Login:
         """Check a sign-in at ``door``; failures and waits are counted and audited. A staff ID
         resolves exactly: anything that is not one matches no account."""
-        valid = bool(STAFF_ID.fullmatch(staff_id)) and staff_id != FACILITY_ID
+        valid = bool(STAFF_ID.fullmatch(staff_id)) and staff_id not in RESERVED_IDS
         who = staff_id if valid else NOT_AN_ID
 
         def matches() -> bool:
@@ -309,11 +319,18 @@ class StaffAccounts:
         return self._check(who, matches, address, at, door)
 
     def check_facility(
-        self, matches: Callable[[], bool], address: str, *, at: datetime, door: Door = Door.READER
+        self,
+        matches: Callable[[], bool],
+        address: str,
+        *,
+        at: datetime,
+        door: Door = Door.READER,
+        who: str = FACILITY_ID,
     ) -> Login:
         """Check the facility's 目視 password typed at a kiosk (``matches`` compares it):
-        counted, delayed and audited as the account :data:`FACILITY_ID`."""
-        return self._check(FACILITY_ID, matches, address, at, door)
+        counted, delayed and audited as the account :data:`FACILITY_ID` (``who``: the
+        passcode's :data:`PASSCODE_ID`)."""
+        return self._check(who, matches, address, at, door)
 
     def _check(
         self, who: str, matches: Callable[[], bool], address: str, at: datetime, door: Door

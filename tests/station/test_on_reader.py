@@ -328,3 +328,53 @@ def test_a_job_that_needs_no_records_does_not_bring_the_desk_back(
         assert (link.desk_reachable, heard) == (True, [False, True])
     finally:
         board.close()
+
+
+def test_the_passcode_on_the_readers_pad_waits_after_failures_with_audit(
+    qtbot, reader: Reader, sqlite_url: str
+) -> None:
+    from kiosk.records.database import open_database
+    from kiosk.station_tables.passcode import FacilityPasscode
+    from kiosk.station_tables.staff_accounts import StaffAccounts
+    from kiosk.ui.staff_keypad.passcode_pad import pad_key_name
+
+    db = open_database(sqlite_url)
+    try:
+        FacilityPasscode(db, StaffAccounts(db)).set("4821", by="nurse-01", at=reader.clock())
+    finally:
+        db.close()
+    to_staff_wait(qtbot, reader)
+    keypad = reader.keypad
+    tap(qtbot, reader.window.current(), "staff_button")
+    qtbot.waitUntil(lambda: keypad.isVisible() and keypad.passcode, timeout=TIMEOUT_MS)
+    assert keypad.pad.isVisible() and not keypad.keys["a"].isVisible()  # digits only
+    assert keypad.use_facility.text() == "目視パスコード" and keypad.use_account.isVisible()
+
+    def enter(code: str) -> None:
+        for digit in code:
+            tap(qtbot, keypad, pad_key_name(digit))
+        assert keypad.password_length == len(code) and code not in keypad.field_password.text()
+        tap(qtbot, keypad, "key_ok")
+
+    for _ in range(PAIR_BACKOFF.free):
+        enter("0000")
+        qtbot.waitUntil(lambda: message(reader, "staff-keypad.passcode_wrong"), timeout=TIMEOUT_MS)
+        qtbot.waitUntil(keypad.key_ok.isEnabled, timeout=TIMEOUT_MS)
+    enter("4821")  # right, but within the wait
+    qtbot.waitUntil(lambda: "秒後にもう一度" in keypad.message.text(), timeout=TIMEOUT_MS)
+    assert not reader.flow.visit.staff_visual
+    reader.clock.advance(PAIR_BACKOFF.wait_s(PAIR_BACKOFF.free))
+    qtbot.waitUntil(keypad.key_ok.isEnabled, timeout=TIMEOUT_MS)
+    enter("4821")
+    qtbot.waitUntil(lambda: reader.flow.visit.staff_visual, timeout=TIMEOUT_MS)
+    assert "passcode" in keypad.confirmer.text()
+    audit = staff_audit(sqlite_url)
+    passcode = [(action, where) for who, action, where in audit if who == "passcode"]
+    actions = ["login_failed"] * 3 + ["login_throttled", "login", "visual_mode"]
+    assert [a for a, _ in passcode] == actions  # the flow's audit names the passcode too
+    assert {where for a, where in passcode if a != "visual_mode"} == {"kiosk:reception-9"}
+    assert not any(who == "facility" for who, _, _ in audit)
+    qtbot.waitUntil(keypad.confirm_ok.isEnabled, timeout=TIMEOUT_MS)
+    tap(qtbot, keypad, "confirm_ok")
+    qtbot.waitUntil(lambda: reader.window.current_id == "consent-item", timeout=TIMEOUT_MS)
+    assert reader.flow.visit.staff_id == "passcode"

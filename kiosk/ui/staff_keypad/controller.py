@@ -32,6 +32,7 @@ class OnReaderStaff(QObject):
     staff check (on a thread of its own)."""
 
     checked = Signal(object)  # Answer, emitted from the check's thread
+    passcode_known = Signal(bool)  # whether a 目視 passcode is set, from the check's thread
     station_reachable = Signal(bool)  # emitted from the link's thread
 
     def __init__(self, window: Any, bridge: FlowBridge, check: StaffCheck) -> None:
@@ -48,6 +49,8 @@ class OnReaderStaff(QObject):
         self._ticket = 0  # the sign-in a check's answer belongs to
         self.button.clicked.connect(self.open)
         self.keypad.submitted.connect(self._submitted)
+        self.keypad.passcode_submitted.connect(self._passcode_submitted)
+        self.passcode_known.connect(self.keypad.set_passcode)
         self.keypad.answered.connect(self._answered)
         self.keypad.dismissed.connect(self.dismiss)
         self.checked.connect(self._checked)
@@ -71,6 +74,18 @@ class OnReaderStaff(QObject):
             self._ticket += 1
             self.staff_id, self.switched = "", False
             self.keypad.open()
+            self._ask_passcode()
+
+    def _ask_passcode(self) -> None:
+        """Whether the facility has a 目視 passcode, asked of the records on a thread (the
+        keypad shows the last answer meanwhile)."""
+
+        def run() -> None:
+            known = self.check.passcode_set()
+            if known is not None:
+                self.passcode_known.emit(known)
+
+        threading.Thread(target=run, name="staff-keypad-passcode", daemon=True).start()
 
     def _submitted(self, staff_id: str, password: str) -> None:
         ticket = self._ticket
@@ -81,6 +96,16 @@ class OnReaderStaff(QObject):
 
         threading.Thread(target=run, name="staff-keypad-check", daemon=True).start()
         password = ""
+
+    def _passcode_submitted(self, passcode: str) -> None:
+        ticket = self._ticket
+
+        def run() -> None:
+            answer = self.check.check_passcode(passcode)
+            self.checked.emit((ticket, answer))
+
+        threading.Thread(target=run, name="staff-keypad-check", daemon=True).start()
+        passcode = ""
 
     def _checked(self, result: tuple[int, Answer]) -> None:
         ticket, answer = result
@@ -97,6 +122,8 @@ class OnReaderStaff(QObject):
             self.keypad.refuse(key, **numbers)
         elif answer.verdict == "unreachable":
             self.keypad.refuse("staff-keypad.unreachable")
+        elif self.keypad.passcode and not self.keypad.account:
+            self.keypad.refuse("staff-keypad.passcode_wrong")
         else:
             self.keypad.refuse("staff-keypad.wrong")
 
@@ -129,6 +156,8 @@ class OnReaderStaff(QObject):
         self.keypad.close_keypad()
 
     def _changed(self, change: Change) -> None:
+        if change.state == State.STAFF_WAIT and not self.waiting:
+            self._ask_passcode()  # known before staff reach the keypad
         self.waiting = change.state == State.STAFF_WAIT
         if not self.waiting and self.keypad.isVisible():
             self._close()  # the wait is over: whoever signed in is forgotten

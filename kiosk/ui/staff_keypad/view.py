@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ui.i18n import say
+from kiosk.ui.staff_keypad.passcode_pad import PASSCODE_DIGITS, PasscodePad
 
 IDLE_MS = 60_000
 """The keypad closes after this long untouched (milliseconds)."""
@@ -71,6 +72,10 @@ class StaffCheck(Protocol):
 
     def check(self, staff_id: str, password: str) -> Answer: ...
 
+    def check_passcode(self, passcode: str) -> Answer: ...
+
+    def passcode_set(self) -> bool | None: ...
+
     def mint(self) -> str: ...
 
 
@@ -91,10 +96,12 @@ def _button(name: str, role: str = "") -> QPushButton:
 
 
 class StaffKeypad(QWidget):
-    """The overlay: sign-in (facility password or staff ID + password), then the chip photo
-    with the answer. Emits what staff do; holds what they type only until it is sent."""
+    """The overlay: sign-in (the facility's 目視 passcode on a 4-digit pad when one is set,
+    else the facility password; or staff ID + password), then the chip photo with the
+    answer. Emits what staff do; holds what they type only until it is sent."""
 
     submitted = Signal(str, str)  # staff ID ("" for the facility password), password
+    passcode_submitted = Signal(str)  # the 4-digit 目視 passcode
     answered = Signal(bool)  # 本人確認OK / 確認できない
     dismissed = Signal()  # closed by the staff
 
@@ -104,7 +111,8 @@ class StaffKeypad(QWidget):
         self.setObjectName("staff_keypad")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(STYLE)
-        self.account = False  # staff ID + password (else the facility password)
+        self.account = False  # staff ID + password (else the facility's passcode or password)
+        self.passcode = False  # the facility has a 目視 passcode: its pad, not the password
         self.field = "password"  # the field the keys type into
         self.staff_id = ""
         self._password: list[str] = []
@@ -170,6 +178,9 @@ class StaffKeypad(QWidget):
         self.board = QGridLayout()
         self.board.setSpacing(6)
         box.addLayout(self.board)
+        self.pad = PasscodePad(_button)
+        self.pad.digit.connect(self._type)
+        box.addWidget(self.pad)
         chars = sorted({c for row in LETTER_ROWS + SYMBOL_ROWS for c in row})
         for char in chars:
             key = _button(key_name(char))
@@ -237,6 +248,12 @@ class StaffKeypad(QWidget):
             self.board.takeAt(0)
         for key in self.keys.values():
             key.hide()
+        pad = self.passcode and not self.account
+        self.pad.setVisible(pad)
+        for widget in (self.key_shift, self.key_symbols, self.key_space):
+            widget.setVisible(not pad)
+        if pad:
+            return
         rows = SYMBOL_ROWS if self.symbols else LETTER_ROWS
         for r, row in enumerate(rows):
             for c, char in enumerate(row):
@@ -304,6 +321,15 @@ class StaffKeypad(QWidget):
         self._lay_out_keys()
         self.retranslate()
 
+    def set_passcode(self, passcode: bool) -> None:
+        """Whether the facility has a 目視 passcode (asked of the records when the keypad
+        opens): its pad replaces the facility password, unless something is typed."""
+        if passcode == self.passcode or (self._password and not self.account):
+            return
+        self.passcode = passcode
+        if not self.account:
+            self._choose(False)
+
     def close_keypad(self) -> None:
         self.idle.stop()
         self.hide()
@@ -319,10 +345,13 @@ class StaffKeypad(QWidget):
         self.idle.start()
 
     def _choose(self, account: bool) -> None:
+        if account != self.account:
+            self._password.clear()
         self.account = account
         self.use_facility.setChecked(not account)
         self.use_account.setChecked(account)
         self.field_id.setVisible(account)
+        self._lay_out_keys()
         self._focus("staff_id" if account else "password")
 
     def _focus(self, field: str) -> None:
@@ -343,6 +372,9 @@ class StaffKeypad(QWidget):
         if self.field == "staff_id":
             if len(self.staff_id) < 32:
                 self.staff_id += char.lower()
+        elif self.passcode and not self.account:
+            if char.isdigit() and len(self._password) < PASSCODE_DIGITS:
+                self._password.append(char)
         elif len(self._password) < 128:
             self._password.append(char)
         self._touched()
@@ -370,13 +402,20 @@ class StaffKeypad(QWidget):
     def _submit(self) -> None:
         if not self._password or (self.account and not self.staff_id):
             return
+        pad = self.passcode and not self.account
+        if pad and len(self._password) != PASSCODE_DIGITS:
+            self.refuse("staff-keypad.passcode_digits")
+            return
         password = "".join(self._password)
         self._password.clear()
         staff_id = self.staff_id if self.account else ""
         self.message_key, self.message_params = "staff-keypad.checking", {}
         self._set_busy(True)
         self.retranslate()
-        self.submitted.emit(staff_id, password)
+        if pad:
+            self.passcode_submitted.emit(password)
+        else:
+            self.submitted.emit(staff_id, password)
 
     def _answer(self, ok: bool) -> None:
         self.confirm_ok.setEnabled(False)
@@ -389,16 +428,22 @@ class StaffKeypad(QWidget):
     def _set_busy(self, busy: bool) -> None:
         for widget in (*self.keys.values(), self.key_ok, self.key_back, self.key_space):
             widget.setEnabled(not busy)
+        self.pad.set_enabled(not busy)
 
     # -- texts and size ---------------------------------------------------------------------
 
     def retranslate(self) -> None:
         self.title.setText(say("staff-keypad.title"))
-        self.use_facility.setText(say("staff-keypad.use_facility"))
+        facility = "use_passcode" if self.passcode else "use_facility"
+        self.use_facility.setText(say(f"staff-keypad.{facility}"))
         self.use_account.setText(say("staff-keypad.use_account"))
         self.field_id.setText(f"{say('staff-keypad.staff_id')}: {self.staff_id}")
         dots = "●" * len(self._password)
-        self.field_password.setText(f"{say('staff-keypad.password')}: {dots}")
+        if self.passcode and not self.account:
+            dots = (dots + "○" * PASSCODE_DIGITS)[:PASSCODE_DIGITS]
+            self.field_password.setText(f"{say('staff-keypad.passcode')}: {dots}")
+        else:
+            self.field_password.setText(f"{say('staff-keypad.password')}: {dots}")
         self.message.setText(
             say(self.message_key, **self.message_params) if self.message_key else ""
         )
