@@ -82,7 +82,8 @@ def test_wrong_entries_wait_on_their_own_door_and_are_audited_without_digits(
     assert passcode.check(PASSCODE, "kiosk:k1", at=later).result is LoginResult.OK
     bodies = [json.loads(r[0]) for r in db.execute("SELECT body FROM chain ORDER BY seq")]
     actions = [b["detail"]["action"] for b in bodies]
-    assert actions == ["passcode_set"] + ["login_failed"] * 3 + ["login_throttled", "login", "login"]
+    failures = ["login_failed"] * 3
+    assert actions == ["passcode_set", *failures, "login_throttled", "login", "login"]
     assert {b["staff_id"] for b in bodies[1:]} == {PASSCODE_ID}
     assert not any(code in json.dumps(bodies) for code in (PASSCODE, "0000"))
 
