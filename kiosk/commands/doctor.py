@@ -2,10 +2,10 @@
 
 Checks the facility settings, the PC/SC daemon, a card reader, the camera, a Japanese font,
 the libraries of the screen (Qt on X and on Wayland) and of sound, voice guidance, the records
-database and the outbox (writable, room on the disk), the staff password, and the face
-models; prints what to fix for each failure and exits 1 when anything failed (0: ready).
-Warnings (e.g. only a virtual reader) do not fail. Nothing is changed except that a missing
-records database is created, as the kiosk would at start.
+database and the outbox (writable, room on the disk), the 目視 passcode or the staff password
+(which is set), and the face models; prints what to fix for each failure and exits 1 when
+anything failed (0: ready). Warnings (e.g. only a virtual reader) do not fail. Nothing is
+changed except that a missing records database is created, as the kiosk would at start.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from kiosk.errors import KioskError
 from kiosk.face.errors import ModelMissingError
 from kiosk.face.matching.models import checked_file, face_model
 from kiosk.records.recorder import open_store
-from kiosk.ui.staff_password import staff_password_set
+from kiosk.ui.staff_password import reader_entries
 
 PCSCD_SOCKET = "/run/pcscd/pcscd.comm"
 MIN_FREE_MB = 200
@@ -105,7 +105,7 @@ def run_checks(
         ("records", lambda: check_records(settings, records)),
         ("outbox", lambda: check_outbox(settings)),
         ("eligibility", lambda: check_eligibility(settings)),
-        ("staff password", lambda: check_staff_password(settings)),
+        ("目視 at the reader", lambda: check_staff_password(settings, records)),
         ("face models", lambda: check_face_models(settings)),
     ]
     for name, step in steps:
@@ -314,14 +314,25 @@ def check_eligibility(settings: Any) -> str:
     return charset
 
 
-def check_staff_password(settings: Any) -> str:
-
-    if not staff_password_set(settings):
+def check_staff_password(settings: Any, records: str | None = None) -> str:
+    """Which way staff switch a reader to 目視: the facility's passcode, the staff password."""
+    entries = reader_entries(settings, records)
+    said = []
+    if entries.passcode:
+        said.append("目視 passcode set (staff type it on the reader's pad)")
+    elif entries.passcode is None:
+        said.append(f"目視 passcode unknown (records unreadable: {entries.problem})")
+    else:
+        said.append("no 目視 passcode")
+    where = settings.staff_password_path()
+    said.append(f"staff password set ({where})" if entries.password else "no staff password")
+    if not entries.any:
         raise CheckFailedError(
-            f"no staff password ({settings.staff_password_path()}): kiosk mode will not start",
-            "set one with `kiosk staff set-password` (as the kiosk user)",
+            "; ".join(said) + ": kiosk mode will not start",
+            "set the passcode with `kiosk staff set-passcode`, or a password with "
+            "`kiosk staff set-password` (as the kiosk user)",
         )
-    return f"set ({settings.staff_password_path()})"
+    return "; ".join(said)
 
 
 def check_face_models(settings: Settings | None = None) -> str:

@@ -1,4 +1,6 @@
-"""``kiosk staff set-password``: the staff password (salted scrypt hash, file mode 0600).
+"""``kiosk staff set-password``: the staff password (salted scrypt hash, file mode 0600);
+``kiosk staff set-passcode``: the facility's 4-digit 目視 passcode (its hash in the station's
+tables of the records database), asked twice on a terminal, else the first line of stdin.
 
 The password is asked twice with a hidden prompt, or read from the first line of stdin with
 ``--from-stdin`` (for scripts, and wherever there is no terminal); it is never printed or
@@ -37,6 +39,13 @@ def register(sub: Any) -> None:
     p.add_argument("--settings", type=Path, help="facility settings file (TOML)")
     p.add_argument("--from-stdin", action="store_true", help="read it from stdin's first line")
     p.set_defaults(func=check_password)
+    p = cmds.add_parser(
+        "set-passcode",
+        help="set the facility's 4-digit 目視 passcode for the readers' pads (stdin)",
+    )
+    p.add_argument("--records", help="records store: sqlite file path or postgresql://…")
+    p.add_argument("--settings", type=Path, help="facility settings file (TOML)")
+    p.set_defaults(func=set_passcode)
     register_station(cmds)
 
 
@@ -73,6 +82,49 @@ def set_password(args: argparse.Namespace) -> int:
     settings = load_settings(args.settings)
     path = set_staff_password(settings, _read(args, confirm=True))
     print(f"staff password set ({path})")
+    return 0
+
+
+PASSCODE_BY = "command-line"
+"""Who set the passcode, as the records say, when it was set with ``kiosk staff set-passcode``."""
+
+
+def _read_passcode() -> str:
+    """Hidden and twice on a terminal; else the first line of stdin. Never an argument."""
+    if sys.stdin is None:
+        raise KioskError("kiosk staff set-passcode: there is no standard input")
+    try:
+        if not sys.stdin.isatty():
+            return sys.stdin.readline().rstrip("\r\n")
+        first = getpass.getpass("目視 passcode (4 digits): ")
+        if getpass.getpass("again: ") != first:
+            raise KioskError("the two entries differ; nothing was changed")
+    except EOFError:
+        raise KioskError("no passcode was given; nothing was changed") from None
+    except UnicodeDecodeError:
+        raise KioskError("the passcode read is not text; nothing was changed") from None
+    return first
+
+
+def set_passcode(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from kiosk.station_tables.passcode import FacilityPasscode, passcode_problem
+
+    settings = load_settings(args.settings)
+    passcode = _read_passcode()
+    problem = passcode_problem(passcode)
+    if problem is not None:
+        raise KioskError(f"{problem}; nothing was changed")
+    parts = connect(_records_url(args, settings))
+    try:
+        FacilityPasscode(parts.db, parts.accounts).set(
+            passcode, by=PASSCODE_BY, at=datetime.now(UTC)
+        )
+    finally:
+        passcode = ""
+        parts.db.close()
+    print("目視 passcode set: staff type it on a reader's pad")
     return 0
 
 

@@ -29,7 +29,7 @@ def open_window(args: argparse.Namespace) -> int:
     """The kiosk window until it is closed (the staff console, or the operator panel)."""
     settings = load_settings(args.settings)
     if args.fullscreen:
-        require_staff_password(settings)
+        require_staff_password(settings, args.records)
     camera = args.camera or _holder_camera(args.card)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)  # noqa: S101 (made above)

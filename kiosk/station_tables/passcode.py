@@ -78,3 +78,11 @@ class FacilityPasscode:
         return self.accounts.check_facility(
             matches, address, at=at, door=Door.PASSCODE, who=PASSCODE_ID
         )
+
+
+def passcode_set_in(db: Database) -> bool:
+    """Whether the records ``db`` hold a 目視 passcode, read only (a database the station's
+    tables have not reached yet holds none)."""
+    return db.table_exists("facility_passcode") and bool(
+        db.execute("SELECT 1 FROM facility_passcode WHERE id = 1")
+    )

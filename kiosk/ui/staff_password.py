@@ -1,9 +1,16 @@
-"""The staff password as the kiosk window needs it (Qt-free; the hash is kiosk.config's)."""
+"""The staff entries of the kiosk window (Qt-free): the staff password's file (the hash is
+kiosk.config's) and the facility's 目視 passcode (kiosk.station_tables.passcode)."""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from kiosk.errors import KioskError
+from kiosk.records.database import default_url, open_database
+from kiosk.station_tables.passcode import passcode_set_in
 from kiosk.ui.errors import StaffPasswordError
 
 
@@ -16,10 +23,49 @@ def staff_password_set(settings: Any) -> bool:
         return False
 
 
-def require_staff_password(settings: Any) -> None:
-    """Kiosk mode has no way out but the staff console: refuse to start without a password."""
-    if not staff_password_set(settings):
+def records_url(settings: Any, given: str | None = None) -> str:
+    """The records database of ``--records`` (``given``), ``$KIOSK_RECORDS``, the settings,
+    else the default; a bare path as a SQLite URL."""
+    url = given or os.environ.get("KIOSK_RECORDS") or settings.records_url or default_url()
+    return url if "://" in url else f"sqlite:///{Path(url).resolve()}"
+
+
+@dataclass(frozen=True)
+class ReaderEntries:
+    """How staff switch a reader to 目視 (either is enough for kiosk mode): the facility's
+    4-digit passcode (None: the records could not be read, with ``problem`` saying why) and
+    the staff password."""
+
+    passcode: bool | None
+    password: bool
+    problem: str = ""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.passcode) or self.password
+
+
+def reader_entries(settings: Any, url: str | None = None) -> ReaderEntries:
+    """Which 目視 entries are set for these settings and records."""
+    password = staff_password_set(settings)
+    try:
+        db = open_database(records_url(settings, url))
+        try:
+            return ReaderEntries(passcode_set_in(db), password)
+        finally:
+            db.close()
+    except KioskError as exc:
+        return ReaderEntries(None, password, str(exc))
+
+
+def require_staff_password(settings: Any, url: str | None = None) -> None:
+    """Kiosk mode has no way to 目視 at the reader without the facility's passcode or the
+    staff password: refuse to start without either."""
+    entries = reader_entries(settings, url)
+    if not entries.any:
+        unread = f" (the records could not be read: {entries.problem})" if entries.problem else ""
         raise StaffPasswordError(
-            "kiosk mode needs a staff password (there is no default): "
-            "set one with `kiosk staff set-password`, then start again"
+            "kiosk mode needs a 目視 passcode or a staff password (there is no default)"
+            f"{unread}: set the passcode with `kiosk staff set-passcode` or a password with "
+            "`kiosk staff set-password`, then start again"
         )

@@ -41,11 +41,30 @@ def pcscd_socket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 def test_missing_staff_password_fails_with_the_fix(capsys: pytest.CaptureFixture[str]) -> None:
     code, checks = _doctor(capsys)
     assert code == 1
-    staff = checks["staff password"]
+    staff = checks["目視 at the reader"]
     assert staff["ok"] is False and "kiosk staff set-password" in staff["fix"]
+    assert "kiosk staff set-passcode" in staff["fix"]
     set_staff_password(Settings(), "a-good-staff-password")
     _, checks = _doctor(capsys)
-    assert checks["staff password"]["ok"] is True
+    staff = checks["目視 at the reader"]
+    assert staff["ok"] is True and "no 目視 passcode; staff password set" in staff["detail"]
+
+
+def test_the_passcode_alone_is_enough_and_doctor_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+    import sys
+
+    from kiosk.cli import main
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("4821\n"))
+    assert main(["staff", "set-passcode"]) == 0
+    assert "4821" not in capsys.readouterr().out
+    _, checks = _doctor(capsys)
+    staff = checks["目視 at the reader"]
+    assert staff["ok"] is True and "目視 passcode set" in staff["detail"]
+    assert "no staff password" in staff["detail"] and "4821" not in staff["detail"]
 
 
 def test_good_parts_pass(capsys: pytest.CaptureFixture[str]) -> None:
@@ -111,7 +130,7 @@ def test_text_output_says_what_to_fix(capsys: pytest.CaptureFixture[str]) -> Non
     code = main(["doctor", "--camera", f"image:{_photo()}"])
     out = capsys.readouterr().out
     assert code == 1
-    assert "[FAIL] staff password" in out and "fix: set one with" in out
+    assert "[FAIL] 目視 at the reader" in out and "fix: set the passcode with" in out
     assert "NOT ready" in out
     assert (kiosk_home() / "records.db").exists()  # created as the kiosk would
 

@@ -42,3 +42,50 @@ def test_run_without_display_runs_the_headless_demo(monkeypatch, capsys) -> None
     assert run.run(argparse.Namespace(camera=None)) == 0
     assert calls == [None]
     assert "no display" in capsys.readouterr().err
+
+
+def test_staff_set_passcode_takes_four_digits_from_stdin_only(monkeypatch, capsys) -> None:
+    import pytest
+
+    from kiosk.records.database import open_database
+    from kiosk.station_tables.passcode import passcode_set_in
+    from kiosk.ui.staff_password import records_url
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("12a4\n"))
+    assert main(["staff", "set-passcode"]) == 2
+    err = capsys.readouterr().err
+    assert "4 digits" in err and "nothing was changed" in err and "12a4" not in err
+    with pytest.raises(SystemExit):  # never an argument
+        main(["staff", "set-passcode", "4821"])
+    capsys.readouterr()
+    db = open_database(records_url(Settings()))
+    try:
+        assert not passcode_set_in(db)
+        monkeypatch.setattr(sys, "stdin", io.StringIO("4821\n"))
+        assert main(["staff", "set-passcode"]) == 0
+        assert "4821" not in capsys.readouterr().out
+        assert passcode_set_in(db)
+    finally:
+        db.close()
+
+
+def test_staff_set_passcode_asks_twice_on_a_terminal(monkeypatch, capsys) -> None:
+    import getpass
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    asked: list[str] = []
+    answers = iter(["4821", "4812", "4821", "4821"])
+
+    def prompt(text: str) -> str:
+        asked.append(text)
+        return next(answers)
+
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    monkeypatch.setattr(getpass, "getpass", prompt)
+    assert main(["staff", "set-passcode"]) == 2
+    assert "differ" in capsys.readouterr().err
+    assert main(["staff", "set-passcode"]) == 0
+    assert len(asked) == 4 and "4 digits" in asked[0]

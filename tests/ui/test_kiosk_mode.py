@@ -46,6 +46,26 @@ def test_kiosk_mode_needs_a_staff_password() -> None:
     require_staff_password(settings)
 
 
+def test_kiosk_mode_starts_with_the_passcode_alone() -> None:
+    from datetime import UTC, datetime
+
+    from kiosk.records.database import open_database
+    from kiosk.station_tables.passcode import FacilityPasscode
+    from kiosk.station_tables.staff_accounts import StaffAccounts
+    from kiosk.ui.staff_password import records_url
+
+    settings = Settings()
+    with pytest.raises(StaffPasswordError, match="kiosk staff set-passcode"):
+        require_staff_password(settings)
+    db = open_database(records_url(settings))
+    try:
+        FacilityPasscode(db, StaffAccounts(db)).set("4821", by="nurse-01", at=datetime.now(UTC))
+    finally:
+        db.close()
+    assert not staff_password_set(settings)
+    require_staff_password(settings)  # the passcode is enough
+
+
 def test_kiosk_app_in_kiosk_mode_has_no_operator_panel(qtbot, make_app) -> None:
     from kiosk.ui.app import KioskApp
     from kiosk.wiring.services import build_services
