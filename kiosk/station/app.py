@@ -30,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 from kiosk.station.endpoints import (
     bell,
     calls,
+    facility,
     health,
     kiosks,
     live,
@@ -66,6 +67,8 @@ def create_app(config: StationConfig) -> Starlette:
             Route("/api/kiosks/{kiosk_id}/pins", kiosks.pins, methods=["POST"]),
             Route("/api/kiosks/{kiosk_id}/pair", pairing.pair, methods=["POST"]),
             Route("/api/today", today.today, methods=["GET"]),
+            Route("/api/facility/passcode", facility.passcode_state, methods=["GET"]),
+            Route("/api/facility/passcode", facility.set_passcode, methods=["POST"]),
             Route("/health", health.health),
             WebSocketRoute("/live", live.live),
             WebSocketRoute("/bell", bell.bell),

@@ -124,7 +124,7 @@ class KioskStaffCheck:
                 self._open()
                 return self._passcode_table().is_set()
             except KioskError as exc:
-                log.warning("目視 passcode not read: %s", type(exc).__name__)
+                log.warning("the facility passcode not read: %s", type(exc).__name__)
                 self._close()
                 return None
 

@@ -100,7 +100,31 @@ def desk_page(language: str, boot: dict[str, Any]) -> str:
         + "<div id='kiosks'></div></section>"
         + "<section id='page-pins' class='page' hidden><div id='pins'></div></section>"
         + "<section id='page-today' class='page' hidden><div id='today'></div></section>"
-        + "<section id='page-settings' class='page' hidden><table id='settings'></table>"
-        + "</section></main><script src='/static/station.js'></script>"
-        + "<script src='/static/pairing.js'></script></body></html>"
+        + "<section id='page-settings' class='page' hidden>"
+        + passcode_form(language)
+        + "<table id='settings'></table></section></main><script src='/static/station.js'></script>"
+        + "<script src='/static/pairing.js'></script>"
+        + "<script src='/static/facility.js'></script></body></html>"
+    )
+
+
+def passcode_form(language: str) -> str:
+    """施設の設定: the facility's 目視 passcode, typed twice (filled in by facility.js)."""
+
+    def field(name: str, label: str) -> str:
+        return (
+            f"<label>{escape(word('facility.' + label, language))}"
+            f"<input type='password' id='{name}' name='{name}' inputmode='numeric'"
+            " pattern='[0-9]{4}' minlength='4' maxlength='4' autocomplete='off' required></label>"
+        )
+
+    return (
+        "<form id='passcode-form' class='facility-passcode'>"
+        f"<h2>{escape(word('facility.passcode', language))}</h2>"
+        f"<p class='hint'>{escape(word('facility.passcode_hint', language))}</p>"
+        "<p id='passcode-state'></p>"
+        + field("passcode", "passcode_new")
+        + field("passcode-again", "passcode_again")
+        + f"<button type='submit' id='passcode-save'>{escape(word('facility.save', language))}"
+        "</button><p id='passcode-message' class='message' role='status'></p></form>"
     )

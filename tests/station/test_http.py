@@ -24,7 +24,12 @@ BAD_BODIES = [
     DEEP + b"]" * 100_000,  # well-formed, but deeper than any reader goes
     b'{"ok": ' + b'{"a": ' * 100_000,
 ]
-API = ["/api/calls/c1/answer", "/api/kiosks/k1/mode", "/api/kiosks/k1/pins"]
+API = [
+    "/api/calls/c1/answer",
+    "/api/kiosks/k1/mode",
+    "/api/kiosks/k1/pins",
+    "/api/facility/passcode",
+]
 
 
 def _secured(response: httpx.Response, *, tls: bool = False) -> bool:
