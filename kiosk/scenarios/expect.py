@@ -106,6 +106,39 @@ def _phone_pins(run: Run, wanted: Any) -> Any:
     return None if got == dict(wanted) else got
 
 
+def _passcode(run: Run, wanted: Any) -> Any:
+    """The last entry on the reader's pad: ``ok``, ``wrong`` or ``throttled``, or a mapping
+    ``{answer: …, wait_s: N, audit: [actions of this scenario's audit records naming the
+    passcode, in order]}``."""
+    answer = run.passcode_answer
+    wanted = dict(wanted) if isinstance(wanted, dict) else {"answer": wanted}
+    got: dict[str, Any] = {}
+    if "answer" in wanted:
+        have = None if answer is None else answer.result.value
+        if have != wanted["answer"]:
+            got["answer"] = have
+    if "wait_s" in wanted:
+        have = None if answer is None else answer.retry_after_s
+        if have != wanted["wait_s"]:
+            got["wait_s"] = have
+    if "audit" in wanted:
+        actions = _passcode_audit(run)
+        if actions != list(wanted["audit"]):
+            got["audit"] = actions
+    return got or None
+
+
+def _passcode_audit(run: Run) -> list[str]:
+    from kiosk.station_tables.staff_accounts import PASSCODE_ID
+
+    store = run.services.records.inner.store.store
+    return [
+        str(r.body["detail"].get("action"))
+        for r in list(store.records(kind="event"))[run.events_before :]
+        if r.body.get("event") == "staff" and r.body.get("staff_id") == PASSCODE_ID
+    ]
+
+
 def _screen_text(run: Run, wanted: Any) -> Any:
     screen = run.flow.screen()
     return None if str(wanted) in screen.ja + screen.en else screen.ja
@@ -164,4 +197,5 @@ CHECKS: dict[str, Callable[[Run, Any], Any]] = {
     "screen_text": _screen_text,
     "call_reason": _call_reason,
     "result_xml": _result_xml,
+    "passcode": _passcode,
 }

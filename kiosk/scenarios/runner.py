@@ -59,6 +59,7 @@ class Scenario:
     expect: dict[str, Any]
     staff_password: str = STAFF_PASSWORD
     phone: dict[str, Any] | None = None  # a smartphone made from the card (kiosk.simcard.phone)
+    passcode: str | None = None  # the facility's 目視 passcode, set before the steps
 
 
 @dataclass
@@ -109,6 +110,7 @@ _KEYS = {
     "expect",
     "staff_password",
     "phone",
+    "passcode",
 }
 
 
@@ -189,7 +191,7 @@ def _scenario(path: Path, item: Any, index: int) -> Scenario:
     if phone is not None and not isinstance(phone, dict):
         raise ScenarioError(f"{where}: phone is a mapping (os, pin, verification)")
     texts = {}
-    for key in ("name", "card", "card_file", "camera", "staff_password"):
+    for key in ("name", "card", "card_file", "camera", "staff_password", "passcode"):
         value = item.get(key)
         if value is not None and not isinstance(value, str | int | float):
             raise ScenarioError(f"{where}: {key} is a single value, not {quoted(value)}")
@@ -205,6 +207,7 @@ def _scenario(path: Path, item: Any, index: int) -> Scenario:
         expect=expect,
         staff_password=texts["staff_password"] or STAFF_PASSWORD,
         phone=phone,
+        passcode=texts["passcode"],
     )
 
 

@@ -31,6 +31,8 @@ from kiosk.simcard.issue import issue_card
 from kiosk.simcard.phone import DEFAULT_PIN, issue_phone
 from kiosk.simcard.state import UserVerification
 from kiosk.simcard.virtual import VirtualCard, open_card_file
+from kiosk.station_tables.passcode import FacilityPasscode
+from kiosk.station_tables.staff_accounts import PASSCODE_ID, Login, StaffAccounts
 from kiosk.vocabulary import AuditKind, Outcome, PhoneOs
 from kiosk.wiring.memory import StaticStaff
 from kiosk.wiring.phone import TakenAwayEarly
@@ -96,6 +98,10 @@ class Run:
     waited_s: float = 0.0
     phone: VirtualCard | None = None  # the smartphone made from the card, when the scenario has one
     phone_pin: str = DEFAULT_PIN
+    passcode: FacilityPasscode | None = None  # the facility's 目視 passcode, when set
+    passcode_typed: str = field(default="", repr=False)  # what ``right`` types
+    events_before: int = 0  # event records in the home's chain before this scenario
+    passcode_answer: Login | None = None  # the last entry on the reader's pad
 
     @classmethod
     @contextlib.contextmanager
@@ -135,6 +141,11 @@ class Run:
         run = cls(flow, services, clock, records, card, auth_pin, spec["staff_password"])
         if spec.get("phone") is not None:
             run.phone, run.phone_pin = _make_phone(spec["phone"], card)
+        if spec.get("passcode") is not None:
+            run.passcode_typed = str(spec["passcode"])
+            store = services.records.inner.store.store  # the run's RecordStore
+            run.events_before = len(list(store.records(kind="event")))
+            run.passcode = _set_passcode(store, run.passcode_typed, clock)
         flow.add_listener(run.changes.append)
         if emit is not None:
             flow.add_listener(lambda c: emit(change_event(spec["name"], c)))
@@ -143,6 +154,17 @@ class Run:
         finally:
             flow.face.forget()
             services.close()
+
+
+def _set_passcode(store: Any, passcode: str, clock: ManualClock) -> FacilityPasscode:
+    """The facility's 目視 passcode in the run's records (the station's tables beside its
+    chain, ``store``), set before the first step."""
+    table = FacilityPasscode(store.db, StaffAccounts(store.db, store))
+    try:
+        table.set(passcode, by="scenario", at=clock.now())
+    except KioskError as exc:
+        raise ScenarioFailedError(f"passcode: {exc}") from None
+    return table
 
 
 def _split_settings(overrides: dict[str, Any], home: Path) -> tuple[Settings, dict[str, Any], str]:
@@ -318,6 +340,8 @@ def run_step(run: Run, step: Any) -> None:
         flow.send(Event.PRESCRIPTION, _yes(arg, "prescription (electronic / paper)"))
     elif action == "staff_mode":
         _staff_mode(run, arg)
+    elif action == "staff_passcode":
+        _staff_passcode(run, arg)
     elif action == "wait":
         _wait(run, arg)
     elif action == "expect":
@@ -411,6 +435,26 @@ def _staff_mode(run: Run, arg: Any) -> None:
     if not isinstance(mode, str) or mode not in ("visual", "unattended"):
         raise ScenarioFailedError(f"staff_mode: visual or unattended (got {quoted(mode)})")
     run.flow.send(Event.STAFF_MODE, StaffMode(mode == "visual", credential))
+
+
+def _staff_passcode(run: Run, arg: Any) -> None:
+    """Staff type the facility's 目視 passcode on the reader's pad (``right``, ``wrong`` or
+    4 digits): checked with its waits and audit; a good one switches the kiosk to 目視."""
+    if run.passcode is None:
+        raise ScenarioFailedError("staff_passcode: the scenario sets no passcode (passcode:)")
+    if arg in ("right", "correct"):
+        typed = run.passcode_typed
+    elif arg == "wrong":
+        typed = f"{(int(run.passcode_typed) + 1) % 10000:04d}"
+    elif isinstance(arg, str | int) and not isinstance(arg, bool):
+        typed = str(arg)
+    else:
+        raise ScenarioFailedError(f"staff_passcode: right, wrong or digits (got {quoted(arg)})")
+    kiosk_id = run.services.settings.kiosk_id
+    answer = run.passcode.check(typed, f"kiosk:{kiosk_id}", at=run.clock.now())
+    run.passcode_answer = answer
+    if answer.result == "ok":
+        run.flow.send(Event.STAFF_MODE, StaffMode(True, run.staff_password, PASSCODE_ID))
 
 
 def _wait(run: Run, arg: Any) -> None:
