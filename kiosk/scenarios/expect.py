@@ -8,10 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.reception.rules import desk_call_reason
 from kiosk.records.result_xml import NAME_PATTERNS, ResultFileError, read_result
+from kiosk.station_tables.staff_accounts import PASSCODE_ID
 from kiosk.vocabulary import PinKind
 
 if TYPE_CHECKING:
-    from kiosk.scenarios.steps import Run
+    from kiosk.scenarios.steps import RecordingRecords, Run
+
+
+def run_store(records: RecordingRecords) -> Any:
+    """The run's RecordStore (its records port's store's), for the station's tables."""
+    port: Any = records.inner
+    return port.store.store
 
 
 def _last(run: Run) -> Any:
@@ -113,14 +120,12 @@ def _passcode(run: Run, wanted: Any) -> Any:
     answer = run.passcode_answer
     wanted = dict(wanted) if isinstance(wanted, dict) else {"answer": wanted}
     got: dict[str, Any] = {}
-    if "answer" in wanted:
-        have = None if answer is None else answer.result.value
-        if have != wanted["answer"]:
-            got["answer"] = have
-    if "wait_s" in wanted:
-        have = None if answer is None else answer.retry_after_s
-        if have != wanted["wait_s"]:
-            got["wait_s"] = have
+    result = None if answer is None else answer.result.value
+    if "answer" in wanted and result != wanted["answer"]:
+        got["answer"] = result
+    wait = None if answer is None else answer.retry_after_s
+    if "wait_s" in wanted and wait != wanted["wait_s"]:
+        got["wait_s"] = wait
     if "audit" in wanted:
         actions = _passcode_audit(run)
         if actions != list(wanted["audit"]):
@@ -129,9 +134,7 @@ def _passcode(run: Run, wanted: Any) -> Any:
 
 
 def _passcode_audit(run: Run) -> list[str]:
-    from kiosk.station_tables.staff_accounts import PASSCODE_ID
-
-    store = run.services.records.inner.store.store
+    store = run_store(run.records)
     return [
         str(r.body["detail"].get("action"))
         for r in list(store.records(kind="event"))[run.events_before :]

@@ -24,7 +24,7 @@ from kiosk.reception.errors import FlowError, RefusedError
 from kiosk.reception.events import Event, StaffMode
 from kiosk.reception.flow import Change, Reception
 from kiosk.reception.ports import ReceptionResult, Records
-from kiosk.scenarios.expect import CHECKS
+from kiosk.scenarios.expect import CHECKS, run_store
 from kiosk.simcard.cardfile import save_card
 from kiosk.simcard.deck import get_profile
 from kiosk.simcard.issue import issue_card
@@ -143,7 +143,7 @@ class Run:
             run.phone, run.phone_pin = _make_phone(spec["phone"], card)
         if spec.get("passcode") is not None:
             run.passcode_typed = str(spec["passcode"])
-            store = services.records.inner.store.store  # the run's RecordStore
+            store = run_store(records)
             run.events_before = len(list(store.records(kind="event")))
             run.passcode = _set_passcode(store, run.passcode_typed, clock)
         flow.add_listener(run.changes.append)
