@@ -10,6 +10,9 @@
   refuses, before any PIN is asked, what a store cannot do, saying where it is done instead.
 - :func:`change_pin` — a holder changing a PIN through the card's own APDUs (VERIFY, then
   CHANGE REFERENCE DATA), so a wrong old PIN spends a try on the card.
+- :func:`set_tries_left` and :func:`recertify` — for rehearsals: a PIN's counter set as a
+  patient's card would have it, and the certificates issued again with the dates (or the
+  revocation) of the deck profile that shows a certificate state (:data:`CERTIFICATE_STATES`).
 
 ``lock_pins`` / ``reset_*`` change a :class:`CardState` in memory; save it with
 :func:`kiosk.simcard.cardfile.save_card`. No message ever contains a PIN value.
@@ -17,7 +20,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from kiosk.card.apdu import (
@@ -31,9 +36,16 @@ from kiosk.card.applets import Applet, JpkiFile, JukiFile, KenhojoFile
 from kiosk.card.errors import PinBlockedError, WrongPinError
 from kiosk.card.status import SW, describe, is_verify_failed, tries_left
 from kiosk.simcard.ca import CertificateAuthority
-from kiosk.simcard.deck import FOUR_DIGIT_PINS, PIN_LABELS, USER_PINS, check_pin_format
+from kiosk.simcard.deck import (
+    FOUR_DIGIT_PINS,
+    PIN_LABELS,
+    USER_PINS,
+    DeckError,
+    check_pin_format,
+    get_profile,
+)
 from kiosk.simcard.errors import SimCardError
-from kiosk.simcard.issue import FACE_ONLY_REMARK, random_pin
+from kiosk.simcard.issue import FACE_ONLY_REMARK, certify, random_pin
 from kiosk.simcard.ledger import CertificateKind
 from kiosk.simcard.state import CardState
 from kiosk.vocabulary import PinKind
@@ -58,6 +70,17 @@ _PIN_PLACES: dict[PinKind, tuple[Applet, int]] = {
     PinKind.JUKI: (Applet.JUKI, JukiFile.PIN),
     PinKind.KYOTSU: (Applet.KYOTSU, JukiFile.PIN),
 }
+
+
+CERTIFICATE_STATES = {
+    "valid": "standard",
+    "expiring": "expiring-soon",
+    "grace": "expired-grace",
+    "expired": "expired-certificate",
+    "revoked": "revoked-certificate",
+}
+"""A certificate state and the deck profile whose certificates show it (their dates relative
+to the day of issue, or their revocation)."""
 
 
 class AdminError(SimCardError):
@@ -272,3 +295,51 @@ def change_pin(card: VirtualCard, which: PinKind | str, old: str, new: str) -> N
         sw = send(0x00, INS_CHANGE_REFERENCE_DATA, 0x01, 0x80, new.encode("ascii"))
     if sw != SW.OK:
         raise AdminError(f"the card refused the new {label}: {describe(sw)}")
+
+
+def set_tries_left(state: CardState, which: PinKind | str, tries: int) -> PinKind:
+    """Set the counter of the PIN ``which`` to ``tries`` (0: locked; at most its limit), its
+    value unchanged. Returns the PIN."""
+    _require_jpki(state)
+    try:
+        name = PinKind(which)
+    except ValueError:
+        raise AdminError(f"unknown PIN {which!r}: choose one of {', '.join(USER_PINS)}") from None
+    pin = state.pins.get(name)
+    if name not in USER_PINS or pin is None:
+        raise AdminError(f"{name} is not a PIN this card holds")
+    if isinstance(tries, bool) or not 0 <= tries <= pin.limit:
+        raise AdminError(f"the {PIN_LABELS[name]} has 0 to {pin.limit} tries")
+    pin.tries_left = tries
+    return name
+
+
+def recertify(
+    state: CardState,
+    certificate_state: str,
+    *,
+    today: date | None = None,
+    ca: CertificateAuthority | None = None,
+) -> None:
+    """Issue the card's certificates again (new keys, in the ledger) dated as the deck profile
+    of ``certificate_state`` dates its own, revoked when that one's are; PINs, counters and
+    the card face stay. A card without a sign certificate (face-only) gets none."""
+    _require_jpki(state)
+    if certificate_state not in CERTIFICATE_STATES:
+        raise AdminError(
+            f"unknown certificate state {certificate_state!r}: "
+            f"choose one of {', '.join(CERTIFICATE_STATES)}"
+        )
+    like = get_profile(CERTIFICATE_STATES[certificate_state])
+    try:
+        own = get_profile(state.profile)
+    except DeckError:
+        own = like  # a card from elsewhere: its holder's dates are unknown, the deck's serve
+    profile = dataclasses.replace(
+        own,
+        cert_issued=like.cert_issued if like.cert_issued is not None else like.card_issued,
+        cert_expiry=like.cert_expiry,
+        revoked=like.revoked,
+        face_only=state.sign_cert is None,
+    )
+    certify(state, profile, today if today is not None else date.today(), ca)

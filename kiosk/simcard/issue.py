@@ -32,7 +32,14 @@ if TYPE_CHECKING:
 
     from kiosk.simcard.ca import CertificateAuthority
 
-__all__ = ["PinFormatError", "issue_card", "new_card_serial", "random_pin", "register_card"]
+__all__ = [
+    "PinFormatError",
+    "certify",
+    "issue_card",
+    "new_card_serial",
+    "random_pin",
+    "register_card",
+]
 
 SALT_BYTES = 16
 SEED_BYTES = 16
@@ -111,7 +118,7 @@ def issue_card(
     )
     _set_pins(state, prof, auth_pin=auth_pin, sign_pin=sign_pin)
     if prof.has_jpki:
-        _certify(state, prof, today, ca)
+        certify(state, prof, today, ca)
     if prof.broken_chip:
         state.auth_cert = BROKEN_CHIP_CERTIFICATE
     return state
@@ -136,7 +143,9 @@ def _set_pins(
         state.pins[name].tries_left = left
 
 
-def _certify(state: CardState, prof: Profile, today: date, ca: CertificateAuthority | None) -> None:
+def certify(state: CardState, prof: Profile, today: date, ca: CertificateAuthority | None) -> None:
+    """New keys and certificates for ``state`` with ``prof``'s dates (auth, and sign unless
+    the profile is face-only), recorded in the CA's ledger; revoked when ``prof`` is."""
 
     authority = ca if ca is not None else CertificateAuthority.load()
     not_before, not_after = prof.cert_validity(today)
