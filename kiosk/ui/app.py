@@ -18,6 +18,7 @@ from kiosk.ui.bridge import FlowBridge
 from kiosk.ui.controller import KioskController
 from kiosk.ui.i18n import Languages
 from kiosk.ui.operator_panel import OperatorPanel
+from kiosk.ui.panel_card_state import attach_card_state
 from kiosk.ui.panel_phone import PhoneDesk
 from kiosk.ui.staff_console import StaffConsole
 from kiosk.ui.tray import CardTray, deck_profiles
@@ -106,6 +107,7 @@ class KioskApp(QObject):
             self.tray.trace_listeners.append(self._traced)
             # bound methods of GUI-thread QObjects only: a lambda would run on the worker
             self.bridge.settled.connect(self._on_settled)
+        self.card_state = attach_card_state(self)  # the panel's card-state group
         staff_language = staff_language_of(services.settings)
         self.console = StaffConsole(
             self._check_password,

@@ -112,6 +112,12 @@ class OperatorPanel(QWidget):
         self._counters: list[PinCounter] = []
         self.retranslate()
 
+    def add_group(self, group: QWidget) -> None:
+        """Another group of controls (a module of its own), above the trace."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)  # noqa: S101 (made in __init__)
+        layout.insertWidget(layout.indexOf(self.trace_box), group)
+
     def add_trace(self, line: str) -> None:
         """Append one redacted APDU exchange."""
         self.trace.appendPlainText(line)

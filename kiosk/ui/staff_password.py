@@ -65,7 +65,7 @@ def require_staff_password(settings: Any, url: str | None = None) -> None:
     if not entries.any:
         unread = f" (the records could not be read: {entries.problem})" if entries.problem else ""
         raise StaffPasswordError(
-            "kiosk mode needs a 目視 passcode or a staff password (there is no default)"
+            "kiosk mode needs a visual-check passcode or a staff password"
             f"{unread}: set the passcode with `kiosk staff set-passcode` or a password with "
             "`kiosk staff set-password`, then start again"
         )

@@ -2,7 +2,9 @@
 and its PIN counters. Qt-free; the operator panel drives it.
 
 Virtual cards are issued once per profile and kept for the session, so PIN counters survive
-taking the card away and placing it again, as on a real card.
+taking the card away and placing it again, as on a real card, until a rehearsal resets a
+card to its deck state (:meth:`CardTray.reset`) or sets the placed card's counters and
+certificates (:meth:`CardTray.change_card`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,11 @@ from typing import Any, Protocol
 
 from kiosk.card.transport import CountingTransport, TraceEntry, Transport
 from kiosk.devices import open_card
+from kiosk.errors import KioskError
+from kiosk.simcard.cardfile import save_card
 from kiosk.simcard.deck import profile_names
+from kiosk.simcard.issue import issue_card
+from kiosk.simcard.state import CardState
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +42,10 @@ class PinCounter:
     pin: str  # auth / sign / hojo / juki / kyotsu
     tries_left: int
     limit: int
+
+
+class NoVirtualCardError(KioskError):
+    """What a rehearsal changes needs a virtual card (on the reader, or named)."""
 
 
 class CardTray:
@@ -74,6 +84,36 @@ class CardTray:
         if self.current is not None:
             self.slot.remove()
         self.current, self.current_spec = None, None
+
+    def change_card(self, change: Callable[[CardState], str]) -> str:
+        """``change`` the placed virtual card's chip in place (saved to its card file, under
+        the file's lock, when it has one); returns what ``change`` says it did."""
+        card = self.current.inner if self.current is not None else None
+        state = getattr(card, "state", None)
+        if not isinstance(state, CardState):
+            raise NoVirtualCardError("no virtual card is on the reader")
+        store = getattr(card, "store", None)
+        if store is None:
+            return change(state)
+        with store.held():
+            said = change(state)
+            store.save(state)
+        return said
+
+    def reset(self, spec: str) -> None:
+        """The card ``spec`` back to its deck state: a virtual card is issued afresh when next
+        placed; a card file is issued afresh from its profile into the same file."""
+        if spec.startswith("virtual:"):
+            self._cards.pop(spec, None)
+            return
+        card = self._cards.get(spec) or (self._open(spec) if spec != "pcsc" else None)
+        state = getattr(card, "state", None)
+        store = getattr(card, "store", None)
+        if not isinstance(state, CardState) or store is None:
+            raise NoVirtualCardError(f"{spec} is not a virtual card: it has no deck state")
+        fresh = issue_card(state.profile)
+        with store.held():
+            save_card(store.path, fresh)
 
     def _traced(self, entry: TraceEntry) -> None:
         for listener in list(self.trace_listeners):
