@@ -4,6 +4,7 @@ and staff console (``kiosk run``). Tests build a :class:`KioskApp` the same way.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from kiosk.ui.i18n import Languages
 from kiosk.ui.operator_panel import OperatorPanel
 from kiosk.ui.panel_card_state import attach_card_state
 from kiosk.ui.panel_phone import PhoneDesk
+from kiosk.ui.panel_rehearsal import attach_rehearsal
 from kiosk.ui.staff_console import StaffConsole
 from kiosk.ui.tray import CardTray, deck_profiles
 from kiosk.ui.voice import VoiceGuide
@@ -92,6 +94,7 @@ class KioskApp(QObject):
             self.window, self.bridge, voice=self.voice, tick_ms=tick_ms
         )
         self.tray = CardTray(services.slot)
+        self.follow_camera: Callable[[str], str | None] | None = None  # card spec → camera
         self.panel: OperatorPanel | None = None
         if not kiosk_mode:
             self.panel = OperatorPanel(
@@ -108,6 +111,7 @@ class KioskApp(QObject):
             # bound methods of GUI-thread QObjects only: a lambda would run on the worker
             self.bridge.settled.connect(self._on_settled)
         self.card_state = attach_card_state(self)  # the panel's card-state group
+        self.rehearsal = attach_rehearsal(self)  # and its rehearsal group
         staff_language = staff_language_of(services.settings)
         self.console = StaffConsole(
             self._check_password,
@@ -180,15 +184,27 @@ class KioskApp(QObject):
         if self.window.kiosk_mode:
             log.info("kiosk mode: the staff console stays closed; staff use the station")
             return
-        self.console.show()
+        if not self.console.isVisible():
+            screen = self.window.screen() or QGuiApplication.primaryScreen()
+            if screen is not None:
+                panel = self.panel.frameGeometry() if self.panel is not None else None
+                area = screen.availableGeometry()
+                beside = console_place(area, self.window.frameGeometry(), panel)
+                if beside is not None:
+                    self.console.setGeometry(beside)
+        self.console.show()  # asked for: beside the kiosk when there is room
         self.console.raise_()
         self.console.activateWindow()
 
     # -- simulator controls (all card work on the flow's thread) --------------------------
     def place_card(self, spec: str) -> None:
-        """Put a card on the reader (taking the one there away first, as a hand would)."""
+        """Put a card on the reader (taking the one there away first, as a hand would); the
+        camera follows the card's holder when ``follow_camera`` says so (rehearsals)."""
         if self.tray.current is not None:
             self.remove_card()
+        camera = self.follow_camera(spec) if self.follow_camera is not None else None
+        if camera:
+            self.bridge.run_job("camera", lambda: self.switch_camera(camera))
         self.bridge.run_job("place", lambda: self.tray.place(spec))
 
     def remove_card(self) -> None:
@@ -199,17 +215,21 @@ class KioskApp(QObject):
         def switch() -> str:
             if self.flow.state != State.START:
                 return "busy"
-            face = face_for_ui(spec, self.services.settings)
-            old, self.services.face = self.services.face, face
-            self.services.camera = spec
-            self.flow.face = face
-            close = getattr(old, "close", None)
-            if callable(close):
-                close()
-            self._warm_up()
-            return spec
+            return self.switch_camera(spec)
 
         self.bridge.run_job("camera", switch)
+
+    def switch_camera(self, spec: str) -> str:
+        """On the flow's thread, between receptions: the face verifier of camera ``spec``."""
+        face = face_for_ui(spec, self.services.settings)
+        old, self.services.face = self.services.face, face
+        self.services.camera = spec
+        self.flow.face = face
+        close = getattr(old, "close", None)
+        if callable(close):
+            close()
+        self._warm_up()
+        return spec
 
     def read_pins(self) -> None:
         """Every PIN of the card on the reader, spending no try (on the flow's thread)."""
@@ -301,7 +321,8 @@ def staff_language_of(settings: Any) -> str:
 def place_windows(window: QWidget, panel: QWidget | None, console: QWidget) -> None:
     """Windowed (simulator) mode: the kiosk at 1280×800 or as much of the screen as there
     is, the operator panel beside it when it fits and overlapping its right edge when not —
-    never off the screen."""
+    never off the screen; the staff console beside them when there is room, else it waits
+    for Ctrl+Alt+S (:func:`console_place`)."""
     screen = window.screen() or QGuiApplication.primaryScreen()
     area = screen.availableGeometry() if screen is not None else QRect(0, 0, 1760, 800)
     width = min(1280, area.width())
@@ -315,9 +336,30 @@ def place_windows(window: QWidget, panel: QWidget | None, console: QWidget) -> N
         x = min(area.left() + width + 8, area.right() - panel_width + 1)
         panel.move(max(area.left(), x), area.top())
         panel.show()
-    console.resize(min(900, area.width()), min(640, area.height()))
-    console.move(area.left(), max(area.top(), area.bottom() - console.height()))
-    console.show()
+    beside = console_place(area, window.frameGeometry(), panel.frameGeometry() if panel else None)
+    if beside is not None:  # never over the kiosk: beside it, or not until asked for
+        console.setGeometry(beside)
+        console.show()
+
+
+CONSOLE_MIN = (480, 400)
+"""The smallest staff console worth opening by itself (width, height)."""
+
+
+def console_place(area: QRect, window: QRect, panel: QRect | None) -> QRect | None:
+    """Where the staff console opens without covering the kiosk window or the operator panel:
+    to their right, else below them; None when the screen has no such room."""
+    right = max(window.right(), panel.right() if panel is not None else window.right())
+    x = right + 9
+    width = min(900, area.right() - x + 1)
+    if width >= CONSOLE_MIN[0]:
+        return QRect(x, area.top(), width, min(640, area.height()))
+    bottom = max(window.bottom(), panel.bottom() if panel is not None else window.bottom())
+    y = bottom + 9
+    height = min(640, area.bottom() - y + 1)
+    if height >= CONSOLE_MIN[1]:
+        return QRect(area.left(), y, min(900, area.width()), height)
+    return None
 
 
 def today_rows(records: Any, now: datetime | None = None) -> list[tuple[str, str, str, str]]:
