@@ -16,6 +16,7 @@ def _log_in(ui, console, password: str) -> None:
 def test_staff_confirms_a_waiting_patient(qtbot, make_app, ui) -> None:
     app = make_app()
     set_staff_password(app.services.settings, PASSWORD)
+    app.kiosk.show_console()  # Ctrl+Alt+S: it opens beside the kiosk only when there is room
     console = app.kiosk.console
     _log_in(ui, console, "not the password")
     assert not console.logged_in
@@ -53,6 +54,7 @@ def test_staff_confirms_a_waiting_patient(qtbot, make_app, ui) -> None:
 def test_unattended_kiosk_does_not_accept_a_staff_confirmation(qtbot, make_app, ui) -> None:
     app = make_app()
     set_staff_password(app.services.settings, PASSWORD)
+    app.kiosk.show_console()  # Ctrl+Alt+S: it opens beside the kiosk only when there is room
     console = app.kiosk.console
     _log_in(ui, console, PASSWORD)
     app.kiosk.place_card("virtual:standard")
