@@ -194,13 +194,15 @@ def test_windowed_kiosk_and_operator_panel_stay_on_a_small_screen(xserver) -> No
         kiosk_argv("run", "--station-port", "0", "--camera", "scripted:match", "--no-voice")
     )
 
-    def three_windows() -> list[tuple[str, int, int, int, int]] | None:
+    def two_windows() -> list[tuple[str, int, int, int, int]] | None:
         assert kiosk.poll() is None, kiosk.stderr.read().decode() if kiosk.stderr else ""
         shown = x.windows()
-        return shown if len(shown) >= 3 else None
+        return shown if len(shown) >= 2 else None
 
-    shown = wait_for(three_windows, 120, "the kiosk, the operator panel and the staff console")
+    shown = wait_for(two_windows, 120, "the kiosk and the operator panel")
     assert isinstance(shown, list)
+    # no room beside the kiosk at 1280x800: the staff console waits for Ctrl+Alt+S
+    assert len(shown) == 2 and not any(name == "職員用画面" for name, *_ in shown), shown
     for name, left, top, width, height in shown:
         assert left >= 0 and top >= 0, name
         assert left + width <= WIDTH and top + height <= HEIGHT, f"{name} leaves the screen"
