@@ -219,3 +219,20 @@ def test_the_staff_console_never_opens_over_the_kiosk(screen, console) -> None:
     if place is not None:
         assert not place.intersects(window) and not place.intersects(panel)
         assert area.contains(place)
+
+
+def test_a_card_file_is_reset_to_its_deck_state_in_place(tmp_path) -> None:
+    from kiosk.simcard.cardfile import load_card, save_card
+    from kiosk.simcard.issue import issue_card
+    from kiosk.ui.tray import CardTray, NoVirtualCardError
+
+    path = tmp_path / "patient.card"
+    state = issue_card("auth-pin-one-left")
+    state.pins[PinKind.AUTH].tries_left = 0  # locked during the rehearsal
+    save_card(path, state)
+    tray = CardTray(slot=None)  # type: ignore[arg-type]  # nothing is placed
+    tray.reset(str(path))
+    fresh = load_card(path)
+    assert fresh.profile == "auth-pin-one-left" and fresh.pins[PinKind.AUTH].tries_left == 1
+    with pytest.raises(NoVirtualCardError):
+        tray.reset("pcsc")
