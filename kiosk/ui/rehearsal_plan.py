@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from kiosk.eligibility.charset import as_carried, as_carried_kana
 from kiosk.errors import KioskError
 from kiosk.paths import assets_dir
 from kiosk.simcard.deck import Profile, add_months, get_profile
@@ -197,4 +198,8 @@ def expected_outcome(profile: Profile, today: date, alert_months: int, grace_mon
         return "operator.outcome.qualification_invalid"
     if validity == "4":
         return "operator.outcome.no_qualification"
+    fields = profile.insurance.fields if profile.insurance is not None else {}
+    name, kana = fields.get("Name", profile.holder_name), fields.get("NameKana", "")
+    if as_carried(name) != name or as_carried_kana(kana) != kana:
+        return "operator.outcome.maru"  # as the service's default character set carries it
     return "operator.outcome.completes"

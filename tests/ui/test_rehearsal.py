@@ -236,3 +236,19 @@ def test_a_card_file_is_reset_to_its_deck_state_in_place(tmp_path) -> None:
     assert fresh.profile == "auth-pin-one-left" and fresh.pins[PinKind.AUTH].tries_left == 1
     with pytest.raises(NoVirtualCardError):
         tray.reset("pcsc")
+
+
+@pytest.mark.parametrize(
+    ("card", "words"),
+    [
+        ("maru-kanji", "●"),
+        ("maru-kana", "●"),
+        ("standard", "受付が完了する"),
+        ("broken-chip", "エラー001"),
+        ("face-only", "暗証番号なし"),
+    ],
+)
+def test_each_deck_card_says_what_it_leads_to(make_app, card: str, words: str) -> None:
+    app = make_app()
+    app.kiosk.panel.profile.setCurrentText(f"virtual:{card}")
+    assert words in app.kiosk.rehearsal.about.text()
