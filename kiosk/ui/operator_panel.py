@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -28,6 +29,8 @@ from kiosk.ui.panel_phone import PhoneGroup
 from kiosk.ui.tray import PinCounter
 
 TRACE_LINES = 400
+MORE_MIN_PX = 200
+"""The least height of the scrolling area of the other modules' groups (:meth:`add_group`)."""
 
 
 def pin_label(pin: str, language: str) -> str:
@@ -35,6 +38,13 @@ def pin_label(pin: str, language: str) -> str:
 
     info = PINS[PinKind(pin)]
     return info.label_ja if language == "ja" else info.label_en
+
+
+def shrinks(combo: QComboBox) -> QComboBox:
+    """A choice that narrows to the panel (its long items elided) instead of widening it."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
+    return combo
 
 
 class OperatorPanel(QWidget):
@@ -110,13 +120,28 @@ class OperatorPanel(QWidget):
         trace.addWidget(self.trace)
         layout.addWidget(self.trace_box, 1)
         self._counters: list[PinCounter] = []
+        self._more: QWidget | None = None  # the groups of other modules (add_group)
         self.retranslate()
 
     def add_group(self, group: QWidget) -> None:
-        """Another group of controls (a module of its own), above the trace."""
-        layout = self.layout()
-        assert isinstance(layout, QVBoxLayout)  # noqa: S101 (made in __init__)
-        layout.insertWidget(layout.indexOf(self.trace_box), group)
+        """Another group of controls (a module of its own), above the trace, in an area that
+        scrolls: the panel still fits a screen 800 pixels high."""
+        if self._more is None:
+            self._more = QWidget()
+            QVBoxLayout(self._more).setContentsMargins(0, 0, 0, 0)
+            area = QScrollArea()
+            area.setObjectName("more_groups")
+            area.setWidgetResizable(True)
+            area.setFrameShape(QScrollArea.Shape.NoFrame)
+            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            area.setMinimumHeight(MORE_MIN_PX)
+            area.setWidget(self._more)
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)  # noqa: S101 (made in __init__)
+            layout.insertWidget(layout.indexOf(self.trace_box), area, 2)
+        more = self._more.layout()
+        assert more is not None  # noqa: S101 (made above)
+        more.addWidget(group)
 
     def add_trace(self, line: str) -> None:
         """Append one redacted APDU exchange."""

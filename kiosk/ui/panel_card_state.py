@@ -20,7 +20,7 @@ from kiosk.errors import KioskError
 from kiosk.simcard.admin import CERTIFICATE_STATES, recertify, set_tries_left
 from kiosk.simcard.state import PIN_LIMITS
 from kiosk.texts import catalogue
-from kiosk.ui.operator_panel import pin_label
+from kiosk.ui.operator_panel import pin_label, shrinks
 from kiosk.ui.tray import PIN_ORDER, NoVirtualCardError
 from kiosk.vocabulary import PinKind
 
@@ -46,12 +46,14 @@ class CardStateGroup(QGroupBox):
         self.language = language
         grid = QGridLayout(self)
         self.pin = QComboBox()
+        shrinks(self.pin)
         self.pin.setObjectName("state_pin")
         self.tries = QSpinBox()
         self.tries.setObjectName("state_tries")
         self.set_tries = QPushButton()
         self.set_tries.setObjectName("set_tries")
         self.certificate = QComboBox()
+        shrinks(self.certificate)
         self.certificate.setObjectName("state_certificate")
         self.set_certificate = QPushButton()
         self.set_certificate.setObjectName("set_certificate")

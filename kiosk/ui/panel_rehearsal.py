@@ -35,6 +35,7 @@ from kiosk.reception import Event, State
 from kiosk.reception.errors import FlowError
 from kiosk.simcard.deck import get_profile
 from kiosk.texts import catalogue
+from kiosk.ui.operator_panel import shrinks
 from kiosk.ui.rehearsal_plan import (
     CAMERA_VARIANTS,
     TRAINING_WAITS,
@@ -101,6 +102,7 @@ class RehearsalGroup(QGroupBox):
         self.follow.setObjectName("follow_camera")
         self.follow.setChecked(True)
         self.variant = QComboBox()
+        shrinks(self.variant)
         self.variant.setObjectName("camera_variant")
         self.training = QCheckBox()
         self.training.setObjectName("training_clock")
