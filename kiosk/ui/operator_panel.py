@@ -1,6 +1,8 @@
 """The operator panel (simulator controls; hidden in kiosk mode): choose a card from the deck,
 place and remove it, choose the camera source, set how the eligibility service answers
-(``panel_eligibility``), watch the redacted APDU trace and the card's PIN counters change."""
+(``panel_eligibility``), watch the redacted APDU trace and the card's PIN counters change.
+Groups of modules of their own join it with :meth:`OperatorPanel.add_group`; it scrolls on a
+screen too low for them all."""
 
 from __future__ import annotations
 
@@ -29,8 +31,6 @@ from kiosk.ui.panel_phone import PhoneGroup
 from kiosk.ui.tray import PinCounter
 
 TRACE_LINES = 400
-MORE_MIN_PX = 200
-"""The least height of the scrolling area of the other modules' groups (:meth:`add_group`)."""
 
 
 def pin_label(pin: str, language: str) -> str:
@@ -66,7 +66,17 @@ class OperatorPanel(QWidget):
         self.setObjectName("operator_panel")
         self.language = language
         self.setStyleSheet("QWidget { font-size: 15px; } QPushButton { min-height: 32px; }")
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()  # every group, scrolled on a screen too low for them all
+        scroll.setObjectName("panel_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = self._groups = QVBoxLayout(body)
         self.card_box = QGroupBox()
         card = QGridLayout(self.card_box)
         self.profile = QComboBox()
@@ -120,28 +130,11 @@ class OperatorPanel(QWidget):
         trace.addWidget(self.trace)
         layout.addWidget(self.trace_box, 1)
         self._counters: list[PinCounter] = []
-        self._more: QWidget | None = None  # the groups of other modules (add_group)
         self.retranslate()
 
     def add_group(self, group: QWidget) -> None:
-        """Another group of controls (a module of its own), above the trace, in an area that
-        scrolls: the panel still fits a screen 800 pixels high."""
-        if self._more is None:
-            self._more = QWidget()
-            QVBoxLayout(self._more).setContentsMargins(0, 0, 0, 0)
-            area = QScrollArea()
-            area.setObjectName("more_groups")
-            area.setWidgetResizable(True)
-            area.setFrameShape(QScrollArea.Shape.NoFrame)
-            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            area.setMinimumHeight(MORE_MIN_PX)
-            area.setWidget(self._more)
-            layout = self.layout()
-            assert isinstance(layout, QVBoxLayout)  # noqa: S101 (made in __init__)
-            layout.insertWidget(layout.indexOf(self.trace_box), area, 2)
-        more = self._more.layout()
-        assert more is not None  # noqa: S101 (made above)
-        more.addWidget(group)
+        """Another group of controls (a module of its own), above the trace."""
+        self._groups.insertWidget(self._groups.indexOf(self.trace_box), group)
 
     def add_trace(self, line: str) -> None:
         """Append one redacted APDU exchange."""
