@@ -102,7 +102,8 @@ def desk_page(language: str, boot: dict[str, Any]) -> str:
         + "<section id='page-today' class='page' hidden><div id='today'></div></section>"
         + "<section id='page-settings' class='page' hidden>"
         + passcode_form(language)
-        + "<table id='settings'></table></section></main><script src='/static/station.js'></script>"
+        + "<table id='settings'></table></section></main><script src='/static/desk.js'></script>"
+        + "<script src='/static/station.js'></script>"
         + "<script src='/static/pairing.js'></script>"
         + "<script src='/static/facility.js'></script></body></html>"
     )

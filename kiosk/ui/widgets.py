@@ -423,6 +423,12 @@ class Screen(QWidget):
     def set_title(self, text: str) -> None:
         self.title.setText(heading(text))
 
+    def show_title_and_hint(self, hint: QLabel) -> None:
+        """The first line of the screen's text as its title, the other lines in ``hint``."""
+        title, *rest = self.lines()
+        self.set_title(title)
+        hint.setText("\n".join(rest))
+
     def retranslate(self) -> None:
         """Set every visible text in the current language."""
         cancel = next((o for o in self.options if o.event is Event.CANCEL), None)

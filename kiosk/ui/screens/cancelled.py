@@ -18,9 +18,7 @@ class CancelledScreen(Screen):
 
     def retranslate(self) -> None:
         super().retranslate()
-        title, *rest = self.lines()
-        self.set_title(title)
-        self.hint.setText("\n".join(rest))
+        self.show_title_and_hint(self.hint)
 
     def spoken_text(self) -> str:
         return f"{self.title.text()} {self.hint.text()}"

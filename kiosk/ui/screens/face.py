@@ -181,9 +181,7 @@ class FaceScreen(Screen):
 
     def retranslate(self) -> None:
         super().retranslate()
-        title, *rest = self.lines()
-        self.set_title(title)
-        self.hint.setText("\n".join(rest))
+        self.show_title_and_hint(self.hint)
         self.guidance.setText(guidance_text(str(self.data.get("guidance", "") or "")))
         for step, key in zip(self.steps, STEPS, strict=True):
             step.setText(say(key))

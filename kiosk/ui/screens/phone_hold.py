@@ -63,9 +63,7 @@ class PhoneHoldScreen(Screen):
 
     def retranslate(self) -> None:
         super().retranslate()
-        title, *rest = self.lines()
-        self.set_title(title)
-        self.hint.setText("\n".join(rest))
+        self.show_title_and_hint(self.hint)
         self.moved.setText(self.text(1))
         self.moved.setVisible(bool(self.moved.text()))
 

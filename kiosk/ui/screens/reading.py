@@ -28,6 +28,4 @@ class ReadingScreen(Screen):
 
     def retranslate(self) -> None:
         super().retranslate()
-        title, *rest = self.lines()
-        self.set_title(title)
-        self.hint.setText("\n".join(rest))
+        self.show_title_and_hint(self.hint)

@@ -84,9 +84,7 @@ class TakeCardScreen(Screen):
 
     def retranslate(self) -> None:
         super().retranslate()
-        title, *rest = self.lines()
-        self.set_title(title)
-        self.hint.setText("\n".join(rest))
+        self.show_title_and_hint(self.hint)
         set_style_property(self.hint, "role", "alert" if self.stage == "card-left" else "body")
 
     def spoken_text(self) -> str:
