@@ -1,0 +1,41 @@
+"""A face-only card whose face attempts are spent, at the desk in a real browser: the kiosk
+calls by itself, nobody at the kiosk presses anything, the call says why, 本人確認OK is
+enabled at once and the patient's screen moves on."""
+
+from __future__ import annotations
+
+from kiosk.reception import State
+from kiosk.reception.events import Event
+
+PASSWORD = "correct horse battery"
+
+
+def test_the_desk_confirms_a_face_only_card_the_kiosk_called_for_by_itself(
+    browser, sqlite_url, station, kiosks, st
+) -> None:
+    st.add_staff(sqlite_url, "nurse-01")
+    server = station(sqlite_url)
+    kiosk = kiosks(
+        sqlite_url, "reception-5", card="virtual:face-only", settings={"face_attempts": 2}
+    )
+    page = browser.new_page()
+    page.goto(server.binding.url)
+    page.fill("#staff_id", "nurse-01")
+    page.fill("#password", PASSWORD)
+    page.click("#login")
+    page.wait_for_selector("#calls")
+
+    kiosk.send(Event.CARD_PLACED)
+    kiosk.send(Event.CHOOSE_FACE)
+    assert kiosk.send(Event.LOOK_AT_CAMERA) == State.FACE_FAILED  # the camera says no-match
+    kiosk.send(Event.RETRY_FACE)
+    assert kiosk.send(Event.LOOK_AT_CAMERA) == State.STAFF_WAIT  # the kiosk's own doing
+
+    page.wait_for_selector("li.call.open", timeout=30_000)
+    assert "顔認証マイナンバーカード" in page.inner_text("li.call.open .reason")
+    page.wait_for_selector("#confirm-ok:not([disabled])", timeout=30_000)
+    page.click("#confirm-ok")
+    st.wait_for(lambda: kiosk.flow.state == State.CONSENT, what="the patient's screen to move on")
+    assert kiosk.flow.visit.method.value == "visual"
+    assert kiosk.flow.visit.staff_id == "nurse-01"
+    page.close()
