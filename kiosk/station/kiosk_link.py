@@ -374,14 +374,15 @@ class KioskLink:
 
     def _requests(self) -> None:
         bell = self.board.bell
-        seen = bell.count(KIOSKS)
+        seen = bell.count(KIOSKS, self.kiosk_id)
         paired = False
         while not self._stop.is_set():
             with contextlib.suppress(KioskError):
                 paired = paired or self.pairing.step()
                 for command in self.board.pending(self.kiosk_id):
                     self._obey(command)  # once: a request seen before is refused as replayed
-            seen = bell.wait(KIOSKS, seen, self.poll_s)
+            wait_s = bell.poll_s(self.poll_s) if paired else self.poll_s  # pairing: poll
+            seen = bell.wait(KIOSKS, seen, wait_s, self.kiosk_id)
 
     def _obey(self, command: Command) -> None:
         """Carry out ``command`` if the station signed it for this kiosk, call and reception

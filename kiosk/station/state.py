@@ -29,6 +29,7 @@ from kiosk.config import Settings
 from kiosk.records.errors import RecordError
 from kiosk.station.clients import OpenPages
 from kiosk.station.media import MediaHub, media_hub
+from kiosk.station.pacing import PACE_S, Pace, shown
 from kiosk.station.records_access import Parts, StationRecords
 from kiosk.station.relay import MediaRelay
 from kiosk.station.vouch import vouch
@@ -56,6 +57,7 @@ class StationConfig:
     secure: bool = False  # served over TLS: cookies are Secure
     stale_after_s: float = 6.0  # a kiosk silent this long is 切断
     poll_s: float = 0.5  # SQLite: how often other processes' changes are looked for
+    pace_s: float = PACE_S  # the shortest time between two reads of the desk's state
     media: MediaHub | None = None
     media_url: str | None = None  # where kiosks send images (default: as the page reached us)
     host: str | None = None  # the address served on (set by kiosk.station.server)
@@ -173,16 +175,21 @@ class Station:
         return vouch(parts, listed, state)
 
     async def watch_records(self) -> None:
-        """Tell every page what changed: on the bell, or every ``poll_s``."""
+        """Tell every page what changed: on the bell (paced: :mod:`kiosk.station.pacing`),
+        or every ``poll_s``; a page is sent the state only when what it shows changed."""
         seen = -1
+        pace = Pace(self.config.pace_s)
         while not self._stopping:
+            await asyncio.sleep(pace.delay())
+            pace.started()
             try:
                 snapshot = await self.records.run(self.read_snapshot)
             except RecordError as exc:
                 log.warning("station: records unreachable: %s", type(exc).__name__)
                 snapshot = {**self.snapshot, "type": "state", "db_ok": False}
-            if snapshot != self.snapshot:
-                self.snapshot = snapshot
+            changed = shown(snapshot) != shown(self.snapshot)
+            self.snapshot = snapshot
+            if changed:
                 await self.pages.broadcast(snapshot)
                 heard = bell_view(snapshot)
                 if heard != self.bell_said:  # locked pages hear only when their view changes

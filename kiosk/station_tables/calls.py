@@ -416,7 +416,7 @@ class CallBoard:
             self._command(kiosk_id, CommandKind.CONFIRM, {"ok": ok}, staff_id, call_id, at)
             self._rang(DESK, kiosk_id)
         self.bell.ring(DESK)
-        self.bell.ring(KIOSKS)
+        self.bell.ring(KIOSKS, kiosk_id)
         return self.call(call_id)
 
     def take(self, call_id: str, staff_id: str, at: datetime | None = None) -> Call | None:
@@ -476,7 +476,7 @@ class CallBoard:
                     (int(bool(value.get("hold"))), kiosk_id),
                 )
             command_id = self._command(kiosk_id, kind, value, staff_id, None, at)
-        self.bell.ring(KIOSKS)
+        self.bell.ring(KIOSKS, kiosk_id)
         return command_id
 
     def _command(
