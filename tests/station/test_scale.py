@@ -160,3 +160,34 @@ def test_the_staff_bench_runs_on_postgresql_and_prints_its_figures(postgres_serv
         assert figures[key] > 0, key
     assert figures["target_ms_p95"] == 1000
     assert figures["browser"].startswith("chromium")
+
+
+def test_a_hidden_tab_is_drawn_when_shown_and_kept_live_while_shown(
+    browser, sqlite_url, station, st
+) -> None:
+    st.add_staff(sqlite_url, "nurse-01")
+    server = station(sqlite_url)
+    board = CallBoard.open(sqlite_url)
+    try:
+        board.report("kiosk-a", state="start", mode="visual", waiting=False, reception_id=None)
+        page = browser.new_page()
+        page.goto(server.binding.url)
+        page.fill("#staff_id", "nurse-01")
+        page.fill("#password", st.PASSWORD)
+        page.click("#login")
+        # the warning above the tabs is kept while the kiosks' tab is hidden
+        page.wait_for_selector("#left-visual:not([hidden])", timeout=30_000)
+        assert "kiosk-a" in page.inner_text("#left-visual")
+        assert page.locator("#kiosk-kiosk-a").count() == 0  # not drawn while hidden
+        assert page.locator("#pins-refresh-kiosk-a").count() == 0
+        page.click("#tab-kiosks")
+        page.wait_for_selector("#kiosk-kiosk-a", timeout=30_000)
+        board.report("kiosk-b", state="start", mode="unattended", waiting=False, reception_id=None)
+        page.wait_for_selector("#kiosk-kiosk-b", timeout=30_000)  # live while shown
+        page.click("#tab-pins")
+        page.wait_for_selector("#pins-refresh-kiosk-b", timeout=30_000)
+        board.report("kiosk-c", state="start", mode="unattended", waiting=False, reception_id=None)
+        page.wait_for_selector("#pins-refresh-kiosk-c", timeout=30_000)
+        page.close()
+    finally:
+        board.close()
