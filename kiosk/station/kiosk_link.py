@@ -176,6 +176,7 @@ class KioskLink:
         ensure_trust_schema(board.db)
         self._call_id: str | None = None  # the open call's ID (the desk's answer names it)
         self._asked_by: str | None = None  # the station key that signed the request at hand
+        self._told: tuple[Any, ...] | None = None  # the status the desk has (link's thread)
         flow.add_listener(self._on_change)
 
     # -- lifetime ----------------------------------------------------------------------------
@@ -322,6 +323,8 @@ class KioskLink:
             self._reachable(True)
 
     def _reachable(self, ok: bool) -> None:
+        if not ok:
+            self._told = None  # once back, the desk is told everything again
         if ok == self.desk_reachable:
             return
         if ok:  # back? only once the desk has been told everything again
@@ -347,6 +350,15 @@ class KioskLink:
                 self._waiting,
                 self._reception,
             )
+        status = (
+            state,
+            mode,
+            waiting,
+            reception,
+            self._told[4] if pins is None and self._told else pins,
+        )
+        if status == self._told:
+            return  # reports queued behind a busy database: the first told the newest status
         self.board.report(
             self.kiosk_id,
             state=str(state.value),
@@ -355,6 +367,7 @@ class KioskLink:
             reception_id=reception,
             pins=pins,
         )
+        self._told = status
 
     def _open_call(self, reception: str, reason: CallReason, detail: dict[str, str]) -> None:
         self._call, self._call_detail = reason, detail

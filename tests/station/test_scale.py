@@ -1,6 +1,6 @@
 """Many kiosks on one station: a request wakes only its kiosk, a burst of rings is read in a
-few paced reads, a page hears only of what it shows, and ``kiosk bench staff`` runs on
-PostgreSQL."""
+few paced reads, a page hears only of what it shows, a kiosk whose reports queue up tells the
+desk each status once, and ``kiosk bench staff`` runs on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from websockets.sync.client import connect
 
+from kiosk.reception.events import Event
 from kiosk.station.pacing import Pace, shown
 from kiosk.station_tables.bell import DESK, KIOSKS, LISTENING_POLL_S, Bell, bell_for
 from kiosk.station_tables.calls import CallBoard
@@ -106,6 +107,32 @@ def test_a_page_is_sent_the_state_when_what_it_shows_changes_not_on_heartbeats(
         assert all(shown(a) != shown(b) for a, b in itertools.pairwise(sent))
     finally:
         board.close()
+
+
+@pytest.mark.postgres
+def test_reports_queued_behind_a_busy_database_tell_the_desk_each_status_once(
+    postgres_server, kiosks, st
+) -> None:
+    url = postgres_server.new_database()
+    kiosk = kiosks(url, "kiosk-a")
+    st.wait_for(lambda: kiosk.board.kiosks(), what="the kiosk's first report")
+    told: list[tuple[Any, ...]] = []
+    report = kiosk.board.report
+
+    def recorded(kiosk_id: str, **status: Any) -> None:
+        told.append(tuple(sorted((k, json.dumps(v)) for k, v in status.items())))
+        report(kiosk_id, **status)
+
+    kiosk.board.report = recorded  # type: ignore[method-assign]
+    with kiosk.board.db.write():  # the link's connection is busy: its reports queue up
+        kiosk.send(Event.CARD_PLACED)
+        kiosk.send(Event.CALL_STAFF)
+    st.wait_for(
+        lambda: any(k.waiting and k.pins for k in kiosk.board.kiosks()),
+        what="the desk to know the kiosk waits, with its PINs",
+    )
+    assert [dict(t)["state"] for t in told][-1] == '"staff-wait"'
+    assert all(a != b for a, b in itertools.pairwise(told))  # no status told twice running
 
 
 @pytest.mark.postgres
