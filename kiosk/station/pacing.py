@@ -1,10 +1,10 @@
-"""How often the station reads the desk's state while the bell keeps ringing.
+"""How often the station sends the desk's state to its pages while the bell keeps ringing.
 
 Sixty kiosks whose patients call at once ring the bell hundreds of times in a second; every
-read of the desk's state is sent whole to every open page, which draws it again. A
-:class:`Pace` lets the first ring after a quiet spell be read at once (a lone call reaches
-the desk without delay) and gathers the rings that follow into one read at most every
-``gap_s``, so a burst costs a few reads and a few drawings instead of one per ring.
+state sent goes whole to every open page, which draws it again. A :class:`Pace` lets the
+first change after a quiet spell go at once (a lone call reaches the desk without delay) and
+gathers the changes that follow into one sending at most every ``gap_s``, so a burst costs a
+few drawings instead of one per ring.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import time
 from collections.abc import Callable
 
 PACE_S = 0.1
-"""The shortest time between two reads of the desk's state."""
+"""The shortest time between two sendings of the desk's state to the pages."""
 
 
 class Pace:
-    """When the next read may start: at once after ``gap_s`` of quiet, else at the end of it."""
+    """When the next sending may go: at once after ``gap_s`` of quiet, else at its end."""
 
     def __init__(self, gap_s: float = PACE_S, clock: Callable[[], float] = time.monotonic):
         self.gap_s = gap_s
@@ -25,13 +25,13 @@ class Pace:
         self._last: float | None = None
 
     def delay(self) -> float:
-        """Seconds to wait before the next read (0: read now)."""
+        """Seconds to wait before the next sending (0: now)."""
         if self._last is None:
             return 0.0
         return max(0.0, self._last + self.gap_s - self.clock())
 
     def started(self) -> None:
-        """A read starts now."""
+        """A sending goes now."""
         self._last = self.clock()
 
 

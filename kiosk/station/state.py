@@ -57,7 +57,7 @@ class StationConfig:
     secure: bool = False  # served over TLS: cookies are Secure
     stale_after_s: float = 6.0  # a kiosk silent this long is 切断
     poll_s: float = 0.5  # SQLite: how often other processes' changes are looked for
-    pace_s: float = PACE_S  # the shortest time between two reads of the desk's state
+    pace_s: float = PACE_S  # the shortest time between two sendings of the state to pages
     media: MediaHub | None = None
     media_url: str | None = None  # where kiosks send images (default: as the page reached us)
     host: str | None = None  # the address served on (set by kiosk.station.server)
@@ -175,23 +175,24 @@ class Station:
         return vouch(parts, listed, state)
 
     async def watch_records(self) -> None:
-        """Tell every page what changed: on the bell (paced: :mod:`kiosk.station.pacing`),
-        or every ``poll_s``; a page is sent the state only when what it shows changed."""
+        """Tell every page what changed: on the bell, or every ``poll_s``. The state is read
+        at once on every ring (a page that opens gets the newest); pages are sent it only
+        when what they show changed, and while rings keep coming at most once a
+        ``pace_s`` (:mod:`kiosk.station.pacing`), read again at the end of the gap."""
         seen = -1
         pace = Pace(self.config.pace_s)
+        sent: dict[str, Any] = {}
         while not self._stopping:
-            await asyncio.sleep(pace.delay())
-            pace.started()
-            try:
-                snapshot = await self.records.run(self.read_snapshot)
-            except RecordError as exc:
-                log.warning("station: records unreachable: %s", type(exc).__name__)
-                snapshot = {**self.snapshot, "type": "state", "db_ok": False}
-            changed = shown(snapshot) != shown(self.snapshot)
-            self.snapshot = snapshot
-            if changed:
-                await self.pages.broadcast(snapshot)
-                heard = bell_view(snapshot)
+            await self._read()
+            if shown(self.snapshot) != shown(sent):
+                wait = pace.delay()
+                if wait > 0:  # a burst: gather what else changes until the gap ends
+                    await asyncio.sleep(wait)
+                    await self._read()
+                pace.started()
+                sent = self.snapshot
+                await self.pages.broadcast(sent)
+                heard = bell_view(sent)
                 if heard != self.bell_said:  # locked pages hear only when their view changes
                     self.bell_said = heard
                     await self.bells.broadcast(heard)
@@ -202,6 +203,14 @@ class Station:
                 seen if seen >= 0 else self.bell.count(DESK),
                 self.config.poll_s,
             )
+
+    async def _read(self) -> None:
+        """The desk's state now, in ``snapshot`` (the last one marked down when unreachable)."""
+        try:
+            self.snapshot = await self.records.run(self.read_snapshot)
+        except RecordError as exc:
+            log.warning("station: records unreachable: %s", type(exc).__name__)
+            self.snapshot = {**self.snapshot, "type": "state", "db_ok": False}
 
     async def watch_sessions(self) -> None:
         """End the pages of sessions that ended (idle, signed out, signed in elsewhere)."""

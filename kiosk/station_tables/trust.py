@@ -128,8 +128,8 @@ def refusals(db: Database, since: datetime) -> list[dict[str, Any]]:
     """Requests kiosks refused lately (forged, replayed, misdirected): for the desk."""
     rows = db.execute(
         "SELECT kiosk_id, kind, result, done_at FROM station_commands"
-        " WHERE done_at >= ? AND result LIKE 'refused%' ORDER BY done_at",
-        (iso(since),),
+        " WHERE done_at >= ? AND result LIKE ? ORDER BY done_at",
+        (iso(since), "refused%"),  # a parameter: a literal % is a placeholder to psycopg
     )
     return [
         {"kiosk_id": r[0], "kind": r[1], "why": str(r[2]).partition(":")[2], "at": r[3]}

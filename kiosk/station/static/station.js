@@ -29,8 +29,7 @@
     for (const button of document.querySelectorAll(".tab"))
       button.classList.toggle("current", button.dataset.tab === tab);
     if (tab === "today") loadToday();
-    if (tab === "kiosks") renderKiosks(); // a hidden tab is drawn when it is shown
-    if (tab === "pins") renderPins();
+    if (tab === "pins") renderPins(); // the PINs' tab is drawn when it is shown
   }
   for (const button of document.querySelectorAll(".tab"))
     button.addEventListener("click", () => show(button.dataset.tab));
@@ -291,14 +290,12 @@
   // -- kiosks and PINs -----------------------------------------------------------------------
   function renderKiosks() {
     const box = $("kiosks");
-    const drawn = !$("page-kiosks").hidden; // the cards of a hidden tab are drawn when shown
     box.replaceChildren();
     if (!state.kiosks.length) box.append(el("p", { text: say("kiosk.none") }));
     const left = [];
     for (const k of state.kiosks) {
       const visual = k.mode === "visual";
       if (visual && k.state === "start" && k.connected) left.push(k.kiosk_id);
-      if (!drawn) continue;
       const hold = el("input", { type: "checkbox", id: "hold-" + k.kiosk_id, checked: k.held });
       box.append(el("div", { class: "kiosk-card" + (k.connected ? "" : " gone"), id: "kiosk-" + k.kiosk_id },
         el("h3", { text: k.kiosk_id }),
