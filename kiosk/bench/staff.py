@@ -208,7 +208,7 @@ def _measure(
             for kiosk in kiosks:
                 call_id, alerted = calls[kiosk.kiosk_id]
                 alerts.append(alerted - pressed[kiosk.kiosk_id] * 1000)
-                page.click(f"#call-{call_id}")
+                _open_call(page, call_id)
                 page.wait_for_selector("#confirm-ok:not([disabled])", timeout=60_000)
                 tapped = page.evaluate(
                     "() => { const t = Date.now();"
@@ -238,6 +238,22 @@ def _measure(
         "records": url.split(":", 1)[0],
         "kiosks_as": KIOSKS_AS,
     }
+
+
+def _open_call(page: Any, call_id: str) -> None:
+    """Staff open the call ``call_id``: the list is drawn again as states arrive, so a tap
+    that landed on its neighbour is made again."""
+    from playwright.sync_api import TimeoutError as NotYet
+
+    selected = "id => (document.querySelector('li.call.selected') || {}).id === 'call-' + id"
+    for _ in range(5):
+        page.click(f"#call-{call_id}")
+        try:
+            page.wait_for_function(selected, arg=call_id, timeout=5_000)
+        except NotYet:
+            continue
+        return
+    raise KioskError(f"the station page would not open the call {call_id}")
 
 
 def _wait_calls(page: Any, kiosks: list[_Kiosk]) -> dict[str, tuple[str, float]]:
