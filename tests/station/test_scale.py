@@ -1,6 +1,6 @@
 """Many kiosks on one station: a request wakes only its kiosk, a burst of changes reaches a
-page in a few paced sendings, a page hears only of what it shows, a kiosk whose reports queue up tells the
-desk each status once, and ``kiosk bench staff`` runs on PostgreSQL."""
+page in a few paced sendings, a page hears only of what it shows, a kiosk whose reports queue
+up tells the desk each status once, and ``kiosk bench staff`` runs on PostgreSQL."""
 
 from __future__ import annotations
 
