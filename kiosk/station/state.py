@@ -178,30 +178,31 @@ class Station:
         """Tell every page what changed: on the bell, or every ``poll_s``. The state is read
         at once on every ring (a page that opens gets the newest); pages are sent it only
         when what they show changed, and while rings keep coming at most once a
-        ``pace_s`` (:mod:`kiosk.station.pacing`), read again at the end of the gap."""
+        ``pace_s`` (:mod:`kiosk.station.pacing`): what changed meanwhile goes at its end."""
         seen = -1
         pace = Pace(self.config.pace_s)
         sent: dict[str, Any] = {}
         while not self._stopping:
             await self._read()
+            wait_s = self.config.poll_s
             if shown(self.snapshot) != shown(sent):
-                wait = pace.delay()
-                if wait > 0:  # a burst: gather what else changes until the gap ends
-                    await asyncio.sleep(wait)
-                    await self._read()
-                pace.started()
-                sent = self.snapshot
-                await self.pages.broadcast(sent)
-                heard = bell_view(sent)
-                if heard != self.bell_said:  # locked pages hear only when their view changes
-                    self.bell_said = heard
-                    await self.bells.broadcast(heard)
+                due = pace.delay()
+                if due > 0:  # a burst: what else changes until the gap ends goes with it
+                    wait_s = due
+                else:
+                    pace.started()
+                    sent = self.snapshot
+                    await self.pages.broadcast(sent)
+                    heard = bell_view(sent)
+                    if heard != self.bell_said:  # locked pages hear only when their view changes
+                        self.bell_said = heard
+                        await self.bells.broadcast(heard)
             await self.relay.ask(self.snapshot)
             seen = await anyio.to_thread.run_sync(
                 self.bell.wait,
                 DESK,
                 seen if seen >= 0 else self.bell.count(DESK),
-                self.config.poll_s,
+                wait_s,
             )
 
     async def _read(self) -> None:
