@@ -96,7 +96,7 @@ class XServer:
             match = WINDOW.match(line.strip())
             if match is None or not match["name"]:
                 continue
-            if "IsViewable" in self.run("xwininfo", "-id", match["id"]):
+            if self.viewable(match["id"]):
                 found.append(
                     (
                         match["name"],
@@ -107,6 +107,14 @@ class XServer:
                     )
                 )
         return found
+
+    def viewable(self, window: str) -> bool:
+        """Whether ``window`` is mapped and viewable; a window closed since the list was
+        taken (a menu, a tooltip, a window being replaced) is not."""
+        shown = subprocess.run(
+            ["xwininfo", "-id", window], env=self.env, capture_output=True, text=True, timeout=30
+        )
+        return shown.returncode == 0 and "IsViewable" in shown.stdout
 
 
 @pytest.fixture
