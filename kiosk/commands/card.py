@@ -429,20 +429,31 @@ def cmd_change_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-
-    host, _, port_text = str(args.vpcd).rpartition(":")
-    if not host or not port_text.isdigit():
-        raise CardCommandError(f"--vpcd wants HOST:PORT, got {args.vpcd!r}")
+    where = vpcd_address(args.vpcd, CardCommandError)
     card = open_virtual_card(args.card)
+    return serve_until_stopped(card, where, f"serving {args.card} to vpcd", "removes the card")
+
+
+def vpcd_address(text: object, error: type[KioskError]) -> tuple[str, int]:
+    """``HOST:PORT`` of vpcd, or ``error`` saying what was wanted."""
+    host, _, port_text = str(text).rpartition(":")
+    if not host or not port_text.isdigit():
+        raise error(f"--vpcd wants HOST:PORT, got {text!r}")
+    return host, int(port_text)
+
+
+def serve_until_stopped(card: Any, where: tuple[str, int], doing: str, stopping: str) -> int:
+    """Give ``card`` to vpcd at ``where`` until Ctrl-C or SIGTERM, then close it."""
+    host, port = where
     stop = threading.Event()
 
-    def remove_card(signum: int, frame: FrameType | None) -> None:
+    def stopped(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
-    previous = {s: signal.signal(s, remove_card) for s in (signal.SIGINT, signal.SIGTERM)}
-    print(f"serving {args.card} to vpcd at {host}:{port_text}; Ctrl-C removes the card", flush=True)
+    previous = {s: signal.signal(s, stopped) for s in (signal.SIGINT, signal.SIGTERM)}
+    print(f"{doing} at {host}:{port}; Ctrl-C {stopping}", flush=True)
     try:
-        serve(card, host=host, port=int(port_text), stop=stop)
+        serve(card, host=host, port=port, stop=stop)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from kiosk.card.certificate import CertificateInfo
 from kiosk.card.errors import CardError
+from kiosk.commands.card import serve_until_stopped, vpcd_address
 from kiosk.devices import VPCD_BASE_PORT, open_virtual_card
 from kiosk.errors import KioskError
 from kiosk.simcard.ca import CertificateAuthority
 from kiosk.simcard.cardfile import CardFile, load_card, save_card
 from kiosk.simcard.phone import DEFAULT_PIN, TOKEN_LABELS, issue_phone
 from kiosk.simcard.state import CardState, UserVerification
-from kiosk.simcard.vpcd import serve
 from kiosk.vocabulary import PhoneOs, PinKind
 
 PHONE_VPCD = f"127.0.0.1:{VPCD_BASE_PORT + 1}"
@@ -152,22 +149,7 @@ def cmd_verification(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    host, _, port_text = str(args.vpcd).rpartition(":")
-    if not host or not port_text.isdigit():
-        raise PhoneCommandError(f"--vpcd wants HOST:PORT, got {args.vpcd!r}")
+    where = vpcd_address(args.vpcd, PhoneCommandError)
     _phone(args.phone)
     phone = open_virtual_card(str(args.phone))
-    stop = threading.Event()
-
-    def take_away(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    previous = {s: signal.signal(s, take_away) for s in (signal.SIGINT, signal.SIGTERM)}
-    print(f"holding {args.phone} over vpcd at {host}:{port_text}; Ctrl-C takes it away", flush=True)
-    try:
-        serve(phone, host=host, port=int(port_text), stop=stop)
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        phone.close()
-    return 0
+    return serve_until_stopped(phone, where, f"holding {args.phone} over vpcd", "takes it away")
