@@ -21,7 +21,7 @@ from kiosk.devices import VPCD_BASE_PORT, open_virtual_card
 from kiosk.errors import KioskError
 from kiosk.simcard.ca import CertificateAuthority
 from kiosk.simcard.cardfile import CardFile, load_card, save_card
-from kiosk.simcard.phone import DEFAULT_PIN, TOKEN_LABELS, issue_phone
+from kiosk.simcard.phone import TOKEN_LABELS, issue_phone
 from kiosk.simcard.state import CardState, UserVerification
 from kiosk.vocabulary import PhoneOs, PinKind
 
@@ -40,7 +40,9 @@ def register(sub: Any) -> None:
     p.add_argument("--os", required=True, choices=[o.value for o in PhoneOs])
     p.add_argument("--card", required=True, type=Path, help="the card file it is made from")
     p.add_argument("--out", required=True, type=Path, help="phone file to write")
-    p.add_argument("--pin", default=DEFAULT_PIN, help="the phone's 4-digit auth PIN (tests)")
+    p.add_argument(
+        "--pin", help="the phone's 4-digit auth PIN (default: the card's own, as the deck sets it)"
+    )
     p.add_argument(
         "--verification",
         default=UserVerification.OK.value,
@@ -77,7 +79,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     card = load_card(args.card)
     os_ = PhoneOs(args.os)
     verification = UserVerification(args.verification)
-    state = issue_phone(card, os_, pin=str(args.pin), verification=verification)
+    state = issue_phone(card, os_, pin=args.pin, verification=verification)
     save_card(out, state)
     what = "an iPhone" if os_ is PhoneOs.IOS else "an Android phone"
     print(f"made {what} linked to card {card.serial} into {out}")

@@ -28,7 +28,7 @@ from kiosk.scenarios.expect import CHECKS, run_store
 from kiosk.simcard.cardfile import save_card
 from kiosk.simcard.deck import get_profile
 from kiosk.simcard.issue import issue_card
-from kiosk.simcard.phone import DEFAULT_PIN, issue_phone
+from kiosk.simcard.phone import default_pin, issue_phone
 from kiosk.simcard.state import UserVerification
 from kiosk.simcard.virtual import VirtualCard, open_card_file
 from kiosk.station_tables.passcode import FacilityPasscode
@@ -97,7 +97,7 @@ class Run:
     changes: list[Change] = field(default_factory=list)
     waited_s: float = 0.0
     phone: VirtualCard | None = None  # the smartphone made from the card, when the scenario has one
-    phone_pin: str = DEFAULT_PIN
+    phone_pin: str = field(default="", repr=False)  # the phone's PIN, typed by ``correct``
     passcode: FacilityPasscode | None = None  # the facility's 目視 passcode, when set
     passcode_typed: str = field(default="", repr=False)  # what ``right`` types
     events_before: int = 0  # event records in the home's chain before this scenario
@@ -254,7 +254,7 @@ def _make_phone(spec: dict[str, Any], card: Any) -> tuple[VirtualCard, str]:
         raise ScenarioFailedError(
             "phone: os is ios or android; verification ok, fails or not-enrolled"
         ) from None
-    pin = str(spec.get("pin", DEFAULT_PIN))
+    pin = str(spec["pin"]) if "pin" in spec else default_pin(card.state)
     state = issue_phone(card.state, os_, pin=pin, verification=verification)
     return VirtualCard(state), pin
 

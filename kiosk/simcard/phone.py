@@ -55,8 +55,6 @@ PHONE_ATR = bytes.fromhex("3B8080010101")
 """PC/SC's ATR for a contactless ISO 14443-4 device without historical bytes (3B 8n 80 01,
 TD2 ending the interface bytes, TCK)."""
 
-DEFAULT_PIN = "1234"
-
 
 class PhoneIssueError(SimCardError):
     """A phone cannot be made for this card (no certificates, face-only, a bad PIN)."""
@@ -116,18 +114,30 @@ def certificate_end(card: CardState) -> datetime:
     return end
 
 
+def default_pin(card: CardState) -> str:
+    """A phone's auth PIN when none is given: the one the deck gives the card's 利用者証明用
+    certificate (patients often choose the same four digits for both)."""
+    try:
+        return get_profile(card.profile).auth_pin
+    except DeckError:
+        raise PhoneIssueError(
+            "the card is not from the deck: give the phone's 4-digit PIN (--pin)"
+        ) from None
+
+
 def issue_phone(
     card: CardState,
     os: PhoneOs,
     *,
-    pin: str = DEFAULT_PIN,
+    pin: str | None = None,
     verification: UserVerification = UserVerification.OK,
     today: date | None = None,
     ca: CertificateAuthority | None = None,
 ) -> CardState:
     """A phone linked to ``card``: same person and profile, new keys and certificates from
     the same CA, expiring with the card. ``pin`` is the phone's auth PIN (4 digits; on an
-    iPhone it is set but never asked). Raises :class:`PhoneIssueError`."""
+    iPhone it is set but never asked; None: :func:`default_pin`). Raises
+    :class:`PhoneIssueError`."""
     if not card.has_jpki or card.auth_cert is None:
         raise PhoneIssueError("the card holds no certificates to put on a phone")
     if card.face_only:
@@ -136,6 +146,8 @@ def issue_phone(
         )
     if card.phone is not None:
         raise PhoneIssueError("this is a phone already; give the card it was made from")
+    if pin is None:
+        pin = default_pin(card)
     try:
         check_pin_format(PinKind.AUTH, pin)
     except PinFormatError:
