@@ -26,6 +26,7 @@ whatever the set (except ``unicode``).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from enum import StrEnum
 
 MARU = "●"
@@ -70,16 +71,7 @@ def carried(char: str, charset: NameCharset) -> bool:
 def as_carried(text: str, charset: NameCharset | str = NameCharset.JISX0208) -> str:
     """``text`` as the service sends it: every character it cannot carry is ●."""
     charset = NameCharset(charset)
-    if charset is NameCharset.UNICODE:
-        return text
-    out: list[str] = []
-    for char in text:
-        if _is_selector(char):
-            if out:
-                out[-1] = MARU  # the character with its selector is one ●
-            continue
-        out.append(char if carried(char, charset) else MARU)
-    return "".join(out)
+    return _with_maru(text, charset, lambda char: carried(char, charset))
 
 
 def _half_width(char: str) -> bool:
@@ -89,7 +81,12 @@ def _half_width(char: str) -> bool:
 
 def as_carried_kana(text: str, charset: NameCharset | str = NameCharset.JISX0208) -> str:
     """The half-width kana field as the service sends it: ● for what JIS X 0201 lacks."""
-    charset = NameCharset(charset)
+    return _with_maru(text, NameCharset(charset), _half_width)
+
+
+def _with_maru(text: str, charset: NameCharset, keeps: Callable[[str], bool]) -> str:
+    """``text`` with ● for each character ``keeps`` refuses; a character with its variation
+    selector is one ●. Unicode carries everything."""
     if charset is NameCharset.UNICODE:
         return text
     out: list[str] = []
@@ -98,5 +95,5 @@ def as_carried_kana(text: str, charset: NameCharset | str = NameCharset.JISX0208
             if out:
                 out[-1] = MARU
             continue
-        out.append(char if _half_width(char) else MARU)
+        out.append(char if keeps(char) else MARU)
     return "".join(out)
