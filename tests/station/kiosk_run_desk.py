@@ -25,9 +25,9 @@ import httpx
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from helpers.desk_page import sign_in_at_desk
 from kiosk.cli import main as kiosk_main
 
-PASSWORD = "correct horse battery"
 CHROMIUM = "/usr/bin/chromium"
 LIMIT_S = 240.0
 
@@ -125,11 +125,7 @@ def main(sqlite_url: str, port: int, browser_profile: Path) -> int:
             )
             try:
                 page = context.new_page()
-                page.goto(base)
-                page.fill("#staff_id", "nurse-01")
-                page.fill("#password", PASSWORD)
-                page.click("#login")
-                page.wait_for_selector("#calls")
+                sign_in_at_desk(page, base, "nurse-01")
                 pair_at_the_desk(page)
                 tap("call_staff")  # the patient presses 職員を呼ぶ
                 _until(lambda: screen() == "staff-wait", "the staff-wait screen")

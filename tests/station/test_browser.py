@@ -9,19 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpers.desk_page import PASSWORD, sign_in_at_desk
 from kiosk.reception import State
 from kiosk.reception.events import Event
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "assets" / "screenshots"
-PASSWORD = "correct horse battery"
-
-
-def _sign_in(page, base: str, staff_id: str, password: str = PASSWORD) -> None:
-    page.goto(base)
-    page.fill("#staff_id", staff_id)
-    page.fill("#password", password)
-    page.click("#login")
-    page.wait_for_selector("#calls")
 
 
 def test_call_alert_visual_check_and_confirm_in_a_real_browser(
@@ -31,7 +23,7 @@ def test_call_alert_visual_check_and_confirm_in_a_real_browser(
     server = station(sqlite_url)
     kiosk = kiosks(sqlite_url, "reception-1")
     page = browser.new_page()
-    _sign_in(page, server.binding.url, "nurse-01")
+    sign_in_at_desk(page, server.binding.url, "nurse-01")
     assert page.locator("li.call").count() == 0
 
     kiosk.send(Event.CARD_PLACED)
@@ -94,7 +86,7 @@ def test_second_answer_is_told_the_first_won(browser, sqlite_url, station, kiosk
     server = station(sqlite_url)
     kiosk = kiosks(sqlite_url, "reception-2", card="virtual:face-only")
     first = browser.new_page()
-    _sign_in(first, server.binding.url, "nurse-01")
+    sign_in_at_desk(first, server.binding.url, "nurse-01")
     kiosk.send(Event.CARD_PLACED)
     kiosk.send(Event.CALL_STAFF)
     first.wait_for_selector("li.call.open", timeout=30_000)
@@ -121,7 +113,7 @@ def test_a_kiosk_that_disappears_mid_call_shows_disconnected(
     server = station(sqlite_url, stale_after_s=2.0)
     kiosk = kiosks(sqlite_url, "reception-3", heartbeat_s=0.5)
     page = browser.new_page()
-    _sign_in(page, server.binding.url, "nurse-01")
+    sign_in_at_desk(page, server.binding.url, "nurse-01")
     kiosk.send(Event.CARD_PLACED)
     kiosk.send(Event.CALL_STAFF)
     page.wait_for_selector("li.call.open", timeout=30_000)

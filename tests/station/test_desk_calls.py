@@ -9,22 +9,14 @@ from datetime import date
 from pathlib import Path
 
 from helpers.clock import HandClock
+from helpers.desk_page import PASSWORD, sign_in_at_desk
 from kiosk.reception import State
 from kiosk.reception.events import Event
 from kiosk.station.holder import age_on
 from kiosk.station_tables.calls import CallReason, CallStatus
 
 SHOTS = Path("/tmp/shots-desk")
-PASSWORD = "correct horse battery"
 WAIT = 30_000
-
-
-def _sign_in(page, base: str, staff_id: str) -> None:
-    page.goto(base)
-    page.fill("#staff_id", staff_id)
-    page.fill("#password", PASSWORD)
-    page.click("#login")
-    page.wait_for_selector("#calls")
 
 
 def _shot(page, name: str) -> None:
@@ -40,7 +32,7 @@ def test_a_locked_desk_still_counts_and_chimes_a_call(
     server = station(sqlite_url, clock=clock)
     kiosk = kiosks(sqlite_url, "reception-1")
     page = browser.new_page()
-    _sign_in(page, server.binding.url, "nurse-01")
+    sign_in_at_desk(page, server.binding.url, "nurse-01")
     page.wait_for_function(
         "() => document.getElementById('kiosks').textContent.includes('reception-1')", timeout=WAIT
     )
@@ -91,9 +83,9 @@ def test_two_desks_see_who_took_a_call_and_a_refusal_needs_a_second_click(
     server = station(sqlite_url)
     kiosk = kiosks(sqlite_url, "reception-2")
     first, second = browser.new_page(), browser.new_page()
-    _sign_in(first, server.binding.url, "nurse-01")
+    sign_in_at_desk(first, server.binding.url, "nurse-01")
     other_desk = server.binding.url.replace("127.0.0.1", "localhost")  # a cookie jar of its own
-    _sign_in(second, other_desk, "nurse-02")
+    sign_in_at_desk(second, other_desk, "nurse-02")
     for page in (first, second):  # the sign-in's click lets the page play sound: it is on
         page.wait_for_function("() => window.stationSound === 'on'", timeout=WAIT)
     kiosk.send(Event.CARD_PLACED)
@@ -137,7 +129,7 @@ def test_a_call_not_about_identity_says_what_to_do_and_closes_with_handled(
     earlier = kiosks(sqlite_url, "reception-3", card="virtual:not-my-number")
     kiosk = kiosks(sqlite_url, "reception-4", card="virtual:revoked-certificate")
     page = browser.new_page()
-    _sign_in(page, server.binding.url, "nurse-01")
+    sign_in_at_desk(page, server.binding.url, "nurse-01")
 
     assert earlier.send(Event.CARD_PLACED) == State.CARD_ERROR
     earlier.send(Event.CALL_STAFF)
@@ -181,7 +173,7 @@ def test_the_birth_date_is_in_the_japanese_era_with_the_age(
     server = station(sqlite_url)
     kiosk = kiosks(sqlite_url, "reception-5")
     page = browser.new_page()
-    _sign_in(page, server.binding.url, "nurse-01")
+    sign_in_at_desk(page, server.binding.url, "nurse-01")
     kiosk.send(Event.CARD_PLACED)
     kiosk.send(Event.CALL_STAFF)
     page.wait_for_function(

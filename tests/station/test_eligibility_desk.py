@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.desk_page import sign_in_at_desk
 from kiosk.reception import State
 from kiosk.reception.events import Event
 
@@ -21,11 +22,7 @@ def test_the_desk_shows_why_a_check_failed_and_a_maru_name(
         settings={"eligibility_fault": "refused"},
     )
     page = browser.new_page()
-    page.goto(server.binding.url)
-    page.fill("#staff_id", "nurse-02")
-    page.fill("#password", st.PASSWORD)
-    page.click("#login")
-    page.wait_for_selector("#calls")
+    sign_in_at_desk(page, server.binding.url, "nurse-02", st.PASSWORD)
     failing.send(Event.CARD_PLACED)
     failing.send(Event.CHOOSE_PIN)
     assert failing.send(Event.PIN_ENTERED, "1234") == State.CARD_ERROR

@@ -4,10 +4,9 @@ enabled at once and the patient's screen moves on."""
 
 from __future__ import annotations
 
+from helpers.desk_page import sign_in_at_desk
 from kiosk.reception import State
 from kiosk.reception.events import Event
-
-PASSWORD = "correct horse battery"
 
 
 def test_the_desk_confirms_a_face_only_card_the_kiosk_called_for_by_itself(
@@ -19,11 +18,7 @@ def test_the_desk_confirms_a_face_only_card_the_kiosk_called_for_by_itself(
         sqlite_url, "reception-5", card="virtual:face-only", settings={"face_attempts": 2}
     )
     page = browser.new_page()
-    page.goto(server.binding.url)
-    page.fill("#staff_id", "nurse-01")
-    page.fill("#password", PASSWORD)
-    page.click("#login")
-    page.wait_for_selector("#calls")
+    sign_in_at_desk(page, server.binding.url, "nurse-01")
 
     kiosk.send(Event.CARD_PLACED)
     kiosk.send(Event.CHOOSE_FACE)

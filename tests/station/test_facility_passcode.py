@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 
+from helpers.desk_page import sign_in_at_desk
 from kiosk.records.database import open_database
 from kiosk.records.store import RecordStore
 from kiosk.station_tables.passcode import FacilityPasscode
@@ -71,11 +72,7 @@ def test_the_settings_tab_sets_the_passcode_in_a_real_browser(
     st.add_staff(sqlite_url, "nurse-01")
     server = station(sqlite_url)
     page = browser.new_page()
-    page.goto(server.binding.url)
-    page.fill("#staff_id", "nurse-01")
-    page.fill("#password", st.PASSWORD)
-    page.click("#login")
-    page.wait_for_selector("#calls")
+    sign_in_at_desk(page, server.binding.url, "nurse-01", st.PASSWORD)
     page.click("#tab-settings")
     page.wait_for_function(
         "() => document.getElementById('passcode-state').textContent.includes('まだ')",

@@ -15,6 +15,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
+from helpers.desk_page import sign_in_at_desk
 from helpers.kiosk_process import KioskProcess
 from helpers.pairing import pair
 from kiosk.reception import State
@@ -24,15 +25,6 @@ from kiosk.station.uplink import endpoint_ok
 from kiosk.station_tables.keys import station_key
 
 REPO = Path(__file__).resolve().parents[2]
-PASSWORD = "correct horse battery"
-
-
-def _sign_in(page: Any, base: str) -> None:
-    page.goto(base)
-    page.fill("#staff_id", "nurse-01")
-    page.fill("#password", PASSWORD)
-    page.click("#login")
-    page.wait_for_selector("#calls")
 
 
 def _station_state(server: Any) -> Any:
@@ -59,7 +51,7 @@ def test_images_reach_a_station_in_another_process_and_nothing_is_kept(
     try:
         kiosk.expect("ready")
         page = browser.new_page()
-        _sign_in(page, server.binding.url)
+        sign_in_at_desk(page, server.binding.url, "nurse-01")
         kiosk.send("place")
         kiosk.send("call_staff")
         kiosk.expect(f"state {State.STAFF_WAIT.value}")
