@@ -163,7 +163,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 _SHOWN = 30
-REFUSALS = ("request_refused:", "pairing_refused", "media_refused:")
+REFUSALS = ("request_refused:", "pairing_refused", "media_refused:", "status_refused:")
 """The station's and kiosks' refusals of forged, replayed or misdirected attempts."""
 
 

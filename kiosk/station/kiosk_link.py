@@ -43,7 +43,7 @@ from kiosk.station.uplink import MediaUplink, endpoint_ok
 from kiosk.station_tables.bell import KIOSKS
 from kiosk.station_tables.calls import CallBoard, CallReason, Command, CommandKind
 from kiosk.station_tables.keys import KeyPair, kiosk_key
-from kiosk.station_tables.trust import ensure_trust_schema, seal_call, seal_of
+from kiosk.station_tables.trust import StatusSealer, ensure_trust_schema, seal_call, seal_of
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +124,12 @@ def camera_frames(flow: Reception) -> Callable[[], Any] | None:
     return read
 
 
+RESTATE_BEATS = 15
+"""Every so many heartbeats (30 s at 2 s) the kiosk states its whole status again, signed,
+whether or not it changed: a row someone else changed meanwhile is put right (and the desk
+rung only when something was different)."""
+
+
 class KioskLink:
     """One kiosk's link; ``start()`` after the flow exists, ``stop()`` at the end."""
 
@@ -174,9 +180,12 @@ class KioskLink:
         self.identity = identity or kiosk_key(kiosk_id)  # signs its calls and images
         self.pairing = KioskPairing(board.db, kiosk_id, self.identity)  # until paired
         ensure_trust_schema(board.db)
+        board.seal_status = StatusSealer(self.identity)  # the desk believes only its statuses
         self._call_id: str | None = None  # the open call's ID (the desk's answer names it)
         self._asked_by: str | None = None  # the station key that signed the request at hand
         self._told: tuple[Any, ...] | None = None  # the status the desk has (link's thread)
+        self._pins: list[dict[str, Any]] = []  # the PINs' tries left as last read (link's thread)
+        self._beats = 0  # heartbeats since the status was last stated again
         flow.add_listener(self._on_change)
 
     # -- lifetime ----------------------------------------------------------------------------
@@ -340,9 +349,16 @@ class KioskLink:
             listener(ok)
 
     def _heartbeat(self) -> None:
-        self.board.heartbeat(self.kiosk_id)
+        self._beats += 1
+        if self._beats >= RESTATE_BEATS:  # the status row again, signed: a forged one is undone
+            self._told = None
+            self._report()
+        else:
+            self.board.heartbeat(self.kiosk_id)
 
     def _report(self, pins: list[dict[str, Any]] | None = None) -> None:
+        """Tell the desk the status (the PINs as last read unless ``pins`` are new), signed
+        by this kiosk's key; nothing when the desk has it already."""
         with self._lock:
             state, mode, waiting, reception = (
                 self._state,
@@ -350,13 +366,9 @@ class KioskLink:
                 self._waiting,
                 self._reception,
             )
-        status = (
-            state,
-            mode,
-            waiting,
-            reception,
-            self._told[4] if pins is None and self._told else pins,
-        )
+        if pins is not None:
+            self._pins = pins
+        status = (state, mode, waiting, reception, self._pins)
         if status == self._told:
             return  # reports queued behind a busy database: the first told the newest status
         self.board.report(
@@ -365,9 +377,10 @@ class KioskLink:
             mode=mode,
             waiting=waiting,
             reception_id=reception,
-            pins=pins,
+            pins=self._pins,  # its own, never what the row says
         )
         self._told = status
+        self._beats = 0
 
     def _open_call(self, reception: str, reason: CallReason, detail: dict[str, str]) -> None:
         self._call, self._call_detail = reason, detail

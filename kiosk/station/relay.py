@@ -46,6 +46,7 @@ from kiosk.station.sealed_media import (
     welcome_payload,
 )
 from kiosk.station.uplink import FRAME, HANDSHAKE_S, PHOTO, TEXT, is_jpeg
+from kiosk.station.vouch import audit_about, believed_kiosks
 from kiosk.station_tables.calls import CommandKind
 from kiosk.station_tables.keys import verify
 from kiosk.station_tables.trust import enrolled
@@ -328,16 +329,8 @@ def _admit(parts: Parts, *, hello: dict[str, Any], signature: Any, asked: str | 
     else:
         return ""
     log.warning("station: images refused (%s)", why)
-    _record(parts, f"media_refused:{why}", kiosk_id)
+    audit_about(parts, f"media_refused:{why}", "station", kiosk_id)
     return why
-
-
-def _record(parts: Parts, action: str, kiosk_id: str) -> None:
-    at = datetime.now(UTC)
-    try:
-        parts.accounts.audit(action, "station", at, kiosk=kiosk_id[:64])
-    except RecordError:  # a kiosk ID the records refuse as a detail
-        parts.accounts.audit(action, "station", at)
 
 
 def _ask(parts: Parts, *, kiosk_id: str, value: dict[str, Any], staff_id: str) -> None:
@@ -347,7 +340,7 @@ def _ask(parts: Parts, *, kiosk_id: str, value: dict[str, Any], staff_id: str) -
 def _waiting_for(parts: Parts, *, kiosk_id: str, reception_id: str) -> bool:
     return any(
         k.kiosk_id == kiosk_id and k.waiting and k.reception_id == reception_id
-        for k in parts.board.kiosks()
+        for k in believed_kiosks(parts)[0]
     )
 
 

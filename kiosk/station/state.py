@@ -32,7 +32,7 @@ from kiosk.station.media import MediaHub, media_hub
 from kiosk.station.pacing import PACE_S, Pace, shown
 from kiosk.station.records_access import Parts, StationRecords
 from kiosk.station.relay import MediaRelay
-from kiosk.station.vouch import vouch
+from kiosk.station.vouch import believed_kiosks, note_forged, vouch
 from kiosk.station_tables.bell import DESK, bell_for
 from kiosk.station_tables.calls import CallStatus
 from kiosk.station_tables.keys import station_key
@@ -85,6 +85,7 @@ class Station:
         )
         self.forms: OrderedDict[str, float] = OrderedDict()  # sign-in form token -> expiry
         self.snapshot: dict[str, Any] = {}
+        self.forged: set[str] = set()  # kiosks whose unsigned status was recorded
         self._stopping = False
 
     # -- sessions -------------------------------------------------------------------------
@@ -151,7 +152,9 @@ class Station:
         board = parts.board
         now = datetime.now(UTC)
         board.disconnect_silent(self.config.stale_after_s, now)
-        kiosks = {k.kiosk_id: k for k in board.kiosks()}
+        believed, forged = believed_kiosks(parts)
+        self.forged = note_forged(parts, forged, self.forged)
+        kiosks = {k.kiosk_id: k for k in believed}
         calls = []
         listed = board.calls()
         for call in listed:
@@ -172,7 +175,7 @@ class Station:
             "kiosks": [k.to_dict(now, self.config.stale_after_s) for k in kiosks.values()],
             "records_seq": int(head[0][0]) if head else 0,
         }
-        return vouch(parts, listed, state)
+        return vouch(parts, listed, state, forged)
 
     async def watch_records(self) -> None:
         """Tell every page what changed: on the bell, or every ``poll_s``. The state is read

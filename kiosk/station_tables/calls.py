@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -158,6 +158,23 @@ def _detail(text: str | None) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
+_KIOSK_COLUMNS = "kiosk_id, state, mode, held, waiting, reception_id, pins, seen_at, desk_reachable"
+
+
+def _kiosk(row: Sequence[Any]) -> KioskStatus:
+    return KioskStatus(
+        row[0],
+        row[1],
+        row[2],
+        bool(row[3]),
+        bool(row[4]),
+        row[5],
+        json.loads(row[6]),
+        datetime.fromisoformat(row[7]),
+        bool(row[8]),
+    )
+
+
 class CallBoard:
     """The calls, kiosk statuses and requests of one records database."""
 
@@ -165,6 +182,7 @@ class CallBoard:
         self.db = db
         self.bell = bell if bell is not None else bell_for(db.url)
         self.seal: Callable[[Database, Command], None] | None = None  # the station's signature
+        self.seal_status: Callable[[Database, KioskStatus], bool] | None = None  # the kiosk's
         ensure_station_schema(db)
 
     @classmethod
@@ -197,24 +215,29 @@ class CallBoard:
         desk_reachable: bool = True,
         at: datetime | None = None,
     ) -> None:
-        """The kiosk's status now (also its heartbeat)."""
+        """The kiosk's status now (also its heartbeat); the desk is rung only when the
+        status, or its seal, is not what the database had."""
         at = at or _now()
         with self.db.write():
             rows = self.db.execute(
-                "SELECT held, pins FROM station_kiosks WHERE kiosk_id = ?", (kiosk_id,)
+                "SELECT state, mode, held, waiting, reception_id, pins, desk_reachable"
+                " FROM station_kiosks WHERE kiosk_id = ?",
+                (kiosk_id,),
             )
-            keep_held = bool(rows[0][0]) if rows else False
-            keep_pins = rows[0][1] if rows else "[]"
-            values = (
+            had = tuple(rows[0]) if rows else None
+            status = (
                 state,
                 mode,
-                int(keep_held if held is None else held),
+                int(bool(had[2]) if had is not None and held is None else bool(held)),
                 int(waiting),
                 reception_id,
-                keep_pins if pins is None else json.dumps(pins, ensure_ascii=False),
-                iso(at),
+                had[5]
+                if had is not None and pins is None
+                else json.dumps(pins or [], ensure_ascii=False),
                 int(desk_reachable),
             )
+            changed = had is None or tuple(had) != status
+            values = (*status[:6], iso(at), status[6])
             if rows:
                 self.db.execute(
                     "UPDATE station_kiosks SET state = ?, mode = ?, held = ?, waiting = ?,"
@@ -228,6 +251,10 @@ class CallBoard:
                     " seen_at, desk_reachable, kiosk_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*values, kiosk_id),
                 )
+            if self.seal_status is not None:  # signed in the same transaction (the desk checks)
+                changed = self.seal_status(self.db, self._status(kiosk_id)) or changed
+            if not changed:
+                return  # stated again, as it was: a heartbeat
             self._rang(DESK, kiosk_id)
         self.bell.ring(DESK)
 
@@ -382,24 +409,15 @@ class CallBoard:
         return _call(rows[0]) if rows else None
 
     def kiosks(self) -> list[KioskStatus]:
+        rows = self.db.execute(f"SELECT {_KIOSK_COLUMNS} FROM station_kiosks ORDER BY kiosk_id")  # noqa: S608
+        return [_kiosk(r) for r in rows]
+
+    def _status(self, kiosk_id: str) -> KioskStatus:
         rows = self.db.execute(
-            "SELECT kiosk_id, state, mode, held, waiting, reception_id, pins, seen_at,"
-            " desk_reachable FROM station_kiosks ORDER BY kiosk_id"
+            f"SELECT {_KIOSK_COLUMNS} FROM station_kiosks WHERE kiosk_id = ?",  # noqa: S608
+            (kiosk_id,),
         )
-        return [
-            KioskStatus(
-                r[0],
-                r[1],
-                r[2],
-                bool(r[3]),
-                bool(r[4]),
-                r[5],
-                json.loads(r[6]),
-                datetime.fromisoformat(r[7]),
-                bool(r[8]),
-            )
-            for r in rows
-        ]
+        return _kiosk(rows[0])
 
     def answer(
         self, call_id: str, ok: bool, staff_id: str, at: datetime | None = None

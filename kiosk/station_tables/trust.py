@@ -11,6 +11,11 @@ keys the database never holds:
   signed by that station (a row it did not sign is not an enrolment, :func:`enrolled`).
 - ``station_call_seals``: the kiosk's signature over each call it opens (:func:`seal_call`);
   the desk answers only a call signed by the key enrolled for its kiosk.
+- ``station_status_seals``: the kiosk's signature over the status it reports (its screen,
+  無人/目視, whether a patient waits and for which reception, the PINs' tries left)
+  (:class:`StatusSealer`); the desk believes only a status signed by the key enrolled for
+  its kiosk (:func:`signed_statuses`). The heartbeat's time is not signed: a row kept
+  fresh by someone else shows a kiosk as connected, nothing more.
 
 The tables have their own schema version (``station_trust_version`` in ``meta``).
 """
@@ -23,14 +28,15 @@ from typing import Any
 from kiosk.records.chain import iso
 from kiosk.records.database import Database, schema_change
 from kiosk.records.errors import RecordError
-from kiosk.station_tables.calls import Call, Command, CommandKind
+from kiosk.station_tables.calls import Call, Command, CommandKind, KioskStatus
 from kiosk.station_tables.keys import KeyPair, verify
 
-TRUST_VERSION = 1
+TRUST_VERSION = 2
 VERSION_KEY = "station_trust_version"
 REQUEST = "kiosk station request"
 ENROLMENT = "kiosk station enrolment"
 CALL = "kiosk station call"
+STATUS = "kiosk station status"
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS station_seals ("
@@ -48,25 +54,38 @@ SCHEMA = (
     " station_nonce TEXT, kiosk_nonce TEXT, status TEXT NOT NULL, decided_by TEXT,"
     " seal TEXT)",
     "CREATE INDEX IF NOT EXISTS station_pairings_kiosk ON station_pairings (kiosk_id, status)",
+    "CREATE TABLE IF NOT EXISTS station_status_seals ("
+    " kiosk_id TEXT PRIMARY KEY, kiosk_key TEXT NOT NULL, seal TEXT NOT NULL)",
 )
 
 
 def ensure_trust_schema(db: Database) -> None:
-    """Create the tables of signatures (once; kiosks and stations racing take turns)."""
-    if db.table_exists("meta") and db.execute("SELECT 1 FROM meta WHERE key = ?", (VERSION_KEY,)):
+    """Create the tables of signatures, or add those of a newer version (once; kiosks and
+    stations racing take turns)."""
+    if db.table_exists("meta") and _version(db) == TRUST_VERSION:
         return
     with schema_change(db):
-        rows = db.execute("SELECT value FROM meta WHERE key = ?", (VERSION_KEY,))
-        if rows and int(rows[0][0]) > TRUST_VERSION:
+        found = _version(db)
+        if found is not None and found > TRUST_VERSION:
             raise RecordError(
-                f"the records database {db.url} has station trust tables {rows[0][0]}, newer "
+                f"the records database {db.url} has station trust tables {found}, newer "
                 "than this software: update the kiosk software"
             )
-        if rows:
+        if found == TRUST_VERSION:
             return
-        for statement in SCHEMA:
+        for statement in SCHEMA:  # each one "IF NOT EXISTS": an older version gains the new
             db.execute(statement)
-        db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (VERSION_KEY, str(TRUST_VERSION)))
+        if found is None:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?)", (VERSION_KEY, str(TRUST_VERSION))
+            )
+        else:
+            db.execute("UPDATE meta SET value = ? WHERE key = ?", (str(TRUST_VERSION), VERSION_KEY))
+
+
+def _version(db: Database) -> int | None:
+    rows = db.execute("SELECT value FROM meta WHERE key = ?", (VERSION_KEY,))
+    return int(rows[0][0]) if rows else None
 
 
 # -- requests: signed by the station --------------------------------------------------------
@@ -212,8 +231,72 @@ def signed_calls(db: Database, calls: list[Call], keys: dict[str, str]) -> set[s
     }
 
 
+# -- statuses: signed by the kiosk ----------------------------------------------------------
+
+
+def status_payload(status: KioskStatus) -> dict[str, Any]:
+    """What a kiosk signs of its status (not ``held``, which the station writes, nor the
+    heartbeat's time)."""
+    return {
+        "kiosk_id": status.kiosk_id,
+        "state": status.state,
+        "mode": status.mode,
+        "waiting": status.waiting,
+        "reception_id": status.reception_id,
+        "pins": status.pins,
+        "desk_reachable": status.desk_reachable,
+    }
+
+
+class StatusSealer:
+    """The kiosk's signature on each status it reports (``CallBoard.seal_status``): in the
+    report's own transaction, so no desk ever reads it unsigned."""
+
+    def __init__(self, key: KeyPair) -> None:
+        self.key = key
+
+    def __call__(self, db: Database, status: KioskStatus) -> bool:
+        """Seal ``status``; True when the database did not have this very seal (Ed25519
+        gives the same signature for the same status)."""
+        seal = self.key.sign(STATUS, status_payload(status))
+        rows = db.execute(
+            "SELECT kiosk_key, seal FROM station_status_seals WHERE kiosk_id = ?",
+            (status.kiosk_id,),
+        )
+        if rows and tuple(rows[0]) == (self.key.public, seal):
+            return False
+        db.execute("DELETE FROM station_status_seals WHERE kiosk_id = ?", (status.kiosk_id,))
+        db.execute(
+            "INSERT INTO station_status_seals (kiosk_id, kiosk_key, seal) VALUES (?, ?, ?)",
+            (status.kiosk_id, self.key.public, seal),
+        )
+        return True
+
+
+def signed_statuses(db: Database, kiosks: list[KioskStatus], keys: dict[str, str]) -> set[str]:
+    """The IDs of ``kiosks`` whose status is signed by the key enrolled for them."""
+    if not kiosks:
+        return set()
+    rows = db.execute("SELECT kiosk_id, seal FROM station_status_seals")
+    seals = {str(r[0]): str(r[1]) for r in rows}
+    return {
+        k.kiosk_id
+        for k in kiosks
+        if verify(keys.get(k.kiosk_id), STATUS, status_payload(k), seals.get(k.kiosk_id))
+    }
+
+
 def recent(hours: float = 1.0) -> datetime:
     return datetime.now(UTC) - timedelta(hours=hours)
 
 
-__all__ = ["CommandKind", "Sealer", "enrol", "enrolled", "seal_call", "seal_of"]
+__all__ = [
+    "CommandKind",
+    "Sealer",
+    "StatusSealer",
+    "enrol",
+    "enrolled",
+    "seal_call",
+    "seal_of",
+    "signed_statuses",
+]

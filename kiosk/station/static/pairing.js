@@ -47,11 +47,12 @@
       if (shown && !k.paired) shown.append(el("span", { class: "unpaired", text: " " + say("pair.unpaired") }));
     }
     const refused = state.refused || [];
+    const forged = (state.kiosks || []).filter((k) => k.status_signed === false).map((k) => k.kiosk_id);
     const alarm = $("refused");
-    alarm.hidden = refused.length === 0;
-    alarm.textContent = refused.length
-      ? say("pair.refused") + ": " + refused.map((r) => r.kiosk_id + " (" + say("pair.kind." + r.kind) + ", " + say("pair.why." + r.why) + ")").join(", ")
-      : "";
+    alarm.hidden = refused.length === 0 && forged.length === 0;
+    alarm.replaceChildren(
+      refused.length ? el("p", { id: "refused-requests", text: say("pair.refused") + ": " + refused.map((r) => r.kiosk_id + " (" + say("pair.kind." + r.kind) + ", " + say("pair.why." + r.why) + ")").join(", ") }) : "",
+      forged.length ? el("p", { id: "forged-statuses", text: say("pair.forged_status") + ": " + forged.join(", ") }) : "");
   }
 
   document.addEventListener("station-state", (event) => render(event.detail));

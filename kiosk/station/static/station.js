@@ -299,7 +299,9 @@
       const hold = el("input", { type: "checkbox", id: "hold-" + k.kiosk_id, checked: k.held });
       box.append(el("div", { class: "kiosk-card" + (k.connected ? "" : " gone"), id: "kiosk-" + k.kiosk_id },
         el("h3", { text: k.kiosk_id }),
-        el("p", { class: "state", text: k.connected ? say("state." + k.state) : say("kiosk.disconnected") }),
+        k.status_signed === false // its screen as the row says is not believed either
+          ? el("p", { class: "forged", id: "forged-" + k.kiosk_id, text: say("kiosk.forged_status") })
+          : el("p", { class: "state", text: k.connected ? say("state." + k.state) : say("kiosk.disconnected") }),
         el("div", { class: "modes" },
           el("button", { id: "mode-unattended-" + k.kiosk_id, class: visual ? "" : "current", onclick: () => post("/api/kiosks/" + encodeURIComponent(k.kiosk_id) + "/mode", { visual: false, hold: false }), text: say("kiosk.mode.unattended") }),
           el("button", { id: "mode-visual-" + k.kiosk_id, class: visual ? "current" : "", onclick: () => post("/api/kiosks/" + encodeURIComponent(k.kiosk_id) + "/mode", { visual: true, hold: hold.checked }), text: say("kiosk.mode.visual") })),
