@@ -34,3 +34,30 @@ def test_the_desk_confirms_a_face_only_card_the_kiosk_called_for_by_itself(
     assert kiosk.flow.visit.method.value == "visual"
     assert kiosk.flow.visit.staff_id == "nurse-01"
     page.close()
+
+
+def test_a_card_with_a_usable_pin_says_at_the_desk_what_the_patient_can_still_do(
+    browser, sqlite_url, station, kiosks, st
+) -> None:
+    st.add_staff(sqlite_url, "nurse-01")
+    server = station(sqlite_url)
+    kiosk = kiosks(
+        sqlite_url, "reception-6", card="virtual:standard", settings={"face_attempts": 1}
+    )
+    page = browser.new_page()
+    sign_in_at_desk(page, server.binding.url, "nurse-01")
+
+    kiosk.send(Event.CARD_PLACED)
+    kiosk.send(Event.CHOOSE_FACE)
+    assert kiosk.send(Event.LOOK_AT_CAMERA) == State.FACE_FAILED  # spent; the PIN is left
+    page.wait_for_selector("li.call.open", timeout=30_000)
+    page.click("li.call.open")
+    note = page.inner_text("#view-message", timeout=30_000)
+    assert "暗証番号で続ける" in note and "職員を呼ぶ" in note
+    assert page.is_disabled("#confirm-ok")
+
+    assert kiosk.send(Event.CALL_STAFF) == State.STAFF_WAIT  # the patient asks for staff
+    page.wait_for_selector("#confirm-ok:not([disabled])", timeout=30_000)
+    page.click("#confirm-ok")
+    st.wait_for(lambda: kiosk.flow.state == State.CONSENT, what="the patient's screen to move on")
+    page.close()

@@ -205,7 +205,8 @@
     else if (!note && call.status === "answered") note = say("view.answered", { staff: call.answered_by, decision: say("decision." + call.decision) });
     else if (!note && call.status === "disconnected") note = say("call.status.disconnected");
     else if (!note && call.status === "ended") note = say("view.gone");
-    else if (!note && call.identity && !call.waiting) note = say("view.not_waiting");
+    else if (!note && call.identity && !call.waiting) // the PIN may still be theirs to use
+      note = say(call.reason === "face_failed" && call.status === "open" ? "view.not_waiting_pin" : "view.not_waiting");
     else if (!note && call.signed === false) note = say("view.unpaired");
     return note ? el("p", { id: "view-message", class: "message", text: note }) : null;
   }
