@@ -8,7 +8,12 @@ import queue
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from helpers.pairing import pair
+from kiosk.reception import State
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -69,3 +74,19 @@ class KioskProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             return self.process.wait(30)
+
+
+@contextmanager
+def patient_waiting(url: str, kiosk_id: str) -> Iterator[KioskProcess]:
+    """A paired kiosk in a process of its own whose patient placed the card and pressed
+    職員を呼ぶ; it must stop cleanly at the end."""
+    pair(url, kiosk_id)
+    kiosk = KioskProcess(url, kiosk_id)
+    try:
+        kiosk.expect("ready")
+        kiosk.send("place")
+        kiosk.send("call_staff")
+        kiosk.expect(f"state {State.STAFF_WAIT.value}")
+        yield kiosk
+    finally:
+        assert kiosk.stop() == 0

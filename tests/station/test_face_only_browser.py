@@ -1,28 +1,38 @@
-"""A face-only card whose face attempts are spent, at the desk in a real browser: the kiosk
-calls by itself, nobody at the kiosk presses anything, the call says why, 本人確認OK is
-enabled at once and the patient's screen moves on."""
+"""Face attempts spent, at the desk in a real browser. A face-only card: the kiosk calls by
+itself, nobody at the kiosk presses anything, the call says why, 本人確認OK is enabled at once
+and the patient's screen moves on. A card whose PIN is still usable: the desk is told the
+patient can go on with the PIN, and can confirm once the patient presses 職員を呼ぶ."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from helpers.desk_page import sign_in_at_desk
 from kiosk.reception import State
 from kiosk.reception.events import Event
 
 
-def test_the_desk_confirms_a_face_only_card_the_kiosk_called_for_by_itself(
-    browser, sqlite_url, station, kiosks, st
-) -> None:
+def _face_failed_with_the_desk_open(
+    browser, sqlite_url, station, kiosks, st, *, card: str, attempts: int
+) -> tuple[Any, Any]:
+    """A signed-in desk, and a kiosk whose patient's first face check failed (no-match)."""
     st.add_staff(sqlite_url, "nurse-01")
     server = station(sqlite_url)
-    kiosk = kiosks(
-        sqlite_url, "reception-5", card="virtual:face-only", settings={"face_attempts": 2}
-    )
+    kiosk = kiosks(sqlite_url, "reception-5", card=card, settings={"face_attempts": attempts})
     page = browser.new_page()
     sign_in_at_desk(page, server.binding.url, "nurse-01")
-
     kiosk.send(Event.CARD_PLACED)
     kiosk.send(Event.CHOOSE_FACE)
     assert kiosk.send(Event.LOOK_AT_CAMERA) == State.FACE_FAILED  # the camera says no-match
+    return kiosk, page
+
+
+def test_the_desk_confirms_a_face_only_card_the_kiosk_called_for_by_itself(
+    browser, sqlite_url, station, kiosks, st
+) -> None:
+    kiosk, page = _face_failed_with_the_desk_open(
+        browser, sqlite_url, station, kiosks, st, card="virtual:face-only", attempts=2
+    )
     kiosk.send(Event.RETRY_FACE)
     assert kiosk.send(Event.LOOK_AT_CAMERA) == State.STAFF_WAIT  # the kiosk's own doing
 
@@ -39,17 +49,9 @@ def test_the_desk_confirms_a_face_only_card_the_kiosk_called_for_by_itself(
 def test_a_card_with_a_usable_pin_says_at_the_desk_what_the_patient_can_still_do(
     browser, sqlite_url, station, kiosks, st
 ) -> None:
-    st.add_staff(sqlite_url, "nurse-01")
-    server = station(sqlite_url)
-    kiosk = kiosks(
-        sqlite_url, "reception-6", card="virtual:standard", settings={"face_attempts": 1}
-    )
-    page = browser.new_page()
-    sign_in_at_desk(page, server.binding.url, "nurse-01")
-
-    kiosk.send(Event.CARD_PLACED)
-    kiosk.send(Event.CHOOSE_FACE)
-    assert kiosk.send(Event.LOOK_AT_CAMERA) == State.FACE_FAILED  # spent; the PIN is left
+    kiosk, page = _face_failed_with_the_desk_open(
+        browser, sqlite_url, station, kiosks, st, card="virtual:standard", attempts=1
+    )  # the one face attempt spent; the PIN is left
     page.wait_for_selector("li.call.open", timeout=30_000)
     page.click("li.call.open")
     note = page.inner_text("#view-message", timeout=30_000)

@@ -16,7 +16,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from helpers.desk_page import sign_in_at_desk
-from helpers.kiosk_process import KioskProcess
+from helpers.kiosk_process import KioskProcess, patient_waiting
 from helpers.pairing import pair
 from kiosk.reception import State
 from kiosk.station.records_access import connect as connect_records
@@ -101,18 +101,10 @@ def test_no_images_without_a_page_and_none_without_the_kiosks_key(
 ) -> None:
     server = station(sqlite_url)
     desk = _station_state(server)
-    pair(sqlite_url, "far-2")
-    kiosk = KioskProcess(sqlite_url, "far-2")
-    try:
-        kiosk.expect("ready")
-        kiosk.send("place")
-        kiosk.send("call_staff")
-        kiosk.expect(f"state {State.STAFF_WAIT.value}")
+    with patient_waiting(sqlite_url, "far-2"):
         st.wait_for(lambda: desk.snapshot.get("calls"), what="the call to reach the station")
         assert desk.relay.uplinks == {} and desk.media.get("far-2") is None  # no page: nothing sent
         assert _watch_requests(sqlite_url) == 0
-    finally:
-        assert kiosk.stop() == 0
 
     endpoint = server.binding.url.replace("http://", "ws://") + "kiosk-media"
     someone = station_key(tmp_path / "not-far-2.key")  # not the key enrolled for far-2

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.desk_page import sign_in_at_desk
-from helpers.kiosk_process import KioskProcess
+from helpers.kiosk_process import patient_waiting
 from helpers.pairing import pair
 from helpers.waiting import wait_for
 from kiosk.cli import main
@@ -120,13 +120,7 @@ def test_a_forged_status_row_leaves_the_call_unanswerable_recorded_and_shown(
     st.add_staff(sqlite_url, "nurse-01")
     server = station(sqlite_url)
     desk = server.server.config.app.state.station
-    pair(sqlite_url, "far-a")
-    kiosk = KioskProcess(sqlite_url, "far-a")
-    try:
-        kiosk.expect("ready")
-        kiosk.send("place")
-        kiosk.send("call_staff")
-        kiosk.expect(f"state {State.STAFF_WAIT.value}")
+    with patient_waiting(sqlite_url, "far-a") as kiosk:
 
         def calls() -> list[dict[str, Any]]:
             return [c for c in desk.snapshot.get("calls", []) if c["kiosk_id"] == "far-a"]
@@ -163,8 +157,6 @@ def test_a_forged_status_row_leaves_the_call_unanswerable_recorded_and_shown(
             lambda: ("status_refused:unsigned", "far-a") in _actions(sqlite_url),
             what="the distrust in the chain",
         )
-    finally:
-        assert kiosk.stop() == 0
     assert _actions(sqlite_url).count(("status_refused:unsigned", "far-a")) == 1  # once
     assert main(["records", "verify", "--records", sqlite_url]) == 0
     assert "status_refused:unsigned (kiosk far-a)" in capsys.readouterr().out

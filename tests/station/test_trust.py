@@ -17,7 +17,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect as ws_connect
 
-from helpers.kiosk_process import KioskProcess
+from helpers.kiosk_process import KioskProcess, patient_waiting
 from helpers.pairing import pair
 from helpers.relay import PassThroughRelay
 from kiosk.cli import main
@@ -107,16 +107,8 @@ def far(sqlite_url: str, station: Any, st: Any) -> Any:
     st.add_staff(sqlite_url, "nurse-01")
     st.add_staff(sqlite_url, "alice")
     server = station(sqlite_url)
-    pair(sqlite_url, "far-a")
-    kiosk = KioskProcess(sqlite_url, "far-a")
-    try:
-        kiosk.expect("ready")
-        kiosk.send("place")
-        kiosk.send("call_staff")
-        kiosk.expect(f"state {State.STAFF_WAIT.value}")
+    with patient_waiting(sqlite_url, "far-a") as kiosk:
         yield server, kiosk
-    finally:
-        assert kiosk.stop() == 0
 
 
 def test_a_forged_confirm_row_moves_no_kiosk_and_is_refused_recorded_and_shown(
