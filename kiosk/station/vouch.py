@@ -36,9 +36,8 @@ def believed_kiosks(parts: Parts) -> tuple[list[KioskStatus], set[str]]:
     """The kiosks' statuses as the desk may believe them, and the IDs of those whose status
     someone other than the kiosk wrote: a paired kiosk whose status its enrolled key did not
     sign has no patient waiting, no reception and no PINs, whatever its row says."""
-    kiosks = parts.board.kiosks()
     keys = _keys(parts)
-    signed = signed_statuses(parts.db, kiosks, keys)
+    kiosks, signed = signed_statuses(parts.db, keys)
     forged = {k.kiosk_id for k in kiosks if k.kiosk_id in keys and k.kiosk_id not in signed}
     believed = [
         replace(k, waiting=False, reception_id=None, pins=[]) if k.kiosk_id in forged else k

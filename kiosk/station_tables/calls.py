@@ -158,10 +158,10 @@ def _detail(text: str | None) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
-_KIOSK_COLUMNS = "kiosk_id, state, mode, held, waiting, reception_id, pins, seen_at, desk_reachable"
+KIOSK_COLUMNS = "kiosk_id, state, mode, held, waiting, reception_id, pins, seen_at, desk_reachable"
 
 
-def _kiosk(row: Sequence[Any]) -> KioskStatus:
+def kiosk_status(row: Sequence[Any]) -> KioskStatus:
     return KioskStatus(
         row[0],
         row[1],
@@ -182,7 +182,7 @@ class CallBoard:
         self.db = db
         self.bell = bell if bell is not None else bell_for(db.url)
         self.seal: Callable[[Database, Command], None] | None = None  # the station's signature
-        self.seal_status: Callable[[Database, KioskStatus], bool] | None = None  # the kiosk's
+        self.seal_status: Callable[[Database, KioskStatus], None] | None = None  # the kiosk's
         ensure_station_schema(db)
 
     @classmethod
@@ -216,7 +216,7 @@ class CallBoard:
         at: datetime | None = None,
     ) -> None:
         """The kiosk's status now (also its heartbeat); the desk is rung only when the
-        status, or its seal, is not what the database had."""
+        status is not what the database had."""
         at = at or _now()
         with self.db.write():
             rows = self.db.execute(
@@ -252,7 +252,7 @@ class CallBoard:
                     (*values, kiosk_id),
                 )
             if self.seal_status is not None:  # signed in the same transaction (the desk checks)
-                changed = self.seal_status(self.db, self._status(kiosk_id)) or changed
+                self.seal_status(self.db, kiosk_status((kiosk_id, *values)))
             if not changed:
                 return  # stated again, as it was: a heartbeat
             self._rang(DESK, kiosk_id)
@@ -409,15 +409,8 @@ class CallBoard:
         return _call(rows[0]) if rows else None
 
     def kiosks(self) -> list[KioskStatus]:
-        rows = self.db.execute(f"SELECT {_KIOSK_COLUMNS} FROM station_kiosks ORDER BY kiosk_id")  # noqa: S608
-        return [_kiosk(r) for r in rows]
-
-    def _status(self, kiosk_id: str) -> KioskStatus:
-        rows = self.db.execute(
-            f"SELECT {_KIOSK_COLUMNS} FROM station_kiosks WHERE kiosk_id = ?",  # noqa: S608
-            (kiosk_id,),
-        )
-        return _kiosk(rows[0])
+        rows = self.db.execute(f"SELECT {KIOSK_COLUMNS} FROM station_kiosks ORDER BY kiosk_id")  # noqa: S608
+        return [kiosk_status(r) for r in rows]
 
     def answer(
         self, call_id: str, ok: bool, staff_id: str, at: datetime | None = None

@@ -23,12 +23,20 @@ The tables have their own schema version (``station_trust_version`` in ``meta``)
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from kiosk.records.chain import iso
 from kiosk.records.database import Database, schema_change
 from kiosk.records.errors import RecordError
-from kiosk.station_tables.calls import Call, Command, CommandKind, KioskStatus
+from kiosk.station_tables.calls import (
+    KIOSK_COLUMNS,
+    Call,
+    Command,
+    CommandKind,
+    KioskStatus,
+    kiosk_status,
+)
 from kiosk.station_tables.keys import KeyPair, verify
 
 TRUST_VERSION = 2
@@ -185,12 +193,21 @@ def enrolled(db: Database, station_public: str) -> dict[str, str]:
         " WHERE station_key = ?",
         (station_public,),
     )
-    found: dict[str, str] = {}
+    return dict(_enrolled(station_public, tuple(tuple(r) for r in rows)))
+
+
+@lru_cache(maxsize=16)
+def _enrolled(
+    station_public: str, rows: tuple[tuple[Any, ...], ...]
+) -> tuple[tuple[str, str], ...]:
+    """The enrolments signed by ``station_public`` (remembered: the desk reads the same rows
+    on every change)."""
+    found = []
     for kiosk_id, kiosk_key, staff_id, at, seal in rows:
         payload = enrolment_payload(kiosk_id, kiosk_key, staff_id, at)
         if verify(station_public, ENROLMENT, payload, seal):
-            found[str(kiosk_id)] = str(kiosk_key)
-    return found
+            found.append((str(kiosk_id), str(kiosk_key)))
+    return tuple(found)
 
 
 # -- calls: signed by the kiosk -------------------------------------------------------------
@@ -255,35 +272,39 @@ class StatusSealer:
     def __init__(self, key: KeyPair) -> None:
         self.key = key
 
-    def __call__(self, db: Database, status: KioskStatus) -> bool:
-        """Seal ``status``; True when the database did not have this very seal (Ed25519
-        gives the same signature for the same status)."""
+    def __call__(self, db: Database, status: KioskStatus) -> None:
         seal = self.key.sign(STATUS, status_payload(status))
-        rows = db.execute(
-            "SELECT kiosk_key, seal FROM station_status_seals WHERE kiosk_id = ?",
-            (status.kiosk_id,),
-        )
-        if rows and tuple(rows[0]) == (self.key.public, seal):
-            return False
-        db.execute("DELETE FROM station_status_seals WHERE kiosk_id = ?", (status.kiosk_id,))
         db.execute(
-            "INSERT INTO station_status_seals (kiosk_id, kiosk_key, seal) VALUES (?, ?, ?)",
+            "INSERT INTO station_status_seals (kiosk_id, kiosk_key, seal) VALUES (?, ?, ?)"
+            " ON CONFLICT (kiosk_id) DO UPDATE SET kiosk_key = excluded.kiosk_key,"
+            " seal = excluded.seal",
             (status.kiosk_id, self.key.public, seal),
         )
-        return True
 
 
-def signed_statuses(db: Database, kiosks: list[KioskStatus], keys: dict[str, str]) -> set[str]:
-    """The IDs of ``kiosks`` whose status is signed by the key enrolled for them."""
-    if not kiosks:
-        return set()
-    rows = db.execute("SELECT kiosk_id, seal FROM station_status_seals")
-    seals = {str(r[0]): str(r[1]) for r in rows}
-    return {
-        k.kiosk_id
-        for k in kiosks
-        if verify(keys.get(k.kiosk_id), STATUS, status_payload(k), seals.get(k.kiosk_id))
-    }
+def signed_statuses(db: Database, keys: dict[str, str]) -> tuple[list[KioskStatus], set[str]]:
+    """Every kiosk's status, and the IDs of those signed by the key enrolled for them. The
+    row and its seal are read in one statement: a kiosk reporting between two reads would
+    otherwise look forged."""
+    columns = ", ".join("k." + name.strip() for name in KIOSK_COLUMNS.split(","))
+    rows = db.execute(
+        f"SELECT {columns}, s.seal FROM station_kiosks k"  # noqa: S608
+        " LEFT JOIN station_status_seals s ON s.kiosk_id = k.kiosk_id ORDER BY k.kiosk_id"
+    )
+    statuses, signed = [], set()
+    for row in rows:
+        status = kiosk_status(row[:-1])
+        statuses.append(status)
+        if _status_signed(keys.get(status.kiosk_id), tuple(row)):
+            signed.add(status.kiosk_id)
+    return statuses, signed
+
+
+@lru_cache(maxsize=4096)
+def _status_signed(public: str | None, row: tuple[Any, ...]) -> bool:
+    """Whether ``public`` signed the status of ``row`` (its seal last); remembered, as the
+    desk reads the same rows on every change."""
+    return verify(public, STATUS, status_payload(kiosk_status(row[:-1])), row[-1])
 
 
 def recent(hours: float = 1.0) -> datetime:
