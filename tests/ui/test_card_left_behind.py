@@ -34,7 +34,7 @@ def test_the_card_left_screen_holds_while_the_card_is_there(qtbot, make_app, ui)
         assert app.window.current_id == "take-card"
         assert app.window.current().data.get("stage") != "card-left"
     ui.tick(app, policy.card_left_alert_s)
-    qtbot.waitUntil(lambda: app.window.current().data.get("stage") == "card-left", timeout=5000)
+    qtbot.waitUntil(lambda: app.window.current().data.get("stage") == "card-left", timeout=60_000)
     assert "職員" in screen.hint.text()  # the staff were alerted, and the patient is told
     assert app.window.current_id == "take-card"
     app.kiosk.remove_card()

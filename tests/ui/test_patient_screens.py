@@ -229,7 +229,7 @@ def test_the_next_patient_never_sees_the_previous_face(qtbot, make_app, ui) -> N
     ui.wait_screen(app, "method")
     ui.tap(app.window.current(), "face")
     ui.wait_screen(app, "face")
-    qtbot.waitUntil(lambda: app.window.face_screen.preview.frames_shown > 0, timeout=10000)
+    qtbot.waitUntil(lambda: app.window.face_screen.preview.frames_shown > 0, timeout=60_000)
     assert _magenta_pixels(app.window.grab().toImage()) > 1000  # the first patient's frame
     face.go.set()
     ui.wait_screen(app, "consent-item")
