@@ -5,11 +5,14 @@ patient can go on with the PIN, and can confirm once the patient presses 職員�
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from helpers.desk_page import sign_in_at_desk
 from kiosk.reception import State
 from kiosk.reception.events import Event
+
+SHOTS = Path("/tmp/shots-desk")
 
 
 def _face_failed_with_the_desk_open(
@@ -57,6 +60,8 @@ def test_a_card_with_a_usable_pin_says_at_the_desk_what_the_patient_can_still_do
     note = page.inner_text("#view-message", timeout=30_000)
     assert "暗証番号で続ける" in note and "職員を呼ぶ" in note
     assert page.is_disabled("#confirm-ok")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "face-failed-pin-left.png"))
 
     assert kiosk.send(Event.CALL_STAFF) == State.STAFF_WAIT  # the patient asks for staff
     page.wait_for_selector("#confirm-ok:not([disabled])", timeout=30_000)

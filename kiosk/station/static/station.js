@@ -243,7 +243,7 @@
         el("figure", {}, live, el("figcaption", { text: say("view.live") }))),
       el("dl", { class: "holder" },
         el("dt", { text: say("view.name") }), el("dd", { id: "holder-name", text: holder && holder.name ? holder.name : "—" }),
-        el("dt", { text: say("view.kana") }), el("dd", { id: "holder-kana", text: holder && holder.kana ? holder.kana : say("view.kana_none") }),
+        el("dt", { text: say("view.kana") }), el("dd", { id: "holder-kana", text: !holder ? "—" : holder.kana || say("view.kana_none") }),
         el("dt", { text: say("view.birth") }), el("dd", { id: "holder-birth", text: birthText(holder) }),
         el("dt", { text: say("view.reason") }), el("dd", { id: "call-reason", text: reasonText(call.reason) })));
     const can = call.status === "open" && call.waiting && call.signed !== false;
@@ -268,10 +268,10 @@
     const call = state.calls.find((c) => c.id === selected);
     if (!call) { view.append(el("p", { class: "hint", text: say("view.pick") })); return; }
     view.append(el("h2", { text: call.kiosk_id + " — " + statusText(call) }));
+    const note = closingNote(call); // what happened or what to wait for: read first
+    if (note) view.append(note);
     if (call.identity === false) renderTask(view, call);
     else renderIdentity(view, call);
-    const note = closingNote(call);
-    if (note) view.append(note);
   }
 
   setInterval(() => { // the waiting times tick on without redrawing the list
