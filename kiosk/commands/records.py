@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import load_settings
 from kiosk.eligibility.model import JST
@@ -17,6 +18,9 @@ from kiosk.records.chainkey import load_chain_key, read_chain_key
 from kiosk.records.database import existing_file
 from kiosk.records.export import write_csv, write_fhir_bundle, write_fhir_ndjson
 from kiosk.records.store import RecordStore
+
+if TYPE_CHECKING:
+    from kiosk.station_tables.record_seals import SealCheck
 
 WRITERS = {"fhir": write_fhir_bundle, "fhir-ndjson": write_fhir_ndjson, "csv": write_csv}
 """Export format -> the function streaming records to a text file."""
@@ -59,6 +63,14 @@ def register(sub: Any) -> None:
         action="append",
         help="a folder or file of signed checkpoints to compare (repeatable; default: the "
         "kiosk's checkpoints folder and its outbox; with --archive: none)",
+    )
+    verify.add_argument(
+        "--station-key",
+        metavar="HEX",
+        action="append",
+        help="a station's public key: each paired kiosk's records must be signed by the key "
+        "it enrolled (repeatable; default: this home's station and the stations this kiosk "
+        "was paired with)",
     )
     verify.set_defaults(func=_verify)
 
@@ -104,6 +116,13 @@ def _today_range() -> tuple[datetime, datetime]:
 
 def _verify(args: argparse.Namespace) -> int:
 
+    from kiosk.station_tables.keys import is_public_key
+
+    for text in args.station_key or ():
+        if not is_public_key(text):
+            raise KioskError(
+                f"--station-key wants a station's public key (64 hex digits): {text!r}"
+            )
     settings = load_settings(args.settings)
     key = read_chain_key(Path(args.key)) if args.key else None
     checkpoints = [Path(p) for p in args.checkpoints or ()]
@@ -132,6 +151,9 @@ def _verify(args: argparse.Namespace) -> int:
             checkpoints=checkpoints, authenticate=key is not None or not args.archive
         )
         refused = _refused(store) if result.ok else []
+        seals = _writers(store, settings, args.station_key or ()) if result.ok else None
+    if seals is not None:
+        result.findings.extend(Finding(seq, words) for seq, words in seals.findings)
     if missing_key:
         result.findings.insert(0, Finding(None, f"authenticity cannot be checked: {missing_key}"))
     for note in result.notes:
@@ -142,6 +164,7 @@ def _verify(args: argparse.Namespace) -> int:
                 f"ok: {result.count} records, the chain is intact and signed with key "
                 f"{key.key_id if key else '?'}; {result.checkpoints} checkpoints agree"
             )
+            _show_writers(seals)
             _show_refused(refused)
         else:
             print(
@@ -165,6 +188,41 @@ def _verify(args: argparse.Namespace) -> int:
 _SHOWN = 30
 REFUSALS = ("request_refused:", "pairing_refused", "media_refused:", "status_refused:")
 """The station's and kiosks' refusals of forged, replayed or misdirected attempts."""
+
+
+def _writers(store: RecordStore, settings: Any, given: Sequence[str]) -> SealCheck | None:
+    """Each record checked against the kiosk that it names (None: the database predates
+    the writers' signatures)."""
+    from kiosk.paths import kiosk_home  # the signatures' keys: only when checking them
+    from kiosk.station_tables.keys import STATION_KEY_FILE, station_key, trusted_stations
+    from kiosk.station_tables.record_seals import check_record_seals
+
+    if not store.db.table_exists("record_seals"):
+        return None
+    stations = set(given)
+    if (kiosk_home() / STATION_KEY_FILE).exists():
+        stations.add(station_key().public)
+    stations |= trusted_stations(settings.kiosk_id)
+    return check_record_seals(store.db, stations)
+
+
+def _show_writers(seals: SealCheck | None) -> None:
+    if seals is None:
+        return
+    plural = "s" if seals.checked != 1 else ""
+    print(f"writers: {seals.checked} record{plural} signed by the kiosk they name", end="")
+    if seals.against_pairing:
+        print(f", {seals.against_pairing} checked against the keys the stations enrolled")
+    else:
+        print(" (no station key known here: --station-key HEX checks them against the pairing)")
+    if seals.before_signing:
+        print(f"  {seals.before_signing} records were written before their kiosk signed records")
+    for writer, keys in sorted(seals.signers.items()):
+        if len(keys) > 1:
+            shown = ", ".join(sorted(k[:16] for k in keys))
+            print(
+                f"  kiosk {writer} signed with {len(keys)} keys: {shown} (replaced, or not its own)"
+            )
 
 
 def _refused(store: Any) -> list[str]:

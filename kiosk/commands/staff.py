@@ -20,6 +20,7 @@ from kiosk.config import staff_password_problem as _problem
 from kiosk.errors import KioskError
 from kiosk.records.database import default_url
 from kiosk.station.records_access import connect
+from kiosk.station_tables.keys import station_key
 
 NO_TERMINAL = (
     "no terminal to ask the staff password on: give it on the first line of stdin with "
@@ -116,7 +117,7 @@ def set_passcode(args: argparse.Namespace) -> int:
     problem = passcode_problem(passcode)
     if problem is not None:
         raise KioskError(f"{problem}; nothing was changed")
-    parts = connect(_records_url(args, settings))
+    parts = connect(_records_url(args, settings), station_key())  # signed as the station
     try:
         FacilityPasscode(parts.db, parts.accounts).set(
             passcode, by=PASSCODE_BY, at=datetime.now(UTC)
@@ -189,7 +190,7 @@ def add_account(args: argparse.Namespace) -> int:
         password = getpass.getpass("password for the new staff account: ")
         if getpass.getpass("again: ") != password:
             raise KioskError("the two entries differ; no account was added")
-    parts = connect(_records_url(args, settings))
+    parts = connect(_records_url(args, settings), station_key())  # signed as the station
     try:
         parts.accounts.add(args.staff_id, password, name=args.display_name, at=datetime.now(UTC))
     finally:

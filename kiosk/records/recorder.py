@@ -15,7 +15,7 @@ import html
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -286,12 +286,21 @@ def open_store(settings: Settings, url: str | None = None) -> RecordStore:
     return RecordStore.open(chosen, kiosk_id=settings.kiosk_id, key=key, checkpoints=checkpoints)
 
 
-def open_records(settings: Settings | None = None, url: str | None = None) -> Records:
+def open_records(
+    settings: Settings | None = None,
+    url: str | None = None,
+    *,
+    sign: Callable[[RecordStore], None] | None = None,
+) -> Records:
     """Open the kiosk's records: ``url`` (``--records``), else ``$KIOSK_RECORDS``, else
-    ``settings.records_url``, else SQLite in kiosk_home(). Keep the object; close it at exit."""
+    ``settings.records_url``, else SQLite in kiosk_home(). ``sign``: makes the store sign
+    what it appends, before anything is (the outbox's recovery included). Keep the object;
+    close it at exit."""
     settings = settings if settings is not None else Settings()
     store = open_store(settings, url)
     try:
+        if sign is not None:
+            sign(store)
         salt = load_or_create_salt(settings.card_salt_path())
     except BaseException:
         store.close()

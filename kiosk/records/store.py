@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -102,6 +102,7 @@ class RecordStore:
         self.read_only = read_only
         self.checkpoints = checkpoints
         self.last_head: tuple[int, str] | None = None  # after this store's last append
+        self.seal: Callable[[Database, Sequence[ChainRow]], None] | None = None  # the writer's
         try:
             self.key = key if key is not None or read_only else load_chain_key()
             if read_only:
@@ -190,6 +191,8 @@ class RecordStore:
                 rows.append(row)
                 prev = row.hash
             self.db.executemany(schema.INSERT_ROW, [row.as_tuple() for row in rows])
+            if self.seal is not None:  # its own signature on each row, in the same transaction
+                self.seal(self.db, rows)
             self.db.execute(schema.SET_HEAD, (seq, prev, key.row_mac(head_text(seq, prev))))
         self.last_head = (seq, prev)
         self._checkpoint(seq, prev)

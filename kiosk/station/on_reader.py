@@ -28,7 +28,9 @@ from kiosk.records.chainkey import load_chain_key
 from kiosk.records.database import Database, open_database
 from kiosk.records.store import RecordStore
 from kiosk.station.kiosk_link import LinkStaff
+from kiosk.station_tables.keys import kiosk_key
 from kiosk.station_tables.passcode import FacilityPasscode
+from kiosk.station_tables.record_seals import sign_records
 from kiosk.station_tables.staff_accounts import (
     FACILITY_ID,
     Door,
@@ -158,6 +160,7 @@ class KioskStaffCheck:
             try:
                 key = load_chain_key(self.settings.chain_key_file)
                 chain = RecordStore(db, self.kiosk_id, key=key)
+                sign_records(chain, kiosk_key(self.kiosk_id))
                 self._accounts = StaffAccounts(db, chain)
             except BaseException:
                 db.close()

@@ -17,6 +17,7 @@ from kiosk.records.errors import RecordError
 from kiosk.records.store import RecordStore
 from kiosk.station_tables.calls import CallBoard
 from kiosk.station_tables.keys import KeyPair
+from kiosk.station_tables.record_seals import sign_records
 from kiosk.station_tables.staff_accounts import StaffAccounts
 from kiosk.station_tables.trust import Sealer, ensure_trust_schema
 
@@ -43,6 +44,7 @@ def connect(url: str, station: KeyPair | None = None) -> Parts:
         if station is not None:
             ensure_trust_schema(db)
             board.seal = Sealer(station)
+            sign_records(chain, station)  # the station's own records, in its name only
         return Parts(db, chain, board, StaffAccounts(db, chain), station)
     except BaseException:
         db.close()

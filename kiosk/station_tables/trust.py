@@ -16,6 +16,8 @@ keys the database never holds:
   (:class:`StatusSealer`); the desk believes only a status signed by the key enrolled for
   its kiosk (:func:`signed_statuses`). The heartbeat's time is not signed: a row kept
   fresh by someone else shows a kiosk as connected, nothing more.
+- ``record_seals``: the writer's signature over each row of the records chain
+  (:mod:`kiosk.station_tables.record_seals`).
 
 The tables have their own schema version (``station_trust_version`` in ``meta``).
 """
@@ -39,7 +41,7 @@ from kiosk.station_tables.calls import (
 )
 from kiosk.station_tables.keys import KeyPair, verify
 
-TRUST_VERSION = 2
+TRUST_VERSION = 3
 VERSION_KEY = "station_trust_version"
 REQUEST = "kiosk station request"
 ENROLMENT = "kiosk station enrolment"
@@ -64,6 +66,8 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS station_pairings_kiosk ON station_pairings (kiosk_id, status)",
     "CREATE TABLE IF NOT EXISTS station_status_seals ("
     " kiosk_id TEXT PRIMARY KEY, kiosk_key TEXT NOT NULL, seal TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS record_seals ("
+    " seq BIGINT PRIMARY KEY, signer_key TEXT NOT NULL, seal TEXT NOT NULL)",
 )
 
 

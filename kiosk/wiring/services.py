@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import weakref
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from kiosk.card.transport import Transport
@@ -33,6 +34,8 @@ from kiosk.reception.ports import (
     StaffAuthenticator,
 )
 from kiosk.records import open_records
+from kiosk.station_tables.keys import kiosk_key
+from kiosk.station_tables.record_seals import sign_records
 from kiosk.wiring.adapters import (
     CaCertificates,
     ServiceEligibility,
@@ -157,7 +160,9 @@ def build_services(
         settings = load_settings()
     closers: list[Any] = []
     if records is None or isinstance(records, str):
-        store = open_records(settings, url=records)
+        store = open_records(
+            settings, url=records, sign=partial(sign_records, key=kiosk_key(settings.kiosk_id))
+        )
         closers.append(store.close)
         records_port: Records = StoreRecords(store)
     else:
