@@ -8,19 +8,19 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kiosk.config import load_settings
 from kiosk.eligibility.model import JST
 from kiosk.errors import KioskError
+from kiosk.paths import kiosk_home
 from kiosk.records.chain import Finding
 from kiosk.records.chainkey import load_chain_key, read_chain_key
 from kiosk.records.database import existing_file
 from kiosk.records.export import write_csv, write_fhir_bundle, write_fhir_ndjson
 from kiosk.records.store import RecordStore
-
-if TYPE_CHECKING:
-    from kiosk.station_tables.record_seals import SealCheck
+from kiosk.station_tables.keys import STATION_KEY_FILE, is_public_key, station_key, trusted_stations
+from kiosk.station_tables.record_seals import SealCheck, check_record_seals
 
 WRITERS = {"fhir": write_fhir_bundle, "fhir-ndjson": write_fhir_ndjson, "csv": write_csv}
 """Export format -> the function streaming records to a text file."""
@@ -116,8 +116,6 @@ def _today_range() -> tuple[datetime, datetime]:
 
 def _verify(args: argparse.Namespace) -> int:
 
-    from kiosk.station_tables.keys import is_public_key
-
     for text in args.station_key or ():
         if not is_public_key(text):
             raise KioskError(
@@ -193,10 +191,6 @@ REFUSALS = ("request_refused:", "pairing_refused", "media_refused:", "status_ref
 def _writers(store: RecordStore, settings: Any, given: Sequence[str]) -> SealCheck | None:
     """Each record checked against the kiosk that it names (None: the database predates
     the writers' signatures)."""
-    from kiosk.paths import kiosk_home  # the signatures' keys: only when checking them
-    from kiosk.station_tables.keys import STATION_KEY_FILE, station_key, trusted_stations
-    from kiosk.station_tables.record_seals import check_record_seals
-
     if not store.db.table_exists("record_seals"):
         return None
     stations = set(given)

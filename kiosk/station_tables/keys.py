@@ -14,7 +14,8 @@ someone who can write it must not be able to speak for the station or for a kios
 A private key is 32 random bytes as hex in a file of mode 0600, created once and never
 overwritten (:func:`kiosk.records.secret_file.load_or_create_secret`). What is signed is the
 canonical JSON of a payload with its ``purpose``, so a signature of one kind never passes for
-another.
+another. The cryptography package is imported at the first signature or check, not with
+this module: the records commands load it only when they check signatures.
 """
 
 from __future__ import annotations
@@ -27,11 +28,7 @@ import threading
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from typing import TYPE_CHECKING, Any
 
 from kiosk.paths import kiosk_home
 from kiosk.records.chain import canonical
@@ -40,6 +37,9 @@ from kiosk.records.secret_file import load_or_create_secret
 
 STATION_KEY_FILE = "station-key"
 KIOSK_KEYS = "kiosk-keys"
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 _HEX = re.compile(r"[0-9a-f]{64}")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -53,11 +53,15 @@ class KeyPair:
 
     @cached_property
     def _private(self) -> Ed25519PrivateKey:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         return Ed25519PrivateKey.from_private_bytes(self.secret[:32])
 
     @cached_property
     def public(self) -> str:
         """The public key, 64 hex digits (what the other side keeps)."""
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
         raw = self._private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         return raw.hex()
 
@@ -87,6 +91,9 @@ def verify(public: str | None, purpose: str, payload: dict[str, Any], signature:
 @lru_cache(maxsize=4096)
 def _verified(public: str, text: bytes, signature: str) -> bool:
     """One check of a signature (remembered: the desk checks the same ones on every change)."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public))
         key.verify(bytes.fromhex(signature), text)
