@@ -215,6 +215,7 @@ def serve_station(args: argparse.Namespace) -> int:
         )
     url = _records_url(args, settings)
     print(f"staff station on {binding.url} (records: {_safe_url(url)})", flush=True)
+    print(f"station key: {station_key().public} (for kiosk records verify --station-key)")
     serve(binding, StationConfig(url, settings, secure=binding.tls, allowed_hosts=allowed))
     return 0
 

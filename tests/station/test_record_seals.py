@@ -90,3 +90,12 @@ def test_a_scenario_kiosks_records_are_signed_by_it(
     code, out, err = _verify(f"sqlite:///{home / 'records.db'}", capsys)
     assert code == 0, err
     assert "writers: 1 record signed by the kiosk they name" in out
+
+
+def test_the_station_says_its_key_as_it_starts(
+    sqlite_url: str, capsys: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("kiosk.station.server.serve", lambda binding, config: None)
+    assert main(["staff", "serve", "--records", sqlite_url]) == 0
+    said = capsys.readouterr().out
+    assert f"station key: {station_key().public} " in said  # what --station-key is given
