@@ -11,7 +11,9 @@ verify``) then checks every record against the kiosk it names:
   signed the row as it is;
 - when a station's public key is known (this home's station, the stations this kiosk was
   paired with, ``--station-key``), a paired kiosk's records must be signed by the key that
-  station enrolled for it, and the station's own by the station's key;
+  station enrolled for it, and every one after its pairing must be signed (the enrolment,
+  signed by the station, keeps the chain's length then); the station's by the station's
+  key, every one after its first pairing;
 - records written before their kiosk signed any (older software) are counted, not judged.
 """
 
@@ -25,7 +27,7 @@ from kiosk.records.chain import ChainRow
 from kiosk.records.database import Database
 from kiosk.records.store import RecordStore
 from kiosk.station_tables.keys import KeyPair, verify
-from kiosk.station_tables.trust import enrolled, ensure_trust_schema
+from kiosk.station_tables.trust import enrolments, ensure_trust_schema
 
 RECORD = "kiosk record"
 STATION_WRITER = "station"  # the kiosk ID the station writes its own records under
@@ -74,12 +76,21 @@ class SealCheck:
 
 
 def check_record_seals(db: Database, stations: Iterable[str]) -> SealCheck:
-    """Check each record's signature; ``stations``: the station public keys trusted here."""
-    trusted = sorted(set(stations))
-    allowed: dict[str, set[str]] = {STATION_WRITER: set(trusted)} if trusted else {}
-    for station in trusted:
-        for kiosk_id, key in enrolled(db, station).items():
-            allowed.setdefault(kiosk_id, set()).add(key)
+    """Check each record's signature; ``stations``: the station public keys trusted here.
+
+    A trusted station's enrolment of a kiosk (signed by it, :func:`enrolments`) names the
+    kiosk's key and the chain's length when it was paired: every later record of that kiosk
+    must be signed by that key, so removing signatures hides nothing. Likewise every station
+    record after the station's first pairing."""
+    trusted = set(stations)
+    keys: dict[str, set[str]] = {STATION_WRITER: trusted} if trusted else {}
+    since: dict[str, int] = {}  # writer -> the record after which each of its own is signed
+    for station in sorted(trusted):
+        for kiosk_id, (key, chain_seq) in enrolments(db, station).items():
+            keys.setdefault(kiosk_id, set()).add(key)
+            if chain_seq is not None:
+                since[kiosk_id] = min(since.get(kiosk_id, chain_seq), chain_seq)
+                since[STATION_WRITER] = min(since.get(STATION_WRITER, chain_seq), chain_seq)
     rows = db.execute(
         "SELECT c.seq, c.kind, c.at, c.kiosk_id, c.reception_id, c.body, c.prev_hash, c.hash,"
         " s.signer_key, s.seal FROM chain c LEFT JOIN record_seals s ON s.seq = c.seq"
@@ -90,19 +101,19 @@ def check_record_seals(db: Database, stations: Iterable[str]) -> SealCheck:
         row = ChainRow(*columns)
         writer = str(row.kiosk_id)
         if signer is None:
-            if writer in check.signers:  # it signed before: a record without is not its own
+            if writer in check.signers or row.seq > since.get(writer, row.seq):
                 check.findings.append((row.seq, f"(kiosk {writer}) is not signed by its kiosk"))
-            else:
+            else:  # written before its kiosk signed records (older software)
                 check.before_signing += 1
             continue
         check.checked += 1
         check.signers.setdefault(writer, set()).add(str(signer))
         if not verify(str(signer), RECORD, record_payload(row), seal):
             check.findings.append((row.seq, f"(kiosk {writer}) does not match its signature"))
-        elif writer in allowed:
+        elif writer in keys:
             check.against_pairing += 1
-            if signer not in allowed[writer]:
-                whose = "the station's" if writer == STATION_WRITER else "the one enrolled for it"
+            if signer not in keys[writer]:
+                whose = "the station's" if writer == STATION_WRITER else "the one paired with it"
                 check.findings.append(
                     (row.seq, f"(kiosk {writer}) is signed by key {str(signer)[:16]}, not {whose}")
                 )

@@ -54,7 +54,7 @@ SCHEMA = (
     " seal TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS station_enrolments ("
     " station_key TEXT NOT NULL, kiosk_id TEXT NOT NULL, kiosk_key TEXT NOT NULL,"
-    " paired_by TEXT NOT NULL, paired_at TEXT NOT NULL, seal TEXT NOT NULL,"
+    " paired_by TEXT NOT NULL, paired_at TEXT NOT NULL, seal TEXT NOT NULL, chain_seq BIGINT,"
     " PRIMARY KEY (station_key, kiosk_id))",
     "CREATE TABLE IF NOT EXISTS station_call_seals ("
     " call_id TEXT PRIMARY KEY, kiosk_key TEXT NOT NULL, seal TEXT NOT NULL)",
@@ -87,6 +87,8 @@ def ensure_trust_schema(db: Database) -> None:
             return
         for statement in SCHEMA:  # each one "IF NOT EXISTS": an older version gains the new
             db.execute(statement)
+        if found is not None and found < 3:  # version 3: the chain's length at each pairing
+            db.execute("ALTER TABLE station_enrolments ADD COLUMN chain_seq BIGINT")
         if found is None:
             db.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?)", (VERSION_KEY, str(TRUST_VERSION))
@@ -171,46 +173,66 @@ def refusals(db: Database, since: datetime) -> list[dict[str, Any]]:
 # -- enrolments: each kiosk's key, signed by the station that paired it --------------------
 
 
-def enrolment_payload(kiosk_id: str, kiosk_key: str, staff_id: str, at: str) -> dict[str, Any]:
-    return {"kiosk_id": kiosk_id, "kiosk_key": kiosk_key, "paired_by": staff_id, "paired_at": at}
+def enrolment_payload(
+    kiosk_id: str, kiosk_key: str, staff_id: str, at: str, chain_seq: int | None
+) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "kiosk_id": kiosk_id,
+        "kiosk_key": kiosk_key,
+        "paired_by": staff_id,
+        "paired_at": at,
+    }
+    if chain_seq is not None:  # records after it must be signed by this key
+        payload["chain_seq"] = chain_seq
+    return payload
 
 
 def enrol(db: Database, station: KeyPair, kiosk_id: str, kiosk_key: str, staff_id: str) -> None:
     """``kiosk_key`` speaks for ``kiosk_id`` at this station from now on (inside a write)."""
     at = iso(datetime.now(UTC))
-    seal = station.sign(ENROLMENT, enrolment_payload(kiosk_id, kiosk_key, staff_id, at))
+    head = db.execute("SELECT seq FROM chain_head WHERE id = 1")
+    chain_seq = int(head[0][0]) if head else None
+    seal = station.sign(ENROLMENT, enrolment_payload(kiosk_id, kiosk_key, staff_id, at, chain_seq))
     db.execute(
         "DELETE FROM station_enrolments WHERE station_key = ? AND kiosk_id = ?",
         (station.public, kiosk_id),
     )
     db.execute(
         "INSERT INTO station_enrolments (station_key, kiosk_id, kiosk_key, paired_by,"
-        " paired_at, seal) VALUES (?, ?, ?, ?, ?, ?)",
-        (station.public, kiosk_id, kiosk_key, staff_id, at, seal),
+        " paired_at, seal, chain_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (station.public, kiosk_id, kiosk_key, staff_id, at, seal, chain_seq),
     )
 
 
 def enrolled(db: Database, station_public: str) -> dict[str, str]:
     """Kiosk ID -> its key, as this station enrolled them (rows it did not sign ignored)."""
+    return {kiosk_id: key for kiosk_id, (key, _) in enrolments(db, station_public).items()}
+
+
+def enrolments(db: Database, station_public: str) -> dict[str, tuple[str, int | None]]:
+    """Kiosk ID -> (its key, the chain's length when it was paired), as this station enrolled
+    them (rows it did not sign ignored)."""
     rows = db.execute(
-        "SELECT kiosk_id, kiosk_key, paired_by, paired_at, seal FROM station_enrolments"
-        " WHERE station_key = ?",
+        "SELECT kiosk_id, kiosk_key, paired_by, paired_at, seal, chain_seq"
+        " FROM station_enrolments WHERE station_key = ?",
         (station_public,),
     )
-    return dict(_enrolled(station_public, tuple(tuple(r) for r in rows)))
+    found = _enrolled(station_public, tuple(tuple(r) for r in rows))
+    return {kiosk_id: (key, chain_seq) for kiosk_id, key, chain_seq in found}
 
 
 @lru_cache(maxsize=16)
 def _enrolled(
     station_public: str, rows: tuple[tuple[Any, ...], ...]
-) -> tuple[tuple[str, str], ...]:
+) -> tuple[tuple[str, str, int | None], ...]:
     """The enrolments signed by ``station_public`` (remembered: the desk reads the same rows
     on every change)."""
     found = []
-    for kiosk_id, kiosk_key, staff_id, at, seal in rows:
-        payload = enrolment_payload(kiosk_id, kiosk_key, staff_id, at)
+    for kiosk_id, kiosk_key, staff_id, at, seal, chain_seq in rows:
+        seq = None if chain_seq is None else int(chain_seq)
+        payload = enrolment_payload(kiosk_id, kiosk_key, staff_id, at, seq)
         if verify(station_public, ENROLMENT, payload, seal):
-            found.append((str(kiosk_id), str(kiosk_key)))
+            found.append((str(kiosk_id), str(kiosk_key), seq))
     return tuple(found)
 
 

@@ -30,6 +30,7 @@ from kiosk.station.kiosk_link import KioskLink
 from kiosk.station.records_access import connect
 from kiosk.station.server import Binding, StationThread
 from kiosk.station_tables.calls import CallBoard
+from kiosk.station_tables.keys import station_key
 from kiosk.wiring.services import build_services
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,7 +71,7 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 def add_staff(url: str, staff_id: str, password: str = PASSWORD) -> None:
-    parts = connect(url)
+    parts = connect(url, station_key())  # as `kiosk staff add` does: signed as the station
     try:
         parts.accounts.add(staff_id, password, at=datetime.now(UTC))
     finally:

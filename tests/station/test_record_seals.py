@@ -5,6 +5,7 @@ name without ``kiosk records verify`` saying so."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -99,3 +100,17 @@ def test_the_station_says_its_key_as_it_starts(
     assert main(["staff", "serve", "--records", sqlite_url]) == 0
     said = capsys.readouterr().out
     assert f"station key: {station_key().public} " in said  # what --station-key is given
+
+
+def test_after_a_pairing_removing_signatures_hides_nothing(sqlite_url: str, capsys: Any) -> None:
+    pair(sqlite_url, "kiosk-a")  # the station's enrolment keeps the chain's length then
+    genuine = _writes(sqlite_url, "kiosk-a", kiosk_key("kiosk-a"), "a")
+    assert _verify(sqlite_url, capsys)[0] == 0
+
+    with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as db:  # every signature gone
+        db.execute("DELETE FROM record_seals")
+    forged = _writes(sqlite_url, "kiosk-a", None, "b as a, with the records key alone")
+    code, _, err = _verify(sqlite_url, capsys)
+    assert code == 1
+    assert f"record #{genuine} (kiosk kiosk-a) is not signed by its kiosk" in err
+    assert f"record #{forged} (kiosk kiosk-a) is not signed by its kiosk" in err

@@ -98,10 +98,12 @@ def test_only_the_kiosks_own_key_makes_its_patient_wait_at_the_desk(sqlite_url: 
         parts.db.close()
 
 
-def test_an_older_database_gains_the_status_seals(sqlite_url: str) -> None:
+def test_an_older_database_gains_the_status_and_record_seals(sqlite_url: str) -> None:
     pair(sqlite_url, "kiosk-a")
-    with _db(sqlite_url) as db:  # as the version before status seals left it
+    with _db(sqlite_url) as db:  # as version 1 left it: no seals, enrolments without a length
         db.execute("DROP TABLE station_status_seals")
+        db.execute("DROP TABLE record_seals")
+        db.execute("ALTER TABLE station_enrolments DROP COLUMN chain_seq")
         db.execute("UPDATE meta SET value = '1' WHERE key = ?", (VERSION_KEY,))
     db = open_database(sqlite_url)
     try:
@@ -110,6 +112,8 @@ def test_an_older_database_gains_the_status_seals(sqlite_url: str) -> None:
             (str(TRUST_VERSION),)
         ]
         assert db.execute("SELECT COUNT(*) FROM station_status_seals") == [(0,)]
+        assert db.execute("SELECT COUNT(*) FROM record_seals") == [(0,)]
+        assert db.execute("SELECT COUNT(chain_seq) FROM station_enrolments") == [(0,)]
     finally:
         db.close()
 
