@@ -190,8 +190,8 @@ def enrolment_payload(
 def enrol(db: Database, station: KeyPair, kiosk_id: str, kiosk_key: str, staff_id: str) -> None:
     """``kiosk_key`` speaks for ``kiosk_id`` at this station from now on (inside a write)."""
     at = iso(datetime.now(UTC))
-    head = db.execute("SELECT seq FROM chain_head WHERE id = 1")
-    chain_seq = int(head[0][0]) if head else None
+    head = db.execute("SELECT seq FROM chain_head") if db.table_exists("chain_head") else []
+    chain_seq = int(head[0][0]) if head else None  # no records chain here: nothing to keep
     seal = station.sign(ENROLMENT, enrolment_payload(kiosk_id, kiosk_key, staff_id, at, chain_seq))
     db.execute(
         "DELETE FROM station_enrolments WHERE station_key = ? AND kiosk_id = ?",

@@ -70,7 +70,8 @@ def test_a_wrong_code_ends_the_attempt_and_forged_enrolments_do_not_count(
     assert rows.confirm(db, station, "k-1", kiosk.code, "nurse-01") == "none"  # that one is over
     with db.write():
         db.execute(
-            "INSERT INTO station_enrolments VALUES (?, 'k-1', ?, 'nurse-01', 'now', ?)",
+            "INSERT INTO station_enrolments (station_key, kiosk_id, kiosk_key, paired_by,"
+            " paired_at, seal) VALUES (?, 'k-1', ?, 'nurse-01', 'now', ?)",
             (station.public, station_key(tmp_path / "other").public, "00" * 64),
         )
     assert enrolled(db, station.public) == {}
