@@ -70,8 +70,8 @@ def desk_page(language: str, boot: dict[str, Any]) -> str:
     """The desk: calls and the 目視確認 view, kiosks, PINs, today, settings."""
     data = json.dumps({**boot, "lang": language, "words": catalogue(language)}, ensure_ascii=False)
     data = data.replace("<", "\\u003c")  # never closes the script element
-    tabs = "".join(
-        f"<button class='tab' data-tab='{name}' id='tab-{name}'>"
+    tabs = "".join(  # pressable once the desk's script runs (station.js enables them)
+        f"<button class='tab' data-tab='{name}' id='tab-{name}' disabled>"
         f"{escape(word('tab.' + name, language))}</button>"
         for name in ("calls", "kiosks", "pins", "today", "settings")
     )

@@ -1,7 +1,7 @@
 """The desk's page in a real browser, as staff reach it: signed in, with its scripts running.
 
-The page's HTML arrives before its scripts; a tab pressed in between does nothing. The calls
-tab is marked current by the desk's script once it has wired the tabs, so that is what a
+The page's HTML arrives before its scripts; its tabs are served disabled and enabled by the
+desk's script once it has wired them, which also marks the calls tab current: that is what a
 test waits for before it presses anything."""
 
 from __future__ import annotations

@@ -121,3 +121,27 @@ def test_a_kiosk_that_disappears_mid_call_shows_disconnected(
     page.wait_for_selector("li.call.disconnected", timeout=30_000)
     assert "切断" in page.inner_text("li.call.disconnected")
     page.screenshot(path=str(SCREENSHOTS / "station-disconnected_ja.png"))
+
+
+def test_the_tabs_can_be_pressed_only_once_the_desk_script_runs(
+    browser, sqlite_url, station, st
+) -> None:
+    st.add_staff(sqlite_url, "nurse-01")
+    server = station(sqlite_url)
+    page = browser.new_page()
+    held: list = []  # a slow network: the page's HTML has come, its script not yet
+    page.route("**/static/station.js", lambda route: held.append(route))
+    page.goto(server.binding.url)
+    page.fill("#staff_id", "nurse-01")
+    page.fill("#password", PASSWORD)
+    page.click("#login")
+    page.wait_for_selector("#calls")
+    for _ in range(600):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert page.is_disabled("#tab-kiosks")  # a press now would be lost: it cannot be made
+    held[0].continue_()
+    page.click("#tab-kiosks", timeout=60_000)  # as soon as the script made it pressable
+    page.wait_for_selector("#page-kiosks:not([hidden])", timeout=60_000)
+    page.close()

@@ -31,8 +31,10 @@
     if (tab === "today") loadToday();
     if (tab === "pins") renderPins(); // the PINs' tab is drawn when it is shown
   }
-  for (const button of document.querySelectorAll(".tab"))
-    button.addEventListener("click", () => show(button.dataset.tab));
+  for (const button of document.querySelectorAll(".tab")) { // served disabled: a press before
+    button.addEventListener("click", () => show(button.dataset.tab)); // this would do nothing
+    button.disabled = false;
+  }
 
   // -- sound: on from the sign-in (a touch browsers accept), its state always on the button ----
   function soundState() {
