@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import string
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from kiosk.simcard.ca import CertificateAuthority
@@ -150,6 +150,34 @@ def certify(state: CardState, prof: Profile, today: date, ca: CertificateAuthori
     authority = ca if ca is not None else CertificateAuthority.load()
     not_before, not_after = prof.cert_validity(today)
     kinds = [CertificateKind.AUTH] if prof.face_only else list(CertificateKind)
+    serials = issue_certificates(
+        state,
+        authority,
+        kinds,
+        not_before=not_before,
+        not_after=not_after,
+        municipality=prof.municipality,
+        profile=prof.name,
+        person=prof.person,
+    )
+    if prof.revoked:
+        for serial, kind in serials:
+            authority.revoke(serial, kind)
+
+
+def issue_certificates(
+    state: CardState,
+    authority: CertificateAuthority,
+    kinds: list[CertificateKind],
+    *,
+    not_before: datetime,
+    not_after: datetime,
+    municipality: str,
+    profile: str,
+    person: str,
+) -> list[tuple[int, CertificateKind]]:
+    """A new key and certificate of each of ``kinds`` for ``state`` (a card or a phone),
+    kept in it; returns their serials."""
     serials: list[tuple[int, CertificateKind]] = []
     for kind in kinds:
         key, key_der = new_private_key()
@@ -158,9 +186,9 @@ def certify(state: CardState, prof: Profile, today: date, ca: CertificateAuthori
             key.public_key(),
             not_before=not_before,
             not_after=not_after,
-            municipality=prof.municipality,
-            profile=prof.name,
-            person=prof.person,
+            municipality=municipality,
+            profile=profile,
+            person=person,
             card_serial=state.serial,
         )
         serials.append((_serial_of(cert), kind))
@@ -170,9 +198,7 @@ def certify(state: CardState, prof: Profile, today: date, ca: CertificateAuthori
         else:
             state.sign_cert, state.sign_key = cert, key_der
             state.sign_ca_cert = authority.sign_ca_cert
-    if prof.revoked:
-        for serial, kind in serials:
-            authority.revoke(serial, kind)
+    return serials
 
 
 def _serial_of(cert_der: bytes) -> int:

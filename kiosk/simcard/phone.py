@@ -37,8 +37,8 @@ from kiosk.simcard.files import AppletFiles, BinaryFile, CardContext, fixed
 from kiosk.simcard.issue import (
     SALT_BYTES,
     SEED_BYTES,
+    issue_certificates,
     new_card_serial,
-    new_private_key,
     random_pin,
 )
 from kiosk.simcard.ledger import CertificateKind
@@ -169,38 +169,29 @@ def issue_phone(
     )
     phone.set_pin(PinKind.AUTH, pin)
     phone.set_pin(PinKind.SIGN, _sign_password())
-    _certify(phone, authority, not_before, not_after)
+    serials = _certify(phone, authority, not_before, not_after)
     if _revoked(card.profile):
-        for der in (phone.auth_cert, phone.sign_cert):
-            if der is not None:
-                authority.revoke(_serial(der))
+        for serial, kind in serials:
+            authority.revoke(serial, kind)
     return phone
 
 
 def _certify(
     phone: CardState, authority: CertificateAuthority, not_before: datetime, not_after: datetime
-) -> None:
+) -> list[tuple[int, CertificateKind]]:
     municipality = "13101"
     with contextlib.suppress(DeckError):
         municipality = get_profile(phone.profile).municipality
-    for kind in CertificateKind:
-        key, key_der = new_private_key()
-        cert = authority.issue_certificate(
-            kind,
-            key.public_key(),
-            not_before=not_before,
-            not_after=not_after,
-            municipality=municipality,
-            profile=phone.profile,
-            person=phone.face.person,
-            card_serial=phone.serial,
-        )
-        if kind is CertificateKind.AUTH:
-            phone.auth_cert, phone.auth_key = cert, key_der
-            phone.auth_ca_cert = authority.auth_ca_cert
-        else:
-            phone.sign_cert, phone.sign_key = cert, key_der
-            phone.sign_ca_cert = authority.sign_ca_cert
+    return issue_certificates(
+        phone,
+        authority,
+        list(CertificateKind),
+        not_before=not_before,
+        not_after=not_after,
+        municipality=municipality,
+        profile=phone.profile,
+        person=phone.face.person,
+    )
 
 
 def _sign_password() -> str:
@@ -212,9 +203,3 @@ def _revoked(profile: str) -> bool:
         return get_profile(profile).revoked
     except DeckError:
         return False
-
-
-def _serial(der: bytes) -> int:
-    from cryptography import x509
-
-    return x509.load_der_x509_certificate(der).serial_number
