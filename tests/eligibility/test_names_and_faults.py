@@ -9,27 +9,19 @@ from pathlib import Path
 
 import pytest
 
+from helpers.issued import World, issued_world
 from kiosk.config import NAME_CHARSETS, Settings, SettingsError
 from kiosk.eligibility import QualificationValidity, ServiceUnavailableError
 from kiosk.eligibility.charset import NameCharset, as_carried, as_carried_kana
 from kiosk.eligibility.service import ServiceAnswer, SimulatedEligibilityService
-from kiosk.simcard.ca import CertificateAuthority
-from kiosk.simcard.issue import issue_card
 from kiosk.vocabulary import EligibilityFault
 
 PROFILES = ("standard", "maru-kanji", "maru-taka", "maru-variant", "maru-kana", "no-qualification")
-World = tuple[CertificateAuthority, dict[str, bytes]]
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    ca = CertificateAuthority.load(tmp_path_factory.mktemp("ca-home"))
-    certs = {}
-    for name in PROFILES:
-        state = issue_card(name, ca=ca)
-        assert state.auth_cert is not None
-        certs[name] = state.auth_cert
-    return ca, certs
+    return issued_world(tmp_path_factory.mktemp("ca-home"), PROFILES)
 
 
 def service(world: World, tmp_path: Path, **kw: object) -> SimulatedEligibilityService:

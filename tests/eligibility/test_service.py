@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.issued import World, issued_world
 from kiosk.config import Settings
 from kiosk.eligibility import (
     CertificateAlert,
@@ -19,10 +20,7 @@ from kiosk.eligibility import (
     ServiceUnavailableError,
     SimulatedEligibilityService,
 )
-from kiosk.simcard.ca import CertificateAuthority
 from kiosk.simcard.issue import issue_card
-
-World = tuple[CertificateAuthority, dict[str, bytes]]
 
 PROFILES = (
     "standard",
@@ -41,14 +39,7 @@ PROFILES = (
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     """One CA (in its own home) and an auth certificate per profile, issued today."""
-    home = tmp_path_factory.mktemp("ca-home")
-    ca = CertificateAuthority.load(home)
-    certs = {}
-    for name in PROFILES:
-        state = issue_card(name, ca=ca)
-        assert state.auth_cert is not None
-        certs[name] = state.auth_cert
-    return ca, certs
+    return issued_world(tmp_path_factory.mktemp("ca-home"), PROFILES)
 
 
 def self_signed() -> bytes:

@@ -5,13 +5,11 @@ passcode's ID, never the digits."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from kiosk.records.database import Database, open_database
+from kiosk.records.database import Database
 from kiosk.records.errors import RecordError
 from kiosk.records.store import RecordStore
 from kiosk.station_tables.passcode import FacilityPasscode, PasscodeFormatError
@@ -24,15 +22,6 @@ from kiosk.station_tables.staff_accounts import (
 
 AT = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 PASSCODE = "4821"
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(f"sqlite:///{tmp_path / 'records.db'}")
-    try:
-        yield database
-    finally:
-        database.close()
 
 
 def _passcode(db: Database) -> tuple[FacilityPasscode, StaffAccounts]:

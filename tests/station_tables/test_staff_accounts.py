@@ -5,14 +5,10 @@ kiosk keypads' failures apart once migrated."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
-
-import pytest
 
 from kiosk.passwords import password_matches
-from kiosk.records.database import Database, open_database
+from kiosk.records.database import Database
 from kiosk.station_tables.schema import STATION_SCHEMA_VERSION, station_schema_version
 from kiosk.station_tables.staff_accounts import LoginResult, StaffAccounts
 
@@ -23,15 +19,6 @@ OLD_HASH = (
     "b08869377f01a554cd9e7266f88b99b9898d73272c05a35b9891fb06ed40c88f8ee277e89811"
 )
 """The hash of PASSWORD as the staff accounts' own scrypt code stored it."""
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(f"sqlite:///{tmp_path / 'records.db'}")
-    try:
-        yield database
-    finally:
-        database.close()
 
 
 def test_an_account_stored_before_the_shared_module_still_signs_in(db: Database) -> None:
