@@ -340,7 +340,7 @@ def _ask(parts: Parts, *, kiosk_id: str, value: dict[str, Any], staff_id: str) -
 def _waiting_for(parts: Parts, *, kiosk_id: str, reception_id: str) -> bool:
     return any(
         k.kiosk_id == kiosk_id and k.waiting and k.reception_id == reception_id
-        for k in believed_kiosks(parts)[0]
+        for k in believed_kiosks(parts).kiosks
     )
 
 

@@ -152,9 +152,9 @@ class Station:
         board = parts.board
         now = datetime.now(UTC)
         board.disconnect_silent(self.config.stale_after_s, now)
-        believed, forged = believed_kiosks(parts)
-        self.forged = note_forged(parts, forged, self.forged)
-        kiosks = {k.kiosk_id: k for k in believed}
+        believed = believed_kiosks(parts)
+        self.forged = note_forged(parts, believed.forged, self.forged)
+        kiosks = {k.kiosk_id: k for k in believed.kiosks}
         calls = []
         listed = board.calls()
         for call in listed:
@@ -175,7 +175,7 @@ class Station:
             "kiosks": [k.to_dict(now, self.config.stale_after_s) for k in kiosks.values()],
             "records_seq": int(head[0][0]) if head else 0,
         }
-        return vouch(parts, listed, state, forged)
+        return vouch(parts, listed, state, believed)
 
     async def watch_records(self) -> None:
         """Tell every page what changed: on the bell, or every ``poll_s``. The state is read

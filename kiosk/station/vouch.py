@@ -12,7 +12,7 @@ misdirected requests are shown to every page (``refused`` in the desk's state).
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,10 +32,19 @@ def _keys(parts: Parts) -> dict[str, str]:
     return enrolled(parts.db, parts.station.public) if parts.station is not None else {}
 
 
-def believed_kiosks(parts: Parts) -> tuple[list[KioskStatus], set[str]]:
-    """The kiosks' statuses as the desk may believe them, and the IDs of those whose status
-    someone other than the kiosk wrote: a paired kiosk whose status its enrolled key did not
-    sign has no patient waiting, no reception and no PINs, whatever its row says."""
+@dataclass(frozen=True)
+class Believed:
+    """The kiosks' statuses as the desk may believe them (:func:`believed_kiosks`)."""
+
+    kiosks: list[KioskStatus]
+    forged: set[str]  # paired kiosks whose status someone other than the kiosk wrote
+    keys: dict[str, str]  # kiosk ID -> the key this station enrolled for it
+
+
+def believed_kiosks(parts: Parts) -> Believed:
+    """The kiosks' statuses as the desk may believe them: a paired kiosk whose status its
+    enrolled key did not sign has no patient waiting, no reception and no PINs, whatever its
+    row says."""
     keys = _keys(parts)
     kiosks, signed = signed_statuses(parts.db, keys)
     forged = {k.kiosk_id for k in kiosks if k.kiosk_id in keys and k.kiosk_id not in signed}
@@ -43,21 +52,21 @@ def believed_kiosks(parts: Parts) -> tuple[list[KioskStatus], set[str]]:
         replace(k, waiting=False, reception_id=None, pins=[]) if k.kiosk_id in forged else k
         for k in kiosks
     ]
-    return believed, forged
+    return Believed(believed, forged, keys)
 
 
 def vouch(
-    parts: Parts, calls: list[Call], snapshot: dict[str, Any], forged: set[str]
+    parts: Parts, calls: list[Call], snapshot: dict[str, Any], believed: Believed
 ) -> dict[str, Any]:
     """The desk's state with ``paired`` and ``status_signed`` on each kiosk, ``signed`` on
     each call and the requests refused in the last hour."""
-    keys = _keys(parts)
+    keys = believed.keys
     signed = signed_calls(parts.db, calls, keys)
     asking = _asking(parts)
     for kiosk in snapshot["kiosks"]:
         kiosk["paired"] = kiosk["kiosk_id"] in keys
         kiosk["pairing"] = asking.get(kiosk["kiosk_id"], "")
-        kiosk["status_signed"] = kiosk["kiosk_id"] not in forged
+        kiosk["status_signed"] = kiosk["kiosk_id"] not in believed.forged
     for call in snapshot["calls"]:
         call["signed"] = call["id"] in signed
     snapshot["refused"] = refusals(parts.db, recent())

@@ -91,11 +91,22 @@ def check_record_seals(db: Database, stations: Iterable[str]) -> SealCheck:
             if chain_seq is not None:
                 since[kiosk_id] = min(since.get(kiosk_id, chain_seq), chain_seq)
                 since[STATION_WRITER] = min(since.get(STATION_WRITER, chain_seq), chain_seq)
-    rows = db.execute(
+    rows = db.iterate(  # one row at a time: memory stays flat however many there are
         "SELECT c.seq, c.kind, c.at, c.kiosk_id, c.reception_id, c.body, c.prev_hash, c.hash,"
         " s.signer_key, s.seal FROM chain c LEFT JOIN record_seals s ON s.seq = c.seq"
         " ORDER BY c.seq"
     )
+    try:
+        return _checked(rows, keys, since)
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()  # end the read snapshot
+
+
+def _checked(
+    rows: Iterable[Sequence[Any]], keys: dict[str, set[str]], since: dict[str, int]
+) -> SealCheck:
     check = SealCheck()
     for *columns, signer, seal in rows:
         row = ChainRow(*columns)

@@ -66,7 +66,8 @@ def test_only_the_kiosks_own_key_makes_its_patient_wait_at_the_desk(sqlite_url: 
     try:
         board.seal_status = StatusSealer(kiosk_key("kiosk-a"))
         _report(board, "kiosk-a", waiting=True, reception="r-1")
-        believed, forged = believed_kiosks(parts)
+        seen = believed_kiosks(parts)
+        believed, forged = seen.kiosks, seen.forged
         assert forged == set()
         assert [(k.kiosk_id, k.waiting, k.reception_id) for k in believed] == [
             ("kiosk-a", True, "r-1")
@@ -74,7 +75,8 @@ def test_only_the_kiosks_own_key_makes_its_patient_wait_at_the_desk(sqlite_url: 
 
         board.seal_status = StatusSealer(kiosk_key("kiosk-b"))  # kiosk-b speaks for kiosk-a
         _report(board, "kiosk-a", waiting=True, reception="r-2")
-        believed, forged = believed_kiosks(parts)
+        seen = believed_kiosks(parts)
+        believed, forged = seen.kiosks, seen.forged
         assert forged == {"kiosk-a"}
         assert (believed[0].waiting, believed[0].reception_id, believed[0].pins) == (
             False,
@@ -86,11 +88,12 @@ def test_only_the_kiosks_own_key_makes_its_patient_wait_at_the_desk(sqlite_url: 
         _report(board, "kiosk-a", waiting=False, reception=None)
         with _db(sqlite_url) as db:  # a row changed after the kiosk signed it
             db.execute("UPDATE station_kiosks SET waiting = 1, reception_id = 'r-9'")
-        assert believed_kiosks(parts)[1] == {"kiosk-a"}
+        assert believed_kiosks(parts).forged == {"kiosk-a"}
 
         board.seal_status = None  # an unpaired kiosk's status is shown as it is (unpaired)
         _report(board, "kiosk-c", waiting=True, reception="r-3")
-        believed, forged = believed_kiosks(parts)
+        seen = believed_kiosks(parts)
+        believed, forged = seen.kiosks, seen.forged
         assert "kiosk-c" not in forged
         assert next(k for k in believed if k.kiosk_id == "kiosk-c").waiting
     finally:
@@ -174,7 +177,7 @@ def test_the_kiosk_states_its_status_again_and_undoes_a_forged_row(
     parts = connect(sqlite_url, station_key())
     try:
         wait_for(
-            lambda: [k.state for k in believed_kiosks(parts)[0]] == [State.METHOD.value],
+            lambda: [k.state for k in believed_kiosks(parts).kiosks] == [State.METHOD.value],
             what="the kiosk's status told",
         )
         with _db(sqlite_url) as db:  # someone says the PIN is locked and the patient left
@@ -182,9 +185,9 @@ def test_the_kiosk_states_its_status_again_and_undoes_a_forged_row(
                 "UPDATE station_kiosks SET state = 'start',"
                 " pins = '[{\"tries_left\": 0, \"blocked\": true}]' WHERE kiosk_id = 'kiosk-a'"
             )
-        assert believed_kiosks(parts)[1] == {"kiosk-a"}
-        wait_for(lambda: not believed_kiosks(parts)[1], what="the kiosk's own status again")
-        (status,) = believed_kiosks(parts)[0]
+        assert believed_kiosks(parts).forged == {"kiosk-a"}
+        wait_for(lambda: not believed_kiosks(parts).forged, what="the kiosk's own status again")
+        (status,) = believed_kiosks(parts).kiosks
         assert status.state == State.METHOD.value
         assert status.pins == []  # its own (none read here), not the row's
     finally:

@@ -43,7 +43,7 @@ def _answer(
         return 409, {"result": "taken", "by": call.answered_by}
     if call.status is not CallStatus.OPEN:
         return 410, {"result": "gone", "status": call.status.value}
-    kiosk = next((k for k in believed_kiosks(p)[0] if k.kiosk_id == call.kiosk_id), None)
+    kiosk = next((k for k in believed_kiosks(p).kiosks if k.kiosk_id == call.kiosk_id), None)
     if kiosk is None or not kiosk.waiting or kiosk.reception_id != call.reception_id:
         return 409, {"result": "not_waiting"}
     why = unanswerable(p, call)
